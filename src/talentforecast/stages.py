@@ -1,0 +1,3 @@
+"""Wires the stage modules into the annual run, in data-flow order."""
+
+from __future__ import annotations
