@@ -132,9 +132,9 @@ def test_xlsx_row_numbers_are_excel_rows(tmp_path):
 
 
 def test_region_must_be_declared(tmp_path):
-    from talentforecast.datasets import example_dir
-
     import shutil
+
+    from talentforecast.datasets import example_dir
     folder = tmp_path / "data"
     shutil.copytree(example_dir(), folder)
     emp = folder / "employment.csv"
