@@ -281,12 +281,11 @@ def _read_table(path: str | Path, kind: str, *, check_codes: bool = True,
     df = _coerce(body, spec, units, file, row_of, problems, notes)
     already = {(p.column, p.row) for p in problems}
     problems += _pandera_problems(df, spec, file, row_of, already)
-    if not problems:
-        problems += _rule_problems(df, spec, file, row_of)
-        if check_codes:
-            from talentforecast.validation import check_codes as _check_codes
+    problems += _rule_problems(df, spec, file, row_of)
+    if check_codes:
+        from talentforecast.validation import check_codes as _check_codes
 
-            problems += _check_codes(df, spec, file, row_of)
+        problems += _check_codes(df, spec, file, row_of)
     if problems:
         raise InputError(problems)
     df.attrs["source"] = file

@@ -104,7 +104,7 @@ def check_codes(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarray) ->
     spec_levels = None
     if "specialty" in df and cols["specialty"].code == "specialty":
         cat = catalogs.specialties().set_index("specialty")["level"]
-        unknown = ~df["specialty"].isin(cat.index).to_numpy()
+        unknown = df["specialty"].notna().to_numpy() & ~df["specialty"].isin(cat.index).to_numpy()
         for i in np.flatnonzero(unknown)[:_MAX_PER_RULE]:
             problems.append(Problem(file, "specialty", int(row_of[i]), df["specialty"].iloc[i],
                                     "a 6-digit specialty code of the vocational specialty catalogue (2021, updated 2025)"))
@@ -117,7 +117,7 @@ def check_codes(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarray) ->
             problems.append(Problem(file, "industry", int(row_of[i]), df["industry"].iloc[i],
                                     "a GB/T 4754-2017 section letter (A–T) or 2-digit division code"))
     if "level" in df:
-        bad = ~df["level"].isin(LEVELS).to_numpy()
+        bad = df["level"].notna().to_numpy() & ~df["level"].isin(LEVELS).to_numpy()
         for i in np.flatnonzero(bad)[:_MAX_PER_RULE]:
             problems.append(Problem(file, "level", int(row_of[i]), df["level"].iloc[i], f"one of {', '.join(LEVELS)}"))
         if spec_levels is not None:
