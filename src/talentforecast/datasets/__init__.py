@@ -57,7 +57,7 @@ def load_example() -> Bundle:
 
     Example:
         >>> b = load_example()
-        >>> b.get("enrolment")["specialty"].str.len().eq(6).all()
+        >>> bool(b.get("enrolment")["specialty"].str.len().eq(6).all())
         True
     """
     folder = example_dir()
