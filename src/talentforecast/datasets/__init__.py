@@ -12,16 +12,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
-
 from talentforecast.bundle import Bundle
 from talentforecast.errors import TalentForecastError
-from talentforecast.schema import TABLES
+from talentforecast.io import read_folder
 
 __all__ = ["example_dir", "load_example"]
-
-_PANDAS_DTYPES = {"str": str, "int": "Int64", "float": "float64"}
-
 
 def example_dir() -> Path:
     """Folder holding the example CSVs: inside the package (wheel) or ``data/example`` (checkout)."""
@@ -33,18 +28,6 @@ def example_dir() -> Path:
         f"example data not found in {here / 'example'} or {here.parents[2] / 'data' / 'example'}; "
         "reinstall talentforecast or regenerate with `python -m talentforecast.datasets.generator`"
     )
-
-
-def _read(path: Path, name: str) -> pd.DataFrame:
-    # to be replaced by talentforecast.io.read_table(path, name) once it lands
-    cols = {c.name: _PANDAS_DTYPES[c.dtype] for c in TABLES[name].columns}
-    head = pd.read_csv(path, nrows=0).columns
-    df = pd.read_csv(path, dtype={c: cols[c] for c in head if c in cols}, keep_default_na=False,
-                     na_values={c: [""] for c in head if cols.get(c) is not str})
-    for c in head:  # empty optional codes (e.g. the city's parent) are missing, not ""
-        if cols.get(c) is str and not TABLES[name].column(c).required:
-            df[c] = df[c].replace("", pd.NA)
-    return df
 
 
 def load_example() -> Bundle:
@@ -62,10 +45,4 @@ def load_example() -> Bundle:
     """
     folder = example_dir()
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    tables, sources = {}, {}
-    for name in TABLES:
-        path = folder / f"{name}.csv"
-        if path.is_file():
-            tables[name] = _read(path, name)
-            sources[name] = str(path)
-    return Bundle(tables=tables, meta=meta, sources=sources)
+    return read_folder(folder, meta=meta)
