@@ -187,7 +187,8 @@ def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = Tru
     if missing:
         raise TypeError(f"unknown stage(s) {missing}; available: {list(STAGES)}")
     data = _truncate(bundle, opts["as_of"])
-    last_year = max(int(df["year"].max()) for df in data.tables.values() if "year" in df and len(df))
+    last_year = max(int(df["year"].max()) for name, df in data.tables.items()
+                    if "year" in df and len(df) and name != "enrolment_plan")
     opts["as_of"] = opts["as_of"] if opts["as_of"] is not None else last_year
     r = Run(bundle=data, options=opts)
     timings: dict[str, float] = {}
