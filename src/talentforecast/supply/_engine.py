@@ -28,7 +28,7 @@ def default_forecaster() -> Forecaster:
 
 def forecast_normal(df: pd.DataFrame, h: int, level: tuple[int, ...], seed: int, n_jobs: int,
                     progress: bool, nonnegative: bool,
-                    forecaster: Forecaster | None = None) -> pd.DataFrame:
+                    forecaster: Forecaster | None = None, models: str | list = "auto") -> pd.DataFrame:
     """Forecast long ``unique_id, ds, y`` → ``unique_id, ds, mean, sd, method``."""
     if df.empty:
         return pd.DataFrame(columns=["unique_id", "ds", "mean", "sd", "method"])
@@ -43,7 +43,7 @@ def forecast_normal(df: pd.DataFrame, h: int, level: tuple[int, ...], seed: int,
     if len(long_ids):
         fc = (forecaster or default_forecaster())(
             df[df["unique_id"].isin(long_ids)], h=h, level=tuple(level), seed=seed, n_jobs=n_jobs,
-            progress=progress, nonnegative=nonnegative)
+            progress=progress, nonnegative=nonnegative, models=models)
         if fc.duplicated(["unique_id", "ds"]).any():
             raise ModelError("the forecaster returned several models per series; ask it for one "
                              "(models='auto')")

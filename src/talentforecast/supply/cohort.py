@@ -74,6 +74,10 @@ def completion_rates(enrolment: pd.DataFrame, params: dict | None = None,
     p = load_params(params)
     lengths = p["programme_length"]
     pairs = cohort_pairs(enrolment, lengths)
+    if p["completion"]["window"]:
+        # a structural break (a change of definition or policy) makes old cohorts misleading
+        latest = pairs.groupby("level")["period"].transform("max")
+        pairs = pairs[pairs["period"] > latest - p["completion"]["window"]]
     need = enrolment[["level", "specialty"]].drop_duplicates()
     if specialties is not None:
         need = pd.concat([need, specialties[["level", "specialty"]]]).drop_duplicates()

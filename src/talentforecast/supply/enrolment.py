@@ -106,10 +106,10 @@ def forecast_enrolment(enrolment: pd.DataFrame, horizon: int, population: pd.Dat
                                         "y": d["enrolled"].to_numpy(float)}))
             meta[uid] = ("time_series", np.ones(len(years)))
     fc = forecast_normal(pd.concat(series), horizon, level, seed, n_jobs, progress,
-                         nonnegative=True, forecaster=forecaster)
+                         nonnegative=True, forecaster=forecaster, models=p["forecast"]["models"])
     fc = {u: g.sort_values("ds") for u, g in fc.groupby("unique_id")}
     shares = fit_shares(agg.rename(columns={"enrolled": "value"}), ["region", "level"], horizon,
-                        level, seed, n_jobs, progress, forecaster)
+                        level, seed, n_jobs, progress, forecaster, p["forecast"]["models"])
     rng = np.random.default_rng(seed)
     point, draws, method = {}, {}, {}
     for uid in sorted(meta):

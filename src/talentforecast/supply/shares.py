@@ -62,7 +62,7 @@ class ShareModel:
 
 def fit_shares(counts: pd.DataFrame, keys: list[str], h: int, level: tuple[int, ...], seed: int = 0,
                n_jobs: int = 1, progress: bool = False,
-               forecaster: Forecaster | None = None) -> ShareModel:
+               forecaster: Forecaster | None = None, models: str | list = "auto") -> ShareModel:
     """Fit the composition model on ``counts`` (keys…, specialty, year, value)."""
     last_year = int(counts["year"].max())
     model = ShareModel(years=list(range(last_year + 1, last_year + h + 1)))
@@ -91,7 +91,8 @@ def fit_shares(counts: pd.DataFrame, keys: list[str], h: int, level: tuple[int, 
             series.append(pd.DataFrame({"unique_id": uid, "ds": x.index.astype(int),
                                         "y": np.log(x.to_numpy(float) / x_ref.loc[x.index].to_numpy(float))}))
     fc = forecast_normal(pd.concat(series) if series else pd.DataFrame(columns=["unique_id", "ds", "y"]),
-                         h, level, seed, n_jobs, progress, nonnegative=False, forecaster=forecaster)
+                         h, level, seed, n_jobs, progress, nonnegative=False, forecaster=forecaster,
+                         models=models)
     by_uid = {u: d.sort_values("ds") for u, d in fc.groupby("unique_id")}
     for g, specs in model.specialties.items():
         k = len(specs)
@@ -105,12 +106,12 @@ def fit_shares(counts: pd.DataFrame, keys: list[str], h: int, level: tuple[int, 
 
 def forecast_shares(counts: pd.DataFrame, keys: list[str], h: int, level: tuple[int, ...] = (80, 95),
                     seed: int = 0, n_draws: int = 500, n_jobs: int = 1, progress: bool = False,
-                    forecaster: Forecaster | None = None) -> pd.DataFrame:
+                    forecaster: Forecaster | None = None, models: str | list = "auto") -> pd.DataFrame:
     """Forecast specialty shares: keys…, specialty, year, share, lo_<l>, hi_<l> for each level.
 
     Shares of a group sum to 1 in every year; closed specialties get share 0.
     """
-    model = fit_shares(counts, keys, h, level, seed, n_jobs, progress, forecaster)
+    model = fit_shares(counts, keys, h, level, seed, n_jobs, progress, forecaster, models)
     rng = np.random.default_rng(seed)
     rows = []
     for g, specs in model.specialties.items():
