@@ -235,3 +235,19 @@ def test_params_errors():
     with pytest.raises(ConfigError, match="unknown key"):
         load_params({"retention": {"中职": 0.5}, "nope": 1})
     assert load_params({"programme_length": {"职业本科": 5}})["programme_length"]["职业本科"] == 5
+
+
+def test_runs_with_the_forecasting_engine():
+    out = compute_supply(make_bundle(), horizon=4,
+                         params={"forecast": {"models": "naive"}, "simulation": {"n_draws": 100}})
+    assert _sup(out, "D1", "610101", 2023) == pytest.approx(90.0)
+    fut = out["supply"][~out["supply"].observed]
+    assert fut[["value", "lo_95", "hi_95"]].notna().all().all()
+
+
+def test_further_study_window_uses_recent_years():
+    o = pd.DataFrame({"region": "A", "school": "S", "specialty": "610101", "year": [2020, 2021, 2022, 2023],
+                      "graduates": 100.0, "employed": 50.0, "matched": 10.0,
+                      "further_study": [10.0, 20.0, 60.0, 60.0]})
+    f = further_study_rates(o, {"further_study": {"window": 2}})
+    assert f["rate"].iloc[0] == pytest.approx(0.6)

@@ -74,15 +74,12 @@ def completion_rates(enrolment: pd.DataFrame, params: dict | None = None,
     p = load_params(params)
     lengths = p["programme_length"]
     pairs = cohort_pairs(enrolment, lengths)
-    if p["completion"]["window"]:
-        # a structural break (a change of definition or policy) makes old cohorts misleading
-        latest = pairs.groupby("level")["period"].transform("max")
-        pairs = pairs[pairs["period"] > latest - p["completion"]["window"]]
     need = enrolment[["level", "specialty"]].drop_duplicates()
     if specialties is not None:
         need = pd.concat([need, specialties[["level", "specialty"]]]).drop_duplicates()
     c = p["completion"]
-    out = shrunk_rates(pairs, c["prior_strength"], c["group"], c["min_sd"], c["default_rate"], need)
+    out = shrunk_rates(pairs, c["prior_strength"], c["group"], c["min_sd"], c["default_rate"], need,
+                       window=c["window"])
     out["length"] = out["level"].map(lengths).astype(int)
     return out
 

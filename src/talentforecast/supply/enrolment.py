@@ -64,7 +64,7 @@ def _plan_override(plan: pd.DataFrame, enrolment: pd.DataFrame, last_year: int, 
         if key not in point:
             point[key] = np.zeros(len(years))
             draws[key] = np.zeros((n, len(years)))
-            method[key] = ["forecast"] * len(years)
+            method[key] = ["not_offered"] * len(years)
         planned = float(rows["planned"].sum())
         point[key][j] = planned + u * point[key][j]
         draws[key][:, j] = planned + u * draws[key][:, j]

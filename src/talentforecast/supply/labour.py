@@ -3,8 +3,9 @@
     S = G × (1 − f) × r
 
 ``f`` is the further-study (升学) rate per level and specialty, estimated from the outcomes
-table (further_study / graduates, all schools and years pooled) and shrunk toward the specialty
-group like the completion rate; ``r`` is the local retention share per level, a documented
+table (further_study / graduates, all schools pooled, the last ``window`` years of each level,
+default 3, because 升学 rates trend) and shrunk toward the specialty group like the completion
+rate; it is held at that level over the horizon; ``r`` is the local retention share per level, a documented
 parameter (``params.toml [retention]``), not estimated.
 
 Example:
@@ -59,7 +60,7 @@ def further_study_rates(outcomes: pd.DataFrame | None, params: dict | None = Non
                .agg(num=("further_study", "sum"), den=("graduates", "sum"))
                .rename(columns={"year": "period"}))
     return shrunk_rates(obs, fs["prior_strength"], fs["group"], fs["min_sd"], fs["default_rate"],
-                        specialties)
+                        specialties, window=fs["window"])
 
 
 def labour_supply(graduates: pd.DataFrame, further: pd.DataFrame, retention: dict[str, float]) -> pd.DataFrame:

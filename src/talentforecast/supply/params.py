@@ -60,9 +60,10 @@ def _validate(p: dict, source: str) -> dict:
         _number(p, section, "min_sd", source, 0.0, 1.0)
         for level in LEVELS:
             _number(p[section], "default_rate", level, f"{source} [{section}]", 0.0, 2.0)
-    w = p["completion"]["window"]
-    if not isinstance(w, int) or isinstance(w, bool) or w < 0:
-        raise ConfigError(f"{source}: 'completion.window' must be an integer >= 0, got {w!r}")
+    for section in ("completion", "further_study"):
+        w = p[section]["window"]
+        if not isinstance(w, int) or isinstance(w, bool) or w < 0:
+            raise ConfigError(f"{source}: '{section}.window' must be an integer >= 0, got {w!r}")
     _number(p, "population", "annual_survival", source, 0.0, 1.0)
     if not isinstance(p["forecast"]["models"], str | list):
         raise ConfigError(f"{source}: 'forecast.models' must be a model name or list, got {p['forecast']['models']!r}")

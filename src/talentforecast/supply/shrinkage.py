@@ -67,12 +67,17 @@ def _buhlmann_k(units: pd.DataFrame) -> float:
 
 
 def shrunk_rates(obs: pd.DataFrame, prior_strength: float | str, group: str, min_sd: float,
-                 default_rate: dict[str, float], specialties: pd.DataFrame | None = None) -> pd.DataFrame:
+                 default_rate: dict[str, float], specialties: pd.DataFrame | None = None,
+                 window: int = 0) -> pd.DataFrame:
     """Shrunk ratio per (level, specialty) from ``obs`` (specialty, level, period, num, den).
 
     ``specialties`` (level, specialty) lists units that need a rate even without data; they
-    get their group's (or level's, or the default) rate. Returns :data:`RATE_COLUMNS`.
+    get their group's (or level's, or the default) rate. ``window > 0`` keeps only the last
+    ``window`` periods of each level (for trending rates or a break in definitions).
+    Returns :data:`RATE_COLUMNS`.
     """
+    if window and len(obs):
+        obs = obs[obs["period"] > obs.groupby("level")["period"].transform("max") - window]
     obs = obs.assign(group=group_of(obs["specialty"], group))
     spec = _per_unit(obs, ["level", "group", "specialty"])
     grp = _per_unit(obs, ["level", "group"])
