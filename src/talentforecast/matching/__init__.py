@@ -92,7 +92,8 @@ def compute_matching(bundle, demand: Mapping[str, pd.DataFrame], supply: Mapping
         occ = pd.DataFrame({c: pd.Series(dtype=t) for c, t in
                             [("region", str), ("occupation", str), ("year", int), ("scenario", str),
                              ("value", float)]})
-        so = so if so is not None else pd.DataFrame({"specialty": [], "occupation": [], "occupation_name": []})
+        if so is None:
+            so = pd.DataFrame({c: pd.Series(dtype=str) for c in ("specialty", "occupation", "occupation_name")})
     elif so is None:
         so = _catalogue("specialty_occupation")
     out["shortage_occupations"] = shortage_occupations(occ, sup, so)
