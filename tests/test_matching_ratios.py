@@ -131,3 +131,12 @@ def test_last_band_must_be_open_and_custom_bands_apply(tmp_path):
         load_bands(_write_bands(tmp_path, [0.9, 2.0]))
     bands = load_bands(_write_bands(tmp_path, [0.5, "inf"]))
     assert list(assign_band([0.5, 0.85], bands)) == ["b0", "b1"]
+
+
+def test_point_outside_its_80_interval_is_noted_not_rejected():
+    demand = _rows([100.0], spread=0.1).assign(value=80.0)  # a skewed mean below lo_80 = 90
+    supply = _rows([100.0], spread=0.1, scenario=None)
+    m = match_ratios(demand, supply)
+    assert m.loc[0, "interval_note"] == "demand_point_outside_80"
+    assert m.loc[0, "ratio_sd"] == 1.25  # the point ratio still uses the point values
+    assert m.loc[0, "ratio_sd_lo_80"] < 1.0 < m.loc[0, "ratio_sd_hi_80"]  # median taken as 100

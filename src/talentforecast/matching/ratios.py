@@ -52,28 +52,38 @@ def band_labels(band: pd.Series, bands: Bands | None = None, lang: str = "zh") -
     return band.map(bands.labels(_check_lang(lang)))
 
 
-def _knots(df: pd.DataFrame, name: str) -> np.ndarray:
-    """The (n, 5) quantile knots of a supply or demand table; bounds must bracket the value.
+def _knots(df: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The (n, 5) quantile knots of a supply or demand table, and which rows had their median moved.
 
-    Observed rows with missing bounds are taken as known exactly (all knots = value).
+    The bounds must be ordered (lo_95 <= lo_80 <= hi_80 <= hi_95). The point ``value`` is used as
+    the median when it lies inside the 80 % interval; a point forecast outside it (e.g. a mean of a
+    skewed path distribution) is not a median, so the interval midpoint is used and the row is
+    reported in ``interval_note``. Observed rows with missing bounds are known exactly.
     """
     x = df[_KNOT_COLS].to_numpy(dtype=float)
     value = x[:, 2:3]
     missing = np.isnan(x).any(axis=1) & ~np.isnan(value[:, 0])
-    observed = df["observed"].fillna(False).to_numpy(dtype=bool) if "observed" in df else np.zeros(len(df), bool)
+    observed = df["observed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     bad = missing & ~observed
     if bad.any():
-        rows = np.flatnonzero(bad)[:20]
-        raise InputError([Problem(name, "lo_80..hi_95", int(i) + 2, "NaN",
-                                  "interval bounds for every forecast (observed=False) row") for i in rows])
+        raise InputError([Problem(name, "lo_80..hi_95", None, _key(df, i),
+                                  "interval bounds for every forecast (observed=False) row")
+                          for i in np.flatnonzero(bad)[:20]])
     x = np.where(np.isnan(x) & missing[:, None], value, x)
     scale = np.maximum(1.0, np.abs(x).max(axis=1, initial=0.0, where=~np.isnan(x)))
-    unordered = (np.diff(x, axis=1) < -_TOL * scale[:, None]).any(axis=1)
+    b = x[:, [0, 1, 3, 4]]
+    unordered = (np.diff(b, axis=1) < -_TOL * scale[:, None]).any(axis=1)
     if unordered.any():
-        rows = np.flatnonzero(unordered)[:20]
-        raise InputError([Problem(name, "lo_95,lo_80,value,hi_80,hi_95", int(i) + 2, x[i].round(6).tolist(),
-                                  "lo_95 <= lo_80 <= value <= hi_80 <= hi_95") for i in rows])
-    return x
+        raise InputError([Problem(name, "lo_95,lo_80,hi_80,hi_95", None,
+                                  {**_key(df, i), "bounds": b[i].round(6).tolist()},
+                                  "lo_95 <= lo_80 <= hi_80 <= hi_95") for i in np.flatnonzero(unordered)[:20]])
+    moved = (x[:, 2] < x[:, 1] - _TOL * scale) | (x[:, 2] > x[:, 3] + _TOL * scale)
+    x[moved, 2] = (x[moved, 1] + x[moved, 3]) / 2
+    return x, moved
+
+
+def _key(df: pd.DataFrame, i: int) -> dict:
+    return {k: df.iloc[i][k] for k in [*KEYS, "scenario"] if k in df}
 
 
 def _interp_plan(u: np.ndarray) -> np.ndarray:
@@ -193,7 +203,7 @@ def match_ratios(specialty_demand: pd.DataFrame, supply: pd.DataFrame, bands: Ba
     dsb = [f"ratio_ds_{b}" for b in BOUNDS]
     cols = (first + ["supply", *[f"supply_{b}" for b in BOUNDS], "demand", *[f"demand_{b}" for b in BOUNDS],
                      "ratio_sd", *sd, "ratio_ds", *dsb, "p_shortage", "p_surplus", "band", "band_label",
-                     "status", "observed", "unit"])
+                     "status", "interval_note", "observed", "unit"])
     return m[cols].reset_index(drop=True)
 
 
@@ -209,13 +219,18 @@ def _add_intervals(m: pd.DataFrame, bands: Bands, seed: int, progress: bool) -> 
     sd_cols = [f"ratio_sd_{b}" for b in ("lo_95", "lo_80", "hi_80", "hi_95")]
     for c in [*sd_cols, "p_shortage", "p_surplus"]:
         m[c] = np.nan
+    m["interval_note"] = ""
     ok = (m["status"].isin(["ok", "zero_demand"])).to_numpy()
     if ok.any():
         sub = m.loc[ok]
-        xs = _knots(sub.rename(columns={"supply": "value", "supply_observed": "observed",
-                                        **{f"supply_{b}": b for b in BOUNDS}}), "supply")
-        xd = _knots(sub.rename(columns={"demand": "value", "demand_observed": "observed",
-                                        **{f"demand_{b}": b for b in BOUNDS}}), "demand")
+        xs, moved_s = _knots(sub.rename(columns={"supply": "value", "supply_observed": "observed",
+                                                 **{f"supply_{b}": b for b in BOUNDS}}), "supply")
+        xd, moved_d = _knots(sub.rename(columns={"demand": "value", "demand_observed": "observed",
+                                                 **{f"demand_{b}": b for b in BOUNDS}}), "specialty_demand")
+        note = np.where(moved_s, "supply_point_outside_80", "")
+        note = np.where(moved_d, np.char.add(np.where(moved_s, note + ";", note).astype(str),
+                                             "demand_point_outside_80"), note)
+        m.loc[ok, "interval_note"] = note
         rng = np.random.default_rng(seed)
         # the same uniforms for every row: a row's interval does not depend on the other rows
         plan_s, plan_d = _interp_plan(rng.random(bands.draws)), _interp_plan(rng.random(bands.draws))
