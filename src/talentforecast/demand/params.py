@@ -13,13 +13,13 @@ Precedence for replacement rates (highest first):
 
 from __future__ import annotations
 
-from functools import lru_cache
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from talentforecast.errors import ConfigError
+from talentforecast.errors import ConfigError, InputError
 from talentforecast.schema import LEVELS
 
 DATA = Path(__file__).parent / "data"
@@ -95,14 +95,6 @@ def replacement_rates(path: str | Path | None = None,
     return out.sort_values(["industry", "region"]).reset_index(drop=True)
 
 
-@lru_cache(maxsize=1)
-def _section_map() -> dict[str, str]:
-    from talentforecast import catalogs
-
-    ind = catalogs.industries()
-    return dict(zip(ind["industry"].astype(str), ind["section"].astype(str), strict=True))
-
-
 def section_of(code: str) -> str:
     """GB/T 4754 section letter of a section or 2-digit division code.
 
@@ -110,10 +102,12 @@ def section_of(code: str) -> str:
         >>> section_of("39"), section_of("C")
         ('C', 'C')
     """
-    code = str(code)
-    if len(code) == 1 and code.isalpha():
-        return code
-    return _section_map().get(code, code)
+    from talentforecast.catalogs import industry_section
+
+    try:
+        return industry_section(code)
+    except InputError:  # not a GB/T code: callers report unknown codes themselves
+        return str(code)
 
 
 def rates_for(pairs: pd.DataFrame, rates: pd.DataFrame) -> np.ndarray:
@@ -200,3 +194,43 @@ def key_industries(path: str | Path | None = None) -> pd.DataFrame:
     path = Path(path) if path is not None else DATA / "key_industries.csv"
     df = _read_csv(path, ("cluster", "industry"))
     return df
+
+
+@dataclass
+class DemandParams:
+    """Settings of the demand stage; any field can also be given in a dict (``params={...}``).
+
+    Example:
+        >>> DemandParams.coerce({"n_paths": 200}).n_paths
+        200
+    """
+
+    replacement_rates: str | Path | None = None  # default table (shipped CSV when None)
+    rate_overrides: str | Path | pd.DataFrame | None = None  # rows with industry, rate[, region]
+    vocational_shares: str | Path | None = None
+    specialty_industry: str | Path | None = None  # used when the bundle has no specialty_industry table
+    key_industries: str | Path | None = None
+    models: str | list = "auto"
+    n_paths: int = 1000
+    correlation: float | str = "estimate"  # cross-series error correlation, or "estimate" from history
+    conditions_window: int = 3
+
+    @classmethod
+    def coerce(cls, params: DemandParams | dict | None) -> DemandParams:
+        if params is None:
+            return cls()
+        if isinstance(params, cls):
+            params = {f.name: getattr(params, f.name) for f in fields(cls)}
+        if not isinstance(params, dict):
+            raise ConfigError(f"demand params: got {type(params).__name__}; expected DemandParams or dict")
+        names = {f.name for f in fields(cls)}
+        for k in params:
+            if k not in names:
+                raise ConfigError(f"demand params: key '{k}': unknown; expected one of {sorted(names)}")
+        p = cls(**params)
+        if not isinstance(p.n_paths, int) or p.n_paths < 100:
+            raise ConfigError(f"demand params: key 'n_paths': got {p.n_paths!r}; expected an integer >= 100")
+        if not (p.correlation == "estimate" or (isinstance(p.correlation, int | float) and 0 <= p.correlation <= 1)):
+            raise ConfigError(f"demand params: key 'correlation': got {p.correlation!r}; "
+                              "expected 'estimate' or a number in [0, 1]")
+        return p

@@ -116,7 +116,6 @@ def load_scenario(path: str | Path | dict, clusters: pd.DataFrame | None = None)
             kpath = Path(path).parent / kpath
         clusters = key_industries(kpath)
     by_cluster = clusters.groupby("cluster")["industry"].apply(lambda s: [str(x) for x in s]).to_dict()
-    codes = _valid_codes()
     targets = []
     for n, t in enumerate(raw["targets"]):
         where = f"targets[{n}]"
@@ -141,7 +140,7 @@ def load_scenario(path: str | Path | dict, clusters: pd.DataFrame | None = None)
             inds = by_cluster[t["cluster"]]
         else:
             inds = [str(x) for x in t["industries"]]
-            bad = [x for x in inds if x not in codes]
+            bad = [x for x in inds if x not in _valid_codes()]
             if bad:
                 raise err(f"{where}.industries", bad[0], "a GB/T 4754-2017 section letter or 2-digit division")
         share = float(t.get("share", 1.0))
