@@ -52,7 +52,7 @@ def _bundle(with_postings: bool = True) -> Bundle:
 
 @pytest.fixture(scope="module")
 def result():
-    return compute_demand(_bundle(), horizon=4, params=FAST, seed=3)
+    return compute_demand(_bundle(), horizon=4, params={**FAST, "n_paths": 3000}, seed=3)
 
 
 def test_known_answer_openings():
@@ -61,7 +61,7 @@ def test_known_answer_openings():
     out = openings(fc, pd.DataFrame({"region": "", "industry": ["C"], "rate": [0.1]}))
     got = out.query("industry == 'C'")[["year", "expansion", "replacement", "value"]]
     # 2021: +10 + 0.1·100; 2022: contraction → 0 + 0.1·110; 2023: +15 + 0.1·105
-    assert got.to_numpy().tolist() == pytest.approx([[2021, 10, 10, 20], [2022, 0, 11, 11], [2023, 15, 10.5, 25.5]])
+    assert got.to_numpy().ravel().tolist() == pytest.approx([2021, 10, 10, 20, 2022, 0, 11, 11, 2023, 15, 10.5, 25.5])
 
 
 def test_expansion_plus_replacement_is_openings(result):
@@ -132,7 +132,9 @@ def test_intervals_widen_with_horizon(result):
         for _, g in t.sort_values("year").groupby(key):
             w = (g["hi_95"] - g["lo_95"]).to_numpy()
             if w.max() > 0:
-                assert np.all(np.diff(w) > -1e-9 * max(1.0, w.max())), (name, g.iloc[0][key].tolist(), w)
+                # employment widths are exact; flows carry Monte Carlo noise of a few per cent
+                tol = 1e-9 if name == "employment_forecast" else 0.03
+                assert np.all(np.diff(w) > -tol * w.max()), (name, g.iloc[0][key].tolist(), w)
                 assert w[-1] > w[0]
 
 

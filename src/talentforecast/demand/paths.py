@@ -77,8 +77,8 @@ def paths_from_forecast(fc: pd.DataFrame, n_paths: int = 1000, seed: int = 0,
                         correlation: float = 0.0, value: str = "value") -> Paths:
     """Draw sample paths from a leaf employment table (region, industry, year, value, bounds, observed).
 
-    Errors are N(0, σ_h²) with σ_h from the interval width, correlated over horizon like a random
-    walk (corr(h, k) = √(min/max)) and across series with ``correlation``. Samples are floored at 0
+    Errors are N(0, σ_h²) with σ_h from the interval width, built from independent yearly
+    increments (corr(h, k) = σ_min/σ_max) and correlated across series with ``correlation``. Samples are floored at 0
     (employment cannot be negative).
 
     Example:
@@ -113,14 +113,16 @@ def paths_from_forecast(fc: pd.DataFrame, n_paths: int = 1000, seed: int = 0,
     sigma[:, observed] = 0.0
     rng = np.random.default_rng(seed)
     fut = np.flatnonzero(~observed)
-    z = np.zeros((n, n_paths, T))
+    err = np.zeros((n, n_paths, T))
     if len(fut):
+        # independent increments: Var(u_h) = σ_h² − σ_{h−1}², so the error of year h is exactly
+        # N(0, σ_h²) and corr(h, k) = σ_min / σ_max; a shrinking σ gives a zero increment
+        var_inc = np.diff(np.concatenate([np.zeros((n, 1)), sigma[:, fut] ** 2], axis=1), axis=1)
         common = rng.standard_normal((1, n_paths, len(fut)))
         idio = rng.standard_normal((n, n_paths, len(fut)))
         e = np.sqrt(correlation) * common + np.sqrt(1 - correlation) * idio
-        steps = np.arange(1, len(fut) + 1)
-        z[:, :, fut] = np.cumsum(e, axis=2) / np.sqrt(steps)
-    samples = np.maximum(point[:, None, :] + sigma[:, None, :] * z, 0.0)
+        err[:, :, fut] = np.cumsum(e * np.sqrt(np.maximum(var_inc, 0.0))[:, None, :], axis=2)
+    samples = np.maximum(point[:, None, :] + err, 0.0)
     return Paths(keys, years, observed, point, samples, {"correlation": correlation, "n_paths": n_paths,
                                                          "seed": seed})
 
