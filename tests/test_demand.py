@@ -141,7 +141,7 @@ def test_intervals_widen_with_horizon(result):
 def test_bounds_bracket_point(result):
     e = result["employment_forecast"]
     assert (e["lo_95"] <= e["lo_80"] + 1e-6).all() and (e["hi_80"] <= e["hi_95"] + 1e-6).all()
-    fut = e[~e.observed]
+    fut = pd.concat([result[n].query("not observed") for n in ("employment_forecast", "openings", "specialty_demand")])
     assert ((fut["lo_95"] <= fut["value"]) & (fut["value"] <= fut["hi_95"])).all()
 
 

@@ -1,6 +1,7 @@
 """Job openings = expansion + replacement (BLS / Cedefop accounting).
 
-O[t] = max(E[t] − E[t−1], 0) + ρ[i]·E[t−1], computed per leaf series (region × industry) and
+O[t] = max(E[t] − E[t−1], 0) + ρ[i]·E[t−1], computed per leaf series (region × industry) on every
+sample path (forecast years report the mean over paths, history years the observed value) and
 summed for parent regions and the all-industry total ``_T`` (so an aggregate's expansion is the
 sum of its parts' expansion, not the net change of the aggregate).
 """
@@ -25,8 +26,15 @@ def openings_paths(emp: Paths, rho: np.ndarray) -> dict[str, Paths]:
         rep = r * prev
         out[name] = (exp_, rep, exp_ + rep)
     yr = slice(1, None)
-    return {k: emp.with_values(out["point"][j], out["samples"][j], years=yr)
-            for j, k in enumerate(("expansion", "replacement", "openings"))}
+    fut = ~emp.observed[yr]
+    res = {}
+    for j, k in enumerate(("expansion", "replacement", "openings")):
+        point = out["point"][j].copy()
+        # forecast years report expected openings (mean over paths): the max(·, 0) makes the
+        # openings of the point path lower than expected when growth is uncertain
+        point[:, fut] = out["samples"][j][:, :, fut].mean(axis=1)
+        res[k] = emp.with_values(point, out["samples"][j], years=yr)
+    return res
 
 
 def openings_table(op: dict[str, Paths], regions: pd.DataFrame | None, level=(80, 95),
