@@ -9,7 +9,6 @@ series with the correlation estimated from history).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from talentforecast.demand.params import section_of
@@ -99,7 +98,3 @@ def employment_table(emp: Paths, regions: pd.DataFrame | None, models: pd.DataFr
             "unit", "model", "observed"]
     return tab[cols]
 
-
-def widen_check(tab: pd.DataFrame, bound: str = "95") -> np.ndarray:
-    """Per-row interval width (hi − lo) of ``bound``: a helper for checks and tests."""
-    return (tab[f"hi_{bound}"] - tab[f"lo_{bound}"]).to_numpy()
