@@ -29,6 +29,7 @@ DEFAULTS = {
     "n_jobs": 1,
     "lang": "zh",
     "retrospective": None,  # None, True (default years) or a list of as-of years
+    "params": None,  # per-stage overrides: {"demand": {...}, "supply": {...}, "matching": {...}, "warning": {...}}
 }
 
 

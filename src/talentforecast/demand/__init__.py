@@ -46,6 +46,7 @@ __all__ = [
     "Scenario",
     "allocate",
     "compute_demand",
+    "offered_specialties",
     "elasticities",
     "key_industries",
     "labour_market_conditions",
@@ -65,11 +66,33 @@ def _crosswalk(bundle, p: DemandParams, industries: list[str]) -> pd.DataFrame:
     cw = cw.copy()
     cw["specialty"] = cw["specialty"].astype(str)
     cw["industry"] = cw["industry"].astype(str)
+    if p.allocate_over == "offered":
+        cw = cw[cw["specialty"].isin(offered_specialties(bundle, p.offered_window))]
     levels = None
     if "level" not in cw:
         spec = catalogs.specialties()
         levels = spec.drop_duplicates("specialty").set_index("specialty")["level"]
     return normalise_weights(cw, levels)
+
+
+def offered_specialties(bundle, window: int = 3) -> set[str]:
+    """Specialties the region offers: enrolled or had students in the last ``window`` observed years,
+    or planned in ``enrolment_plan``.
+
+    Example:
+        >>> import talentforecast as tf
+        >>> "730301" in offered_specialties(tf.datasets.load_example())
+        True
+    """
+    enr = bundle.get("enrolment")
+    out: set[str] = set()
+    if enr is not None and len(enr):
+        recent = enr[enr["year"] > int(enr["year"].max()) - window]
+        out |= set(recent.loc[(recent["enrolled"] > 0) | (recent["in_school"] > 0), "specialty"])
+    plan = bundle.get("enrolment_plan")
+    if plan is not None:
+        out |= set(plan.loc[plan["planned"] > 0, "specialty"])
+    return out
 
 
 def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | None = None,

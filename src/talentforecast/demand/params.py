@@ -214,6 +214,10 @@ class DemandParams:
     n_paths: int = 1000
     correlation: float | str = "estimate"  # cross-series error correlation, or "estimate" from history
     conditions_window: int = 3
+    # allocate over the specialties the region offers ("offered") or the whole catalogue ("catalogue");
+    # demand of industries no offered specialty serves is reported in `unallocated`
+    allocate_over: str = "offered"
+    offered_window: int = 3  # a specialty is offered if it enrolled or had students in the last N years
 
     @classmethod
     def coerce(cls, params: DemandParams | dict | None) -> DemandParams:
@@ -233,4 +237,7 @@ class DemandParams:
         if not (p.correlation == "estimate" or (isinstance(p.correlation, int | float) and 0 <= p.correlation <= 1)):
             raise ConfigError(f"demand params: key 'correlation': got {p.correlation!r}; "
                               "expected 'estimate' or a number in [0, 1]")
+        if p.allocate_over not in ("offered", "catalogue"):
+            raise ConfigError(f"demand params: key 'allocate_over': got {p.allocate_over!r}; "
+                              "expected 'offered' or 'catalogue'")
         return p
