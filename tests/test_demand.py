@@ -23,7 +23,7 @@ from talentforecast.errors import ConfigError
 
 REGIONS = pd.DataFrame({"region": ["900", "901", "902"], "region_name": ["市", "甲区", "乙区"],
                         "parent": [None, "900", "900"]})
-FAST = {"models": "drift", "n_paths": 300}
+FAST = {"models": "drift", "n_paths": 300, "allocate_over": "catalogue"}
 
 
 def _bundle(with_postings: bool = True) -> Bundle:
