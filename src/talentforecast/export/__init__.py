@@ -27,7 +27,13 @@ from talentforecast._atomic import atomic_dir
 from talentforecast.errors import InputError, OutputError, Problem
 from talentforecast.export.build import add_labels, feed_tables, run_identity
 from talentforecast.export.spec import feed_schema, feed_spec, table_schema
-from talentforecast.export.writers import FORMATS, write_csv, write_duckdb, write_json, write_parquet
+from talentforecast.export.writers import (
+    FORMATS,
+    write_csv,
+    write_duckdb,
+    write_json,
+    write_parquet,
+)
 from talentforecast.schema import SCHEMA_VERSION
 
 __all__ = ["FORMATS", "add_labels", "export", "feed_schema", "feed_spec", "feed_tables", "find_feed",

@@ -18,6 +18,7 @@ import json
 import pandas as pd
 
 from talentforecast import catalogs
+from talentforecast.errors import InputError
 from talentforecast.export.spec import META_COLUMNS, FeedSpec, check_columns, feed_spec
 from talentforecast.schema import SCHEMA_VERSION
 
@@ -135,17 +136,23 @@ def feed_tables(run, spec: FeedSpec | None = None) -> tuple[dict[str, pd.DataFra
     prov = provision(run)
     if prov is not None:
         sources["provision"] = prov
-    out, skipped = {}, {}
+    out, skipped, problems = {}, {}, []
     for name in spec.tables:
         df = sources.get(name)
         if df is None:
             skipped[name] = "absent from the run"
             continue
-        check_columns(name, df, spec)
+        try:
+            check_columns(name, df, spec)
+        except InputError as err:  # report every table's problems at once
+            problems.extend(err.problems)
+            continue
         t = add_labels(df.reset_index(drop=True), regions, spec)
         meta = {"schema_version": SCHEMA_VERSION, "run_id": run_id, "as_of": as_of}
         for col in META_COLUMNS:
             if col not in t.columns:
                 t[col] = pd.Series([meta[col]] * len(t), dtype="Int64" if col == "as_of" else object)
         out[name] = t
+    if problems:
+        raise InputError(problems)
     return out, skipped

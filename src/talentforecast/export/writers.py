@@ -50,6 +50,7 @@ def write_duckdb(tables: dict[str, pd.DataFrame], schemas: dict[str, dict], path
     rows = []
     con = duckdb.connect(str(path))
     try:
+        con.execute("BEGIN TRANSACTION")  # one commit: each statement would otherwise sync the file
         for name, df in tables.items():
             con.register("_feed_df", df)
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _feed_df')
@@ -67,6 +68,7 @@ def write_duckdb(tables: dict[str, pd.DataFrame], schemas: dict[str, dict], path
         con.register("_feed_df", pd.DataFrame(rows))
         con.execute("CREATE TABLE feed_columns AS SELECT * FROM _feed_df")
         con.unregister("_feed_df")
+        con.execute("COMMIT")
     finally:
         con.close()
 
