@@ -163,6 +163,13 @@ def test_browser_walkthrough(server, demo_out, tmp_path):
             assert w["warning_level"] == "red" and "红色" in page.inner_text("#specialty-level")
             # 5. screenshot
             page.screenshot(path=str(shot), full_page=True)
+            # the English switch re-renders the same page in English
+            page.click(".lang-switch label:has-text('English')")
+            want_en = [r["text_en"] for r in json.loads(w["reasons"])]
+            page.wait_for_function(f"[...document.querySelectorAll('#reasons .reason-text')].map(e => e.innerText)"
+                                   f".join('|') === {json.dumps('|'.join(want_en))}", timeout=10000)
+            assert "Warnings" in page.inner_text("header nav")
+            page.screenshot(path=str(shot.with_name("specialty_detail_en.png")), full_page=True)
         finally:
             browser.close()
     assert shot.stat().st_size > 10_000

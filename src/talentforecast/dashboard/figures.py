@@ -26,9 +26,10 @@ def band_traces(fig: go.Figure, df: pd.DataFrame, y: str, lo: str, hi: str, labe
         if lo_c in df and hi_c in df and df[hi_c].notna().any():
             fig.add_trace(go.Scatter(x=list(df["year"]) + list(df["year"])[::-1],
                                      y=list(df[hi_c]) + list(df[lo_c])[::-1], fill="toself", mode="none",
-                                     fillcolor=_rgba(colour, alpha), hoverinfo="skip",
-                                     name=f"{label} {t(lang, 'interval' + lv)}"))
-    fig.add_trace(go.Scatter(x=df["year"], y=df[y], mode="lines+markers", name=label,
+                                     fillcolor=_rgba(colour, alpha), hoverinfo="skip", legendgroup=label,
+                                     showlegend=False, name=f"{label} {t(lang, 'interval' + lv)}"))
+    # bands share the line's legend entry: clicking it hides both
+    fig.add_trace(go.Scatter(x=df["year"], y=df[y], mode="lines+markers", name=label, legendgroup=label,
                              line={"color": colour, "dash": dash}))
 
 
@@ -43,8 +44,9 @@ PALETTE = ["#1565c0", "#c62828", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5
 
 def demand_figure(df: pd.DataFrame, labels: pd.Series, lang: str, title: str, unit: str) -> go.Figure:
     fig = go.Figure()
-    for k, (key, g) in enumerate(df.assign(_label=labels).groupby(["_label", "scenario"], sort=True)):
-        band_traces(fig, g, "value", "lo_80", "hi_80", f"{key[0]} · {key[1]}", PALETTE[k % len(PALETTE)], lang,
+    colour = {lab: PALETTE[k % len(PALETTE)] for k, lab in enumerate(sorted(labels.unique()))}
+    for key, g in df.assign(_label=labels).groupby(["_label", "scenario"], sort=True):
+        band_traces(fig, g, "value", "lo_80", "hi_80", f"{key[0]} · {key[1]}", colour[key[0]], lang,
                     dash="solid" if key[1] == "baseline" else "dash")
     return _layout(fig, title, unit)
 
