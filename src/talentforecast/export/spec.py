@@ -6,7 +6,7 @@ Example:
     >>> "warnings" in spec.tables and "reasons" in spec.tables["warnings"].columns
     True
     >>> table_schema("warnings")["properties"]["specialty_name_zh"]["type"]
-    'string'
+    ['string', 'null']
 """
 
 from __future__ import annotations
