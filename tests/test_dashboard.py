@@ -175,3 +175,21 @@ def test_browser_walkthrough(server, demo_out, tmp_path):
     assert shot.stat().st_size > 10_000
     off_host = [u for u in requests if not u.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:"))]
     assert requests and not off_host, off_host
+
+
+def test_serve_binds_loopback_by_default(demo_out, monkeypatch):
+    import dash
+
+    from talentforecast.dashboard import serve
+
+    seen = {}
+    monkeypatch.setattr(dash.Dash, "run", lambda self, **kw: seen.update(kw))
+    serve(demo_out / "feed")
+    assert seen["host"] == "127.0.0.1" and seen["port"] == 8050 and seen["debug"] is False
+
+
+def test_bad_folder_is_an_input_error(tmp_path):
+    from talentforecast.errors import InputError
+
+    with pytest.raises(InputError, match="feed folder"):
+        create_app(tmp_path)
