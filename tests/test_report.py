@@ -9,7 +9,6 @@ import zipfile
 import pandas as pd
 import pytest
 
-from report_fixture import BASE, LAST, META, REGION, make_tables
 from talentforecast.errors import ConfigError, InputError
 from talentforecast.report import write_report
 from talentforecast.report.context import build_context, fmt_number
@@ -18,6 +17,7 @@ from talentforecast.report.fonts import FAMILY
 from talentforecast.report.html import render_html
 from talentforecast.report.i18n import Strings, load_settings, section_keys
 from talentforecast.report.pdf import render_pdf
+from test_report_fixture import BASE, LAST, META, REGION, make_tables
 
 docx = pytest.importorskip("docx")
 pypdf = pytest.importorskip("pypdf")

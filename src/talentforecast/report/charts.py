@@ -61,7 +61,7 @@ def trend_panels(
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
     with mpl.rc_context(matplotlib_rc()):
-        width = 3.6 * ncols if ncols > 1 else 6.0
+        width = min(3.6 * ncols, 7.2) if ncols > 1 else 6.0  # capped so fonts stay legible on A4
         fig = Figure(figsize=(width, 2.5 * nrows + 0.5), layout="constrained")
         axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
         handles: dict[str, object] = {}

@@ -28,9 +28,9 @@ _PERCENT = ("_rate", "_share", "probability", "coverage")
 _DECIMAL = ("ratio", "dissimilarity", "deviation", "score", "mase", "smape", "mape", "index")
 _COUNT_INT = ("year", "as_of", "rank", "years_at_level", "schools", "n", "count", "hits")
 # Relative column widths for fixed-layout tables (normalised to 100% per table).
-_WIDTH = {"reason": 5.0, "action": 1.8, "source": 5.0, "specialty_name": 2.4, "industry_name": 2.6,
-          "occupation_name": 2.4, "interval_80": 2.0, "parameter": 2.0, "occupation": 1.6, "level": 1.6,
-          "warning_level": 1.4, "previous_level": 1.4, "years_at_level": 1.1}
+_WIDTH = {"specialty": 1.6, "reason": 4.6, "action": 1.8, "source": 5.0, "specialty_name": 2.4, "industry_name": 2.6,
+          "occupation_name": 2.4, "interval_80": 2.0, "parameter": 2.0, "occupation": 1.6, "level": 1.8,
+          "warning_level": 1.6, "previous_level": 1.5, "years_at_level": 1.1}
 
 
 def fmt_number(value: object, column: str = "") -> str:

@@ -1,4 +1,4 @@
-"""A small synthetic run (stage output tables with the contract columns) for the report tests."""
+"""A small synthetic run (stage output tables with the contract columns) for the report tests (no tests here)."""
 
 from __future__ import annotations
 
@@ -106,6 +106,7 @@ def make_tables() -> dict[str, pd.DataFrame]:
     }
 
 
-META = {"region_name": "示例市", "sources": {"employment": "示例数据（生成）", "catalogue": "职业教育专业目录（2021）"},
+META = {"region_name": "示例市", "region_name_en": "Example City",
+        "sources": {"employment": "示例数据（生成）", "catalogue": "职业教育专业目录（2021）"},
         "parameters": {"policy": "moe-2011", "horizon": 5, "seed": 0},
         "data_note": {"zh": "示例市数据为生成数据，仅作演示。", "en": "The example city's data are generated."}}
