@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from scipy import stats
+
 from talentforecast.errors import ConfigError, InputError, Problem
 
 KEY = ["region", "specialty", "level"]
-Z95, Z80 = 1.959964, 1.281552
+Z95, Z80 = float(stats.norm.ppf(0.975)), float(stats.norm.ppf(0.9))
 
 
 @dataclass
@@ -98,12 +100,25 @@ def level_map(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     cat = tables.get("specialties")
     if cat is not None:
         out.update(zip(cat["specialty"].astype(str), cat["level"].astype(str), strict=True))
-    for name in ("enrolment", "supply", "specialty_demand", "matches"):
+    for name in ("enrolment", "supply", "specialty_demand", "matches", "quality", "outcomes"):
         df = tables.get(name)
         if df is not None and {"specialty", "level"} <= set(df.columns):
             pairs = df[["specialty", "level"]].drop_duplicates()
             out.update(zip(pairs["specialty"].astype(str), pairs["level"].astype(str), strict=True))
     return out
+
+
+def _add_level(df: pd.DataFrame, tables, name: str) -> pd.DataFrame:
+    """Fill a missing ``level`` column from the other tables or the catalogue."""
+    if "level" in df.columns:
+        return df
+    df = df.assign(level=df["specialty"].map(level_map(tables)))
+    miss = df[df["level"].isna()]
+    if not miss.empty:
+        i = miss.index[0]
+        raise InputError([Problem(name, "specialty", int(i) + 2, df.at[i, "specialty"],
+                                  "a specialty whose level is known (from enrolment, matches or the catalogue)")])
+    return df
 
 
 def quality_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
@@ -135,14 +150,7 @@ def quality_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
                 i = bad.index[0]
                 raise InputError([Problem(name, c, int(i) + 2, q.at[i, c],
                                           "a share between 0 and 1 (not a percentage)")])
-    lv = level_map(tables)
-    if "level" not in q.columns:
-        q["level"] = q["specialty"].map(lv)
-    miss = q[q["level"].isna()]
-    if not miss.empty:
-        i = miss.index[0]
-        raise InputError([Problem(name, "specialty", int(i) + 2, q.at[i, "specialty"],
-                                  "a specialty whose level is known (from enrolment, matches or the catalogue)")])
+    q = _add_level(q, tables, name)
     q = q[KEY + ["year", "graduates"] + rates].copy()
     for c in rates:
         q[c] = q[c] * q["graduates"]
@@ -259,8 +267,7 @@ def build_points(tables, as_of: int, settings: dict) -> dict[tuple, dict[str, Ob
     if d is not None:
         _need(d, "duplication", ["region", "specialty", "n_schools", "demand_per_school"])
         d = _str_keys(d)
-        if "level" not in d.columns:
-            d["level"] = d["specialty"].map(level_map(tables))
+        d = _add_level(d, tables, "duplication")
         if "year" in d.columns:
             d = _latest(d, -10_000, target, target)
         else:
