@@ -6,11 +6,11 @@ import itertools
 
 import pandas as pd
 import pytest
-from warning_cases import enrolment, matches, one, quality, reasons
 
 from talentforecast.warning import LEVELS, evaluate_warnings, load_policy
 from talentforecast.warning.engine import evaluate_key
 from talentforecast.warning.indicators import Context, Obs
+from warning_cases import enrolment, matches, one, quality, reasons
 
 
 def level_of(rates, policy, **tables):

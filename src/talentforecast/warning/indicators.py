@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-
 from scipy import stats
 
 from talentforecast.errors import ConfigError, InputError, Problem
