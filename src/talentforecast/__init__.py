@@ -1,22 +1,43 @@
-"""talentforecast: skilled-talent supply-demand forecasting for vocational education planning."""
+"""talentforecast: skilled-talent supply-demand forecasting for vocational education planning.
 
-from talentforecast.errors import (
+Example:
+    >>> import talentforecast as tf
+    >>> bundle = tf.datasets.load_example()
+    >>> bundle.region_name
+    '示例市'
+"""
+
+__version__ = "0.1.0"
+
+from talentforecast import catalogs, datasets  # noqa: E402
+from talentforecast.bundle import Bundle  # noqa: E402
+from talentforecast.errors import (  # noqa: E402
     ConfigError,
     InputError,
     ModelError,
     OutputError,
+    Problem,
     TalentForecastError,
 )
-from talentforecast.schema import SCHEMA_VERSION
-
-__version__ = "0.1.0"
+from talentforecast.io import read_folder, read_table  # noqa: E402
+from talentforecast.pipeline import Run, run  # noqa: E402
+from talentforecast.schema import SCHEMA_VERSION, TABLES  # noqa: E402
 
 __all__ = [
     "SCHEMA_VERSION",
+    "TABLES",
+    "Bundle",
     "ConfigError",
     "InputError",
     "ModelError",
     "OutputError",
+    "Problem",
+    "Run",
     "TalentForecastError",
     "__version__",
+    "catalogs",
+    "datasets",
+    "read_folder",
+    "read_table",
+    "run",
 ]

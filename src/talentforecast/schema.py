@@ -117,8 +117,8 @@ TABLES: dict[str, Table] = {
             "outcomes", "毕业生去向", "graduate outcomes",
             (_REGION, _SCHOOL, _SPECIALTY, _YEAR,
              _count("graduates", "毕业生数", "graduates", ("毕业生数", "毕业人数")),
-             _count("employed", "落实人数", "graduates with a destination (employed)",
-                    ("落实人数", "就业人数", "去向落实人数")),
+             _count("employed", "落实人数", "graduates employed (excluding further study)",
+                    ("落实就业人数", "就业人数", "落实人数")),
              _count("matched", "对口就业人数", "employed in a matching job", ("对口就业人数", "对口人数")),
              _count("further_study", "升学人数", "went on to further study", ("升学人数",)),
              _c("starting_salary", "float", "yuan per month", "起薪", "average starting salary",
@@ -195,3 +195,55 @@ def pandera_schema(table: str | Table) -> pa.DataFrameSchema:
             _PANDERA_DTYPES[c.dtype], checks=checks, nullable=not c.required, required=c.required, coerce=False
         )
     return pa.DataFrameSchema(cols, strict=False, name=spec.name)
+
+
+_RULE_TEXT = {
+    "graduates_le_in_school": "graduates ≤ in_school (毕业生数不超过在校生数)",
+    "level_matches_specialty": "level equals the catalogue level of the specialty (层次与专业目录一致)",
+    "employed_le_graduates": "employed ≤ graduates",
+    "matched_le_employed": "matched ≤ employed",
+    "further_study_le_graduates": "further_study ≤ graduates",
+    "occupation_or_industry": "each row names an occupation or an industry",
+    "age_band_order": "age_from ≤ age_to; bands of a region-year neither overlap nor leave gaps",
+    "age_bands_contiguous": "see age_band_order",
+    "weights_sum_to_one_per_industry": "weights sum to 1 per industry (per industry × level if a level column is given)",
+    "shares_sum_to_one_per_industry": "shares sum to 1 per industry",
+}
+
+
+def contract_markdown() -> str:
+    """The data-contract page (``docs/data-contract.md``), generated from :data:`TABLES`."""
+    out = [
+        "# 数据规范 Data contract",
+        "",
+        "Generated from `talentforecast.schema.TABLES` (schema version "
+        f"{SCHEMA_VERSION}); a test keeps this page in step with the code.",
+        "Column names may be given in English or as any alias; matching ignores case, spaces and",
+        "full-width forms, and a unit in brackets such as `就业人数(万人)` is converted.",
+        "",
+    ]
+    for t in TABLES.values():
+        out += [f"## `{t.name}` — {t.title_zh} ({t.title_en})", "",
+                f"Key (one row per): `{', '.join(t.key)}`", "",
+                "| column | type | unit | required | aliases | rule | meaning |",
+                "|---|---|---|---|---|---|---|"]
+        for c in t.columns:
+            rule = []
+            if c.nonnegative:
+                rule.append("≥ 0")
+            if c.unit == "persons":
+                rule.append("whole number")
+            if c.code == "specialty":
+                rule.append("in the specialty catalogue")
+            if c.code == "industry":
+                rule.append("GB/T 4754-2017 code")
+            if c.code == "level":
+                rule.append(" / ".join(LEVELS))
+            if c.name == "year":
+                rule.append("1900–2100; '2020年' accepted")
+            out.append(f"| `{c.name}` | {c.dtype} | {c.unit} | {'yes' if c.required else 'no'} | "
+                       f"{'、'.join(c.aliases)} | {'; '.join(rule)} | {c.description_zh} / {c.description_en} |")
+        if t.rules:
+            out += ["", "Rules: " + "; ".join(_RULE_TEXT[r] for r in t.rules if r in _RULE_TEXT) + "."]
+        out.append("")
+    return "\n".join(out)

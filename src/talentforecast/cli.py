@@ -1,0 +1,210 @@
+"""Command line: ``talentforecast demo | run | validate | forecast | report | export | dashboard``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from talentforecast import __version__
+from talentforecast.errors import TalentForecastError
+
+app = typer.Typer(
+    help="talentforecast: 技能人才供需预测与专业预警 / skilled-talent supply-demand forecasting.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"talentforecast {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """talentforecast command line."""
+
+
+def _fail(err: Exception) -> None:
+    typer.echo(f"错误 error: {err}", err=True)
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def validate(
+    files: list[Path] = typer.Argument(..., help="Input files; the table kind is taken from the file name."),
+    kind: str = typer.Option(None, "--kind", help="Table kind for all files (employment, enrolment, ...)."),
+) -> None:
+    """Validate input tables and print every problem (exit code 1 on any problem)."""
+    from talentforecast.errors import InputError
+    from talentforecast.io import read_table
+    from talentforecast.schema import TABLES
+
+    problems = []
+    for f in files:
+        k = kind or f.stem
+        if k not in TABLES:
+            typer.echo(f"{f}: cannot tell the table kind from the name; use --kind one of {', '.join(TABLES)}", err=True)
+            raise typer.Exit(code=2)
+        try:
+            df = read_table(f, k)
+            typer.echo(f"OK  {f} ({k}): {len(df)} rows")
+        except InputError as err:
+            problems += err.problems
+            typer.echo(f"BAD {f} ({k}): {len(err.problems)} problem(s)")
+    for p in problems:
+        typer.echo(f"  - {p}")
+    if problems:
+        raise typer.Exit(code=1)
+
+
+def _execute(bundle, out: Path, quiet: bool, formats: str, langs: str, **options) -> None:
+    from talentforecast.pipeline import run as run_chain
+
+    r = run_chain(bundle, progress=not quiet, **options)
+    r.save(out / "run")
+    written = [str(out / "run")]
+    if formats:
+        try:
+            for lang in [x for x in langs.split(",") if x]:
+                paths = r.report(out / "report", formats=tuple(x for x in formats.split(",") if x), lang=lang)
+                written += [str(p) for p in paths.values()]
+        except ImportError as err:
+            typer.echo(f"report skipped ({err}); install the 'report' extra", err=True)
+    try:
+        written.append(str(r.export(out / "feed")))
+    except ImportError as err:
+        typer.echo(f"export skipped ({err})", err=True)
+    if not quiet:
+        for w in written:
+            typer.echo(f"wrote {w}")
+
+
+@app.command()
+def demo(
+    out: Path = typer.Option(Path("out/demo"), "--out", help="Output folder."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
+    formats: str = typer.Option("html,pdf,docx", "--formats", help="Report formats; empty for none."),
+    langs: str = typer.Option("zh,en", "--langs", help="Report languages."),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Run everything on the bundled example region (示例市) and write all outputs."""
+    from talentforecast.datasets import load_example
+
+    try:
+        _execute(load_example(), out, quiet, formats, langs, seed=seed, retrospective=True)
+    except TalentForecastError as err:
+        _fail(err)
+
+
+@app.command("run")
+def run_cmd(
+    data: Path = typer.Argument(..., help="Folder of input tables (employment.csv, enrolment.csv, ...)."),
+    out: Path = typer.Option(Path("out/run"), "--out"),
+    policy: str = typer.Option("default", "--policy", help="Policy name(s), comma-separated, or a TOML path."),
+    horizon: int = typer.Option(5, "--horizon"),
+    scenario: Path = typer.Option(None, "--scenario", help="Key-industry scenario TOML."),
+    as_of: int = typer.Option(None, "--as-of", help="Use data up to this year only."),
+    seed: int = typer.Option(0, "--seed"),
+    region_name: str = typer.Option("", "--region-name"),
+    formats: str = typer.Option("html,pdf,docx", "--formats"),
+    langs: str = typer.Option("zh", "--langs"),
+    quiet: bool = typer.Option(False, "--quiet", "-q"),
+) -> None:
+    """Run the annual chain on your own folder of tables."""
+    from talentforecast.io import read_folder
+
+    try:
+        bundle = read_folder(data, meta={"region_name": region_name or data.name})
+        pol = policy.split(",") if "," in policy else policy
+        _execute(bundle, out, quiet, formats, langs, policy=pol, horizon=horizon,
+                 scenario=str(scenario) if scenario else None, as_of=as_of, seed=seed)
+    except TalentForecastError as err:
+        _fail(err)
+
+
+@app.command()
+def forecast(
+    data: Path = typer.Argument(..., help="Long CSV with unique_id, ds (year), y."),
+    h: int = typer.Option(5, "--h", help="Horizon in years."),
+    out: Path = typer.Option(Path("forecast.csv"), "--out"),
+    models: str = typer.Option("auto", "--models"),
+    n_jobs: int = typer.Option(1, "--n-jobs"),
+) -> None:
+    """Forecast any annual panel (domain-free)."""
+    import pandas as pd
+
+    from talentforecast._atomic import atomic_file
+    from talentforecast.forecasting import forecast as fc
+
+    try:
+        df = pd.read_csv(data)
+        result = fc(df, h=h, models=models if "," not in models else models.split(","), n_jobs=n_jobs)
+        with atomic_file(out, "w") as fh:
+            result.to_csv(fh, index=False)
+        typer.echo(f"wrote {out} ({len(result)} rows)")
+    except TalentForecastError as err:
+        _fail(err)
+
+
+@app.command()
+def report(
+    run_dir: Path = typer.Argument(..., help="A run folder written by `run` or `demo` (…/run)."),
+    out: Path = typer.Option(None, "--out", help="Report folder (default: RUN_DIR/../report)."),
+    formats: str = typer.Option("html,pdf,docx", "--formats"),
+    lang: str = typer.Option("zh", "--lang", help="zh or en"),
+) -> None:
+    """Write the annual report from a saved run."""
+    from talentforecast.pipeline import Run
+
+    try:
+        r = Run.load(run_dir)
+        paths = r.report(out or run_dir.parent / "report", formats=tuple(formats.split(",")), lang=lang)
+        for p in paths.values():
+            typer.echo(f"wrote {p}")
+    except TalentForecastError as err:
+        _fail(err)
+
+
+@app.command()
+def export(
+    run_dir: Path = typer.Argument(..., help="A run folder written by `run` or `demo` (…/run)."),
+    out: Path = typer.Option(None, "--out", help="Feed folder (default: RUN_DIR/../feed)."),
+    formats: str = typer.Option("parquet,csv,duckdb,json", "--formats"),
+) -> None:
+    """Write the dashboard feed from a saved run."""
+    from talentforecast.pipeline import Run
+
+    try:
+        path = Run.load(run_dir).export(out or run_dir.parent / "feed", formats=tuple(formats.split(",")))
+        typer.echo(f"wrote {path}")
+    except TalentForecastError as err:
+        _fail(err)
+
+
+@app.command()
+def dashboard(
+    feed_dir: Path = typer.Argument(..., help="A feed folder written by `export` or `demo` (…/feed)."),
+    port: int = typer.Option(8050, "--port"),
+    host: str = typer.Option("127.0.0.1", "--host", help="Bind address (loopback by default)."),
+) -> None:
+    """Serve the reference dashboard (needs the ``dashboard`` extra), read-only."""
+    try:
+        from talentforecast.dashboard import serve
+    except ImportError as err:
+        typer.echo(f"the dashboard needs the 'dashboard' extra: {err}", err=True)
+        raise typer.Exit(code=2) from err
+    try:
+        serve(feed_dir, host=host, port=port)
+    except TalentForecastError as err:
+        _fail(err)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,232 @@
+"""One annual run: inputs → demand / supply → matching → warning, with a run manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from talentforecast import __version__
+from talentforecast._atomic import atomic_dir
+from talentforecast.bundle import Bundle
+from talentforecast.errors import InputError, OutputError, Problem
+from talentforecast.progress import progress_bar
+from talentforecast.schema import SCHEMA_VERSION
+
+DEFAULTS = {
+    "policy": "default",
+    "horizon": 5,
+    "scenario": None,
+    "seed": 0,
+    "as_of": None,
+    "level": (80, 95),
+    "n_jobs": 1,
+    "lang": "zh",
+    "retrospective": None,  # None, True (default years) or a list of as-of years
+    "params": None,  # per-stage overrides: {"demand": {...}, "supply": {...}, "matching": {...}, "warning": {...}}
+}
+
+
+@dataclass
+class Run:
+    """Every table one annual run produced, plus its options and manifest.
+
+    Tables are reachable as attributes (``run.warnings``) or by name (``run["warnings"]``).
+
+    Example:
+        >>> import talentforecast as tf
+        >>> run = tf.run(tf.datasets.load_example(), stages=["inputs"], progress=False)
+        >>> "input_summary" in run.tables
+        True
+    """
+
+    bundle: Bundle
+    options: dict
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(f"run has no table {name!r}; it has {sorted(tables)}")
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    def save(self, out_dir: str | Path, formats: tuple[str, ...] = ("csv", "parquet")) -> Path:
+        """Write every table (``tables/<name>.csv`` and ``.parquet``) and ``manifest.json`` atomically."""
+        out_dir = Path(out_dir)
+        unknown = set(formats) - {"csv", "parquet"}
+        if unknown:
+            raise OutputError(f"unknown table format(s) {sorted(unknown)}; expected csv and/or parquet")
+        with atomic_dir(out_dir) as tmp:
+            tdir = tmp / "tables"
+            tdir.mkdir()
+            for name, df in sorted(self.tables.items()):
+                if "csv" in formats:
+                    df.to_csv(tdir / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+                if "parquet" in formats:
+                    _to_parquet(df, tdir / f"{name}.parquet")
+            manifest = dict(self.manifest, tables={n: int(len(d)) for n, d in sorted(self.tables.items())})
+            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
+                                               encoding="utf-8")
+        return out_dir
+
+    @classmethod
+    def load(cls, run_dir: str | Path) -> Run:
+        """Load a saved run folder (its Parquet tables and manifest)."""
+        run_dir = Path(run_dir)
+        manifest_path = run_dir / "manifest.json"
+        if not manifest_path.is_file():
+            raise InputError([Problem(str(run_dir), None, None, None, "a run folder with manifest.json (from `talentforecast run`)")])
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        tables = {p.stem: pd.read_parquet(p) for p in sorted((run_dir / "tables").glob("*.parquet"))}
+        return cls(bundle=Bundle(tables={}, meta=manifest.get("meta", {})), options=manifest.get("options", {}),
+                   tables=tables, manifest=manifest)
+
+    def report(self, out_dir: str | Path, formats: tuple[str, ...] = ("html", "pdf", "docx"),
+               lang: str = "zh", **kwargs) -> dict[str, Path]:
+        """Write the annual report (needs the ``report`` extra). See :mod:`talentforecast.report`."""
+        from talentforecast.report import write_report
+
+        return write_report(self.tables, out_dir, formats=formats, lang=lang, meta=self.report_meta(), **kwargs)
+
+    def report_meta(self) -> dict:
+        return {**self.manifest.get("meta", {}), "options": self.options, "run_id": self.manifest.get("run_id")}
+
+    def export(self, out_dir: str | Path, formats: tuple[str, ...] = ("parquet", "csv", "duckdb", "json")) -> Path:
+        """Write the dashboard feed. See :mod:`talentforecast.export`."""
+        from talentforecast.export import export
+
+        return export(self, out_dir, formats=formats)
+
+
+def _to_parquet(df: pd.DataFrame, path: Path) -> None:
+    clean = df.copy()
+    clean.attrs = {}
+    clean.to_parquet(path, index=False)
+
+
+def _file_hash(path: str) -> str | None:
+    p = Path(path)
+    if not p.is_file():
+        return None
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def _inputs_stage(run: Run) -> dict[str, pd.DataFrame]:
+    from talentforecast import catalogs
+
+    rows = []
+    for name, df in sorted(run.bundle.tables.items()):
+        years = df["year"] if "year" in df else pd.Series(dtype="Int64")
+        rows.append({"table": name, "rows": len(df),
+                     "first_year": int(years.min()) if len(years) else None,
+                     "last_year": int(years.max()) if len(years) else None,
+                     "regions": int(df["region"].nunique()) if "region" in df else None})
+    cat = catalogs.specialties()
+    cat_summary = cat.groupby("level", sort=True).agg(specialties=("specialty", "size"),
+                                                      categories=("category_name", "nunique")).reset_index()
+    return {"input_summary": pd.DataFrame(rows), "catalogue_summary": cat_summary}
+
+
+StageFn = Callable[[Run], dict[str, pd.DataFrame]]
+# Later stages are appended by their modules through register_stage; order is the data flow.
+STAGES: dict[str, StageFn] = {"inputs": _inputs_stage}
+
+
+def register_stage(name: str, fn: StageFn, after: str | None = None) -> None:
+    """Add a stage to the annual run (used by the stage modules)."""
+    if after is None:
+        STAGES[name] = fn
+        return
+    items = list(STAGES.items())
+    pos = [n for n, _ in items].index(after) + 1
+    items.insert(pos, (name, fn))
+    STAGES.clear()
+    STAGES.update(items)
+
+
+def _load_stages() -> None:
+    import talentforecast.stages  # noqa: F401  (registers demand, supply, matching, warning)
+
+
+def _truncate(bundle: Bundle, as_of: int | None) -> Bundle:
+    if as_of is None:
+        return bundle
+    tables = {n: (df[df["year"] <= as_of].reset_index(drop=True) if "year" in df and n != "enrolment_plan" else df)
+              for n, df in bundle.tables.items()}
+    return Bundle(tables=tables, meta={**bundle.meta, "as_of": as_of}, sources=bundle.sources)
+
+
+def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = True, **options) -> Run:
+    """Run the annual chain on a bundle and return a :class:`Run` holding every table.
+
+    Options: ``policy`` (name, path or list), ``horizon`` (years), ``scenario`` (TOML path or None),
+    ``seed``, ``as_of`` (use data up to this year only), ``level`` (interval levels), ``n_jobs``.
+
+    Example:
+        >>> import talentforecast as tf
+        >>> r = tf.run(tf.datasets.load_example(), stages=["inputs"], progress=False)
+        >>> sorted(r.tables)
+        ['catalogue_summary', 'input_summary']
+    """
+    unknown = set(options) - set(DEFAULTS)
+    if unknown:
+        raise TypeError(f"unknown run option(s) {sorted(unknown)}; expected {sorted(DEFAULTS)}")
+    opts = {**DEFAULTS, **options}
+    _load_stages()
+    names = list(STAGES) if stages is None else stages
+    missing = [s for s in names if s not in STAGES]
+    if missing:
+        raise TypeError(f"unknown stage(s) {missing}; available: {list(STAGES)}")
+    data = _truncate(bundle, opts["as_of"])
+    last_year = max(int(df["year"].max()) for name, df in data.tables.items()
+                    if "year" in df and len(df) and name != "enrolment_plan")
+    opts["as_of"] = opts["as_of"] if opts["as_of"] is not None else last_year
+    r = Run(bundle=data, options=opts)
+    timings: dict[str, float] = {}
+    with progress_bar(len(names), "年度测算 annual run", enabled=progress) as advance:
+        for name in names:
+            t0 = time.perf_counter()
+            r.tables.update(STAGES[name](r))
+            timings[name] = round(time.perf_counter() - t0, 3)
+            advance(name)
+    r.manifest = _manifest(r, timings)
+    return r
+
+
+def _manifest(r: Run, timings: dict[str, float]) -> dict:
+    import importlib.metadata as md
+
+    versions = {}
+    for pkg in ("pandas", "numpy", "statsmodels", "statsforecast", "hierarchicalforecast", "prophet", "pandera"):
+        try:
+            versions[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            versions[pkg] = None
+    inputs = []
+    for name, df in sorted(r.bundle.tables.items()):
+        src = r.bundle.sources.get(name)
+        inputs.append({"table": name, "file": src, "sha256": _file_hash(src) if src else None,
+                       "rows_read": int(df.attrs.get("rows_read", len(df))), "rows_used": int(len(df)),
+                       "rows_rejected": 0, "normalisations": df.attrs.get("normalisations", [])})
+    run_key = json.dumps([inputs, {k: str(v) for k, v in sorted(r.options.items())}], sort_keys=True, default=str)
+    return {
+        "run_id": hashlib.sha256(run_key.encode()).hexdigest()[:12],
+        "schema_version": SCHEMA_VERSION,
+        "talentforecast": __version__,
+        "python": platform.python_version(),
+        "versions": versions,
+        "options": {k: (list(v) if isinstance(v, tuple) else v) for k, v in r.options.items()},
+        "meta": r.bundle.meta,
+        "inputs": inputs,
+        "timings_seconds": timings,
+    }
