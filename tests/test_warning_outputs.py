@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -51,9 +53,10 @@ def test_percentages_are_refused():
 
 def test_outcomes_table_is_enough():
     out = pd.DataFrame({"region": "R", "school": "A", "specialty": "S1", "year": [2022, 2023],
-                        "graduates": 100, "employed": [50, 55], "matched": 30, "further_study": 5})
+                        "graduates": 100, "employed": [45, 50], "matched": 30, "further_study": 5})
     row = one(evaluate_warnings({"outcomes": out, "enrolment": enrolment({2023: 80})}, "moe-2011", as_of=2023))
-    assert row["warning_level"] == "orange"
+    assert row["warning_level"] == "orange"  # (45 + 5) / 100 and (50 + 5) / 100: destination rate
+    assert json.loads(row["reasons"])[0]["value"] == pytest.approx(0.55)
 
 
 def catalogue():
@@ -78,7 +81,12 @@ def test_proposals_name_unoffered_candidates():
 
 def test_quality_ranking_within_category(tmp_path):
     q = pd.concat([quality({2023: 0.95}, "S1"), quality({2023: 0.7}, "S2"), quality({2023: 0.6}, "S4")])
-    r = evaluate_warnings({"quality": q, "specialties": catalogue()}, "moe-2011", as_of=2023)["quality_ranking"]
+    weights = tmp_path / "q.toml"
+    weights.write_text("min_indicators = 1\n[indicators.employment_rate]\nweight = 1\nworst = 0.5\nbest = 1\n",
+                       encoding="utf-8")
+    r = evaluate_warnings({"quality": q, "specialties": catalogue()}, "moe-2011", as_of=2023,
+                          quality_weights=weights)["quality_ranking"]
+    assert evaluate_warnings({"quality": q}, "moe-2011", as_of=2023)["quality_ranking"]["score"].isna().all()
     r = r.set_index("specialty")
     assert r.loc["S1", "rank"] == 1 and r.loc["S2", "rank"] == 2 and r.loc["S4", "rank"] == 1
     assert r.loc["S1", "score"] == pytest.approx(90.0) and r.loc["S2", "n_in_category"] == 2

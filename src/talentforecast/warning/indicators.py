@@ -133,13 +133,19 @@ def quality_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
             return None
         name = "outcomes"
         _need(out, name, ["region", "specialty", "year", "graduates", "employed"])
-        q = out.assign(employment_rate=out["employed"] / out["graduates"].where(out["graduates"] > 0))
+        placed = out["employed"] + (out["further_study"].fillna(0) if "further_study" in out.columns else 0)
+        q = out.assign(employment_rate=placed / out["graduates"].where(out["graduates"] > 0))
         if "matched" in out.columns:
             q["matched_rate"] = out["matched"] / out["employed"].where(out["employed"] > 0)
+    if "destination_rate" in q.columns:  # 毕业去向落实率 when the table has both rates
+        q = q.drop(columns="employment_rate", errors="ignore").rename(
+            columns={"destination_rate": "employment_rate"})
     _need(q, name, ["region", "specialty", "year", "graduates", "employment_rate"])
     q = _str_keys(q)
-    if "school" in q.columns:
-        totals = q["school"].isna() | (q["school"].astype(str).str.strip() == "")
+    if "scope" in q.columns:
+        q = q[q["scope"] == "region"]
+    elif "school" in q.columns:
+        totals = q["school"].isna() | q["school"].astype(str).str.strip().isin(["", "*"])
         q = q[totals] if totals.any() else q
     rates = [c for c in ("employment_rate", "matched_rate", "salary_ratio") if c in q.columns]
     for c in ("employment_rate", "matched_rate"):
@@ -264,6 +270,8 @@ def build_points(tables, as_of: int, settings: dict) -> dict[tuple, dict[str, Ob
             put(g, "demand_growth_projected", "growth")
     d = tables.get("duplication")
     if d is not None:
+        if "n_schools" not in d.columns and "schools" in d.columns:
+            d = d.rename(columns={"schools": "n_schools"})
         _need(d, "duplication", ["region", "specialty", "n_schools", "demand_per_school"])
         d = _str_keys(d)
         d = _add_level(d, tables, "duplication")

@@ -81,7 +81,8 @@ def propose(openings: pd.DataFrame | None, crosswalk: pd.DataFrame | None,
             if r.value < params["min_openings"] or not cover < params["max_coverage"]:
                 continue
             cands = w[(w["industry"] == r.industry) & (w["level"] == r.level)]
-            cands = cands[[(region, s, r.level) not in offered for s in cands["specialty"]]]
+            cands = cands[np.array([(region, s, r.level) not in offered for s in cands["specialty"]],
+                                   dtype=bool)]
             cands = cands.sort_values(["weight", "specialty"], ascending=[False, True])
             for k, c in enumerate(cands.head(params["max_candidates"]).itertuples(index=False), 1):
                 rows.append({

@@ -2,7 +2,7 @@
 
 Example:
     >>> w = load_quality_weights()
-    >>> round(sum(v["weight"] for v in w.values()), 6)
+    >>> round(sum(v["weight"] for k, v in w.items() if k != "_min_indicators"), 6)
     1.0
 """
 
@@ -31,9 +31,13 @@ def load_quality_weights(path: str | Path | None = None) -> dict[str, dict]:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read ({exc}); expected a TOML file") from exc
     inds = raw.get("indicators")
-    if set(raw) != {"indicators"} or not isinstance(inds, dict) or not inds:
-        raise ConfigError(f"{path}: got keys {sorted(raw)}; expected one [indicators.NAME] table each")
-    out = {}
+    if not set(raw) <= {"indicators", "min_indicators"} or not isinstance(inds, dict) or not inds:
+        raise ConfigError(f"{path}: got keys {sorted(raw)}; expected min_indicators and one "
+                          "[indicators.NAME] table each")
+    k = raw.get("min_indicators", 1)
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise ConfigError(f"{path}: key 'min_indicators': got {k!r}; expected an integer ≥ 1")
+    out = {"_min_indicators": k}
     for name, spec in inds.items():
         if name not in INDICATORS:
             raise ConfigError(f"{path}: indicators.{name}: unknown indicator; expected one of "
@@ -56,7 +60,11 @@ def _latest(ctx: Context, ind: str):
 
 def quality_ranking(ctxs: dict[tuple, Context], catalogue: pd.DataFrame | None, as_of: int,
                     weights: dict[str, dict]) -> pd.DataFrame:
-    """One row per offered specialty: indicator values, 0–1 scores, composite score, rank."""
+    """One row per offered specialty: indicator values, 0–1 scores, composite score, rank.
+
+    A specialty with fewer than ``min_indicators`` indicators gets no score and no rank."""
+    weights = dict(weights)
+    min_n = weights.pop("_min_indicators", 1)
     rows = []
     for (region, specialty, level), ctx in ctxs.items():
         row = {"region": region, "specialty": specialty, "level": level, "year": as_of}
@@ -70,7 +78,7 @@ def quality_ranking(ctxs: dict[tuple, Context], catalogue: pd.DataFrame | None, 
             row[f"score_{ind}"] = s
             if s == s:
                 total, wsum, n = total + w["weight"] * s, wsum + w["weight"], n + 1
-        row["score"] = round(100 * total / wsum, 2) if wsum > 0 else np.nan
+        row["score"] = round(100 * total / wsum, 2) if wsum > 0 and n >= min_n else np.nan
         row["n_indicators"] = n
         rows.append(row)
     extra = [c for ind in weights for c in (ind, f"score_{ind}")]

@@ -61,6 +61,8 @@ class Indicator:
 
 
 INDICATORS: dict[str, Indicator] = {i.name: i for i in (
+    # 毕业去向落实率: graduates with a destination (job or further study) / graduates; read from
+    # quality.destination_rate when present, else quality.employment_rate
     Indicator("employment_rate", "series", "beta", "毕业去向落实率", "employment rate", ".1%"),
     Indicator("matched_rate", "series", "beta", "对口就业率", "matched-employment rate", ".1%"),
     Indicator("salary_ratio", "series", "exact", "起薪与地区平均之比", "starting salary / regional average"),
