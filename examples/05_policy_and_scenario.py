@@ -3,9 +3,10 @@
 Runs the chain once with a scenario (examples/policies/equipment_push.toml, so both the baseline
 and the scenario are in the tables), then issues warnings three ways and compares them:
 the shipped ``default`` policy, the city's own policy (examples/policies/city2025.toml), and the
-city's policy read on the scenario instead of the baseline. See docs/policy.md.
+same rules read on the scenario instead of the baseline (examples/policies/city2025_on_scenario.toml).
+See docs/policy.md.
 
-Run:  python examples/05_policy_and_scenario.py [--policy FILE] [--scenario FILE] [--horizon 5] [--fast]
+Run:  python examples/05_policy_and_scenario.py [--horizon 5] [--fast]
 """
 
 from __future__ import annotations
@@ -38,28 +39,27 @@ def changes(a: pd.DataFrame, b: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
 def main() -> None:
     ap = parser(__doc__.splitlines()[0])
     ap.add_argument("--policy", type=Path, default=HERE / "policies" / "city2025.toml")
+    ap.add_argument("--policy-on-scenario", type=Path, default=HERE / "policies" / "city2025_on_scenario.toml")
     ap.add_argument("--scenario", type=Path, default=HERE / "policies" / "equipment_push.toml")
     args = ap.parse_args()
 
     bundle = tf.datasets.load_example()
     run = tf.run(bundle, scenario=str(args.scenario), policy="default", progress=False, **run_options(args))
-    scenario = next(s for s in run.matches.scenario.unique() if s != "baseline")
     tables = {**bundle.tables, **run.tables}
 
     own = load_policy(args.policy)
-    on_scenario = load_policy(args.policy)
-    on_scenario.settings["scenario"] = scenario  # same rules, ratios read on the scenario
+    on_scenario = load_policy(args.policy_on_scenario)  # [settings] scenario = "equipment_push"
     results = {
         "default": run.warnings,
         own.name: evaluate_warnings(tables, policy=own)["warnings"],
-        f"{own.name} on {scenario}": evaluate_warnings(tables, policy=on_scenario)["warnings"],
+        on_scenario.name: evaluate_warnings(tables, policy=on_scenario)["warnings"],
     }
     counts = pd.DataFrame({k: w.warning_level.value_counts() for k, w in results.items()})
     print(f"Warnings for {int(run.warnings.year.iloc[0])} (specialties per level):")
     print(counts.reindex(LEVELS).fillna(0).astype(int).to_string())
 
     names = tf.catalogs.specialties().drop_duplicates("specialty").set_index("specialty")["specialty_name"]
-    pairs = [("default", own.name), (own.name, f"{own.name} on {scenario}")]
+    pairs = [("default", own.name), (own.name, on_scenario.name)]
     with pd.option_context("display.width", 250, "display.max_colwidth", 200):
         for a, b in pairs:
             ch = changes(results[a], results[b], names)

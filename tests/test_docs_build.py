@@ -23,3 +23,27 @@ def test_mkdocs_builds_strict(tmp_path):
     assert "fonts.googleapis.com" not in index  # builds and reads offline
     api = (tmp_path / "site" / "api" / "index.html").read_text(encoding="utf-8")
     assert "read_table" in api and "compute_demand" in api  # mkdocstrings rendered the reference
+
+
+def test_method_page_lists_every_shipped_rule():
+    """docs/method.md describes each shipped warning policy rule by rule; a new rule must be added."""
+    from talentforecast.warning import load_policy, shipped_policies
+
+    text = (ROOT / "docs" / "method.md").read_text(encoding="utf-8")
+    ids = {r.id for name in shipped_policies() for r in load_policy(name).rules}
+    missing = sorted(i for i in ids if f"`{i}`" not in text)
+    assert not missing, f"rules not described in docs/method.md: {missing}"
+
+
+def test_docstring_examples_of_errors_and_datasets_run():
+    import doctest
+
+    import talentforecast.datasets
+    import talentforecast.errors
+    import talentforecast.supply.cohort
+    import talentforecast.supply.labour
+    import talentforecast.supply.shares
+
+    for mod in (talentforecast.errors, talentforecast.datasets, talentforecast.supply.cohort,
+                talentforecast.supply.labour, talentforecast.supply.shares):
+        assert doctest.testmod(mod, optionflags=doctest.ELLIPSIS).failed == 0, mod.__name__

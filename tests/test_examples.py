@@ -19,6 +19,7 @@ RUNS = {
                                  "talentforecast.report"),
     "04_refresh_feed.py": (["--horizon", "2", "--fast", "--formats", "parquet,csv", "--out", "{tmp}"],
                            "talentforecast.export"),
+    "05_policy_and_scenario.py": (["--horizon", "2", "--fast"], None),
     "nbs_cohort_vs_timeseries.py": ([], None),
     "us_ces_openings.py": ([], None),
 }
