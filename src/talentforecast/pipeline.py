@@ -105,6 +105,7 @@ class Run:
         meta.update({
             "run_id": self.manifest.get("run_id"),
             "base_year": o.get("as_of"),
+            "report_year": int(o["as_of"]) + 1 if o.get("as_of") is not None else None,  # the plan year
             "sources": {i["table"]: i["file"] for i in self.manifest.get("inputs", []) if i.get("file")},
             "parameters": {k: o.get(k) for k in ("policy", "horizon", "scenario", "seed", "as_of")},
         })
