@@ -273,6 +273,8 @@ def _coerce(body: pd.DataFrame, spec: Table, units: dict[str, tuple[str, str]], 
                     frac = np.abs(parsed - np.round(parsed))
                 for i in np.flatnonzero(frac > 1e-6):
                     problems.append(Problem(file, col.name, int(row_of[i]), values[i], "a whole number"))
+                if col.unit == "persons":  # unit conversions leave float dust such as 50.000000000000014
+                    parsed = np.round(parsed)
             if col.dtype == "int":
                 out[col.name] = pd.array(np.where(np.isnan(parsed), pd.NA, np.round(parsed)), dtype="Int64")
             else:
@@ -282,10 +284,15 @@ def _coerce(body: pd.DataFrame, spec: Table, units: dict[str, tuple[str, str]], 
     return out
 
 
+_SCHEMAS: dict[str, pa.DataFrameSchema] = {}
+
+
 def _pandera_problems(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarray,
                       already: set[tuple]) -> list[Problem]:
+    if spec.name not in _SCHEMAS:
+        _SCHEMAS[spec.name] = pandera_schema(spec)
     try:
-        pandera_schema(spec).validate(df, lazy=True)
+        _SCHEMAS[spec.name].validate(df, lazy=True)
     except SchemaErrors as err:
         problems = []
         for case in err.failure_cases.itertuples(index=False):

@@ -38,9 +38,10 @@ def _sums_to_one(df, file, row_of, group: str, value: str, tol: float = 1e-6) ->
 
 def _age_bands(df, file, row_of) -> list[Problem]:
     problems = []
-    bad = (df["age_from"] > df["age_to"]).to_numpy()
+    df = df[df["age_from"].notna() & df["age_to"].notna() & df["year"].notna()]  # blanks are reported already
+    bad = (df["age_from"] > df["age_to"]).to_numpy(dtype=bool)
     for i in np.flatnonzero(bad):
-        problems.append(Problem(file, "age_to", int(row_of[i]), int(df["age_to"].iloc[i]),
+        problems.append(Problem(file, "age_to", int(row_of[df.index[i]]), int(df["age_to"].iloc[i]),
                                 f"age_to ≥ age_from ({int(df['age_from'].iloc[i])})"))
     if problems:
         return problems
