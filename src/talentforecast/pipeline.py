@@ -29,6 +29,7 @@ DEFAULTS = {
     "n_jobs": 1,
     "lang": "zh",
     "retrospective": None,  # None, True (default years) or a list of as-of years
+    "params": None,  # per-stage overrides: {"demand": {...}, "supply": {...}, "matching": {...}, "warning": {...}}
 }
 
 
@@ -136,7 +137,17 @@ def _inputs_stage(run: Run) -> dict[str, pd.DataFrame]:
     cat = catalogs.specialties()
     cat_summary = cat.groupby("level", sort=True).agg(specialties=("specialty", "size"),
                                                       categories=("category_name", "nunique")).reset_index()
-    return {"input_summary": pd.DataFrame(rows), "catalogue_summary": cat_summary}
+    out = {"input_summary": pd.DataFrame(rows), "catalogue_summary": cat_summary}
+    regions = run.bundle.get("regions")
+    if regions is not None:
+        out["regions"] = regions.copy()
+    enrol = run.bundle.get("enrolment")
+    if enrol is not None:
+        # which school offers what: the dashboard filters warnings by school from this table
+        keys = ["region", "school", "specialty", "level", "year"]
+        out["provision"] = (enrol[enrol["enrolled"] > 0].groupby(keys, as_index=False)
+                            [["enrolled", "in_school", "graduates"]].sum())
+    return out
 
 
 StageFn = Callable[[Run], dict[str, pd.DataFrame]]
@@ -180,7 +191,7 @@ def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = Tru
         >>> import talentforecast as tf
         >>> r = tf.run(tf.datasets.load_example(), stages=["inputs"], progress=False)
         >>> sorted(r.tables)
-        ['catalogue_summary', 'input_summary']
+        ['catalogue_summary', 'input_summary', 'provision', 'regions']
     """
     unknown = set(options) - set(DEFAULTS)
     if unknown:

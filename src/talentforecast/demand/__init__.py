@@ -1,0 +1,161 @@
+"""Demand stage: employment forecast → openings (expansion + replacement) → vocational openings →
+specialty and occupation demand, with key-industry scenarios and recent labour-market conditions.
+
+Each step is a function over tidy tables; :func:`compute_demand` chains them for a bundle.
+Intervals are propagated by simulation (see :mod:`talentforecast.demand.paths`).
+
+Example:
+    >>> import talentforecast as tf
+    >>> out = tf.demand.compute_demand(tf.datasets.load_example(), horizon=3)  # doctest: +SKIP
+    >>> sorted(out)[:3]  # doctest: +SKIP
+    ['demand_parameters', 'elasticities', 'employment_forecast']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from talentforecast.demand.allocation import allocate, normalise_weights
+from talentforecast.demand.conditions import labour_market_conditions
+from talentforecast.demand.employment import employment_table, forecast_leaves, leaf_employment
+from talentforecast.demand.openings import openings, openings_paths, openings_table
+from talentforecast.demand.params import (
+    DemandParams,
+    key_industries,
+    rates_for,
+    replacement_rates,
+    vocational_shares,
+)
+from talentforecast.demand.paths import TOTAL, cross_correlation, paths_from_forecast
+from talentforecast.demand.scenario import (
+    SCENARIOS,
+    Scenario,
+    apply_scenario,
+    elasticities,
+    load_scenario,
+)
+
+EXAMPLE_SCENARIO = SCENARIOS / "example_key_industries.toml"
+
+__all__ = [
+    "EXAMPLE_SCENARIO",
+    "TOTAL",
+    "DemandParams",
+    "Scenario",
+    "allocate",
+    "compute_demand",
+    "offered_specialties",
+    "elasticities",
+    "key_industries",
+    "labour_market_conditions",
+    "load_scenario",
+    "openings",
+    "replacement_rates",
+    "vocational_shares",
+]
+
+
+def _crosswalk(bundle, p: DemandParams, industries: list[str]) -> pd.DataFrame:
+    from talentforecast import catalogs
+
+    cw = bundle.get("specialty_industry")
+    if cw is None:
+        cw = catalogs.specialty_industry(p.specialty_industry, industries=industries)
+    cw = cw.copy()
+    cw["specialty"] = cw["specialty"].astype(str)
+    cw["industry"] = cw["industry"].astype(str)
+    if p.allocate_over == "offered":
+        cw = cw[cw["specialty"].isin(offered_specialties(bundle, p.offered_window))]
+    levels = None
+    if "level" not in cw:
+        spec = catalogs.specialties()
+        levels = spec.drop_duplicates("specialty").set_index("specialty")["level"]
+    return normalise_weights(cw, levels)
+
+
+def offered_specialties(bundle, window: int = 3) -> set[str]:
+    """Specialties the region offers: enrolled or had students in the last ``window`` observed years,
+    or planned in ``enrolment_plan``.
+
+    Example:
+        >>> import talentforecast as tf
+        >>> "730301" in offered_specialties(tf.datasets.load_example())
+        True
+    """
+    enr = bundle.get("enrolment")
+    out: set[str] = set()
+    if enr is not None and len(enr):
+        recent = enr[enr["year"] > int(enr["year"].max()) - window]
+        out |= set(recent.loc[(recent["enrolled"] > 0) | (recent["in_school"] > 0), "specialty"])
+    plan = bundle.get("enrolment_plan")
+    if plan is not None:
+        out |= set(plan.loc[plan["planned"] > 0, "specialty"])
+    return out
+
+
+def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | None = None,
+                   params: DemandParams | dict | None = None, level: tuple[int, ...] = (80, 95),
+                   seed: int = 0, n_jobs: int = 1, progress: bool = False) -> dict[str, pd.DataFrame]:
+    """Run the demand stage on a bundle.
+
+    Returns ``employment_forecast``, ``openings``, ``vocational_openings``, ``specialty_demand``,
+    ``occupation_demand``, ``labour_market_conditions`` (when the bundle has ``postings``), plus the
+    parameters used: ``demand_parameters`` (ρ and v per industry), ``allocation_weights``,
+    ``unallocated`` and, with a value-added scenario, ``elasticities`` and ``scenario_effects``.
+    With ``scenario`` every table holds the baseline and the scenario rows (``scenario`` column).
+
+    Example:
+        >>> import talentforecast as tf
+        >>> out = compute_demand(tf.datasets.load_example(), horizon=3,
+        ...                      scenario=EXAMPLE_SCENARIO)  # doctest: +SKIP
+        >>> sorted(out["openings"].scenario.unique())  # doctest: +SKIP
+        ['baseline', 'key_industries']
+    """
+    p = DemandParams.coerce(params)
+    regions = bundle.get("regions")
+    emp_in = leaf_employment(bundle["employment"], regions)
+    fc = forecast_leaves(emp_in, horizon, level, p.models, seed, n_jobs, progress)
+    rho_c = cross_correlation(emp_in) if p.correlation == "estimate" else float(p.correlation)
+    base = paths_from_forecast(fc, p.n_paths, seed, rho_c)
+    runs = [("baseline", base)]
+    out: dict[str, list[pd.DataFrame]] = {}
+    if scenario is not None:
+        sc = scenario if isinstance(scenario, Scenario) else load_scenario(
+            scenario, key_industries(p.key_industries) if p.key_industries else None)
+        el = elasticities(emp_in) if any(t.kind == "value_added_growth" for t in sc.targets) else None
+        sc_paths, effects = apply_scenario(base, sc, emp_in, el, seed)
+        runs.append((sc.name, sc_paths))
+        out["scenario_effects"] = [effects]
+        if el is not None:
+            out["elasticities"] = [el]
+    rates = replacement_rates(p.replacement_rates, p.rate_overrides)
+    shares = vocational_shares(p.vocational_shares)
+    rho = rates_for(base.keys, rates)
+    industries = list(dict.fromkeys(base.keys["industry"]))
+    cw = _crosswalk(bundle, p, industries)
+    staffing = bundle.get("staffing")
+    spec_occ = None
+    if staffing is None:
+        from talentforecast import catalogs
+
+        spec_occ = catalogs.specialty_occupation()
+    for name, emp in runs:
+        out.setdefault("employment_forecast", []).append(employment_table(emp, regions, fc, level, name))
+        op = openings_paths(emp, rho)
+        out.setdefault("openings", []).append(openings_table(op, regions, level, name))
+        for k, v in allocate(op["openings"], regions, shares, cw, staffing, spec_occ, level, name).items():
+            out.setdefault(k, []).append(v)
+    tables = {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
+    tables["unallocated"] = tables["unallocated"].drop_duplicates().reset_index(drop=True)
+    params_tab = base.keys.assign(replacement_rate=rho).merge(
+        shares.pivot(index="industry", columns="level", values="share").reset_index(), on="industry", how="left")
+    params_tab["correlation"] = rho_c
+    params_tab["n_paths"] = p.n_paths
+    tables["demand_parameters"] = params_tab
+    tables["allocation_weights"] = cw
+    postings = bundle.get("postings")
+    if postings is not None:
+        tables["labour_market_conditions"] = labour_market_conditions(postings, regions, p.conditions_window)
+    return tables

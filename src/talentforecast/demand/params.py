@@ -1,0 +1,243 @@
+"""Demand parameters as data: replacement rates, vocational shares, key-industry clusters.
+
+Every default ships as an editable CSV under ``talentforecast/demand/data/`` with a ``basis``
+and ``source`` column per row. Users pass their own files (same columns) or override rows.
+
+Precedence for replacement rates (highest first):
+
+1. an override row with both ``region`` and ``industry`` set;
+2. an override row with ``industry`` set and ``region`` empty;
+3. the shipped (or user-given) default table;
+4. for a 2-digit division without its own row: the rate of its GB/T section.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from talentforecast.errors import ConfigError, InputError
+from talentforecast.schema import LEVELS
+
+DATA = Path(__file__).parent / "data"
+
+
+def _read_csv(path: str | Path, required: tuple[str, ...]) -> pd.DataFrame:
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: file not found")
+    df = pd.read_csv(path, dtype={"industry": str, "region": str}, keep_default_na=False,
+                     na_values={c: [""] for c in ("rate", *LEVELS)})
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise ConfigError(f"{path}: missing column(s) {missing}; expected at least {list(required)}")
+    return df
+
+
+def _check_fraction(df: pd.DataFrame, col: str, path: str | Path) -> None:
+    vals = pd.to_numeric(df[col], errors="coerce")
+    bad = df.index[vals.isna() | (vals < 0) | (vals > 1)]
+    if len(bad):
+        i = bad[0]
+        raise ConfigError(f"{path}: row {i + 2}, key '{col}': got {df.at[i, col]!r}; "
+                          "expected a number between 0 and 1")
+    df[col] = vals.astype(float)
+
+
+def replacement_rates(path: str | Path | None = None,
+                      overrides: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
+    """Replacement (exit) rates ρ per industry, with optional per-region overrides.
+
+    Returns columns ``region`` ("" = every region), ``industry``, ``rate``, ``basis``, ``source``.
+
+    Example:
+        >>> r = replacement_rates()
+        >>> float(r.set_index("industry").loc["C", "rate"])
+        0.03
+    """
+    path = Path(path) if path is not None else DATA / "replacement_rates.csv"
+    base = _read_csv(path, ("industry", "rate"))
+    _check_fraction(base, "rate", path)
+    if "region" not in base:
+        base["region"] = ""
+    for c in ("basis", "source"):
+        if c not in base:
+            base[c] = ""
+    base = base[["region", "industry", "rate", "basis", "source"]]
+    if overrides is None:
+        out = base
+    else:
+        if isinstance(overrides, pd.DataFrame):
+            name = "<overrides>"
+            ov = overrides.copy()
+            if not {"industry", "rate"} <= set(ov.columns):
+                raise ConfigError(f"{name}: expected columns industry, rate[, region]")
+            ov["industry"] = ov["industry"].astype(str)
+        else:
+            name = str(overrides)
+            ov = _read_csv(overrides, ("industry", "rate"))
+        _check_fraction(ov, "rate", name)
+        ov["region"] = ov["region"].fillna("").astype(str) if "region" in ov else ""
+        ov["basis"] = "override"
+        ov["source"] = ov["source"] if "source" in ov else name
+        ov = ov[["region", "industry", "rate", "basis", "source"]]
+        dup = ov.duplicated(["region", "industry"])
+        if dup.any():
+            i = int(np.flatnonzero(dup)[0])
+            raise ConfigError(f"{name}: row {i + 2}: duplicate override for region "
+                              f"{ov.iloc[i]['region']!r}, industry {ov.iloc[i]['industry']!r}")
+        keep = ~base.set_index(["region", "industry"]).index.isin(
+            ov.set_index(["region", "industry"]).index)
+        out = pd.concat([base[keep], ov], ignore_index=True)
+    return out.sort_values(["industry", "region"]).reset_index(drop=True)
+
+
+def section_of(code: str) -> str:
+    """GB/T 4754 section letter of a section or 2-digit division code.
+
+    Example:
+        >>> section_of("39"), section_of("C")
+        ('C', 'C')
+    """
+    from talentforecast.catalogs import industry_section
+
+    try:
+        return industry_section(code)
+    except InputError:  # not a GB/T code: callers report unknown codes themselves
+        return str(code)
+
+
+def rates_for(pairs: pd.DataFrame, rates: pd.DataFrame) -> np.ndarray:
+    """ρ for each (region, industry) row of ``pairs``, applying the documented precedence.
+
+    Example:
+        >>> p = pd.DataFrame({"region": ["1", "2"], "industry": ["C", "C"]})
+        >>> ov = pd.DataFrame({"region": ["2"], "industry": ["C"], "rate": [0.05]})
+        >>> rates_for(p, replacement_rates(overrides=ov)).tolist()
+        [0.03, 0.05]
+    """
+    lookup = {(r, i): v for r, i, v in rates[["region", "industry", "rate"]].itertuples(index=False)}
+    out, missing = [], []
+    for region, industry in pairs[["region", "industry"]].itertuples(index=False):
+        for key in ((region, industry), ("", industry), (region, section_of(industry)),
+                    ("", section_of(industry))):
+            if key in lookup:
+                out.append(lookup[key])
+                break
+        else:
+            missing.append(industry)
+            out.append(np.nan)
+    if missing:
+        raise ConfigError(f"replacement rates: no rate for industry {sorted(set(missing))}; "
+                          "expected a row for each industry or its GB/T section")
+    return np.asarray(out, dtype=float)
+
+
+def vocational_shares(path: str | Path | None = None) -> pd.DataFrame:
+    """Share v[i, level] of an industry's openings open to vocational graduates, long form.
+
+    Returns columns ``industry``, ``level``, ``share``, ``basis``, ``source``. Shares of the
+    three levels must not sum above 1 per industry (the rest goes to other education levels).
+
+    Example:
+        >>> v = vocational_shares()
+        >>> float(v.query("industry == 'C' and level == '高职专科'").share.iloc[0])
+        0.2
+    """
+    path = Path(path) if path is not None else DATA / "vocational_shares.csv"
+    df = _read_csv(path, ("industry",))
+    levels = [lv for lv in LEVELS if lv in df.columns]
+    if not levels:
+        raise ConfigError(f"{path}: expected one column per level among {list(LEVELS)}")
+    for lv in levels:
+        _check_fraction(df, lv, path)
+    total = df[levels].sum(axis=1)
+    if (total > 1 + 1e-9).any():
+        i = int(np.flatnonzero(total > 1 + 1e-9)[0])
+        raise ConfigError(f"{path}: row {i + 2}, industry {df.at[i, 'industry']!r}: level shares sum "
+                          f"to {total.iloc[i]:.3f}; expected at most 1")
+    for c in ("basis", "source"):
+        if c not in df:
+            df[c] = ""
+    long = df.melt(id_vars=["industry", "basis", "source"], value_vars=levels,
+                   var_name="level", value_name="share")
+    return long[["industry", "level", "share", "basis", "source"]]
+
+
+def shares_for(industries: list[str], shares: pd.DataFrame) -> pd.DataFrame:
+    """v for each industry code (a division falls back to its section's row), long form."""
+    by = {(i, lv): s for i, lv, s in shares[["industry", "level", "share"]].itertuples(index=False)}
+    levels = list(dict.fromkeys(shares["level"]))
+    rows, missing = [], []
+    for ind in industries:
+        for lv in levels:
+            s = by.get((ind, lv), by.get((section_of(ind), lv)))
+            if s is None:
+                missing.append(ind)
+            rows.append((ind, lv, s))
+    if missing:
+        raise ConfigError(f"vocational shares: no row for industry {sorted(set(missing))}; "
+                          "expected a row for each industry or its GB/T section")
+    return pd.DataFrame(rows, columns=["industry", "level", "share"])
+
+
+def key_industries(path: str | Path | None = None) -> pd.DataFrame:
+    """Key-industry clusters mapped to GB/T 4754 codes (cluster, cluster_zh, industry, note).
+
+    Example:
+        >>> sorted(key_industries().cluster.unique())[:3]
+        ['5g', 'ai', 'commerce_services']
+    """
+    path = Path(path) if path is not None else DATA / "key_industries.csv"
+    df = _read_csv(path, ("cluster", "industry"))
+    return df
+
+
+@dataclass
+class DemandParams:
+    """Settings of the demand stage; any field can also be given in a dict (``params={...}``).
+
+    Example:
+        >>> DemandParams.coerce({"n_paths": 200}).n_paths
+        200
+    """
+
+    replacement_rates: str | Path | None = None  # default table (shipped CSV when None)
+    rate_overrides: str | Path | pd.DataFrame | None = None  # rows with industry, rate[, region]
+    vocational_shares: str | Path | None = None
+    specialty_industry: str | Path | None = None  # used when the bundle has no specialty_industry table
+    key_industries: str | Path | None = None
+    models: str | list = "auto"
+    n_paths: int = 1000
+    correlation: float | str = "estimate"  # cross-series error correlation, or "estimate" from history
+    conditions_window: int = 3
+    # allocate over the specialties the region offers ("offered") or the whole catalogue ("catalogue");
+    # demand of industries no offered specialty serves is reported in `unallocated`
+    allocate_over: str = "offered"
+    offered_window: int = 3  # a specialty is offered if it enrolled or had students in the last N years
+
+    @classmethod
+    def coerce(cls, params: DemandParams | dict | None) -> DemandParams:
+        if params is None:
+            return cls()
+        if isinstance(params, cls):
+            params = {f.name: getattr(params, f.name) for f in fields(cls)}
+        if not isinstance(params, dict):
+            raise ConfigError(f"demand params: got {type(params).__name__}; expected DemandParams or dict")
+        names = {f.name for f in fields(cls)}
+        for k in params:
+            if k not in names:
+                raise ConfigError(f"demand params: key '{k}': unknown; expected one of {sorted(names)}")
+        p = cls(**params)
+        if not isinstance(p.n_paths, int) or p.n_paths < 100:
+            raise ConfigError(f"demand params: key 'n_paths': got {p.n_paths!r}; expected an integer >= 100")
+        if not (p.correlation == "estimate" or (isinstance(p.correlation, int | float) and 0 <= p.correlation <= 1)):
+            raise ConfigError(f"demand params: key 'correlation': got {p.correlation!r}; "
+                              "expected 'estimate' or a number in [0, 1]")
+        if p.allocate_over not in ("offered", "catalogue"):
+            raise ConfigError(f"demand params: key 'allocate_over': got {p.allocate_over!r}; "
+                              "expected 'offered' or 'catalogue'")
+        return p

@@ -1,0 +1,273 @@
+"""Key-industry scenarios: plan targets in a TOML file turned into employment paths.
+
+A scenario file::
+
+    name = "key_industries"          # label used in the ``scenario`` column
+    start = 2025                     # first and last year the targets apply
+    end = 2030
+    [[targets]]
+    cluster = "iot"                  # a cluster of key_industries.csv, or
+    # industries = ["39", "63"]      # GB/T 4754 codes
+    value_added_growth = 0.12        # per year; or employment_growth = 0.05
+    share = 0.05                     # share of the matched employment industry the target covers (default 1)
+
+Value-added targets go through an employment elasticity estimated per industry with statsmodels
+OLS on first differences, Δlog E = a + b·Δlog VA (pooled over regions): the scenario raises log
+employment by b · share · Σ [log(1+g) − log(1+g_base)], g_base being the industry's mean value-added
+growth over the last five observed years. Employment targets set the growth of the covered share
+directly. The effect reached at ``end`` persists afterwards. Several targets on one industry add up.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from talentforecast.demand.params import key_industries, section_of
+from talentforecast.demand.paths import Paths
+from talentforecast.errors import ConfigError, InputError, Problem
+
+TOP_KEYS = {"name": str, "title_zh": str, "title_en": str, "description": str, "start": int, "end": int,
+            "targets": list, "key_industries": str}
+TARGET_KEYS = {"cluster": str, "industries": list, "value_added_growth": float, "employment_growth": float,
+               "share": float, "regions": list, "note": str}
+SCENARIOS = Path(__file__).parent / "scenarios"
+
+
+@dataclass
+class Target:
+    industries: list[str]
+    kind: str  # "value_added_growth" | "employment_growth"
+    growth: float
+    share: float = 1.0
+    regions: list[str] | None = None
+    label: str = ""
+
+
+@dataclass
+class Scenario:
+    """A validated scenario (see module docstring for the file format)."""
+
+    name: str
+    start: int
+    end: int
+    targets: list[Target]
+    source: str = "<dict>"
+    meta: dict = field(default_factory=dict)
+
+
+def _type_ok(value, typ) -> bool:
+    if typ is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if typ is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, typ)
+
+
+def _valid_codes() -> set[str]:
+    from talentforecast import catalogs
+
+    return set(catalogs.industries()["industry"].astype(str))
+
+
+def load_scenario(path: str | Path | dict, clusters: pd.DataFrame | None = None) -> Scenario:
+    """Read and validate a scenario TOML file (or an already-parsed dict).
+
+    Raises :class:`ConfigError` naming the file and key for unknown keys, wrong types, unknown
+    clusters or GB/T codes.
+
+    Example:
+        >>> s = load_scenario(SCENARIOS / "example_key_industries.toml")
+        >>> s.name, s.start, s.end
+        ('key_industries', 2025, 2030)
+    """
+    if isinstance(path, dict):
+        src, raw = "<dict>", path
+    else:
+        src = str(path)
+        if not Path(path).exists():
+            raise ConfigError(f"{src}: scenario file not found")
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{src}: not valid TOML: {e}") from e
+
+    def err(key: str, got, expected: str) -> ConfigError:
+        return ConfigError(f"{src}: key '{key}': got {got!r}; expected {expected}")
+
+    for k, v in raw.items():
+        if k not in TOP_KEYS:
+            raise err(k, v, f"one of {sorted(TOP_KEYS)}")
+        if not _type_ok(v, TOP_KEYS[k]):
+            raise err(k, v, f"a {TOP_KEYS[k].__name__}")
+    for k in ("name", "start", "end", "targets"):
+        if k not in raw:
+            raise err(k, None, "this key to be present")
+    if raw["end"] < raw["start"]:
+        raise err("end", raw["end"], f"a year >= start ({raw['start']})")
+    if clusters is None:
+        kpath = raw.get("key_industries")
+        if kpath is not None and not Path(kpath).is_absolute() and not isinstance(path, dict):
+            kpath = Path(path).parent / kpath
+        clusters = key_industries(kpath)
+    by_cluster = clusters.groupby("cluster")["industry"].apply(lambda s: [str(x) for x in s]).to_dict()
+    targets = []
+    for n, t in enumerate(raw["targets"]):
+        where = f"targets[{n}]"
+        if not isinstance(t, dict):
+            raise err(where, t, "a table ([[targets]])")
+        for k, v in t.items():
+            if k not in TARGET_KEYS:
+                raise err(f"{where}.{k}", v, f"one of {sorted(TARGET_KEYS)}")
+            if not _type_ok(v, TARGET_KEYS[k]):
+                raise err(f"{where}.{k}", v, f"a {TARGET_KEYS[k].__name__}")
+        kinds = [k for k in ("value_added_growth", "employment_growth") if k in t]
+        if len(kinds) != 1:
+            raise err(where, sorted(t), "exactly one of value_added_growth, employment_growth")
+        growth = float(t[kinds[0]])
+        if growth <= -1:
+            raise err(f"{where}.{kinds[0]}", growth, "a yearly growth rate above -1 (e.g. 0.12)")
+        if ("cluster" in t) == ("industries" in t):
+            raise err(where, sorted(t), "exactly one of cluster, industries")
+        if "cluster" in t:
+            if t["cluster"] not in by_cluster:
+                raise err(f"{where}.cluster", t["cluster"], f"one of {sorted(by_cluster)}")
+            inds = by_cluster[t["cluster"]]
+        else:
+            inds = [str(x) for x in t["industries"]]
+            bad = [x for x in inds if x not in _valid_codes()]
+            if bad:
+                raise err(f"{where}.industries", bad[0], "a GB/T 4754-2017 section letter or 2-digit division")
+        share = float(t.get("share", 1.0))
+        if not 0 < share <= 1:
+            raise err(f"{where}.share", share, "a number in (0, 1]")
+        regions = [str(r) for r in t["regions"]] if "regions" in t else None
+        targets.append(Target(inds, kinds[0], growth, share, regions, t.get("cluster", ",".join(inds))))
+    return Scenario(raw["name"], raw["start"], raw["end"], targets, src,
+                    {k: raw[k] for k in ("title_zh", "title_en", "description") if k in raw})
+
+
+def elasticities(employment: pd.DataFrame, min_obs: int = 6) -> pd.DataFrame:
+    """Employment elasticity to value added per industry: OLS of Δlog E on Δlog VA, pooled over regions.
+
+    Industries with fewer than ``min_obs`` usable differences get the all-industry pooled estimate
+    (``method`` says which). Returns industry, elasticity, se, ci_lo, ci_hi (95%), n_obs, r2, method.
+
+    Example:
+        >>> lva = np.cumsum([0, .1, .05, .12, .02, .08, .1, .03, .06, .09])
+        >>> e = pd.DataFrame({"region": "a", "industry": "C", "year": range(2010, 2020),
+        ...                   "value_added": np.exp(lva), "employed": np.exp(0.5 * lva)})
+        >>> round(float(elasticities(e).elasticity.iloc[0]), 2)
+        0.5
+    """
+    if "value_added" not in employment or employment["value_added"].isna().all():
+        raise InputError([Problem("employment", "value_added", None, None,
+                                  "value added per region × industry × year for value-added scenario targets")])
+    df = employment.sort_values(["region", "industry", "year"]).copy()
+    g = df.groupby(["region", "industry"])
+    df["dle"] = np.log(df["employed"].where(df["employed"] > 0)).groupby([df["region"], df["industry"]]).diff()
+    df["dlva"] = np.log(df["value_added"].where(df["value_added"] > 0)).groupby([df["region"], df["industry"]]).diff()
+    df["gap"] = g["year"].diff()
+    df = df[(df["gap"] == 1) & df["dle"].notna() & df["dlva"].notna()]
+
+    def fit(d: pd.DataFrame) -> tuple:
+        res = sm.OLS(d["dle"].to_numpy(), sm.add_constant(d["dlva"].to_numpy(), has_constant="add")).fit()
+        lo, hi = res.conf_int(0.05)[1]
+        return float(res.params[1]), float(res.bse[1]), float(lo), float(hi), int(res.nobs), float(res.rsquared)
+
+    pooled = fit(df) if len(df) >= 3 else (0.0, 0.0, 0.0, 0.0, len(df), np.nan)
+    rows = []
+    for ind in sorted(employment["industry"].unique()):
+        d = df[df["industry"] == ind]
+        if len(d) >= min_obs and d["dlva"].std() > 0:
+            rows.append((ind, *fit(d), "ols_first_differences"))
+        else:
+            rows.append((ind, *pooled, "pooled_all_industries"))
+    return pd.DataFrame(rows, columns=["industry", "elasticity", "se", "ci_lo", "ci_hi", "n_obs", "r2", "method"])
+
+
+def _matches(target_code: str, leaf: str) -> bool:
+    return leaf == target_code or section_of(leaf) == target_code or section_of(target_code) == leaf
+
+
+def apply_scenario(base: Paths, scenario: Scenario, employment: pd.DataFrame,
+                   elast: pd.DataFrame | None = None, seed: int = 0) -> tuple[Paths, pd.DataFrame]:
+    """Scenario employment paths (same random numbers as ``base``) and a table of the applied effects.
+
+    Leaves not named by any target keep exactly the baseline values.
+    """
+    n, P, T = base.samples.shape
+    fut = ~base.observed
+    years = base.years
+    active = fut & (years >= scenario.start)
+    # years counted towards the effect: from start to end; the level reached at end persists
+    counted = np.cumsum(active & (years <= scenario.end))
+    dlog_point = np.zeros((n, T))
+    dlog_samples = np.zeros((n, P, T))
+    log_rows = []
+    need_va = any(t.kind == "value_added_growth" for t in scenario.targets)
+    if need_va and elast is None:
+        elast = elasticities(employment)
+    base_va = _baseline_va_growth(employment) if need_va else {}
+    rng = np.random.default_rng(seed + 7919)
+    b_draw: dict[str, np.ndarray] = {}
+    share_sum = np.zeros(n)
+    for k, t in enumerate(scenario.targets):
+        hit = np.zeros(n, bool)
+        for j, (r, ind) in enumerate(base.keys[["region", "industry"]].itertuples(index=False)):
+            if any(_matches(c, ind) for c in t.industries) and (t.regions is None or r in t.regions):
+                hit[j] = True
+        if not hit.any():
+            raise ConfigError(f"{scenario.source}: key 'targets[{k}]': industries {t.industries} "
+                              f"(regions {t.regions}) match no series of the employment table")
+        share_sum[hit] += t.share
+        for j in np.flatnonzero(hit):
+            ind = base.keys.at[j, "industry"]
+            if t.kind == "employment_growth":
+                prev = np.concatenate([[base.point[j, 0]], base.point[j, :-1]])
+                g_base = np.log(np.where(prev > 0, base.point[j] / np.where(prev > 0, prev, 1), 1.0))
+                step = t.share * (np.log1p(t.growth) - g_base)
+                step = np.where(active & (years <= scenario.end), step, 0.0)
+                d = np.cumsum(step)
+                dlog_point[j] += d
+                dlog_samples[j] += d
+                b_txt = "direct"
+            else:
+                row = elast.set_index("industry").loc[ind] if ind in set(elast["industry"]) else None
+                if row is None:
+                    raise ConfigError(f"{scenario.source}: key 'targets[{k}]': no elasticity for industry {ind!r}")
+                if ind not in b_draw:
+                    b_draw[ind] = rng.normal(row["elasticity"], row["se"], P)
+                dva = t.share * (np.log1p(t.growth) - np.log1p(base_va.get(ind, 0.0))) * counted
+                dlog_point[j] += row["elasticity"] * dva
+                dlog_samples[j] += b_draw[ind][:, None] * dva[None, :]
+                b_txt = f"{row['elasticity']:.3f}"
+            log_rows.append((scenario.name, t.label, base.keys.at[j, "region"], ind, t.kind, t.growth,
+                             t.share, b_txt, float(np.exp(dlog_point[j, -1]))))
+    over = share_sum > 1 + 1e-9
+    if over.any():
+        j = int(np.flatnonzero(over)[0])
+        raise ConfigError(f"{scenario.source}: key 'targets': shares on industry "
+                          f"{base.keys.at[j, 'industry']!r} sum to {share_sum[j]:.2f}; expected at most 1")
+    point = base.point * np.exp(dlog_point)
+    samples = base.samples * np.exp(dlog_samples)
+    effects = pd.DataFrame(log_rows, columns=["scenario", "target", "region", "industry", "kind", "growth",
+                                              "share", "elasticity", "multiplier_last_year"])
+    out = base.with_values(point, samples)
+    out.info["scenario"] = scenario.name
+    return out, effects
+
+
+def _baseline_va_growth(employment: pd.DataFrame, years: int = 5) -> dict[str, float]:
+    va = employment.groupby(["industry", "year"])["value_added"].sum(min_count=1).dropna()
+    out = {}
+    for ind, s in va.groupby(level=0):
+        s = s.droplevel(0).sort_index().tail(years + 1)
+        if len(s) >= 2 and (s > 0).all():
+            out[ind] = float((s.iloc[-1] / s.iloc[0]) ** (1 / (s.index[-1] - s.index[0])) - 1)
+    return out

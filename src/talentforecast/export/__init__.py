@@ -1,0 +1,128 @@
+"""The dashboard feed: a run's tables in Parquet, CSV (UTF-8 with BOM), JSON and DuckDB, with a
+JSON Schema per table and a ``feed.json`` manifest. See ``docs/feed.md``.
+
+Example:
+    >>> import tempfile, pandas as pd
+    >>> import talentforecast as tf
+    >>> from talentforecast.pipeline import Run
+    >>> from talentforecast.bundle import Bundle
+    >>> run = Run(bundle=Bundle(tables={}), options={"as_of": 2024}, manifest={"run_id": "demo"},
+    ...           tables={"input_summary": pd.DataFrame({"table": ["employment"], "rows": [3],
+    ...                    "first_year": [2020], "last_year": [2024], "regions": [1]})})
+    >>> out = export(run, tempfile.mkdtemp() + "/feed", formats=("parquet", "csv"))
+    >>> read_feed(out)["input_summary"][["table", "run_id", "as_of"]].values.tolist()
+    [['employment', 'demo', 2024]]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from talentforecast import __version__
+from talentforecast._atomic import atomic_dir
+from talentforecast.errors import InputError, OutputError, Problem
+from talentforecast.export.build import add_labels, feed_tables, run_identity
+from talentforecast.export.spec import feed_schema, feed_spec, table_schema
+from talentforecast.export.writers import (
+    FORMATS,
+    write_csv,
+    write_duckdb,
+    write_json,
+    write_parquet,
+)
+from talentforecast.schema import SCHEMA_VERSION
+
+__all__ = ["FORMATS", "add_labels", "export", "feed_schema", "feed_spec", "feed_tables", "find_feed",
+           "read_feed", "run_identity", "table_schema"]
+
+FEED_FORMAT = 1
+MANIFEST = "feed.json"
+
+
+def export(run, out_dir: str | Path, formats: tuple[str, ...] = ("parquet", "csv", "duckdb", "json")) -> Path:
+    """Write the feed of ``run`` into ``out_dir`` atomically and return the folder.
+
+    Layout: ``feed.json`` (manifest), ``schema/<table>.schema.json``, ``parquet/<table>.parquet``,
+    ``csv/<table>.csv``, ``json/<table>.json`` and ``feed.duckdb``, for the formats asked.
+    Tables absent from the run are skipped and listed under ``skipped`` in ``feed.json``.
+    """
+    formats = tuple(dict.fromkeys(formats))
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown or not formats:
+        raise OutputError(f"unknown feed format(s) {unknown or formats}; expected some of {list(FORMATS)}")
+    spec = feed_spec()
+    tables, skipped = feed_tables(run, spec)
+    run_id, as_of = run_identity(run)
+    schemas = {name: table_schema(name, df, spec) for name, df in tables.items()}
+    out_dir = Path(out_dir)
+    with atomic_dir(out_dir) as tmp:
+        files: dict[str, dict[str, str]] = {name: {} for name in tables}
+        (tmp / "schema").mkdir()
+        for name, sch in schemas.items():
+            (tmp / "schema" / f"{name}.schema.json").write_text(
+                json.dumps(sch, ensure_ascii=False, indent=2), encoding="utf-8")
+            files[name]["schema"] = f"schema/{name}.schema.json"
+        for fmt, writer in (("parquet", write_parquet), ("csv", write_csv), ("json", write_json)):
+            if fmt in formats:
+                (tmp / fmt).mkdir()
+                for name, df in tables.items():
+                    rel = f"{fmt}/{name}.{fmt}"
+                    writer(df, tmp / rel, schemas[name])
+                    files[name][fmt] = rel
+        if "duckdb" in formats:
+            write_duckdb(tables, schemas, tmp / "feed.duckdb")
+        manifest = {
+            "feed_format": FEED_FORMAT,
+            "schema_version": SCHEMA_VERSION,
+            "talentforecast": __version__,
+            "run_id": run_id,
+            "as_of": as_of,
+            "region": run.manifest.get("meta", {}).get("region"),
+            "region_name": run.manifest.get("meta", {}).get("region_name"),
+            "formats": list(formats),
+            "duckdb": "feed.duckdb" if "duckdb" in formats else None,
+            "tables": {name: {"title_zh": spec.tables[name].title_zh, "title_en": spec.tables[name].title_en,
+                              "rows": int(len(df)), "columns": list(df.columns), "files": files[name],
+                              "sha256": {k: _sha256(tmp / v) for k, v in files[name].items()}}
+                       for name, df in tables.items()},
+            "skipped": skipped,
+            "not_in_feed": sorted(set(run.tables) - set(spec.tables)),
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
+                                    encoding="utf-8")
+    return out_dir
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def find_feed(path: str | Path) -> Path:
+    """The feed folder at ``path``: the folder itself or its ``feed/`` child (a demo output).
+
+    Raises :class:`InputError` when neither holds a ``feed.json``.
+    """
+    path = Path(path)
+    for cand in (path, path / "feed"):
+        if (cand / MANIFEST).is_file():
+            return cand
+    raise InputError([Problem(str(path), None, None, None,
+                              "a feed folder with feed.json (from `talentforecast export`) or a folder holding feed/")])
+
+
+def read_feed(path: str | Path, tables: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Read a feed's Parquet tables back (all, or the ``tables`` named)."""
+    feed = find_feed(path)
+    manifest = json.loads((feed / MANIFEST).read_text(encoding="utf-8"))
+    names = tables or list(manifest["tables"])
+    out = {}
+    for name in names:
+        rel = manifest["tables"].get(name, {}).get("files", {}).get("parquet")
+        if rel is None:
+            raise InputError([Problem(str(feed), None, None, name, "a table written as Parquet in this feed")])
+        out[name] = pd.read_parquet(feed / rel)
+    return out

@@ -1,0 +1,157 @@
+"""The feed's contract, read from the shipped ``feed_tables.toml``, and its JSON Schema form.
+
+Example:
+    >>> from talentforecast.export.spec import feed_spec, table_schema
+    >>> spec = feed_spec()
+    >>> "warnings" in spec.tables and "reasons" in spec.tables["warnings"].columns
+    True
+    >>> table_schema("warnings")["properties"]["specialty_name_zh"]["type"]
+    ['string', 'null']
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from talentforecast.errors import ConfigError, InputError, Problem
+from talentforecast.schema import SCHEMA_VERSION
+
+SPEC_FILE = Path(__file__).with_name("feed_tables.toml")
+META_COLUMNS = ("schema_version", "run_id", "as_of")
+JSON_TYPES = {"string", "integer", "number", "boolean"}
+
+
+@dataclass(frozen=True)
+class FeedTable:
+    name: str
+    title_zh: str
+    title_en: str
+    key: tuple[str, ...]
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    tables: dict[str, FeedTable]
+    labels: dict[str, tuple[str, ...]]
+    vocabulary: dict[str, dict]
+
+    def label_columns(self, columns: list[str] | tuple[str, ...]) -> list[str]:
+        """Label columns the feed adds for a table with these ``columns``."""
+        return [lab for code in self.labels if code in columns for lab in self.labels[code]]
+
+    def feed_columns(self, name: str) -> list[str]:
+        """Contract columns of feed table ``name`` in feed order: each code column followed by its labels."""
+        base = list(self.tables[name].columns)
+        out = []
+        for c in base:
+            out.append(c)
+            out.extend(lab for lab in self.labels.get(c, ()) if lab not in base)
+        return out + [m for m in META_COLUMNS if m not in out]
+
+
+@functools.cache
+def feed_spec(path: str | Path | None = None) -> FeedSpec:
+    """Load the feed contract (``feed_tables.toml``); raise :class:`ConfigError` on a bad file."""
+    path = Path(path) if path else SPEC_FILE
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"{path}: cannot read the feed contract ({err})") from err
+    vocab = raw.get("columns", {})
+    for col, v in vocab.items():
+        if v.get("type") not in JSON_TYPES:
+            raise ConfigError(f"{path}: key columns.{col}.type must be one of {sorted(JSON_TYPES)}, got {v.get('type')!r}")
+    labels = {k: tuple(v) for k, v in raw.get("labels", {}).items()}
+    tables = {}
+    for name, t in raw.get("tables", {}).items():
+        cols = tuple(t.get("columns", ()))
+        unknown = [c for c in (*cols, *(x for v in labels.values() for x in v)) if c not in vocab]
+        if unknown:
+            raise ConfigError(f"{path}: key tables.{name}.columns names {unknown}, which [columns] does not describe")
+        tables[name] = FeedTable(name, t["title_zh"], t["title_en"], tuple(t.get("key", ())), cols)
+    return FeedSpec(tables, labels, vocab)
+
+
+def _json_type(dtype) -> str:
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "integer"
+    if pd.api.types.is_numeric_dtype(dtype):
+        return "number"
+    return "string"
+
+
+def table_schema(name: str, df: pd.DataFrame | None = None, spec: FeedSpec | None = None) -> dict:
+    """JSON Schema (draft 2020-12) of one feed row. With ``df``, columns beyond the contract are
+    listed too (optional, type from the data). Units are in ``x-unit``; descriptions in zh and en.
+    """
+    spec = spec or feed_spec()
+    t = spec.tables[name]
+    contract = spec.feed_columns(name)
+    columns = contract + ([c for c in df.columns if c not in contract] if df is not None else [])
+    props = {}
+    for c in columns:
+        v = spec.vocabulary.get(c)
+        if v is None or c not in contract:
+            jt = _json_type(df[c].dtype) if df is not None else "string"
+            v = {"type": jt, "unit": (v or {}).get("unit", ""), "zh": (v or {}).get("zh", ""),
+                 "en": (v or {}).get("en", "column passed through from the run"), "nullable": True}
+        props[c] = {"type": [v["type"], "null"] if v.get("nullable") else v["type"],
+                    "description": v["en"], "x-description-zh": v["zh"], "x-unit": v["unit"],
+                    "x-added-by-feed": c not in t.columns}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"talentforecast-feed/{SCHEMA_VERSION}/{name}.schema.json",
+        "title": t.title_en,
+        "x-title-zh": t.title_zh,
+        "x-schema-version": SCHEMA_VERSION,
+        "x-primary-key": list(t.key),
+        "type": "object",
+        "properties": props,
+        "required": contract,
+        "additionalProperties": True,
+    }
+
+
+def feed_schema(spec: FeedSpec | None = None) -> dict:
+    """Every feed table's contract columns with their JSON types: what the golden test pins."""
+    spec = spec or feed_spec()
+    out = {}
+    for name in spec.tables:
+        props = table_schema(name, spec=spec)["properties"]
+        out[name] = {c: props[c]["type"] for c in spec.feed_columns(name)}
+    return {"schema_version": SCHEMA_VERSION, "tables": out}
+
+
+def check_columns(name: str, df: pd.DataFrame, spec: FeedSpec | None = None) -> None:
+    """Raise :class:`InputError` when run table ``name`` lacks a contract column or holds a
+    column of the wrong kind (text where numbers are expected, and so on)."""
+    spec = spec or feed_spec()
+    problems = []
+    for c in spec.tables[name].columns:
+        if c not in df.columns:
+            problems.append(Problem(f"run table {name}", c, None, None, f"a column '{c}' (feed contract)"))
+            continue
+        want = spec.vocabulary[c]["type"]
+        if not _kind_ok(df[c], want):
+            problems.append(Problem(f"run table {name}", c, None, str(df[c].dtype), f"a {want} column"))
+    if problems:
+        raise InputError(problems)
+
+
+def _kind_ok(s: pd.Series, want: str) -> bool:
+    if s.isna().all():
+        return True
+    if want in ("number", "integer"):
+        return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+    if want == "boolean":
+        return pd.api.types.is_bool_dtype(s) or set(s.dropna().map(type)) <= {bool, np.bool_}
+    return not pd.api.types.is_numeric_dtype(s)

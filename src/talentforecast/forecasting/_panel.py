@@ -1,0 +1,143 @@
+"""Input checking and the internal per-series representation of a long panel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from talentforecast.errors import InputError, Problem
+
+SOURCE = "<forecast input>"
+
+
+@dataclass
+class Series:
+    """One series: consecutive integer years ``ds``, values ``y``, optional exogenous matrices."""
+
+    uid: object
+    ds: np.ndarray
+    y: np.ndarray
+    X: np.ndarray | None = None
+    X_future: np.ndarray | None = None
+
+
+def check_h(h: object) -> int:
+    """Return ``h`` as int or raise :class:`InputError` when it is not a positive integer."""
+    if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1:
+        raise InputError([Problem("<argument>", "h", None, h, "an integer horizon h >= 1")])
+    return int(h)
+
+
+def check_levels(level: Sequence[float] | float | None) -> tuple[int, ...]:
+    """Normalise interval levels to a sorted tuple of ints in (0, 100)."""
+    if level is None:
+        return ()
+    if isinstance(level, (int, float)):
+        level = [level]
+    out = []
+    for lv in level:
+        if isinstance(lv, bool) or not isinstance(lv, (int, float, np.number)) or not 0 < lv < 100 or float(lv) != int(lv):
+            raise InputError([Problem("<argument>", "level", None, lv, "integer levels between 0 and 100, e.g. (80, 95)")])
+        out.append(int(lv))
+    return tuple(sorted(set(out)))
+
+
+def _problems_at(mask: np.ndarray, df: pd.DataFrame, col: str, expected: str) -> list[Problem]:
+    idx = np.flatnonzero(mask)
+    # row numbers are 1-based data rows + header line, as in a CSV file
+    return [Problem(SOURCE, col, int(i) + 2, df[col].iloc[i], expected) for i in idx[:50]]
+
+
+def prepare(
+    df: pd.DataFrame,
+    id_col: str = "unique_id",
+    time_col: str = "ds",
+    target_col: str = "y",
+    exog: Sequence[str] | None = None,
+    nonnegative: bool = False,
+) -> pd.DataFrame:
+    """Validate a long panel and return it renamed to ``unique_id, ds, y[, exog...]``, sorted.
+
+    Raises :class:`InputError` listing every problem: missing columns, non-integer years,
+    non-numeric or missing ``y``, duplicate ``(unique_id, ds)``, gaps in the years of a series,
+    negative values when ``nonnegative`` is requested.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise InputError([Problem(SOURCE, None, None, type(df).__name__, "a pandas DataFrame")])
+    exog = list(exog or [])
+    missing = [c for c in [id_col, time_col, target_col, *exog] if c not in df.columns]
+    if missing:
+        raise InputError([Problem(SOURCE, c, None, None, f"a column named '{c}' (have {list(df.columns)})") for c in missing])
+    if len(df) == 0:
+        raise InputError([Problem(SOURCE, None, None, 0, "at least one row")])
+    out = df[[id_col, time_col, target_col, *exog]].reset_index(drop=True)
+    out.columns = ["unique_id", "ds", "y", *exog]
+    problems: list[Problem] = []
+    ds_num = pd.to_numeric(out["ds"], errors="coerce")
+    bad = ds_num.isna().to_numpy() | (ds_num.notna() & (ds_num % 1 != 0)).to_numpy()
+    problems += _problems_at(bad, out.rename(columns={"ds": time_col}), time_col, "an integer year")
+    for col, name in [("y", target_col), *[(c, c) for c in exog]]:
+        num = pd.to_numeric(out[col], errors="coerce")
+        badv = (num.isna() | ~np.isfinite(num.astype(float))).to_numpy()
+        problems += _problems_at(badv, out.rename(columns={col: name}), name, "a finite number")
+        if not badv.any():
+            out[col] = num.astype(float)
+    if out["unique_id"].isna().any():
+        problems += _problems_at(out["unique_id"].isna().to_numpy(), out.rename(columns={"unique_id": id_col}), id_col, "a series id")
+    if problems:
+        raise InputError(problems)
+    out["ds"] = ds_num.astype(np.int64)
+    dup = out.duplicated(["unique_id", "ds"], keep=False).to_numpy()
+    if dup.any():
+        raise InputError(_problems_at(dup, out.rename(columns={"ds": time_col}), time_col, f"one row per ({id_col}, {time_col}); this pair is duplicated"))
+    if nonnegative and (out["y"] < 0).any():
+        raise InputError(_problems_at((out["y"] < 0).to_numpy(), out.rename(columns={"y": target_col}), target_col,
+                                      "a value >= 0 (or pass nonnegative=False)"))
+    out = out.sort_values(["unique_id", "ds"], kind="mergesort").reset_index(drop=True)
+    span = out.groupby("unique_id", sort=False)["ds"].agg(["min", "max", "size"])
+    gaps = span[span["max"] - span["min"] + 1 != span["size"]]
+    if len(gaps):
+        raise InputError([Problem(SOURCE, time_col, None, uid, "consecutive years with no gaps within each series")
+                          for uid in gaps.index[:50]])
+    return out
+
+
+def prepare_future(
+    future_exog: pd.DataFrame | None,
+    exog: Sequence[str],
+    panel: pd.DataFrame,
+    h: int,
+    id_col: str,
+    time_col: str,
+) -> pd.DataFrame | None:
+    """Check ``future_exog`` covers the ``h`` years after each series' last year."""
+    if not exog:
+        if future_exog is not None:
+            raise InputError([Problem("<future_exog>", None, None, None, "no future_exog unless exog columns are named")])
+        return None
+    if future_exog is None:
+        raise InputError([Problem("<future_exog>", None, None, None, f"future values of {list(exog)} for the {h} forecast years")])
+    fut = prepare(future_exog.assign(**{"__y": 0.0}), id_col, time_col, "__y", exog).drop(columns="y")
+    last = panel.groupby("unique_id", sort=False)["ds"].max()
+    need = pd.DataFrame([(u, int(t) + k) for u, t in last.items() for k in range(1, h + 1)], columns=["unique_id", "ds"])
+    got = need.merge(fut, on=["unique_id", "ds"], how="left", indicator=True)
+    miss = got[got["_merge"] == "left_only"]
+    if len(miss):
+        raise InputError([Problem("<future_exog>", time_col, None, f"{r.unique_id}@{r.ds}", "a row of future exogenous values")
+                          for r in miss.head(50).itertuples()])
+    return got.drop(columns="_merge")
+
+
+def split_series(panel: pd.DataFrame, exog: Sequence[str] = (), future: pd.DataFrame | None = None) -> list[Series]:
+    """Split a prepared panel into :class:`Series` objects (in sorted id order)."""
+    exog = list(exog)
+    fut_groups = dict(tuple(future.groupby("unique_id", sort=False))) if future is not None else {}
+    out = []
+    for uid, g in panel.groupby("unique_id", sort=False):
+        X = g[exog].to_numpy(float) if exog else None
+        Xf = fut_groups[uid][exog].to_numpy(float) if exog else None
+        out.append(Series(uid, g["ds"].to_numpy(np.int64), g["y"].to_numpy(float), X, Xf))
+    return out

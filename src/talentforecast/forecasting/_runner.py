@@ -1,0 +1,127 @@
+"""Run named models over many series, per series, with a fallback chain and process parallelism."""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+from talentforecast.forecasting._panel import Series
+from talentforecast.forecasting.models import check_capabilities, get_model
+
+# After the requested model fails or cannot run, these are tried in order.
+FALLBACK_CHAIN = ("theta", "drift", "naive")
+
+Pred = dict[str, np.ndarray]
+
+
+def degenerate_kind(y: np.ndarray) -> str | None:
+    """'zero' for all-zero series, 'constant' for series that never change, 'short' for 1-2 points."""
+    if np.all(y == 0):
+        return "zero"
+    if y.size > 1 and np.all(y == y[0]):
+        return "constant"
+    if y.size <= 2:
+        return "short"
+    return None
+
+
+def fit_predict(name: str, s: Series, h: int, level: Sequence[int], seed: int) -> Pred:
+    """Fit one model to one series and predict; raises on any failure or capability mismatch."""
+    cls = get_model(name)
+    check_capabilities(cls, n_obs=s.y.size, exog=s.X is not None)
+    kwargs = {"seed": seed} if "seed" in inspect.signature(cls).parameters else {}
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        pred = cls(**kwargs).fit(s.y, s.X).predict(h, level, s.X_future)
+    if pred["mean"].shape != (h,) or not np.all(np.isfinite(pred["mean"])):
+        raise ValueError(f"model '{name}' returned an invalid forecast")
+    return pred
+
+
+def forecast_one(name: str, s: Series, h: int, level: Sequence[int], seed: int, fallback: bool = True,
+                 strip_exog: bool = False) -> tuple[str, Pred] | None:
+    """Forecast one series with ``name``; on failure walk the fallback chain (``None`` if disabled).
+
+    ``strip_exog`` hides exogenous columns from models that cannot use them (auto's pool mixes both).
+    """
+    if strip_exog and s.X is not None and not get_model(name).capabilities.exogenous:
+        s = Series(s.uid, s.ds, s.y)
+    kind = degenerate_kind(s.y)
+    if fallback and kind in ("zero", "constant"):
+        return kind, fit_predict(kind, s, h, level, seed)
+    chain = [name] + ([m for m in FALLBACK_CHAIN if m != name] if fallback else [])
+    for i, m in enumerate(chain):
+        # fallbacks run without exogenous columns (none of them uses them)
+        s_m = s if i == 0 else Series(s.uid, s.ds, s.y)
+        try:
+            return m, fit_predict(m, s_m, h, level, seed)
+        except Exception:  # noqa: BLE001  any failure moves down the chain; the label records it
+            continue
+    return None
+
+
+def _chunk_task(args) -> list[list[tuple[str, Pred] | None]]:
+    names, chunk, h, level, seed, fallback = args
+    return [[forecast_one(n, s, h, level, seed, fallback, strip_exog=not fallback) for n in names] for s in chunk]
+
+
+def run_many(
+    names: Sequence[str],
+    series: Sequence[Series],
+    h: int,
+    level: Sequence[int],
+    seed: int = 0,
+    fallback: bool = True,
+    n_jobs: int = 1,
+    progress: bool = False,
+    description: str = "forecasting",
+) -> list[list[tuple[str, Pred] | None]]:
+    """For each series, for each model name: ``(model used, prediction)`` or ``None``.
+
+    Work is split into contiguous chunks; each series is computed independently, so the result
+    does not depend on ``n_jobs``.
+    """
+    series = list(series)
+    if not series:
+        return []
+    n_chunks = max(1, min(len(series), 4 * n_jobs if n_jobs > 1 else max(1, len(series) // 50)))
+    bounds = np.linspace(0, len(series), n_chunks + 1).astype(int)
+    tasks = [(tuple(names), series[a:b], h, tuple(level), seed, fallback) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+    results: list = [None] * len(tasks)
+    with _progress(progress, description, len(series)) as advance:
+        if n_jobs > 1 and len(tasks) > 1:
+            with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+                futures = [pool.submit(_chunk_task, t) for t in tasks]
+                for i, fut in enumerate(futures):
+                    results[i] = fut.result()
+                    advance(len(tasks[i][1]))
+        else:
+            for i, t in enumerate(tasks):
+                results[i] = _chunk_task(t)
+                advance(len(t[1]))
+    return [row for part in results for row in part]
+
+
+class _progress:
+    """Context manager yielding an ``advance(n)`` callable backed by rich.progress (or a no-op)."""
+
+    def __init__(self, enabled: bool, description: str, total: int):
+        self.enabled, self.description, self.total = enabled, description, total
+
+    def __enter__(self) -> Callable[[int], None]:
+        if not self.enabled:
+            return lambda n: None
+        from rich.progress import Progress
+
+        self._p = Progress(transient=True)
+        self._p.__enter__()
+        task = self._p.add_task(self.description, total=self.total)
+        return lambda n: self._p.advance(task, n)
+
+    def __exit__(self, *exc) -> None:
+        if self.enabled:
+            self._p.__exit__(*exc)

@@ -1,0 +1,171 @@
+"""``models="auto"``: a combination of fast models chosen globally by rolling-origin backtest on
+the training data, with intervals calibrated by conformal quantiles of scaled backtest errors."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from talentforecast.forecasting._panel import Series
+from talentforecast.forecasting._runner import degenerate_kind, forecast_one, run_many
+
+# Candidate members; combinations of up to MAX_MEMBERS of them (median or mean) are compared.
+DEFAULT_POOL = ("naive", "drift", "theta", "dotheta", "ets", "ets_damped")
+DEFAULT_COMBINATION = ("median", ("drift", "dotheta", "ets"))  # used when nothing can be backtested
+EXOG_POOL = ("loglog", "llt")  # added when exog is given; then every combination holds one of them
+MAX_MEMBERS = 4
+MIN_TRAIN = 6
+
+
+@dataclass
+class AutoSelection:
+    """What auto chose and how its intervals were calibrated (kept on ``forecast(...).attrs``)."""
+
+    aggregate: str
+    members: tuple[str, ...]
+    scores: pd.DataFrame = field(repr=False)
+    quantiles: dict[tuple[int, int], tuple[float, float]] = field(repr=False)  # (level, step) -> (lo, hi)
+    n_cases: int = 0
+
+    @property
+    def label(self) -> str:
+        if len(self.members) == 1:
+            return f"auto:{self.members[0]}"
+        return f"auto:{self.aggregate}({','.join(self.members)})"
+
+
+def pool_for(has_exog: bool) -> tuple[str, ...]:
+    """The candidate pool: the default pool, plus exogenous-capable members when exog is given."""
+    return DEFAULT_POOL + EXOG_POOL if has_exog else DEFAULT_POOL
+
+
+def scale_of(y: np.ndarray) -> float:
+    """MASE scale: mean absolute year-on-year change (0 when undefined)."""
+    return float(np.mean(np.abs(np.diff(y)))) if y.size > 1 else 0.0
+
+
+def combine(preds: np.ndarray, aggregate: str) -> np.ndarray:
+    """Combine member forecasts (members on axis 0), ignoring members that failed (NaN)."""
+    with np.errstate(all="ignore"), __import__("warnings").catch_warnings():
+        __import__("warnings").simplefilter("ignore")
+        return np.nanmedian(preds, axis=0) if aggregate == "median" else np.nanmean(preds, axis=0)
+
+
+def smape(actual: np.ndarray, pred: np.ndarray) -> np.ndarray:
+    """Elementwise sMAPE on the 0–200 scale (0 when both are 0)."""
+    den = np.abs(actual) + np.abs(pred)
+    with np.errstate(all="ignore"):
+        return np.where(den == 0, 0.0, 200 * np.abs(actual - pred) / den)
+
+
+def select(
+    series: Sequence[Series],
+    h: int,
+    level: Sequence[int],
+    n_windows: int = 3,
+    pool: Sequence[str] = DEFAULT_POOL,
+    max_series: int = 300,
+    seed: int = 0,
+    n_jobs: int = 1,
+    progress: bool = False,
+) -> AutoSelection:
+    """Backtest every pool member on training windows and choose the best combination by sMAPE."""
+    eligible = [s for s in series if degenerate_kind(s.y) is None and s.y.size >= h + n_windows - 1 + MIN_TRAIN]
+    if len(eligible) > max_series:
+        idx = np.sort(np.random.default_rng(seed).choice(len(eligible), max_series, replace=False))
+        eligible = [eligible[i] for i in idx]
+    cases, actual, scales = [], [], []
+    for s in eligible:
+        for w in range(n_windows):
+            cut = s.y.size - h - w
+            xf = s.X[cut:cut + h] if s.X is not None else None
+            cases.append(Series(s.uid, s.ds[:cut], s.y[:cut], s.X[:cut] if s.X is not None else None, xf))
+            actual.append(s.y[cut:cut + h])
+            scales.append(scale_of(s.y[:cut]))
+    if not cases:
+        agg, members = DEFAULT_COMBINATION
+        return AutoSelection(agg, members, pd.DataFrame(), {}, 0)
+    out = run_many(pool, cases, h, (), seed, fallback=False, n_jobs=n_jobs, progress=progress, description="auto: backtest")
+    F = np.full((len(pool), len(cases), h), np.nan)
+    for i, row in enumerate(out):
+        for m, r in enumerate(row):
+            if r is not None:
+                F[m, i] = r[1]["mean"]
+    A = np.asarray(actual)
+    S = np.asarray(scales)
+    rows = []
+    best = None
+    for k in range(1, min(MAX_MEMBERS, len(pool)) + 1):
+        for combo in itertools.combinations(range(len(pool)), k):
+            if any(p in EXOG_POOL for p in pool) and not any(pool[j] in EXOG_POOL for j in combo):
+                continue  # exog was given: never silently drop it
+            for agg in ("median", "mean") if k > 2 else ("mean",):
+                C = combine(F[list(combo)], agg)
+                C = np.where(np.isnan(C), A[:, :1] * 0 + _naive(cases)[:, None], C)
+                score = float(np.mean(smape(A, C)))
+                rows.append((agg if k > 1 else "single", tuple(pool[j] for j in combo), score))
+                if best is None or score < best[0] - 1e-12:
+                    best = (score, agg, combo, C)
+    _, agg, combo, C = best
+    scores = pd.DataFrame(rows, columns=["aggregate", "members", "smape"]).sort_values("smape", kind="mergesort")
+    quantiles = calibrate(A, C, S, level)
+    return AutoSelection(agg, tuple(pool[j] for j in combo), scores.reset_index(drop=True), quantiles, len(cases))
+
+
+def _naive(cases: Sequence[Series]) -> np.ndarray:
+    return np.array([c.y[-1] for c in cases])
+
+
+def calibrate(A: np.ndarray, C: np.ndarray, S: np.ndarray, level: Sequence[int]) -> dict:
+    """Per step and level: empirical quantiles of scaled errors ``(actual - forecast) / scale``."""
+    ok = S > 0
+    R = (A[ok] - C[ok]) / S[ok, None]
+    q = {}
+    for lv in level:
+        a = (100 - lv) / 200
+        for k in range(A.shape[1]):
+            r = R[:, k][np.isfinite(R[:, k])]
+            if r.size == 0:
+                continue
+            lo, hi = np.quantile(r, [a, 1 - a], method="higher") if r.size else (np.nan, np.nan)
+            q[(lv, k)] = (min(float(lo), 0.0), max(float(hi), 0.0))
+    return q
+
+
+def auto_forecast(
+    series: Sequence[Series],
+    h: int,
+    level: Sequence[int],
+    sel: AutoSelection,
+    seed: int = 0,
+    n_jobs: int = 1,
+    progress: bool = False,
+) -> list[tuple[str, dict[str, np.ndarray]]]:
+    """Forecast every series with the selected combination; degenerate/failing series fall back."""
+    todo = [i for i, s in enumerate(series) if degenerate_kind(s.y) is None]
+    results: list = [None] * len(series)
+    out = run_many(sel.members, [series[i] for i in todo], h, level, seed, fallback=False, n_jobs=n_jobs, progress=progress)
+    for i, row in zip(todo, out, strict=True):
+        got = [r[1] for r in row if r is not None]
+        if not got:
+            continue
+        s = series[i]
+        mean = combine(np.array([g["mean"] for g in got]), sel.aggregate)
+        pred = {"mean": mean}
+        scale = scale_of(s.y)
+        for lv in level:
+            if sel.quantiles and scale > 0 and all((lv, k) in sel.quantiles for k in range(h)):
+                qs = np.array([sel.quantiles[(lv, k)] for k in range(h)])
+                pred[f"lo-{lv}"], pred[f"hi-{lv}"] = mean + qs[:, 0] * scale, mean + qs[:, 1] * scale
+            else:  # no calibration available: combine the members' own bounds
+                pred[f"lo-{lv}"] = np.minimum(combine(np.array([g[f"lo-{lv}"] for g in got]), sel.aggregate), mean)
+                pred[f"hi-{lv}"] = np.maximum(combine(np.array([g[f"hi-{lv}"] for g in got]), sel.aggregate), mean)
+        results[i] = (sel.label, pred)
+    for i, s in enumerate(series):
+        if results[i] is None:
+            results[i] = forecast_one(sel.members[0], Series(s.uid, s.ds, s.y), h, level, seed, fallback=True)
+    return results

@@ -1,0 +1,145 @@
+"""``forecast``: the many-series entry point."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from talentforecast.errors import InputError, ModelError, Problem
+from talentforecast.forecasting import auto as _auto
+from talentforecast.forecasting._panel import (
+    Series,
+    check_h,
+    check_levels,
+    prepare,
+    prepare_future,
+    split_series,
+)
+from talentforecast.forecasting._runner import run_many
+from talentforecast.forecasting.models import check_capabilities, get_model
+
+
+def _model_list(models: str | Sequence[str], has_exog: bool) -> list[str]:
+    names = [models] if isinstance(models, str) else list(models)
+    if not names:
+        raise ModelError("models must name at least one model or 'auto'")
+    for n in names:
+        if not isinstance(n, str):
+            raise ModelError(f"model names must be strings, got {n!r}")
+        if n != "auto":
+            check_capabilities(get_model(n), exog=has_exog)
+    if len(set(names)) != len(names):
+        raise ModelError(f"models lists a name twice: {names}")
+    return names
+
+
+def forecast(
+    df: pd.DataFrame,
+    h: int,
+    level: Sequence[int] = (80, 95),
+    models: str | Sequence[str] = "auto",
+    exog: Sequence[str] | None = None,
+    future_exog: pd.DataFrame | None = None,
+    n_jobs: int = 1,
+    seed: int = 0,
+    nonnegative: bool = True,
+    progress: bool = False,
+    id_col: str = "unique_id",
+    time_col: str = "ds",
+    target_col: str = "y",
+    n_windows: int = 3,
+) -> pd.DataFrame:
+    """Forecast every series of a long annual panel ``h`` years ahead.
+
+    Args:
+        df: long frame with ``id_col``, ``time_col`` (integer year), ``target_col`` and any
+            ``exog`` columns; consecutive years per series.
+        h: horizon in years (>= 1).
+        level: interval levels in percent; one ``y_lo_<L>``/``y_hi_<L>`` pair each.
+        models: ``"auto"`` (backtest-selected combination with calibrated intervals), one model
+            name or a list of names (see ``MODELS``). Several names give rows for each.
+        exog, future_exog: names of exogenous columns in ``df`` and a frame with their values for
+            the ``h`` future years of every series. Models that cannot use them raise ModelError.
+        n_jobs: worker processes; results are identical for any value.
+        seed: seeds the random parts (series sampled for auto's backtest, Prophet sampling).
+        nonnegative: floor forecasts and interval bounds at 0 (history must then be >= 0).
+        progress: show a rich progress bar.
+        n_windows: rolling-origin windows auto uses to choose and calibrate.
+
+    Returns:
+        Long frame ``unique_id, ds, model, y_hat, y_lo_80, y_hi_80, y_lo_95, y_hi_95`` (column names
+        follow ``id_col``/``time_col``); ``model`` records what produced each row (a fallback such
+        as ``naive``, ``constant`` or ``zero`` when the requested model could not run, with
+        ``+pooled_pi`` when the interval had to be borrowed from other series).
+        ``.attrs["auto"]`` holds the auto selection (members, backtest scores, calibration).
+
+    Example:
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"unique_id": "a", "ds": range(2000, 2012), "y": [float(i) for i in range(10, 22)]})
+        >>> fc = forecast(df, h=2, models="drift")
+        >>> fc[["ds", "model", "y_hat"]].values.tolist()
+        [[2012, 'drift', 22.0], [2013, 'drift', 23.0]]
+    """
+    h = check_h(h)
+    levels = check_levels(level)
+    if not isinstance(n_jobs, int) or n_jobs < 1:
+        raise InputError([Problem("<argument>", "n_jobs", None, n_jobs, "an integer >= 1")])
+    exog = list(exog or [])
+    names = _model_list(models, bool(exog))
+    panel = prepare(df, id_col, time_col, target_col, exog, nonnegative=nonnegative)
+    future = prepare_future(future_exog, exog, panel, h, id_col, time_col)
+    series = split_series(panel, exog, future)
+    frames, attrs = [], {}
+    plain = [n for n in names if n != "auto"]
+    if plain:
+        res = run_many(plain, series, h, levels, seed, fallback=True, n_jobs=n_jobs, progress=progress)
+        for j in range(len(plain)):
+            frames.append(_assemble(series, [row[j] for row in res], h, levels))
+    if "auto" in names:
+        sel = _auto.select(series, h, levels, n_windows=n_windows, seed=seed, n_jobs=n_jobs, progress=progress,
+                           pool=_auto.pool_for(bool(exog)))
+        res = _auto.auto_forecast(series, h, levels, sel, seed=seed, n_jobs=n_jobs, progress=progress)
+        frames.insert(names.index("auto"), _assemble(series, res, h, levels))
+        attrs["auto"] = sel
+    out = pd.concat(frames, ignore_index=True)
+    if nonnegative:
+        cols = [c for c in out.columns if c.startswith("y_")]
+        out[cols] = out[cols].clip(lower=0.0)
+    out = out.rename(columns={"unique_id": id_col, "ds": time_col})
+    out.attrs.update(attrs)
+    return out
+
+
+def _assemble(series: Sequence[Series], res: Sequence, h: int, levels: Sequence[int]) -> pd.DataFrame:
+    """Stack per-series results into the long output; borrow missing intervals from other series."""
+    n = len(series)
+    labels = [r[0] for r in res]
+    mean = np.array([r[1]["mean"] for r in res]).reshape(n, h)
+    cols: dict[str, np.ndarray] = {}
+    for lv in levels:
+        lo = np.array([r[1][f"lo-{lv}"] for r in res]).reshape(n, h)
+        hi = np.array([r[1][f"hi-{lv}"] for r in res]).reshape(n, h)
+        lo, hi = np.minimum(lo, mean), np.maximum(hi, mean)
+        bad = ~(np.isfinite(lo) & np.isfinite(hi)).all(axis=1)
+        if bad.any():
+            # relative half-widths per step, pooled (median) over series whose model gave intervals
+            den = np.maximum(np.abs(mean[~bad]), 1e-12)
+            rlo = np.median((mean[~bad] - lo[~bad]) / den, axis=0) if (~bad).any() else np.zeros(h)
+            rhi = np.median((hi[~bad] - mean[~bad]) / den, axis=0) if (~bad).any() else np.zeros(h)
+            lo[bad] = mean[bad] - rlo * np.abs(mean[bad])
+            hi[bad] = mean[bad] + rhi * np.abs(mean[bad])
+            for i in np.flatnonzero(bad):
+                if not labels[i].endswith("+pooled_pi"):
+                    labels[i] = labels[i] + "+pooled_pi"
+        cols[f"y_lo_{lv}"], cols[f"y_hi_{lv}"] = lo.ravel(), hi.ravel()
+    out = pd.DataFrame({
+        "unique_id": np.repeat(np.array([s.uid for s in series], dtype=object), h),
+        "ds": np.concatenate([s.ds[-1] + np.arange(1, h + 1) for s in series]) if n else np.array([], dtype=np.int64),
+        "model": np.repeat(np.array(labels, dtype=object), h),
+        "y_hat": mean.ravel(),
+    })
+    for lv in levels:
+        out[f"y_lo_{lv}"], out[f"y_hi_{lv}"] = cols[f"y_lo_{lv}"], cols[f"y_hi_{lv}"]
+    return out

@@ -1,0 +1,126 @@
+"""Matching stage: supply against demand, employment quality, structure, duplication, shortage catalogue.
+
+Entry point :func:`compute_matching`; each table also has its own function (see ``docs/matching.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from talentforecast.errors import ConfigError, InputError, Problem
+from talentforecast.matching.config import (
+    Bands,
+    DuplicationRule,
+    QualityStandards,
+    load_bands,
+    load_duplication,
+    load_quality,
+)
+from talentforecast.matching.duplication import duplication
+from talentforecast.matching.quality import consecutive_below, employment_quality, trend_slope
+from talentforecast.matching.ratios import assign_band, band_labels, match_ratios
+from talentforecast.matching.shortage import occupation_supply, shortage_occupations
+from talentforecast.matching.structure import structure_match, supply_by_industry
+
+__all__ = [
+    "assign_band", "band_labels", "compute_matching", "consecutive_below", "duplication",
+    "employment_quality", "load_bands", "load_duplication", "load_quality", "match_ratios",
+    "occupation_supply", "shortage_occupations", "structure_match", "supply_by_industry", "trend_slope",
+]
+
+PARAM_KEYS = ("bands", "quality", "duplication", "specialty_industry", "specialty_occupation", "industries")
+# demand-stage tables that can stand for demand by industry in the structure match, best first
+_INDUSTRY_DEMAND = ("vocational_openings", "openings", "employment_forecast")
+
+
+def compute_matching(bundle, demand: Mapping[str, pd.DataFrame], supply: Mapping[str, pd.DataFrame],
+                     params: Mapping | None = None, seed: int = 0, lang: str = "zh",
+                     progress: bool = False) -> dict[str, pd.DataFrame]:
+    """Run the matching stage; returns ``matches``, ``quality``, ``duplication``, ``structure_match``,
+    ``structure_deviation`` and ``shortage_occupations``.
+
+    Args:
+        bundle: a :class:`talentforecast.bundle.Bundle` (or any mapping with ``.get``) holding the
+            input tables ``outcomes``, ``enrolment``, ``employment``, ``regions``, optionally
+            ``specialty_industry``.
+        demand: the demand stage's tables (``specialty_demand``; ``vocational_openings`` or
+            ``openings``; optionally ``occupation_demand``).
+        supply: the supply stage's tables (``supply``).
+        params: optional overrides, keys ``bands``, ``quality``, ``duplication`` (a TOML path or
+            a loaded object), ``specialty_industry``, ``specialty_occupation``, ``industries``
+            (DataFrames; default: the bundle's table, else the shipped catalogue).
+        seed: seed of the S/D interval simulation.
+        lang: language of ``band_label`` ("zh" or "en").
+
+    Example:
+        >>> import talentforecast as tf  # doctest: +SKIP
+        >>> b = tf.datasets.load_example()  # doctest: +SKIP
+        >>> out = compute_matching(b, demand_tables, supply_tables)  # doctest: +SKIP
+        >>> sorted(out)  # doctest: +SKIP
+        ['duplication', 'matches', 'quality', 'shortage_occupations', 'structure_deviation', 'structure_match']
+    """
+    p = dict(params or {})
+    unknown = sorted(set(p) - set(PARAM_KEYS))
+    if unknown:
+        raise ConfigError(f"compute_matching params: unknown key(s) {unknown}; expected only {list(PARAM_KEYS)}")
+    bands = _load(p.get("bands"), Bands, load_bands)
+    quality_std = _load(p.get("quality"), QualityStandards, load_quality)
+    dup_rule = _load(p.get("duplication"), DuplicationRule, load_duplication)
+    sd = _need(demand, "specialty_demand", "demand")
+    sup = _need(supply, "supply", "supply")
+    regions = bundle.get("regions")
+    out = {"matches": match_ratios(sd, sup, bands, seed=seed, lang=lang, progress=progress)}
+    out["quality"] = employment_quality(_need(bundle, "outcomes", "bundle"), bundle.get("employment"),
+                                        bundle.get("enrolment"), regions, quality_std)
+    out["duplication"] = duplication(_need(bundle, "enrolment", "bundle"), sd, dup_rule, regions)
+    si = p.get("specialty_industry")
+    if si is None:
+        si = bundle.get("specialty_industry")
+    if si is None:
+        si = _catalogue("specialty_industry")
+    ind_demand = next((demand[k] for k in _INDUSTRY_DEMAND if demand.get(k) is not None), None)
+    if ind_demand is None:
+        raise InputError([Problem("demand", None, None, sorted(demand),
+                                  f"one of the tables {list(_INDUSTRY_DEMAND)}")])
+    out["structure_match"], out["structure_deviation"] = structure_match(sup, ind_demand, si, p.get("industries"))
+    so = p.get("specialty_occupation")
+    occ = demand.get("occupation_demand")
+    if occ is None:  # no staffing matrix upstream: an empty catalogue with its columns, said in docs
+        occ = pd.DataFrame({c: pd.Series(dtype=t) for c, t in
+                            [("region", str), ("occupation", str), ("year", int), ("scenario", str),
+                             ("value", float)]})
+        if so is None:
+            so = pd.DataFrame({c: pd.Series(dtype=str) for c in ("specialty", "occupation", "occupation_name")})
+    elif so is None:
+        so = _catalogue("specialty_occupation")
+    out["shortage_occupations"] = shortage_occupations(occ, sup, so)
+    return out
+
+
+def _load(value, kind: type, loader):
+    if value is None or isinstance(value, str | Path):
+        return loader(value)
+    if isinstance(value, kind):
+        return value
+    raise ConfigError(f"compute_matching params: got {type(value).__name__}; expected a TOML path or {kind.__name__}")
+
+
+def _need(tables, name: str, where: str) -> pd.DataFrame:
+    df = tables.get(name)
+    if df is None:
+        raise InputError([Problem(where, None, None, None, f"a table '{name}'")])
+    return df
+
+
+def _catalogue(name: str) -> pd.DataFrame:
+    """A crosswalk from the shipped catalogues (imported lazily: the catalogue loaders are optional here)."""
+    from talentforecast import catalogs
+
+    loader = getattr(catalogs, name, None)
+    if loader is None:
+        raise InputError([Problem(name, None, None, None,
+                                  f"a '{name}' table in params or the bundle (no catalogue loader found)")])
+    return loader()

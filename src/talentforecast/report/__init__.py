@@ -1,0 +1,89 @@
+"""The annual supply-demand report: HTML, PDF and Word, in Chinese or English, with charts.
+
+Example:
+    >>> import tempfile
+    >>> from talentforecast.report import write_report
+    >>> paths = write_report({}, tempfile.mkdtemp(), formats=("html",), lang="en")
+    >>> paths["html"].name
+    'report_en.html'
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from talentforecast.errors import ConfigError, OutputError
+from talentforecast.report.context import build_context
+
+FORMATS = ("html", "pdf", "docx")
+
+__all__ = ["FORMATS", "build_context", "write_report"]
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual file mode
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_report(
+    tables: dict[str, pd.DataFrame],
+    out_dir: str | Path,
+    formats: Sequence[str] = FORMATS,
+    lang: str = "zh",
+    meta: dict | None = None,
+    template: str | Path | None = None,
+    docx_template: str | Path | None = None,
+    settings: str | Path | dict | None = None,
+) -> dict[str, Path]:
+    """Write the report as ``out_dir/report_<lang>.<format>`` for each format; return the paths.
+
+    ``tables`` are a run's stage outputs (employment_forecast, openings, supply, matches,
+    structure_match, structure_deviation, shortage_occupations, warnings, proposals,
+    quality_ranking, backtest, retrospective, and optionally regions); absent ones make their
+    section say so. ``meta``: see :func:`build_context`. ``template``: a Jinja HTML template
+    (also used for the PDF); ``docx_template``: a .docx giving styles, or a docxtpl template;
+    ``settings``: a TOML file (or dict) overriding ``report/data/settings.toml``.
+    Files are written atomically (temp file in the same folder, then ``os.replace``).
+    """
+    formats = tuple(formats)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ConfigError(f"formats must be a non-empty subset of {FORMATS}, got {formats!r}")
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create report folder {out}: {exc}") from exc
+    context = build_context(tables, lang=lang, meta=meta, settings=settings)
+    paths: dict[str, Path] = {}
+    for fmt in formats:
+        if fmt == "html":
+            from talentforecast.report.html import render_html
+
+            data = render_html(context, template).encode("utf-8")
+        elif fmt == "pdf":
+            from talentforecast.report.pdf import render_pdf
+
+            data = render_pdf(context, template)
+        else:
+            from talentforecast.report.docx import render_docx
+
+            data = render_docx(context, docx_template)
+        path = out / f"report_{lang}.{fmt}"
+        _atomic_write(path, data)
+        paths[fmt] = path
+    return paths

@@ -1,0 +1,134 @@
+"""Matplotlib charts for the report, rendered to PNG bytes with the CJK font.
+
+Charts are drawn on a bare :class:`~matplotlib.figure.Figure` with the Agg canvas (no pyplot
+state, no GUI backend) and saved without a timestamp or software tag, so the same tables give
+byte-identical images.
+
+Example:
+    >>> import pandas as pd
+    >>> from talentforecast.report.charts import ranked_bars
+    >>> png = ranked_bars(["甲", "乙"], [3.0, 1.0], ["#1f4e79", "#9db4cc"], xlabel="人数")
+    >>> png[:4]
+    b'\\x89PNG'
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from talentforecast.report.fonts import matplotlib_rc
+
+_SCENARIO_STYLES = ("--", "-.", ":")
+
+
+def _png(fig: Figure, dpi: int) -> bytes:
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def trend_panels(
+    panels: Sequence[tuple[str, pd.DataFrame]],
+    *,
+    base_year: int | None,
+    labels: dict[str, str],
+    colors: dict | None = None,
+    ylabel: str = "",
+    refline: float | None = None,
+    ncols: int = 2,
+    dpi: int = 150,
+) -> bytes:
+    """Small multiples of yearly series; forecast intervals drawn as shaded bands.
+
+    Each panel frame has ``year``, ``value`` and optionally ``lo_80, hi_80, lo_95, hi_95`` and
+    ``scenario`` ("baseline" gets the bands; other scenarios are drawn as dashed lines beside it).
+    ``labels`` holds the legend text: baseline, band_80, band_95, forecast.
+    """
+    colors = colors or {}
+    key_color = colors.get("key", "#1f4e79")
+    scen_color = colors.get("scenario", "#c55a11")
+    n = max(len(panels), 1)
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    with mpl.rc_context(matplotlib_rc()):
+        width = min(3.6 * ncols, 7.2) if ncols > 1 else 6.0  # capped so fonts stay legible on A4
+        fig = Figure(figsize=(width, 2.5 * nrows + 0.5), layout="constrained")
+        axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+        handles: dict[str, object] = {}
+        for ax, (title, df) in zip(axes, panels, strict=False):
+            df = df.sort_values("year")
+            scen = df["scenario"] if "scenario" in df else pd.Series("baseline", index=df.index)
+            base = df[scen == "baseline"]
+            for level, alpha in ((95, colors.get("band_95", 0.15)), (80, colors.get("band_80", 0.30))):
+                lo, hi = f"lo_{level}", f"hi_{level}"
+                if lo in base and base[lo].notna().any():
+                    b = base[base[lo].notna()]
+                    h = ax.fill_between(b["year"], b[lo], b[hi], color=key_color, alpha=alpha,
+                                        linewidth=0)
+                    handles.setdefault(labels.get(f"band_{level}", f"{level}%"), h)
+            (line,) = ax.plot(base["year"], base["value"], color=key_color, marker="o", markersize=2.5,
+                              linewidth=1.4)
+            handles.setdefault(labels.get("baseline", "baseline"), line)
+            for i, name in enumerate(sorted(set(scen) - {"baseline"})):
+                s = df[scen == name]
+                (sl,) = ax.plot(s["year"], s["value"], color=scen_color,
+                                linestyle=_SCENARIO_STYLES[i % len(_SCENARIO_STYLES)], linewidth=1.4)
+                handles.setdefault(str(name), sl)
+            if base_year is not None:
+                ax.axvline(base_year + 0.5, color="#888888", linewidth=0.8, linestyle=":")
+            if refline is not None:
+                ax.axhline(refline, color="#444444", linewidth=0.8)
+            ax.set_title(title, fontsize=9)
+            ax.set_ylabel(ylabel)
+            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=6))
+        for ax in axes[len(panels):]:
+            ax.set_visible(False)
+        if handles:
+            fig.legend(list(handles.values()), list(handles.keys()), loc="outside lower center",
+                       ncols=min(len(handles), 4), frameon=False)
+        return _png(fig, dpi)
+
+
+def ranked_bars(
+    labels: Sequence[str],
+    values: Sequence[float],
+    colors: Sequence[str],
+    *,
+    xlabel: str = "",
+    lo: Sequence[float] | None = None,
+    hi: Sequence[float] | None = None,
+    refline: float | None = None,
+    legend: Sequence[tuple[str, str]] = (),
+    dpi: int = 150,
+) -> bytes:
+    """Horizontal bars, largest first from the top, with optional interval whiskers and legend."""
+    n = len(labels)
+    with mpl.rc_context(matplotlib_rc()):
+        fig = Figure(figsize=(6.6, 0.8 + 0.28 * max(n, 2)), layout="constrained")
+        ax = fig.subplots()
+        y = np.arange(n)[::-1]
+        ax.barh(y, values, color=list(colors), height=0.7)
+        if lo is not None and hi is not None:
+            v = np.asarray(values, dtype=float)
+            err = np.vstack([v - np.asarray(lo, dtype=float), np.asarray(hi, dtype=float) - v])
+            ax.errorbar(v, y, xerr=np.clip(np.nan_to_num(err), 0, None), fmt="none",
+                        ecolor="#333333", elinewidth=0.8, capsize=2)
+        if refline is not None:
+            ax.axvline(refline, color="#444444", linewidth=0.8)
+        ax.set_yticks(y, list(labels))
+        ax.set_xlabel(xlabel)
+        ax.grid(axis="y", visible=False)
+        if legend:
+            fig.legend(handles=[Patch(color=c, label=t) for t, c in legend], loc="outside lower center",
+                       ncols=min(len(legend), 5), frameon=False, fontsize=8)
+        return _png(fig, dpi)

@@ -1,0 +1,265 @@
+"""Render the report context to Word (.docx) with python-docx, or through a user docxtpl template.
+
+East Asian fonts are set explicitly (``w:eastAsia`` on the styles' and defaults' ``rFonts``),
+because python-docx's ``font.name`` only sets the Latin font. Tables are real Word tables,
+headings use the Heading styles, charts are inline pictures.
+
+Example:
+    >>> from talentforecast.report.context import build_context
+    >>> from talentforecast.report.docx import render_docx
+    >>> render_docx(build_context({}, lang="en"))[:2]
+    b'PK'
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from talentforecast.errors import ConfigError, OutputError
+from talentforecast.report.fonts import DOCX_EAST_ASIA, DOCX_LATIN
+
+_FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+_SHADE = {"key": "E3ECF5", "level-red": "FDECEA", "level-orange": "FFF1E0", "level-blue": "E8F0FB",
+          "band-shortage": "EAF5EA", "band-surplus": "FDECEA"}
+_STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Caption", "Table Grid")
+
+
+def _import_docx():
+    try:
+        import docx
+    except ImportError as exc:  # pragma: no cover - optional dependency
+        raise OutputError("Word output needs python-docx: pip install 'talentforecast[report]'") from exc
+    return docx
+
+
+def set_east_asian_font(rpr_parent, east_asia: str = DOCX_EAST_ASIA, latin: str = DOCX_LATIN) -> None:
+    """Set ``w:rFonts`` (ascii, hAnsi, eastAsia, cs) on an element owning ``w:rPr``; drop theme fonts."""
+    from docx.oxml.ns import qn
+
+    rpr = rpr_parent.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = rpr_parent.makeelement(qn("w:rPr"), {})
+        rpr_parent.append(rpr)
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, rfonts)
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        rfonts.attrib.pop(qn(f"w:{attr}"), None)
+    for attr, value in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asia), ("cs", latin)):
+        rfonts.set(qn(f"w:{attr}"), value)
+
+
+def _set_fonts(document) -> None:
+    from docx.oxml.ns import qn
+
+    styles = document.styles
+    for name in _STYLES:
+        if name in [s.name for s in styles]:
+            set_east_asian_font(styles[name].element)
+    defaults = styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is not None:
+            set_east_asian_font(rpr_default)
+
+
+def _clear_body(document) -> None:
+    body = document.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):
+            body.remove(child)
+
+
+def _toc(document, context) -> None:
+    """A Word TOC field (updated when the file is opened) whose cached result lists the sections."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document.add_heading(context["toc_title"], level=1)
+    p = document.add_paragraph()
+
+    def fld(kind):
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        run = p.add_run()
+        run._r.append(el)
+
+    fld("begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = 'TOC \\o "1-2" \\h \\z \\u'
+    p.add_run()._r.append(instr)
+    fld("separate")
+    for i, s in enumerate(context["sections"]):
+        run = p.add_run(s["title"])
+        if i < len(context["sections"]) - 1:
+            run.add_break()
+    fld("end")
+    settings = document.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+def _shade(cell, color: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), color)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def _table(document, block) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    document.add_paragraph(block["caption"], style="Caption")
+    ncols = len(block["header"])
+    widths = block.get("widths") or [100 / ncols] * ncols
+    table = document.add_table(rows=1 + len(block["rows"]), cols=ncols)
+    if "Table Grid" in [s.name for s in document.styles]:
+        table.style = "Table Grid"
+    table.autofit = False
+    usable = document.sections[-1].page_width - document.sections[-1].left_margin \
+        - document.sections[-1].right_margin
+    col_widths = [int(usable * pct / 100) for pct in widths]
+    for column, width in zip(table.columns, col_widths, strict=True):
+        column.width = width
+    rows = table.rows
+    header = rows[0]
+    trpr = header._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    trpr.append(repeat)
+    for row, values, klass in zip(rows, [block["header"], *block["rows"]],
+                                  ["header", *block["row_class"]], strict=True):
+        for j, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+            cell.width = col_widths[j]  # Word reads cell widths, not only the grid
+            para = cell.paragraphs[0]
+            run = para.add_run(str(value))
+            run.font.size = Pt(8)
+            if klass == "header" or klass == "key":
+                run.bold = True
+            if klass == "header":
+                _shade(cell, "D9E2EC")
+            elif klass in _SHADE:
+                _shade(cell, _SHADE[klass])
+            if klass != "header" and block["numeric"][j]:
+                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if block.get("note"):
+        document.add_paragraph(block["note"]).runs[0].font.size = Pt(8)
+
+
+def _build(context: dict, base: str | Path | None):
+    docx = _import_docx()
+    from docx.shared import Cm, Mm, Pt
+
+    document = docx.Document(str(base)) if base else docx.Document()
+    if base:
+        _clear_body(document)
+    else:
+        sec = document.sections[0]
+        sec.page_width, sec.page_height = Mm(210), Mm(297)
+        sec.left_margin = sec.right_margin = Mm(18)
+        sec.top_margin = sec.bottom_margin = Mm(18)
+        document.styles["Normal"].font.size = Pt(10)
+    _set_fonts(document)
+    props = document.core_properties
+    props.title = context["title"]
+    props.author = "talentforecast"
+    props.language = "zh-CN" if context["lang"] == "zh" else "en"
+    document.add_heading(context["title"], level=0)
+    document.add_paragraph(context["subtitle"])
+    document.add_paragraph(context["generated_by"])
+    _toc(document, context)
+    for section in context["sections"]:
+        document.add_page_break()
+        document.add_heading(section["title"], level=1)
+        for block in section["blocks"]:
+            kind = block["kind"]
+            if kind in ("para", "missing"):
+                document.add_paragraph(block["text"])
+            elif kind == "subheading":
+                document.add_heading(block["text"], level=2)
+            elif kind == "keyfigs":
+                _table(document, {"caption": block["caption"], "header": ["", ""],
+                                  "rows": [[it["label"], it["value"]] for it in block["items"]],
+                                  "row_class": [""] * len(block["items"]), "numeric": [False, True]})
+            elif kind == "figure":
+                document.add_picture(io.BytesIO(block["png"]), width=Cm(16))
+                document.add_paragraph(block["caption"], style="Caption")
+            elif kind == "table":
+                _table(document, block)
+    return document
+
+
+def _is_docxtpl(path: Path) -> bool:
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/document.xml").decode("utf-8", "replace")
+    return "{{" in xml or "{%" in xml
+
+
+def _render_docxtpl(context: dict, path: Path) -> bytes:
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    tpl = DocxTemplate(str(path))
+    ctx = dict(context)
+    ctx["sections"] = [
+        {**s, "blocks": [{**b, "image": InlineImage(tpl, io.BytesIO(b["png"]), width=Mm(160))}
+                         if b["kind"] == "figure" else b for b in s["blocks"]]}
+        for s in context["sections"]
+    ]
+    try:
+        tpl.render(ctx)
+    except Exception as exc:  # jinja errors surface with many types
+        raise ConfigError(f"Word template {path}: {exc}") from exc
+    _set_fonts(tpl.docx)
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return buf.getvalue()
+
+
+def _reproducible_zip(data: bytes) -> bytes:
+    """Rewrite the zip with fixed member timestamps so equal inputs give equal bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = item.external_attr
+            zout.writestr(info, zin.read(item.filename))
+    return out.getvalue()
+
+
+def render_docx(context: dict, template: str | Path | None = None) -> bytes:
+    """.docx bytes of the report.
+
+    ``template`` may be a .docx whose styles (Normal, Heading 1–3, Caption, Table Grid) and page
+    set-up are reused, or a docxtpl template (contains ``{{``/``{%`` tags) rendered with the context.
+    """
+    import datetime as dt
+
+    path = Path(template) if template is not None else None
+    if path is not None and not path.is_file():
+        raise ConfigError(f"Word template not found: {path}")
+    if path is not None and _is_docxtpl(path):
+        data = _render_docxtpl(context, path)
+    else:
+        document = _build(context, path)
+        fixed = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+        document.core_properties.created = fixed
+        document.core_properties.modified = fixed
+        document.core_properties.revision = 1
+        buf = io.BytesIO()
+        document.save(buf)
+        data = buf.getvalue()
+    return _reproducible_zip(data)

@@ -1,0 +1,73 @@
+"""Labour-market supply: graduates who neither study further nor leave the region.
+
+    S = G × (1 − f) × r
+
+``f`` is the further-study (升学) rate per level and specialty, estimated from the outcomes
+table (further_study / graduates, all schools pooled, the last ``window`` years of each level,
+default 3, because 升学 rates trend) and shrunk toward the specialty group like the completion
+rate; it is held at that level over the horizon; ``r`` is the local retention share per level, a documented
+parameter (``params.toml [retention]``), not estimated.
+
+Example:
+    >>> import pandas as pd
+    >>> g = pd.DataFrame({"level": ["中职"], "specialty": ["610101"], "graduates": [100.0]})
+    >>> f = pd.DataFrame({"level": ["中职"], "specialty": ["610101"], "rate": [0.6]})
+    >>> labour_supply(g, f, {"中职": 0.9})["value"].round(6).tolist()  # 100 × 0.4 × 0.9
+    [36.0]
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from talentforecast.errors import InputError, Problem
+from talentforecast.supply.params import load_params
+from talentforecast.supply.shrinkage import shrunk_rates
+
+# 6-digit codes of the 2021 catalogue: 2x/3x 职业本科, 4x/5x 高职专科, 6x/7x 中职
+_PREFIX_LEVEL = {"2": "职业本科", "3": "职业本科", "4": "高职专科", "5": "高职专科", "6": "中职", "7": "中职"}
+
+
+def specialty_levels(specialty: pd.Series, known: pd.DataFrame | None = None,
+                     file: str = "outcomes") -> pd.Series:
+    """Level of each specialty: from ``known`` (specialty, level) where given, else the code prefix."""
+    lookup = dict(_PREFIX_LEVEL)
+    out = specialty.astype(str).str[:1].map(lookup)
+    if known is not None and len(known):
+        m = known.drop_duplicates("specialty").set_index("specialty")["level"]
+        out = specialty.map(m).fillna(out)
+    bad = out.isna()
+    if bad.any():
+        raise InputError([Problem(file, "specialty", int(i) + 2, specialty[i],
+                                  "a 6-digit specialty code of the vocational catalogue (level unknown)")
+                          for i in specialty.index[bad]])
+    return out
+
+
+def further_study_rates(outcomes: pd.DataFrame | None, params: dict | None = None,
+                        specialties: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Further-study rate per level and specialty (columns as
+    :data:`talentforecast.supply.shrinkage.RATE_COLUMNS`); ``specialties`` (level, specialty)
+    lists those that need a rate. Without outcomes every rate is the level default."""
+    p = load_params(params)
+    fs = p["further_study"]
+    if outcomes is None or outcomes.empty:
+        obs = pd.DataFrame(columns=["level", "specialty", "period", "num", "den"])
+    else:
+        o = outcomes.reset_index(drop=True)
+        o = o.assign(level=specialty_levels(o["specialty"], specialties))
+        obs = (o.groupby(["level", "specialty", "year"], as_index=False, sort=True)
+               .agg(num=("further_study", "sum"), den=("graduates", "sum"))
+               .rename(columns={"year": "period"}))
+    return shrunk_rates(obs, fs["prior_strength"], fs["group"], fs["min_sd"], fs["default_rate"],
+                        specialties, window=fs["window"])
+
+
+def labour_supply(graduates: pd.DataFrame, further: pd.DataFrame, retention: dict[str, float]) -> pd.DataFrame:
+    """Add ``further_study_rate``, ``retention`` and ``value`` = graduates × (1 − f) × r to
+    ``graduates`` (level, specialty, graduates, …)."""
+    out = graduates.merge(further[["level", "specialty", "rate"]].rename(columns={"rate": "further_study_rate"}),
+                          on=["level", "specialty"], how="left")
+    out["retention"] = out["level"].map(retention)
+    out["value"] = out["graduates"] * (1 - out["further_study_rate"]) * out["retention"]
+    return out

@@ -1,0 +1,208 @@
+"""The supply stage: one call from a bundle to the ``supply`` table and the rates it estimated.
+
+Intervals come from a seeded Monte Carlo: entrant draws from the enrolment forecast, a
+completion-rate draw per specialty and cohort (normal, cohort-to-cohort sd, truncated at 0,
+shared by all regions) and a further-study draw per specialty and year (truncated to [0, 1]).
+Parent regions sum their children draw by draw, so their bounds are proper bounds of the sum.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rich.progress import track
+
+from talentforecast.errors import InputError, Problem
+from talentforecast.supply._engine import Forecaster
+from talentforecast.supply.cohort import aggregate_enrolment, completion_rates
+from talentforecast.supply.enrolment import KEY, forecast_enrolment
+from talentforecast.supply.labour import further_study_rates
+from talentforecast.supply.params import load_params
+
+
+def _members(regions: pd.DataFrame | None, data_regions: set[str]) -> dict[str, set[str]]:
+    """Each region → itself and all its descendants (parent = own rows + sum of children)."""
+    children: dict[str, set[str]] = {}
+    codes = set(data_regions)
+    if regions is not None and len(regions):
+        codes |= set(regions["region"].astype(str))
+        if "parent" in regions.columns:
+            for r, par in zip(regions["region"].astype(str), regions["parent"], strict=True):
+                if isinstance(par, str) and par:
+                    children.setdefault(par, set()).add(r)
+                    codes.add(par)
+
+    def walk(r: str, seen: tuple[str, ...]) -> set[str]:
+        if r in seen:
+            raise InputError([Problem("regions", "parent", None, r, "a region hierarchy without cycles")])
+        out = {r}
+        for c in children.get(r, ()):
+            out |= walk(c, (*seen, r))
+        return out
+
+    return {r: walk(r, ()) for r in sorted(codes)}
+
+
+def _bounds(draws: np.ndarray, level: tuple[int, ...], prefix: str = "") -> dict[str, np.ndarray]:
+    qs = [q for lv in level for q in ((1 - lv / 100) / 2, 1 - (1 - lv / 100) / 2)]
+    quant = np.quantile(draws, qs, axis=0)
+    out = {}
+    for i, lv in enumerate(level):
+        out[f"{prefix}lo_{lv}"], out[f"{prefix}hi_{lv}"] = quant[2 * i], quant[2 * i + 1]
+    return out
+
+
+def _rollup(members: dict[str, set[str]], point: dict[tuple, np.ndarray], draws: dict[tuple, np.ndarray]):
+    by_rest: dict[tuple, list[tuple]] = {}
+    for key in point:
+        by_rest.setdefault(key[1:], []).append(key)
+    for region, mem in members.items():
+        for rest, keys in by_rest.items():
+            inside = [k for k in keys if k[0] in mem]
+            if inside:
+                yield (region, *rest), sum(point[k] for k in inside), sum(draws[k] for k in inside)
+
+
+def compute_supply(bundle, horizon: int = 5, params: dict | str | None = None,
+                   level: tuple[int, ...] = (80, 95), seed: int = 0, n_jobs: int = 1,
+                   progress: bool = False, forecaster: Forecaster | None = None) -> dict[str, pd.DataFrame]:
+    """Graduate and labour-market supply per region, specialty, level and year.
+
+    Returns ``supply`` (region, specialty, level, year, graduates, value, lo_*/hi_*,
+    graduates_lo_*/graduates_hi_*, unit, observed), ``completion_rates``,
+    ``further_study_rates``, ``enrolment_forecast`` and ``participation``. Every region of
+    ``bundle.get("regions")`` is included; a parent is the sum of its children.
+    ``forecaster`` replaces :func:`talentforecast.forecasting.forecast` (same signature).
+
+    Example:
+        >>> import talentforecast as tf
+        >>> from talentforecast.supply import compute_supply
+        >>> out = compute_supply(tf.datasets.load_example(), horizon=3)  # doctest: +SKIP
+        >>> out["supply"].query("not observed").head()  # doctest: +SKIP
+    """
+    if horizon < 1:
+        raise InputError([Problem("<argument>", "horizon", None, horizon, "an integer >= 1")])
+    p = load_params(params)
+    enrolment = bundle.get("enrolment")
+    if enrolment is None or enrolment.empty:
+        raise InputError([Problem("enrolment", None, None, None, "an enrolment table with rows")])
+    lengths, retention, n = p["programme_length"], p["retention"], p["simulation"]["n_draws"]
+    enf = forecast_enrolment(enrolment, horizon, bundle.get("population"), bundle.get("enrolment_plan"),
+                             p, level, seed, n_jobs, progress, forecaster)
+    specs = enf.table[["level", "specialty"]].drop_duplicates()
+    comp = completion_rates(enrolment, p, specs)
+    further = further_study_rates(bundle.get("outcomes"), p, specs)
+    agg = aggregate_enrolment(enrolment)
+    first, last = int(agg["year"].min()), int(agg["year"].max())
+    years = enf.years
+    short = [lv for lv in agg["level"].unique() if years[0] - lengths[lv] < first]
+    if short:
+        raise InputError([Problem("enrolment", "year", None, f"{first}-{last}",
+                                  f"at least {lengths[lv]} years of entrants for level {lv} "
+                                  f"(its programme length) before the forecast") for lv in short])
+    entrants = agg.set_index([*KEY, "year"])["enrolled"]
+    fut = enf.table[~enf.table["observed"]].set_index([*KEY, "year"])["value"]
+    c_idx = comp.set_index(["level", "specialty"])
+    f_idx = further.set_index(["level", "specialty"])
+    rng = np.random.default_rng(seed + 1)
+    c_cache: dict[tuple, np.ndarray] = {}
+
+    def completion_draw(lev: str, spec: str, cohort: int) -> np.ndarray:
+        if (lev, spec, cohort) not in c_cache:
+            r = c_idx.loc[(lev, spec)]
+            c_cache[(lev, spec, cohort)] = np.maximum(r["rate"] + r["sd"] * rng.standard_normal(n), 0.0)
+        return c_cache[(lev, spec, cohort)]
+
+    keys = sorted(set(agg.set_index(KEY).index) | set(enf.draws))
+    g_point, g_draws, s_point, s_draws = {}, {}, {}, {}
+    f_draws = {}
+    for key in track(keys, description="supply: cohorts", disable=not progress):
+        _, lev, spec = key
+        L = lengths[lev]
+        rate, fs = float(c_idx.loc[(lev, spec), "rate"]), f_idx.loc[(lev, spec)]
+        if (lev, spec) not in f_draws:
+            f_draws[(lev, spec)] = np.clip(fs["rate"] + fs["sd"] * rng.standard_normal((n, horizon)), 0, 1)
+        gp, gd = np.zeros(horizon), np.zeros((n, horizon))
+        for j, year in enumerate(years):
+            cohort = year - L
+            if cohort <= last:
+                e_point = float(entrants.get((*key, cohort), 0.0))
+                e_draw = e_point
+            else:
+                e_point = float(fut.get((*key, cohort), 0.0))
+                e_draw = enf.draws[key][:, cohort - last - 1] if key in enf.draws else 0.0
+            gp[j] = e_point * rate
+            gd[:, j] = e_draw * completion_draw(lev, spec, cohort) if e_point or np.any(e_draw) else 0.0
+        g_point[key], g_draws[key] = gp, gd
+        s_point[key] = gp * (1 - float(fs["rate"])) * retention[lev]
+        s_draws[key] = gd * (1 - f_draws[(lev, spec)]) * retention[lev]
+
+    members = _members(bundle.get("regions"), set(agg["region"].astype(str)))
+    grads = dict(((k, (pt, dr)) for k, pt, dr in _rollup(members, g_point, g_draws)))
+    rows = []
+    for key, sp, sd in _rollup(members, s_point, s_draws):
+        gp, gd = grads[key]
+        b, gb = _bounds(sd, level), _bounds(gd, level, "graduates_")
+        for j, year in enumerate(years):
+            row = dict(zip(KEY, key, strict=True), year=year, graduates=float(gp[j]), value=float(sp[j]))
+            row.update({c: float(v[j]) for c, v in b.items()})
+            row.update({c: float(v[j]) for c, v in gb.items()})
+            rows.append(row)
+    future = pd.DataFrame(rows).assign(observed=False)
+    history = _history(agg, further, retention, members, level)
+    supply = pd.concat([history, future], ignore_index=True).assign(unit="persons")
+    bcols = [f"{b}_{lv}" for lv in level for b in ("lo", "hi")]
+    cols = ["region", "specialty", "level", "year", "graduates", "value", *bcols,
+            *[f"graduates_{c}" for c in bcols], "unit", "observed"]
+    supply = supply[cols].sort_values(["region", "level", "specialty", "year"]).reset_index(drop=True)
+    return {"supply": supply, "completion_rates": comp, "further_study_rates": further,
+            "enrolment_forecast": _rollup_enrolment(enf, members, level),
+            "participation": enf.participation}
+
+
+def _history(agg, further, retention, members, level) -> pd.DataFrame:
+    h = agg.merge(further[["level", "specialty", "rate"]], on=["level", "specialty"], how="left")
+    h["value"] = h["graduates"] * (1 - h["rate"]) * h["level"].map(retention)
+    parts = []
+    for region, mem in members.items():
+        d = h[h["region"].isin(mem)]
+        if len(d):
+            parts.append(d.groupby(["specialty", "level", "year"], as_index=False)[["graduates", "value"]]
+                         .sum().assign(region=region))
+    out = pd.concat(parts, ignore_index=True)
+    for lv in level:
+        for b in ("lo", "hi"):
+            out[f"{b}_{lv}"], out[f"graduates_{b}_{lv}"] = out["value"], out["graduates"]
+    return out.assign(observed=True)
+
+
+def _rollup_enrolment(enf, members, level) -> pd.DataFrame:
+    t = enf.table
+    hist = t[t["observed"]]
+    parts = []
+    for region, mem in members.items():
+        d = hist[hist["region"].isin(mem)]
+        if len(d):
+            parts.append(d.groupby(["level", "specialty", "year"], as_index=False)["value"].sum()
+                         .assign(region=region, method="observed", observed=True))
+    fut = t[~t["observed"]].set_index(KEY)
+    point = {k: g.sort_values("year")["value"].to_numpy() for k, g in fut.groupby(level=[0, 1, 2])}
+    methods = {k: g.sort_values("year")["method"].tolist() for k, g in fut.groupby(level=[0, 1, 2])}
+    draws = {k: enf.draws.get(k, np.zeros((1, len(enf.years)))) for k in point}
+    rows = []
+    for key, pt, dr in _rollup(members, point, draws):
+        b = _bounds(dr, level)
+        own = methods.get(key)
+        for j, year in enumerate(enf.years):
+            row = dict(zip(KEY, key, strict=True), year=year, value=float(pt[j]),
+                       method=own[j] if own else "sum of regions", observed=False)
+            row.update({c: float(v[j]) for c, v in b.items()})
+            rows.append(row)
+    out = pd.concat([*parts, pd.DataFrame(rows)], ignore_index=True)
+    for lv in level:
+        for b in ("lo", "hi"):
+            out[f"{b}_{lv}"] = out[f"{b}_{lv}"].fillna(out["value"])
+    out["unit"] = "persons"
+    cols = [*KEY, "year", "value", *[f"{b}_{lv}" for lv in level for b in ("lo", "hi")], "unit",
+            "observed", "method"]
+    return out[cols].sort_values([*KEY, "year"]).reset_index(drop=True)

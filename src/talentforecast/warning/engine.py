@@ -1,0 +1,211 @@
+"""Evaluate a policy's rules against the indicators of each offered specialty.
+
+Resolution (also in docs/warning.md): every rule whose conditions all hold *fires*. A fired rule
+with ``overrides`` removes the fired rules whose ids match its patterns. Of the rules left, the
+most severe level wins (red > orange > yellow > blue > green); those rules are *decisive*, the
+rest *contributing*. If nothing fires the level is green, with a reason saying so. The engine
+knows indicator names only; it holds no specialty codes.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import math
+
+from scipy import stats
+
+from talentforecast.warning.enrolment import enrolment_range
+from talentforecast.warning.indicators import Context, Obs
+from talentforecast.warning.policy import Policy
+from talentforecast.warning.rules import (
+    ACTIONS,
+    ENROLMENT_MODES,
+    INDICATORS,
+    LEVELS,
+    OP_SYMBOL,
+    Condition,
+    Rule,
+    fmt_value,
+    render,
+)
+
+
+def _obs_for(c: Condition, ctx: Context) -> tuple[list[Obs | None], list[int]]:
+    """The observations a condition looks at: the last N years of a series, or one point."""
+    if INDICATORS[c.indicator].kind == "point":
+        o = ctx.points.get(c.indicator)
+        return ([o], [o.year]) if o else ([None], [])
+    obs = ctx.series.get(c.indicator, {})
+    if not obs:
+        return [None], []
+    anchor = max(obs)
+    years = list(range(anchor - c.consecutive_years + 1, anchor + 1))
+    return [obs.get(y) for y in years], years
+
+
+def _p_one(c: Condition, o: Obs) -> float:
+    """Probability that the true value behind one observation is past the threshold."""
+    method = INDICATORS[c.indicator].probability
+    below = c.op in ("lt", "le")
+    if method == "beta":
+        if not o.n > 0:
+            return math.nan
+        k = min(max(o.value * o.n, 0.0), o.n)
+        cdf = float(stats.beta.cdf(c.threshold, k + 0.5, o.n - k + 0.5))
+        return cdf if below else 1 - cdf
+    if method == "lognormal":
+        if o.sigma > 0 and o.value > 0:
+            cdf = _lognorm_cdf(c.threshold, o)
+            return cdf if below else 1 - cdf
+        fallback = (o.p_lt if below else o.p_gt) if c.indicator.startswith("ratio_sd") else \
+            (o.p_gt if below else o.p_lt)
+        if fallback == fallback:
+            return fallback
+        return 1.0 if c.holds(o.value) else 0.0
+    if method == "exact":
+        return 1.0 if c.holds(o.value) else 0.0
+    return math.nan
+
+
+def _lognorm_cdf(t: float, o: Obs) -> float:
+    if t <= 0:
+        return 0.0
+    return float(stats.norm.cdf((math.log(t) - math.log(o.value)) / o.sigma))
+
+
+def rule_probability(rule: Rule, ctx: Context) -> float:
+    """P(all conditions past their thresholds): product over conditions and years, treated as
+    independent, except that several bounds on one projected ratio form one interval."""
+    p = 1.0
+    by_ind: dict[str, list[Condition]] = {}
+    for c in rule.conditions:
+        by_ind.setdefault(c.indicator, []).append(c)
+    for ind, conds in by_ind.items():
+        spec = INDICATORS[ind]
+        if len(conds) > 1 and spec.kind == "point" and spec.probability == "lognormal":
+            o = ctx.points.get(ind)
+            if o is not None and o.sigma > 0 and o.value > 0:
+                lo = max((c.threshold for c in conds if c.op in ("gt", "ge")), default=None)
+                hi = min((c.threshold for c in conds if c.op in ("lt", "le")), default=None)
+                p *= (1.0 if hi is None else _lognorm_cdf(hi, o)) - (0.0 if lo is None else _lognorm_cdf(lo, o))
+                continue
+        for c in conds:
+            obs, _ = _obs_for(c, ctx)
+            for o in obs:
+                p *= _p_one(c, o) if o is not None else math.nan
+    return max(0.0, min(1.0, p)) if p == p else math.nan
+
+
+def _span(years: list[int]) -> str:
+    if not years:
+        return "–"
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def fire(rule: Rule, ctx: Context) -> dict | None:
+    """The rule's evidence if every condition holds, else None."""
+    conds = []
+    for c in rule.conditions:
+        obs, years = _obs_for(c, ctx)
+        if not all(o is not None and c.holds(o.value) for o in obs):
+            return None
+        conds.append({"indicator": c.indicator, "op": c.op, "threshold": c.threshold,
+                      "value": round(obs[-1].value, 6), "values": [round(o.value, 6) for o in obs],
+                      "years": years})
+    return {"rule": rule, "conditions": conds}
+
+
+def _fields(ev: dict, ctx: Context, as_of: int, lang: str) -> dict:
+    out = {"as_of": as_of, "plan_year": as_of + 1,
+           "cap": fmt_value("graduates", ctx.employed_last)}
+    for i, c in enumerate(ev["conditions"], start=1):
+        f = {"value": fmt_value(c["indicator"], c["value"]),
+             "threshold": fmt_value(c["indicator"], c["threshold"]),
+             "years": len(c["years"]), "year_span": _span(c["years"])}
+        out.update({f"{k}_{i}": v for k, v in f.items()})
+        if i == 1:
+            out.update(f)
+            out["op"] = OP_SYMBOL[c["op"]]
+            out["indicator"] = getattr(INDICATORS[c["indicator"]], lang)
+    return out
+
+
+def _reason(ev: dict, status: str, ctx: Context, as_of: int) -> dict:
+    rule, first = ev["rule"], ev["conditions"][0]
+    reason = {
+        "rule_id": rule.id, "indicator": first["indicator"], "value": first["value"],
+        "threshold": first["threshold"], "years": first["years"], "op": first["op"],
+        "level": rule.level, "status": status, "probability": _round(ev["probability"]),
+        "text_zh": render(rule.text_zh, _fields(ev, ctx, as_of, "zh")),
+        "text_en": render(rule.text_en, _fields(ev, ctx, as_of, "en")),
+    }
+    if len(ev["conditions"]) > 1:
+        reason["conditions"] = ev["conditions"]
+    return reason
+
+
+def _round(x: float) -> float | None:
+    return None if x != x else round(float(x), 4)
+
+
+def _quiet_reason(policy: Policy, ctx: Context) -> tuple[str, str]:
+    known_zh, known_en = [], []
+    for ind in ("employment_rate", "ratio_sd", "ratio_sd_projected", "demand_per_school"):
+        o = ctx.points.get(ind) or (ctx.series.get(ind, {}).get(max(ctx.series[ind])) if ctx.series.get(ind) else None)
+        if o is not None:
+            v = fmt_value(ind, o.value)
+            known_zh.append(f"{INDICATORS[ind].zh} {v}（{o.year}年）")
+            known_en.append(f"{INDICATORS[ind].en} {v} ({o.year})")
+    zh = f"未触发政策“{policy.name}”的任何预警规则，保持招生。"
+    en = f"No rule of policy '{policy.name}' fired: keep enrolment."
+    if known_zh:
+        zh += "已知指标：" + "；".join(known_zh) + "。"
+        en += " Known indicators: " + "; ".join(known_en) + "."
+    else:
+        zh += "（无可用指标数据。）"
+        en += " (No indicator data available.)"
+    return zh, en
+
+
+def evaluate_key(policy: Policy, ctx: Context, as_of: int, levels_only: bool = False) -> dict:
+    """Evaluate every rule for one region × specialty × level; return the resolved row."""
+    fired = [ev for r in policy.rules if (ev := fire(r, ctx)) is not None]
+    overridden = set()
+    for ev in fired:
+        for pattern in ev["rule"].overrides:
+            overridden |= {e["rule"].id for e in fired
+                           if e is not ev and fnmatch.fnmatchcase(e["rule"].id, pattern)}
+    live = [e for e in fired if e["rule"].id not in overridden]
+    level = max((e["rule"].level for e in live), key=LEVELS.get, default="green")
+    if levels_only:
+        return {"warning_level": level}
+    decisive = [e for e in live if e["rule"].level == level]
+    for ev in fired:
+        ev["probability"] = rule_probability(ev["rule"], ctx)
+    ranges = []
+    for ev in decisive:
+        lo, hi = enrolment_range(ev["rule"].enrolment, ctx.last_intake, policy.enrolment,
+                                 ctx.employed_last, ctx.intake_year == as_of, ctx.ratio_sd_projected)
+        ranges.append((ENROLMENT_MODES.index(ev["rule"].enrolment), hi if hi == hi else math.inf, lo, hi, ev))
+    if decisive:
+        _, _, lo, hi, lead = min(ranges, key=lambda t: (t[1], t[0]))
+        action_zh, action_en = lead["rule"].action_zh, lead["rule"].action_en
+        probs = [e["probability"] for e in decisive if e["probability"] == e["probability"]]
+        probability = max(probs) if probs else math.nan
+    else:
+        lo, hi = enrolment_range("keep", ctx.last_intake, policy.enrolment)
+        action_zh, action_en = ACTIONS["green"]
+        probability = math.nan
+    reasons = [_reason(e, "decisive", ctx, as_of) for e in decisive]
+    reasons += [_reason(e, "contributing", ctx, as_of) for e in live if e not in decisive]
+    reasons += [_reason(e, "overridden", ctx, as_of) for e in fired if e["rule"].id in overridden]
+    if decisive:
+        reason_zh = " ".join(r["text_zh"] for r in reasons if r["status"] == "decisive")
+        reason_en = " ".join(r["text_en"] for r in reasons if r["status"] == "decisive")
+    else:
+        reason_zh, reason_en = _quiet_reason(policy, ctx)
+    return {"warning_level": level, "action_zh": action_zh, "action_en": action_en,
+            "reasons": json.dumps(reasons, ensure_ascii=False), "reason_zh": reason_zh,
+            "reason_en": reason_en, "probability": probability, "enrol_lo": lo, "enrol_hi": hi,
+            "rules_fired": len(fired)}

@@ -1,0 +1,129 @@
+"""Entry point of the warning stage: ``evaluate_warnings(tables, policy, as_of)``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from talentforecast.errors import ConfigError, InputError, Problem
+from talentforecast.warning import history as hist
+from talentforecast.warning.engine import evaluate_key
+from talentforecast.warning.indicators import (
+    KEY,
+    build_series,
+    contexts,
+    matches_table,
+    planning_regions,
+    quality_table,
+)
+from talentforecast.warning.policy import Policy, load_policy
+from talentforecast.warning.proposals import load_proposal_params, propose
+from talentforecast.warning.ranking import load_quality_weights, quality_ranking
+
+WARNING_COLUMNS = ["region", "specialty", "level", "year", "warning_level", "action_zh", "action_en",
+                   "reasons", "reason_zh", "reason_en", "probability", "previous_level",
+                   "years_at_level", "enrol_lo", "enrol_hi", "action", "reason", "as_of", "policy"]
+
+
+def _with_catalogue(tables: dict) -> dict:
+    """Add the catalogue tables (specialties, specialty_industry) unless the caller gave them."""
+    tables = dict(tables)
+    try:
+        from talentforecast import catalogs
+    except ImportError:  # pragma: no cover - catalogs is part of the package
+        return tables
+    for name in ("specialties", "specialty_industry"):
+        if name not in tables and hasattr(catalogs, name):
+            tables[name] = getattr(catalogs, name)()
+    return tables
+
+
+def default_as_of(tables: dict, scenario: str = "baseline") -> int:
+    """The latest observed year: of ``matches`` if given, else of quality/outcomes, else enrolment."""
+    m = matches_table(tables, scenario)
+    if m is not None and m["observed"].astype(bool).any():
+        return int(m.loc[m["observed"].astype(bool), "year"].max())
+    q = quality_table(tables)
+    if q is not None and not q.empty:
+        return int(q["year"].max())
+    e = tables.get("enrolment")
+    if e is not None and not e.empty:
+        return int(e["year"].max())
+    raise InputError([Problem("matches", "year", None, None,
+                              "observed rows (or a quality/outcomes/enrolment table) to date the warnings")])
+
+
+def evaluate_warnings(tables: dict[str, pd.DataFrame], policy: str | Path | list | Policy = "default",
+                      as_of: int | None = None, lang: str = "zh", history: pd.DataFrame | None = None,
+                      regions: list[str] | str | None = None,
+                      quality_weights: str | Path | None = None,
+                      proposal_params: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Issue warnings for every specialty offered in the planning region(s).
+
+    Args:
+        tables: stage tables by name: ``matches``, ``quality`` (or ``outcomes``), ``duplication``,
+            ``enrolment``, ``regions``, ``vocational_openings``, ``specialty_industry``,
+            ``specialties`` (the last two default to the bundled catalogues). Missing tables
+            simply leave their indicators empty: rules on them do not fire.
+        policy: a shipped policy name, a TOML path, a list of them, or a loaded Policy.
+        as_of: the last observed year; warnings are for the plan year ``as_of + 1``.
+            Default: the latest observed year in ``matches``.
+        lang: "zh" or "en", the language of the ``action``/``reason`` columns (both languages
+            are always in ``action_zh``/``action_en``/``reason_zh``/``reason_en``).
+        history: earlier published warnings (same columns) for previous_level/years_at_level;
+            default: the policy re-evaluated as of earlier years (see ``warning.history``).
+        regions: regions to warn for; default those without a parent in ``regions``.
+
+    Returns:
+        ``{"warnings", "proposals", "quality_ranking"}``.
+
+    Example:
+        >>> import pandas as pd
+        >>> q = pd.DataFrame({"region": "R", "specialty": "S1", "level": "高职专科",
+        ...                   "year": [2022, 2023], "graduates": 100, "employment_rate": [0.5, 0.55]})
+        >>> w = evaluate_warnings({"quality": q}, policy="moe-2011", as_of=2023)["warnings"]
+        >>> w[["year", "warning_level"]].values.tolist()
+        [[2024, 'orange']]
+    """
+    if lang not in ("zh", "en"):
+        raise ConfigError(f"lang: got {lang!r}; expected 'zh' or 'en'")
+    pol = load_policy(policy)
+    tables = _with_catalogue(tables)
+    settings = pol.settings
+    if as_of is None:
+        as_of = default_as_of(tables, settings["scenario"])
+    as_of = int(as_of)
+    regions = planning_regions(tables, regions)
+    series = build_series(tables, settings["scenario"])
+    ctxs = contexts(tables, series, as_of, settings, regions)
+    rows = {key: evaluate_key(pol, ctx, as_of) for key, ctx in ctxs.items()}
+    current = {key: r["warning_level"] for key, r in rows.items()}
+    if history is not None:
+        track = hist.from_table(history, current, as_of + 1)
+    else:
+        track = hist.from_evaluation(tables, pol, series, as_of, current, regions)
+    out = []
+    for key, r in rows.items():
+        prev, n = track.get(key, (None, 1))
+        out.append({**dict(zip(KEY, key, strict=True)), "year": as_of + 1, **r, "previous_level": prev,
+                    "years_at_level": n, "action": r[f"action_{lang}"], "reason": r[f"reason_{lang}"],
+                    "as_of": as_of, "policy": pol.name})
+    warnings = pd.DataFrame(out, columns=WARNING_COLUMNS)
+    warnings = warnings.astype({"year": int, "years_at_level": int, "as_of": int})
+    ranking = quality_ranking(ctxs, tables.get("specialties"), as_of, load_quality_weights(quality_weights))
+    proposals = propose(tables.get("vocational_openings"), tables.get("specialty_industry"),
+                        tables.get("specialties"), _projected_supply(tables, as_of, settings),
+                        set(ctxs), as_of, settings["projection_offset"],
+                        load_proposal_params(proposal_params), settings["scenario"], regions)
+    return {"warnings": warnings, "proposals": proposals, "quality_ranking": ranking}
+
+
+def _projected_supply(tables, as_of: int, settings: dict) -> dict[tuple, float]:
+    m = matches_table(tables, settings["scenario"])
+    if m is None or "supply" not in m.columns:
+        return {}
+    target = as_of + settings["projection_offset"]
+    m = m[(m["year"] > as_of) & (m["year"] <= target)]
+    m = m[m["year"] == m.groupby(KEY)["year"].transform("max")]
+    return {(r.region, r.specialty, r.level): float(r.supply) for r in m.itertuples(index=False)}

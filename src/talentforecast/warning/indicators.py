@@ -1,0 +1,342 @@
+"""Compute the registry's indicators from the matching tables, per region × specialty × level.
+
+Series indicators (one value a year) are computed once; point indicators (projections, counts)
+are read for one ``as_of``. Everything is kept in plain dicts keyed by
+``(region, specialty, level)`` so the rule engine stays small.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from talentforecast.errors import ConfigError, InputError, Problem
+
+KEY = ["region", "specialty", "level"]
+Z95, Z80 = float(stats.norm.ppf(0.975)), float(stats.norm.ppf(0.9))
+
+
+@dataclass
+class Obs:
+    """One indicator value with what is needed for its probability."""
+
+    year: int
+    value: float
+    n: float = math.nan  # graduates behind a rate (beta probability)
+    sigma: float = math.nan  # sd of log(ratio) from the forecast interval (lognormal probability)
+    p_gt: float = math.nan  # matching's p_surplus, a fallback when there is no interval
+    p_lt: float = math.nan  # matching's p_shortage
+
+
+@dataclass
+class Context:
+    """Everything known about one region × specialty × level for one as_of."""
+
+    series: dict[str, dict[int, Obs]] = field(default_factory=dict)
+    points: dict[str, Obs] = field(default_factory=dict)
+    last_intake: float = math.nan
+    intake_year: int | None = None
+    employed_last: float = math.nan
+    ratio_sd_projected: float = math.nan
+
+
+def _need(df: pd.DataFrame, name: str, cols: list[str]) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise InputError([Problem(name, c, None, None, "a column of the table contract") for c in missing])
+
+
+def _str_keys(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    for c in ("region", "specialty", "level"):
+        if c in df.columns:
+            df[c] = df[c].astype(str)
+    if "year" in df.columns:
+        df["year"] = df["year"].astype(int)
+    return df
+
+
+def planning_regions(tables: dict[str, pd.DataFrame], regions=None) -> list[str] | None:
+    """Regions warnings are issued for: given, or those without a parent, or None (all)."""
+    if regions is not None:
+        return [str(r) for r in ([regions] if isinstance(regions, str) else regions)]
+    reg = tables.get("regions")
+    if reg is None or "parent" not in reg.columns:
+        return None
+    top = reg[reg["parent"].isna() | (reg["parent"].astype(str).str.strip() == "")]
+    return sorted(top["region"].astype(str)) or None
+
+
+def _roll_up(df: pd.DataFrame, tables, sum_cols: list[str], rate_cols: list[str],
+             weight: str) -> pd.DataFrame:
+    """Add parent-region rows missing from ``df`` by summing its children (rates weighted)."""
+    reg = tables.get("regions")
+    if reg is None or "parent" not in reg.columns or df.empty:
+        return df
+    parent = {str(r): str(p) for r, p in zip(reg["region"], reg["parent"], strict=True)
+              if isinstance(p, str) and p.strip()}
+    have = set(df["region"])
+    kids = df[df["region"].isin(parent) & df["region"].map(parent).isin(set(parent.values()) - have)]
+    if kids.empty:
+        return df
+    kids = kids.assign(region=kids["region"].map(parent))
+    keys = [c for c in df.columns if c not in sum_cols + rate_cols]
+    for c in rate_cols:
+        kids[c] = kids[c] * kids[weight]
+    up = kids.groupby(keys, as_index=False, dropna=False)[sum_cols + rate_cols].sum(min_count=1)
+    for c in rate_cols:
+        up[c] = up[c] / up[weight]
+    return pd.concat([df, up], ignore_index=True)
+
+
+def level_map(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """specialty → level, from any table carrying both, then the catalogue."""
+    out: dict[str, str] = {}
+    cat = tables.get("specialties")
+    if cat is not None:
+        out.update(zip(cat["specialty"].astype(str), cat["level"].astype(str), strict=True))
+    for name in ("enrolment", "supply", "specialty_demand", "matches", "quality", "outcomes"):
+        df = tables.get(name)
+        if df is not None and {"specialty", "level"} <= set(df.columns):
+            pairs = df[["specialty", "level"]].drop_duplicates()
+            out.update(zip(pairs["specialty"].astype(str), pairs["level"].astype(str), strict=True))
+    return out
+
+
+def _add_level(df: pd.DataFrame, tables, name: str) -> pd.DataFrame:
+    """Fill a missing ``level`` column from the other tables or the catalogue."""
+    if "level" in df.columns:
+        return df
+    df = df.assign(level=df["specialty"].map(level_map(tables)))
+    miss = df[df["level"].isna()]
+    if not miss.empty:
+        i = miss.index[0]
+        raise InputError([Problem(name, "specialty", int(i) + 2, df.at[i, "specialty"],
+                                  "a specialty whose level is known (from enrolment, matches or the catalogue)")])
+    return df
+
+
+def quality_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+    """region, specialty, level, year, graduates, employment_rate, matched_rate, salary_ratio.
+
+    From ``quality`` (aggregated over schools, weighted by graduates), else from ``outcomes``.
+    """
+    q = tables.get("quality")
+    name = "quality"
+    if q is None:
+        out = tables.get("outcomes")
+        if out is None:
+            return None
+        name = "outcomes"
+        _need(out, name, ["region", "specialty", "year", "graduates", "employed"])
+        placed = out["employed"] + (out["further_study"].fillna(0) if "further_study" in out.columns else 0)
+        q = out.assign(employment_rate=placed / out["graduates"].where(out["graduates"] > 0))
+        if "matched" in out.columns:
+            q["matched_rate"] = out["matched"] / out["employed"].where(out["employed"] > 0)
+    if "destination_rate" in q.columns:  # 毕业去向落实率 when the table has both rates
+        q = q.drop(columns="employment_rate", errors="ignore").rename(
+            columns={"destination_rate": "employment_rate"})
+    _need(q, name, ["region", "specialty", "year", "graduates", "employment_rate"])
+    q = _str_keys(q)
+    if "scope" in q.columns:
+        q = q[q["scope"] == "region"]
+    elif "school" in q.columns:
+        totals = q["school"].isna() | q["school"].astype(str).str.strip().isin(["", "*"])
+        q = q[totals] if totals.any() else q
+    rates = [c for c in ("employment_rate", "matched_rate", "salary_ratio") if c in q.columns]
+    for c in ("employment_rate", "matched_rate"):
+        if c in q.columns:
+            bad = q[(q[c] > 1 + 1e-9) | (q[c] < 0)]
+            if not bad.empty:
+                i = bad.index[0]
+                raise InputError([Problem(name, c, int(i) + 2, q.at[i, c],
+                                          "a share between 0 and 1 (not a percentage)")])
+    q = _add_level(q, tables, name)
+    q = q[KEY + ["year", "graduates"] + rates].copy()
+    for c in rates:
+        q[c] = q[c] * q["graduates"]
+    q = q.groupby(KEY + ["year"], as_index=False)[["graduates"] + rates].sum(min_count=1)
+    for c in rates:
+        q[c] = q[c] / q["graduates"].where(q["graduates"] > 0)
+    return _roll_up(q, tables, ["graduates"], rates, "graduates")
+
+
+def matches_table(tables, scenario: str) -> pd.DataFrame | None:
+    m = tables.get("matches")
+    if m is None:
+        return None
+    _need(m, "matches", KEY + ["year", "ratio_sd"])
+    m = _str_keys(m)
+    if "scenario" in m.columns:
+        if scenario not in set(m["scenario"]):
+            raise ConfigError(f"settings.scenario: got {scenario!r}; expected one of the matches "
+                              f"scenarios {sorted(set(m['scenario']))}")
+        m = m[m["scenario"] == scenario]
+    if "observed" not in m.columns:
+        raise InputError([Problem("matches", "observed", None, None, "a bool column (history vs forecast)")])
+    return m
+
+
+def _sigma(df: pd.DataFrame, col: str) -> pd.Series:
+    sig = pd.Series(np.nan, index=df.index)
+    for lo, hi, z in ((f"{col}_lo_95", f"{col}_hi_95", Z95), (f"{col}_lo_80", f"{col}_hi_80", Z80)):
+        if lo in df.columns and hi in df.columns:
+            ok = (df[lo] > 0) & (df[hi] > 0) & sig.isna()
+            sig[ok] = (np.log(df.loc[ok, hi]) - np.log(df.loc[ok, lo])) / (2 * z)
+    return sig
+
+
+def _obs_frame(df: pd.DataFrame, col: str, n=None, sigma=None) -> pd.DataFrame:
+    out = df[KEY + ["year"]].copy()
+    out["value"] = df[col].astype(float)
+    out["n"] = np.nan if n is None else n
+    out["sigma"] = np.nan if sigma is None else sigma
+    out["p_gt"] = df["p_surplus"] if "p_surplus" in df.columns else np.nan
+    out["p_lt"] = df["p_shortage"] if "p_shortage" in df.columns else np.nan
+    return out
+
+
+def build_series(tables: dict[str, pd.DataFrame], scenario: str) -> dict[tuple, dict]:
+    """{key: {indicator: {year: Obs}}} for every yearly (observed) indicator."""
+    frames: dict[str, pd.DataFrame] = {}
+    q = quality_table(tables)
+    if q is not None:
+        frames["graduates"] = _obs_frame(q, "graduates")
+        for c in ("employment_rate", "matched_rate", "salary_ratio"):
+            if c in q.columns:
+                frames[c] = _obs_frame(q, c, n=q["graduates"])
+        q = q.sort_values(KEY + ["year"])
+        prev = q.groupby(KEY)["employment_rate"].shift()
+        gap = q["year"] - q.groupby(KEY)["year"].shift()
+        q = q.assign(change=(q["employment_rate"] - prev).where(gap == 1))
+        frames["employment_rate_change"] = _obs_frame(q, "change")
+    m = matches_table(tables, scenario)
+    if m is not None:
+        hist = m[m["observed"].astype(bool)]
+        sig = _sigma(hist, "ratio_sd")
+        frames["ratio_sd"] = _obs_frame(hist, "ratio_sd", sigma=sig)
+        if "ratio_ds" in hist.columns:
+            frames["ratio_ds"] = _obs_frame(hist, "ratio_ds", sigma=sig)
+    out: dict[tuple, dict] = {}
+    for ind, f in frames.items():
+        f = f.dropna(subset=["value"])
+        for row in f.itertuples(index=False):
+            key = (row.region, row.specialty, row.level)
+            out.setdefault(key, {}).setdefault(ind, {})[int(row.year)] = Obs(
+                int(row.year), float(row.value), float(row.n), float(row.sigma),
+                float(row.p_gt), float(row.p_lt))
+    return out
+
+
+def _latest(df: pd.DataFrame, lo: int, hi: int, prefer: int) -> pd.DataFrame:
+    """Per key, the row at ``prefer`` if present, else the latest year in [lo, hi]."""
+    d = df[(df["year"] >= lo) & (df["year"] <= hi)]
+    if d.empty:
+        return d
+    d = d.assign(_rank=np.where(d["year"] == prefer, 10_000, d["year"]))
+    return d.sort_values("_rank").groupby(KEY, as_index=False).tail(1).drop(columns="_rank")
+
+
+def build_points(tables, as_of: int, settings: dict) -> dict[tuple, dict[str, Obs]]:
+    """{key: {indicator: Obs}} for projected and count indicators as of ``as_of``."""
+    target = as_of + settings["projection_offset"]
+    out: dict[tuple, dict[str, Obs]] = {}
+
+    def put(df, ind, col, **kw):
+        for row, o in zip(df.itertuples(index=False), _obs_frame(df, col, **kw).itertuples(index=False),
+                          strict=True):
+            if o.value == o.value:
+                out.setdefault((row.region, row.specialty, row.level), {})[ind] = Obs(
+                    int(o.year), float(o.value), float(o.n), float(o.sigma), float(o.p_gt), float(o.p_lt))
+
+    m = matches_table(tables, settings["scenario"])
+    if m is not None:
+        proj = _latest(m, as_of + 1, target, target)
+        sig = _sigma(proj, "ratio_sd")
+        put(proj, "ratio_sd_projected", "ratio_sd", sigma=sig)
+        if "ratio_ds" in proj.columns:
+            put(proj, "ratio_ds_projected", "ratio_ds", sigma=sig)
+        for c in ("p_surplus", "p_shortage"):
+            if c in proj.columns:
+                put(proj, c, c)
+        if "demand" in m.columns:
+            now = m[m["year"] == as_of][KEY + ["demand"]].rename(columns={"demand": "demand_now"})
+            g = proj.merge(now, on=KEY)
+            g = g.assign(growth=g["demand"] / g["demand_now"].where(g["demand_now"] > 0) - 1)
+            put(g, "demand_growth_projected", "growth")
+    d = tables.get("duplication")
+    if d is not None:
+        if "n_schools" not in d.columns and "schools" in d.columns:
+            d = d.rename(columns={"schools": "n_schools"})
+        _need(d, "duplication", ["region", "specialty", "n_schools", "demand_per_school"])
+        d = _str_keys(d)
+        d = _add_level(d, tables, "duplication")
+        if "year" in d.columns:
+            d = _latest(d, -10_000, target, target)
+        else:
+            d = d.assign(year=as_of)
+        put(d, "n_schools", "n_schools")
+        put(d, "demand_per_school", "demand_per_school")
+        if "flag" in d.columns:
+            put(d.assign(flag=d["flag"].astype(float)), "duplication_flag", "flag")
+    return out
+
+
+def intake(tables, as_of: int) -> dict[tuple, tuple[float, int]]:
+    """{key: (last intake, its year)}: enrolled at the latest year ≤ as_of, summed over schools."""
+    e = tables.get("enrolment")
+    if e is None:
+        return {}
+    _need(e, "enrolment", KEY + ["year", "enrolled"])
+    e = _str_keys(e)
+    e = e[e["year"] <= as_of].groupby(KEY + ["year"], as_index=False)["enrolled"].sum()
+    e = _roll_up(e, tables, ["enrolled"], [], "enrolled")
+    e = e[e["enrolled"] > 0].sort_values("year").groupby(KEY).tail(1)
+    return {(r.region, r.specialty, r.level): (float(r.enrolled), int(r.year)) for r in e.itertuples()}
+
+
+def offered(tables, series: dict, as_of: int, window: int, regions) -> set[tuple]:
+    """Keys with enrolment, graduates or observed supply > 0 in the ``window`` years up to as_of."""
+    lo = as_of - window + 1
+    keys: set[tuple] = set()
+    e = tables.get("enrolment")
+    if e is not None:
+        e = _str_keys(e)
+        e = e[(e["year"] >= lo) & (e["year"] <= as_of)].groupby(KEY + ["year"], as_index=False)["enrolled"].sum()
+        e = _roll_up(e, tables, ["enrolled"], [], "enrolled")
+        keys |= set(map(tuple, e.loc[e["enrolled"] > 0, KEY].to_numpy()))
+    for key, inds in series.items():
+        if any(lo <= y <= as_of and o.value > 0 for y, o in inds.get("graduates", {}).items()):
+            keys.add(key)
+    m = tables.get("matches")
+    if m is not None and "supply" in m.columns:
+        m = _str_keys(m)
+        m = m[m["observed"].astype(bool) & (m["year"] >= lo) & (m["year"] <= as_of) & (m["supply"] > 0)]
+        keys |= set(map(tuple, m[KEY].to_numpy()))
+    if regions is not None:
+        keys = {k for k in keys if k[0] in set(regions)}
+    return keys
+
+
+def contexts(tables, series, as_of: int, settings: dict, regions) -> dict[tuple, Context]:
+    """One :class:`Context` per offered key for ``as_of``."""
+    points = build_points(tables, as_of, settings)
+    intakes = intake(tables, as_of)
+    out = {}
+    for key in sorted(offered(tables, series, as_of, settings["offered_window"], regions)):
+        ser = {ind: {y: o for y, o in ys.items() if y <= as_of} for ind, ys in series.get(key, {}).items()}
+        ctx = Context(series=ser, points=points.get(key, {}))
+        if key in intakes:
+            ctx.last_intake, ctx.intake_year = intakes[key]
+        rates = ser.get("employment_rate", {})
+        if rates:
+            y = max(rates)
+            ctx.employed_last = rates[y].value * rates[y].n
+        if "ratio_sd_projected" in ctx.points:
+            ctx.ratio_sd_projected = ctx.points["ratio_sd_projected"].value
+        out[key] = ctx
+    return out

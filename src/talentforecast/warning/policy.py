@@ -1,0 +1,331 @@
+"""Load, validate and combine warning policies (TOML rule sets).
+
+A policy is a shipped name (``"moe-2011"``, ``"default"``, …, see ``warning/policies/``), a path
+to a TOML file, or a list of either (combined in order, as if one file extended them all).
+Every problem raises :class:`~talentforecast.errors.ConfigError` naming the file, the rule id
+or key, what was found and what was expected.
+
+Example:
+    >>> p = load_policy(["moe-2011", "roa-bands"])
+    >>> "moe-2011.reduce" in [r.id for r in p.rules]
+    True
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from talentforecast.errors import ConfigError
+from talentforecast.warning.rules import (
+    ACTIONS,
+    DEFAULT_MODE,
+    ENROLMENT_MODES,
+    INDICATORS,
+    LEVELS,
+    OPS,
+    Condition,
+    Rule,
+    template_problems,
+)
+
+POLICY_DIR = Path(__file__).parent / "policies"
+
+TOP_KEYS = {"name", "title_zh", "title_en", "description", "extends", "disable", "settings",
+            "enrolment", "patch", "rules"}
+RULE_KEYS = {"id", "indicator", "op", "threshold", "consecutive_years", "all_of", "level",
+             "enrolment", "action_zh", "action_en", "text_zh", "text_en", "overrides", "description"}
+COND_KEYS = {"indicator", "op", "threshold", "consecutive_years"}
+PATCH_KEYS = RULE_KEYS - {"id"}
+
+# name → (type, default, description). The combined policy always carries every key.
+SETTINGS = {
+    "projection_offset": (int, 3, "years after as_of at which projected indicators are read"),
+    "history_lookback": (int, 10, "how many earlier years are evaluated for previous_level"),
+    "offered_window": (int, 2, "a specialty is offered if it has enrolment, graduates or supply "
+                                "in this many years up to as_of"),
+    "scenario": (str, "baseline", "which matching scenario the ratio indicators come from"),
+}
+ENROLMENT = {
+    "reduce_min": (float, 0.10, "orange: smallest cut of last intake (share)"),
+    "reduce_max": (float, 0.30, "orange: largest cut of last intake (share)"),
+    "watch_reduce": (float, 0.10, "yellow: range from last intake × (1 − watch_reduce) to last intake"),
+    "keep_band": (float, 0.05, "green: last intake ± keep_band"),
+    "expand_max": (float, 0.30, "blue: at most last intake × (1 + expand_max)"),
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A validated, combined rule set."""
+
+    name: str
+    rules: tuple[Rule, ...]
+    explicit_settings: dict = field(default_factory=dict)
+    explicit_enrolment: dict = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+
+    @property
+    def settings(self) -> dict:
+        """[settings] with the defaults filled in."""
+        return {**{k: v[1] for k, v in SETTINGS.items()}, **self.explicit_settings}
+
+    @property
+    def enrolment(self) -> dict:
+        """[enrolment] parameters with the defaults filled in."""
+        return {**{k: v[1] for k, v in ENROLMENT.items()}, **self.explicit_enrolment}
+
+
+def shipped_policies() -> list[str]:
+    """Names of the policies shipped with the package.
+
+    Example:
+        >>> "default" in shipped_policies()
+        True
+    """
+    return sorted(p.stem for p in POLICY_DIR.glob("*.toml"))
+
+
+def _err(file, where: str, got, expected: str) -> ConfigError:
+    return ConfigError(f"{file}: {where}: got {got!r}; expected {expected}")
+
+
+def _number(v) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _check_table(file, where, table, spec) -> dict:
+    if not isinstance(table, dict):
+        raise _err(file, where, table, "a table")
+    out = {}
+    for key, value in table.items():
+        if key not in spec:
+            raise _err(file, f"{where}.{key}", key, f"one of {sorted(spec)}")
+        typ = spec[key][0]
+        ok = _number(value) if typ is float else isinstance(value, typ) and not isinstance(value, bool)
+        if not ok or (_number(value) and value < 0):
+            raise _err(file, f"{where}.{key}", value, f"a non-negative {typ.__name__} ({spec[key][2]})")
+        out[key] = typ(value)
+    return out
+
+
+def _condition(file, where, raw) -> Condition:
+    if not isinstance(raw, dict):
+        raise _err(file, where, raw, "a table with indicator, op, threshold")
+    for key in raw:
+        if key not in COND_KEYS:
+            raise _err(file, f"{where}, key '{key}'", key, f"one of {sorted(COND_KEYS)}")
+    for key in ("indicator", "op", "threshold"):
+        if key not in raw:
+            raise _err(file, f"{where}, key '{key}'", None, "a value (required)")
+    ind, op, thr = raw["indicator"], raw["op"], raw["threshold"]
+    if ind not in INDICATORS:
+        raise _err(file, f"{where}, key 'indicator'", ind,
+                   f"a known indicator: {', '.join(sorted(INDICATORS))}")
+    if op not in OPS:
+        raise _err(file, f"{where}, key 'op'", op, f"one of {', '.join(OPS)}")
+    if not _number(thr):
+        raise _err(file, f"{where}, key 'threshold'", thr, "a number")
+    years = raw.get("consecutive_years", 1)
+    if not isinstance(years, int) or isinstance(years, bool) or years < 1:
+        raise _err(file, f"{where}, key 'consecutive_years'", years, "an integer ≥ 1")
+    if years > 1 and INDICATORS[ind].kind != "series":
+        raise _err(file, f"{where}, key 'consecutive_years'", years,
+                   f"1, because '{ind}' is a single projected value, not a yearly series")
+    return Condition(ind, op, float(thr), years)
+
+
+def _rule(file, set_name: str, raw: dict, index: int) -> Rule:
+    where = f"rules[{index}]"
+    if not isinstance(raw, dict):
+        raise _err(file, where, raw, "a table")
+    rid = raw.get("id")
+    if not isinstance(rid, str) or not rid or "." in rid:
+        raise _err(file, f"{where}, key 'id'", rid, "a non-empty string without '.' (the set name is prefixed)")
+    full = f"{set_name}.{rid}"
+    where = f"rule '{full}'"
+    return _build_rule(file, where, full, raw)
+
+
+def _build_rule(file, where: str, full: str, raw: dict) -> Rule:
+    for key in raw:
+        if key not in RULE_KEYS:
+            raise _err(file, f"{where}, key '{key}'", key, f"one of {sorted(RULE_KEYS)}")
+    if "all_of" in raw:
+        if any(k in raw for k in COND_KEYS):
+            raise _err(file, f"{where}", sorted(set(raw) & COND_KEYS),
+                       "either all_of or indicator/op/threshold, not both")
+        if not isinstance(raw["all_of"], list) or not raw["all_of"]:
+            raise _err(file, f"{where}, key 'all_of'", raw["all_of"], "a non-empty list of conditions")
+        conds = tuple(_condition(file, f"{where}, all_of[{i}]", c) for i, c in enumerate(raw["all_of"]))
+    else:
+        conds = (_condition(file, where, {k: raw[k] for k in COND_KEYS if k in raw}),)
+    level = raw.get("level")
+    if level not in LEVELS:
+        raise _err(file, f"{where}, key 'level'", level, f"one of {', '.join(LEVELS)}")
+    mode = raw.get("enrolment", DEFAULT_MODE[level])
+    if mode not in ENROLMENT_MODES:
+        raise _err(file, f"{where}, key 'enrolment'", mode, f"one of {', '.join(ENROLMENT_MODES)}")
+    texts = {}
+    for key in ("text_zh", "text_en", "action_zh", "action_en", "description"):
+        value = raw.get(key, "")
+        if not isinstance(value, str):
+            raise _err(file, f"{where}, key '{key}'", value, "a string")
+        problems = template_problems(value) if key.startswith("text") else []
+        if problems:
+            raise _err(file, f"{where}, key '{key}'", value, "a template using only allowed placeholders: "
+                       + "; ".join(problems))
+        texts[key] = value
+    for key in ("text_zh", "text_en"):
+        if not texts[key]:
+            raise _err(file, f"{where}, key '{key}'", None, "a one-sentence explanation (required)")
+    overrides = raw.get("overrides", [])
+    if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
+        raise _err(file, f"{where}, key 'overrides'", overrides, "a list of rule-id patterns")
+    return Rule(full, conds, level, texts["text_zh"], texts["text_en"], mode,
+                texts["action_zh"] or ACTIONS[level][0], texts["action_en"] or ACTIONS[level][1],
+                tuple(overrides), str(file))
+
+
+def _resolve(ref: str | Path, base: Path | None) -> Path:
+    if isinstance(ref, str) and (POLICY_DIR / f"{ref}.toml").is_file() and not ref.endswith(".toml"):
+        return POLICY_DIR / f"{ref}.toml"
+    path = Path(ref)
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    if not path.is_file():
+        raise ConfigError(f"policy {str(ref)!r}: not found; expected a shipped policy name "
+                          f"({', '.join(shipped_policies())}) or a path to a TOML file")
+    return path
+
+
+def _load_file(path: Path, stack: tuple[Path, ...]) -> Policy:
+    path = path.resolve()
+    if path in stack:
+        chain = " → ".join(p.name for p in (*stack, path))
+        raise ConfigError(f"{path}: key 'extends': circular extension ({chain}); expected no cycles")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); expected a TOML policy file") from exc
+    for key in raw:
+        if key not in TOP_KEYS:
+            raise _err(path, f"key '{key}'", key, f"one of {sorted(TOP_KEYS)}")
+    name = raw.get("name", path.stem)
+    if not isinstance(name, str) or not name or "." in name:
+        raise _err(path, "key 'name'", name, "a non-empty string without '.'")
+    extends = raw.get("extends", [])
+    if not isinstance(extends, list) or not all(isinstance(e, str) for e in extends):
+        raise _err(path, "key 'extends'", extends, "a list of policy names or paths")
+    bases = [_load_file(_resolve(e, path.parent), (*stack, path)) for e in extends]
+    own_rules = raw.get("rules", [])
+    if not isinstance(own_rules, list):
+        raise _err(path, "key 'rules'", own_rules, "an array of tables ([[rules]])")
+    own = [_rule(path, name, r, i) for i, r in enumerate(own_rules)]
+    policy = _combine(name, bases, path)
+    rules = list(policy.rules)
+    disable = raw.get("disable", [])
+    if not isinstance(disable, list) or not all(isinstance(d, str) for d in disable):
+        raise _err(path, "key 'disable'", disable, "a list of rule-id patterns")
+    for pattern in disable:
+        if not any(fnmatch.fnmatchcase(r.id, pattern) for r in rules):
+            raise _err(path, "key 'disable'", pattern, "a pattern matching an inherited rule id: "
+                       + ", ".join(r.id for r in rules))
+        rules = [r for r in rules if not fnmatch.fnmatchcase(r.id, pattern)]
+    patches = raw.get("patch", {})
+    if not isinstance(patches, dict):
+        raise _err(path, "key 'patch'", patches, "a table of [patch.\"rule.id\"] tables")
+    for rid, fields in patches.items():
+        idx = next((i for i, r in enumerate(rules) if r.id == rid), None)
+        if idx is None:
+            raise _err(path, f"patch '{rid}'", rid, "the id of an inherited rule: "
+                       + ", ".join(r.id for r in rules))
+        if not isinstance(fields, dict):
+            raise _err(path, f"patch '{rid}'", fields, "a table of rule keys")
+        for key in fields:
+            if key not in PATCH_KEYS:
+                raise _err(path, f"patch '{rid}', key '{key}'", key, f"one of {sorted(PATCH_KEYS)}")
+        rules[idx] = _build_rule(path, f"patch '{rid}'", rid, {**_as_raw(rules[idx]), **fields})
+    rules += own
+    _check_unique(path, rules)
+    _check_overrides(path, rules)
+    settings = {**policy.explicit_settings,
+                **_check_table(path, "settings", raw.get("settings", {}), SETTINGS)}
+    enrol = {**policy.explicit_enrolment,
+             **_check_table(path, "enrolment", raw.get("enrolment", {}), ENROLMENT)}
+    return Policy(name, tuple(rules), settings, enrol, (*policy.sources, str(path)))
+
+
+def _as_raw(rule: Rule) -> dict:
+    """A rule back as TOML-like keys, so a patch can be validated like a fresh rule."""
+    raw = {"level": rule.level, "enrolment": rule.enrolment, "text_zh": rule.text_zh,
+           "text_en": rule.text_en, "action_zh": rule.action_zh, "action_en": rule.action_en,
+           "overrides": list(rule.overrides)}
+    conds = [{"indicator": c.indicator, "op": c.op, "threshold": c.threshold,
+              "consecutive_years": c.consecutive_years} for c in rule.conditions]
+    if len(conds) == 1:
+        raw.update(conds[0])
+    else:
+        raw["all_of"] = conds
+    return raw
+
+
+def patch_rule(rule: Rule, **fields) -> Rule:
+    """Return ``rule`` with some keys replaced, validated (used by patches and tests)."""
+    if set(fields) & {"indicator", "op", "threshold", "consecutive_years"} and len(rule.conditions) == 1:
+        return _build_rule(rule.source, f"patch '{rule.id}'", rule.id, {**_as_raw(rule), **fields})
+    return replace(rule, **fields)
+
+
+def _check_unique(path, rules) -> None:
+    seen = set()
+    for r in rules:
+        if r.id in seen:
+            raise _err(path, f"rule '{r.id}'", r.id, "a unique rule id (use [patch.\"id\"] to change "
+                       "an inherited rule)")
+        seen.add(r.id)
+
+
+def _check_overrides(path, rules) -> None:
+    for r in rules:
+        for pattern in r.overrides:
+            if not any(fnmatch.fnmatchcase(o.id, pattern) for o in rules if o is not r):
+                raise _err(path, f"rule '{r.id}', key 'overrides'", pattern,
+                           "a pattern matching another rule id in the combined policy")
+
+
+def _combine(name: str, parts: list[Policy], path=None) -> Policy:
+    rules, sources = [], []
+    settings, enrol = {}, {}
+    for p in parts:
+        for r in p.rules:
+            if any(r.id == q.id for q in rules):
+                continue  # the same shipped rule reached twice through extends
+            rules.append(r)
+        settings.update(p.explicit_settings)
+        enrol.update(p.explicit_enrolment)
+        sources.extend(p.sources)
+    if path is None:
+        _check_overrides("policy list", rules)
+    return Policy(name, tuple(rules), settings, enrol, tuple(sources))
+
+
+def load_policy(policy: str | Path | Policy | list | tuple = "default") -> Policy:
+    """Load a shipped policy by name, a TOML file by path, or combine a list of them.
+
+    Example:
+        >>> load_policy("moe-2011").settings["projection_offset"]
+        3
+    """
+    if isinstance(policy, Policy):
+        return policy
+    if isinstance(policy, list | tuple):
+        if not policy:
+            raise ConfigError("policy: got an empty list; expected at least one policy name or path")
+        parts = [load_policy(p) for p in policy]
+        return _combine("+".join(p.name for p in parts), parts)
+    if not isinstance(policy, str | Path):
+        raise ConfigError(f"policy: got {policy!r}; expected a policy name, a path or a list of them")
+    return _load_file(_resolve(policy, None), ())

@@ -1,0 +1,240 @@
+"""Demand stage: accounting identities, known answers, intervals, scenarios, parameters."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from talentforecast.bundle import Bundle
+from talentforecast.demand import (
+    TOTAL,
+    allocate,
+    compute_demand,
+    labour_market_conditions,
+    load_scenario,
+    openings,
+    replacement_rates,
+    vocational_shares,
+)
+from talentforecast.demand.openings import openings_paths
+from talentforecast.demand.paths import paths_from_forecast
+from talentforecast.errors import ConfigError
+
+REGIONS = pd.DataFrame({"region": ["900", "901", "902"], "region_name": ["市", "甲区", "乙区"],
+                        "parent": [None, "900", "900"]})
+FAST = {"models": "drift", "n_paths": 300, "allocate_over": "catalogue"}
+
+
+def _bundle(with_postings: bool = True) -> Bundle:
+    rng = np.random.default_rng(1)
+    rows = []
+    for r, scale in (("901", 1.0), ("902", 0.6)):
+        for ind, base, g in (("C", 50000, 0.02), ("F", 30000, 0.01), ("I", 8000, 0.06)):
+            for k, y in enumerate(range(2010, 2021)):
+                va = base * 30 * (1 + g + 0.03) ** k * np.exp(rng.normal(0, 0.02))
+                rows.append((r, ind, y, scale * base * (1 + g) ** k * np.exp(rng.normal(0, 0.01)), scale * va))
+    emp = pd.DataFrame(rows, columns=["region", "industry", "year", "employed", "value_added"])
+    cw = pd.DataFrame({"specialty": ["660101", "460101", "460102", "530701", "510201", "530802"],
+                       "industry": ["C", "C", "C", "F", "I", "F"],
+                       "weight": [1.0, 0.7, 0.3, 0.5, 1.0, 0.5],
+                       "level": ["中职", "高职专科", "高职专科", "高职专科", "高职专科", "高职专科"]})
+    staffing = pd.DataFrame({"industry": ["C", "C", "F", "I"],
+                             "occupation": ["6-18-01-01", "6-31-01-01", "4-01-02-01", "4-04-05-01"],
+                             "share": [0.6, 0.4, 1.0, 1.0]})
+    tables = {"employment": emp, "regions": REGIONS, "specialty_industry": cw, "staffing": staffing}
+    if with_postings:
+        tables["postings"] = pd.DataFrame({"region": "901", "occupation": "6-18-01-01",
+                                           "year": [2018, 2019, 2020], "openings": [100, 130, 160],
+                                           "seekers": [100, 100, 100]})
+    return Bundle(tables)
+
+
+@pytest.fixture(scope="module")
+def result():
+    return compute_demand(_bundle(), horizon=4, params={**FAST, "n_paths": 3000}, seed=3)
+
+
+def test_known_answer_openings():
+    fc = pd.DataFrame({"region": "a", "industry": "C", "year": [2020, 2021, 2022, 2023],
+                       "value": [100.0, 110.0, 105.0, 120.0], "observed": True})
+    out = openings(fc, pd.DataFrame({"region": "", "industry": ["C"], "rate": [0.1]}))
+    got = out.query("industry == 'C'")[["year", "expansion", "replacement", "value"]]
+    # 2021: +10 + 0.1·100; 2022: contraction → 0 + 0.1·110; 2023: +15 + 0.1·105
+    assert got.to_numpy().ravel().tolist() == pytest.approx([2021, 10, 10, 20, 2022, 0, 11, 11, 2023, 15, 10.5, 25.5])
+
+
+def test_expansion_plus_replacement_is_openings(result):
+    o = result["openings"]
+    assert np.allclose(o["expansion"] + o["replacement"], o["value"])
+    assert (o["expansion"] >= 0).all()
+
+
+def test_regions_and_industries_add_up(result):
+    e = result["employment_forecast"].query("scenario == 'baseline'")
+    leaf = e[(e.region != "900") & (e.industry != TOTAL)]
+    by_year = leaf.groupby("year")["value"].sum()
+    city_total = e[(e.region == "900") & (e.industry == TOTAL)].set_index("year")["value"]
+    assert np.allclose(by_year, city_total.loc[by_year.index])
+    o = result["openings"]
+    city_c = o[(o.region == "900") & (o.industry == "C")].set_index("year")["value"]
+    dist_c = o[(o.region != "900") & (o.industry == "C")].groupby("year")["value"].sum()
+    assert np.allclose(city_c, dist_c)
+
+
+def test_allocation_conserves_vocational_total(result):
+    v = result["vocational_openings"].query("scenario == 'baseline'")
+    d = result["specialty_demand"].query("scenario == 'baseline'")
+    # every (industry, level) with specialties in the crosswalk: C×中职, C/F/I×高职专科
+    served = v[((v.industry == "C") & (v.level == "中职")) | (v.level == "高职专科")]
+    lhs = served.groupby(["region", "year", "level"])["value"].sum()
+    rhs = d.groupby(["region", "year", "level"])["value"].sum()
+    assert np.allclose(lhs.sort_index(), rhs.loc[lhs.sort_index().index])
+    un = result["unallocated"]
+    assert {("F", "中职"), ("I", "中职")} <= set(map(tuple, un.query("stage == 'specialty'")[["industry", "level"]].values))
+
+
+def test_allocation_per_industry_is_conserved():
+    fc = pd.DataFrame({"region": "a", "industry": ["C"] * 3 + ["F"] * 3, "year": [2020, 2021, 2022] * 2,
+                       "value": [100.0, 120.0, 130.0, 50.0, 55.0, 50.0], "observed": True})
+    emp = paths_from_forecast(fc, n_paths=100)
+    op = openings_paths(emp, np.array([0.1, 0.1]))["openings"]
+    shares = vocational_shares()
+    cw = pd.DataFrame({"specialty": ["1", "2", "3"], "industry": ["C", "C", "F"], "weight": [0.25, 0.75, 1.0],
+                       "level": "高职专科", "weight_used": [0.25, 0.75, 1.0]})
+    out = allocate(op, None, shares, cw, level=(80,))
+    v = out["vocational_openings"].query("level == '高职专科'").set_index(["industry", "year"])["value"]
+    d = out["specialty_demand"].set_index(["specialty", "year"])["value"]
+    # C in 2021: O = 20 + 10 = 30; v(C, 高职专科) = 0.2 → V = 6 → specialty 1 gets 1.5, 2 gets 4.5
+    assert v.loc[("C", 2021)] == pytest.approx(6.0)
+    assert d.loc[("1", 2021)] == pytest.approx(1.5) and d.loc[("2", 2021)] == pytest.approx(4.5)
+    for y in (2021, 2022):
+        assert d.loc[("1", y)] + d.loc[("2", y)] == pytest.approx(v.loc[("C", y)])
+        assert d.loc[("3", y)] == pytest.approx(v.loc[("F", y)])
+
+
+def test_occupation_equal_split_method():
+    fc = pd.DataFrame({"region": "a", "industry": "C", "year": [2020, 2021], "value": [100.0, 120.0],
+                       "observed": True})
+    op = openings_paths(paths_from_forecast(fc, n_paths=100), np.array([0.0]))["openings"]
+    cw = pd.DataFrame({"specialty": ["1"], "industry": ["C"], "weight": [1.0], "level": "中职", "weight_used": [1.0]})
+    so = pd.DataFrame({"specialty": ["1", "1"], "occupation": ["x", "y"]})
+    out = allocate(op, None, vocational_shares(), cw, spec_occ=so, level=(80,))
+    occ = out["occupation_demand"]
+    assert set(occ["method"]) == {"specialty_occupation_equal_split"}
+    assert occ["value"].tolist() == pytest.approx([2.0, 2.0])  # 20 × 0.2 / 2
+
+
+def test_intervals_widen_with_horizon(result):
+    for name in ("employment_forecast", "openings", "specialty_demand"):
+        t = result[name].query("scenario == 'baseline' and not observed")
+        key = [c for c in ("region", "industry", "specialty") if c in t.columns]
+        for _, g in t.sort_values("year").groupby(key):
+            w = (g["hi_95"] - g["lo_95"]).to_numpy()
+            if w.max() > 0:
+                # employment widths are exact; flows carry Monte Carlo noise of a few per cent
+                tol = 1e-9 if name == "employment_forecast" else 0.03
+                assert np.all(np.diff(w) > -tol * w.max()), (name, g.iloc[0][key].tolist(), w)
+                assert w[-1] > w[0]
+
+
+def test_bounds_bracket_point(result):
+    e = result["employment_forecast"]
+    assert (e["lo_95"] <= e["lo_80"] + 1e-6).all() and (e["hi_80"] <= e["hi_95"] + 1e-6).all()
+    fut = pd.concat([result[n].query("not observed") for n in ("employment_forecast", "openings", "specialty_demand")])
+    assert ((fut["lo_95"] <= fut["value"]) & (fut["value"] <= fut["hi_95"])).all()
+
+
+def test_deterministic():
+    a = compute_demand(_bundle(False), horizon=2, params=FAST, seed=5)
+    b = compute_demand(_bundle(False), horizon=2, params=FAST, seed=5)
+    pd.testing.assert_frame_equal(a["specialty_demand"], b["specialty_demand"])
+
+
+def test_rate_overrides_take_effect():
+    b = _bundle(False)
+    base = compute_demand(b, horizon=2, params=FAST)["openings"].set_index(["region", "industry", "year"])
+    ov = pd.DataFrame({"region": ["901", ""], "industry": ["C", "F"], "rate": [0.10, 0.0]})
+    new = compute_demand(b, horizon=2, params={**FAST, "rate_overrides": ov})["openings"]
+    new = new.set_index(["region", "industry", "year"])
+    assert (new.loc[("901", "C"), "replacement"] > base.loc[("901", "C"), "replacement"] * 3).all()
+    assert np.allclose(new.loc[("902", "C"), "replacement"], base.loc[("902", "C"), "replacement"])
+    assert (new.loc[("902", "F"), "replacement"] == 0).all()
+    assert np.allclose(new.loc[("902", "I"), "value"], base.loc[("902", "I"), "value"])
+
+
+def test_rate_file_errors(tmp_path):
+    f = tmp_path / "rates.csv"
+    f.write_text("industry,rate\nC,1.5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"rates.csv: row 2, key 'rate'"):
+        replacement_rates(overrides=f)
+
+
+@pytest.mark.parametrize("kind", ["employment_growth", "value_added_growth"])
+def test_higher_target_raises_only_its_industries(kind):
+    b = _bundle(False)
+    sc = {"name": "plan", "start": 2021, "end": 2023, "targets": [{"industries": ["C"], kind: 0.15}]}
+    out = compute_demand(b, horizon=4, scenario=sc, params=FAST)["employment_forecast"]
+    w = out.pivot_table(index=["region", "industry", "year"], columns="scenario", values="value")
+    fut = w.index.get_level_values("year") >= 2021
+    c = w[fut & (w.index.get_level_values("industry") == "C")]
+    assert (c["plan"] > c["baseline"] * 1.001).all()
+    others = w[w.index.get_level_values("industry").isin(["F", "I"])]
+    assert np.array_equal(others["plan"].to_numpy(), others["baseline"].to_numpy())
+    hist = w[~fut]
+    assert np.array_equal(hist["plan"].to_numpy(), hist["baseline"].to_numpy())
+
+
+def test_scenario_unknown_industry_is_config_error(tmp_path):
+    f = tmp_path / "bad.toml"
+    f.write_text('name = "x"\nstart = 2025\nend = 2030\n[[targets]]\nindustries = ["ZZ"]\n'
+                 "value_added_growth = 0.12\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"bad.toml: key 'targets\[0\].industries': got 'ZZ'"):
+        load_scenario(f)
+
+
+@pytest.mark.parametrize("body,key", [
+    ('name = "x"\nstart = 2025\nend = 2030\nfoo = 1\ntargets = []\n', "foo"),
+    ('name = "x"\nstart = "2025"\nend = 2030\ntargets = []\n', "start"),
+    ('name = "x"\nstart = 2025\nend = 2030\n[[targets]]\ncluster = "nope"\nemployment_growth = 0.1\n',
+     r"targets\[0\].cluster"),
+    ('name = "x"\nstart = 2025\nend = 2030\n[[targets]]\ncluster = "ai"\ngrowth = 0.1\n', r"targets\[0\].growth"),
+])
+def test_scenario_validation(tmp_path, body, key):
+    f = tmp_path / "s.toml"
+    f.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"s.toml: key '{key}'"):
+        load_scenario(f)
+
+
+def test_scenario_industry_absent_from_data():
+    sc = {"name": "x", "start": 2021, "end": 2022, "targets": [{"industries": ["A"], "employment_growth": 0.1}]}
+    with pytest.raises(ConfigError, match="match no series"):
+        compute_demand(_bundle(False), horizon=2, scenario=sc, params=FAST)
+
+
+def test_shipped_scenario_loads():
+    from talentforecast.demand import EXAMPLE_SCENARIO
+
+    s = load_scenario(EXAMPLE_SCENARIO)
+    assert len(s.targets) == 6 and all(t.kind == "value_added_growth" for t in s.targets)
+
+
+def test_conditions(result):
+    lmc = result["labour_market_conditions"]
+    row = lmc.query("region == '901' and year == 2020").iloc[0]
+    assert row["ratio_ds"] == pytest.approx(1.6) and row["trend"] == pytest.approx(0.3)
+    assert set(lmc["region"]) == {"900", "901"}  # parent gets the sum of its children
+    assert lmc["ratio_ds"].notna().all()
+    assert labour_market_conditions(pd.DataFrame(columns=["region", "year", "openings", "seekers"])).empty
+
+
+def test_output_columns(result):
+    b = ["lo_80", "hi_80", "lo_95", "hi_95"]
+    assert list(result["openings"].columns) == ["region", "industry", "year", "scenario", "expansion",
+                                                "replacement", "value", *b, "unit", "observed"]
+    assert list(result["specialty_demand"].columns) == ["region", "specialty", "level", "year", "scenario",
+                                                        "value", *b, "unit", "observed"]
+    assert list(result["occupation_demand"].columns) == ["region", "occupation", "year", "scenario", "value",
+                                                         *b, "unit", "method", "observed"]
+    assert set(result["occupation_demand"]["method"]) == {"staffing_matrix"}

@@ -1,0 +1,142 @@
+"""S/D ratios, ROA bands and their configuration, on hand-built tables."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from talentforecast.errors import ConfigError, InputError
+from talentforecast.matching import assign_band, load_bands, match_ratios
+
+BOUNDS = ["lo_80", "hi_80", "lo_95", "hi_95"]
+
+
+def _rows(values, spread=0.0, observed=False, scenario="baseline", specialties=None, year=2026):
+    n = len(values)
+    v = np.asarray(values, dtype=float)
+    df = pd.DataFrame({
+        "region": "r", "specialty": specialties or [f"46010{i}" for i in range(n)], "level": "高职专科",
+        "year": year, "value": v, "lo_80": v * (1 - spread), "hi_80": v * (1 + spread),
+        "lo_95": v * (1 - 1.5 * spread), "hi_95": v * (1 + 1.5 * spread), "observed": observed,
+        "unit": "persons"})
+    if scenario is not None:
+        df["scenario"] = scenario
+    return df
+
+
+def test_band_edges_are_inclusive_upper_bounds():
+    assert list(assign_band([0.85, 1.00, 1.05, 1.15])) == ["shortage", "good", "fair", "moderate"]
+    assert list(assign_band([0.8500001, 1.0000001, 1.0500001, 1.1500001])) == [
+        "good", "fair", "moderate", "surplus"]
+
+
+def test_band_edges_from_counts():
+    demand = _rows([100.0] * 4)
+    supply = _rows([85.0, 100.0, 105.0, 115.0], scenario=None)
+    m = match_ratios(demand, supply)
+    assert m["band"].tolist() == ["shortage", "good", "fair", "moderate"]
+    assert m["band_label"].tolist() == ["短缺", "良好", "一般", "偏多"]
+    assert match_ratios(demand, supply, lang="en")["band_label"].tolist() == [
+        "shortage", "good", "fair", "moderate"]
+
+
+def test_zero_demand_and_both_zero_are_kept():
+    demand = _rows([0.0, 0.0, 50.0], specialties=["a", "b", "c"])
+    supply = _rows([10.0, 0.0, 0.0], scenario=None, specialties=["a", "b", "c"])
+    m = match_ratios(demand, supply, lang="en").set_index("specialty")
+    assert len(m) == 3
+    assert math.isinf(m.loc["a", "ratio_sd"]) and m.loc["a", "band"] == "surplus"
+    assert m.loc["a", "ratio_ds"] == 0.0 and m.loc["a", "status"] == "zero_demand"
+    assert m.loc["a", "p_surplus"] == 1.0
+    assert np.isnan(m.loc["b", "ratio_sd"]) and m.loc["b", "band"] == "none"
+    assert m.loc["b", "band_label"] == "no data" and m.loc["b", "status"] == "no_data"
+    assert m.loc["c", "ratio_sd"] == 0.0 and m.loc["c", "band"] == "shortage"
+    assert math.isinf(m.loc["c", "ratio_ds"])
+
+
+def test_one_sided_rows_are_kept_with_status():
+    demand = _rows([50.0], specialties=["a"])
+    supply = _rows([40.0], scenario=None, specialties=["b"])
+    m = match_ratios(demand, supply).set_index("specialty")
+    assert m.loc["a", "status"] == "no_supply_row" and m.loc["b", "status"] == "no_demand_row"
+    assert (m["band"] == "none").all() and m["ratio_sd"].isna().all()
+
+
+def test_supply_meets_every_demand_scenario():
+    demand = pd.concat([_rows([100.0]), _rows([50.0], scenario="plan")])
+    supply = _rows([100.0], scenario=None)
+    m = match_ratios(demand, supply).set_index("scenario")
+    assert m.loc["baseline", "ratio_sd"] == 1.0 and m.loc["plan", "ratio_sd"] == 2.0
+
+
+def test_intervals_are_deterministic_and_bracket_the_ratio():
+    demand = _rows([100.0, 100.0], spread=0.1)
+    supply = _rows([60.0, 100.0], spread=0.1, scenario=None)
+    a = match_ratios(demand, supply, seed=3)
+    b = match_ratios(demand, supply, seed=3)
+    pd.testing.assert_frame_equal(a, b)
+    assert (a["ratio_sd_lo_95"] <= a["ratio_sd_lo_80"]).all()
+    assert (a["ratio_sd_lo_80"] < a["ratio_sd"]).all() and (a["ratio_sd"] < a["ratio_sd_hi_80"]).all()
+    assert (a["ratio_sd_hi_80"] <= a["ratio_sd_hi_95"]).all()
+    # D/S bounds are the reciprocals of the S/D bounds
+    np.testing.assert_allclose(a["ratio_ds_lo_80"], 1 / a["ratio_sd_hi_80"])
+    assert a.loc[0, "p_shortage"] > 0.99 and a.loc[0, "p_surplus"] == 0.0
+    # S, D ~ 100 ± 8 % (sd) each: S/D sd ≈ 0.11, P(S/D <= 0.85) ≈ P(z < -1.36) ≈ 0.09
+    assert 0.04 < a.loc[1, "p_shortage"] < 0.15 and 0.04 < a.loc[1, "p_surplus"] < 0.15
+    # a row's result does not depend on the other rows in the table
+    solo = match_ratios(demand.iloc[[1]], supply.iloc[[1]], seed=3)
+    assert solo.loc[0, "ratio_sd_lo_80"] == a.loc[1, "ratio_sd_lo_80"]
+
+
+def test_observed_rows_without_bounds_are_exact():
+    demand = _rows([100.0], observed=True, year=2023)
+    supply = _rows([90.0], observed=True, scenario=None, year=2023)
+    demand[BOUNDS] = np.nan
+    m = match_ratios(demand, supply)
+    assert m.loc[0, "ratio_sd_lo_95"] == m.loc[0, "ratio_sd_hi_95"] == 0.9
+    assert bool(m.loc[0, "observed"]) and m.loc[0, "p_shortage"] == 0.0
+
+
+def test_forecast_rows_need_ordered_bounds():
+    demand = _rows([100.0], spread=0.1)
+    supply = _rows([90.0], spread=0.1, scenario=None)
+    bad = demand.assign(lo_80=120.0)
+    with pytest.raises(InputError, match="specialty_demand|demand"):
+        match_ratios(bad, supply)
+    missing = supply.assign(hi_95=np.nan)
+    with pytest.raises(InputError, match="supply"):
+        match_ratios(demand, missing)
+
+
+def _write_bands(tmp_path, uppers):
+    text = ""
+    for i, u in enumerate(uppers):
+        text += f'[[band]]\nid = "b{i}"\nupper = {u}\nlabel_zh = "档{i}"\nlabel_en = "b{i}"\n\n'
+    text += '[none]\nid = "none"\nlabel_zh = "无数据"\nlabel_en = "no data"\n'
+    path = tmp_path / "my_bands.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_unordered_bands_raise_config_error_naming_file_and_key(tmp_path):
+    path = _write_bands(tmp_path, [0.85, 1.05, 1.00, "inf"])
+    with pytest.raises(ConfigError) as e:
+        load_bands(path)
+    assert "my_bands.toml" in str(e.value) and "band[2].upper" in str(e.value)
+
+
+def test_last_band_must_be_open_and_custom_bands_apply(tmp_path):
+    with pytest.raises(ConfigError, match="band\\[1\\].upper"):
+        load_bands(_write_bands(tmp_path, [0.9, 2.0]))
+    bands = load_bands(_write_bands(tmp_path, [0.5, "inf"]))
+    assert list(assign_band([0.5, 0.85], bands)) == ["b0", "b1"]
+
+
+def test_point_outside_its_80_interval_is_noted_not_rejected():
+    demand = _rows([100.0], spread=0.1).assign(value=80.0)  # a skewed mean below lo_80 = 90
+    supply = _rows([100.0], spread=0.1, scenario=None)
+    m = match_ratios(demand, supply)
+    assert m.loc[0, "interval_note"] == "demand_point_outside_80"
+    assert m.loc[0, "ratio_sd"] == 1.25  # the point ratio still uses the point values
+    assert m.loc[0, "ratio_sd_lo_80"] < 1.0 < m.loc[0, "ratio_sd_hi_80"]  # median taken as 100

@@ -1,0 +1,112 @@
+"""History, region roll-up, proposals, quality ranking and the retrospective score."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from talentforecast.errors import ConfigError, InputError
+from talentforecast.warning import evaluate_warnings, retrospective_score
+from talentforecast.warning.ranking import load_quality_weights
+from warning_cases import LEVEL, enrolment, matches, one, quality
+
+
+def test_previous_level_and_years_at_level_by_reevaluation():
+    # moe-2011 as of 2019: one year below → green; 2020: two → orange; 2021…2023: red
+    q = quality({2019: 0.5, 2020: 0.5, 2021: 0.5, 2022: 0.5, 2023: 0.5})
+    row = one(evaluate_warnings({"quality": q}, "moe-2011", as_of=2023))
+    assert (row["warning_level"], row["previous_level"], row["years_at_level"]) == ("red", "red", 3)
+    row = one(evaluate_warnings({"quality": q}, "moe-2011", as_of=2021))
+    assert (row["warning_level"], row["previous_level"], row["years_at_level"]) == ("red", "orange", 1)
+    row = one(evaluate_warnings({"quality": q}, "moe-2011", as_of=2019))
+    assert row["previous_level"] is None and row["years_at_level"] == 1
+
+
+def test_previous_level_from_history_table():
+    q = quality({2022: 0.5, 2023: 0.5})
+    hist = pd.DataFrame({"region": "R", "specialty": "S1", "level": LEVEL, "year": [2022, 2023],
+                         "warning_level": ["orange", "orange"]})
+    row = one(evaluate_warnings({"quality": q}, "moe-2011", as_of=2023, history=hist))
+    assert (row["previous_level"], row["years_at_level"]) == ("orange", 3)
+    with pytest.raises(InputError, match="warning_level"):
+        evaluate_warnings({"quality": q}, "moe-2011", as_of=2023, history=hist.drop(columns="warning_level"))
+
+
+def test_planning_region_rolls_up_districts():
+    q = pd.concat([quality({2022: 0.5, 2023: 0.5}, region="D1", graduates=100),
+                   quality({2022: 0.9, 2023: 0.9}, region="D2", graduates=300)])
+    regions = pd.DataFrame({"region": ["C", "D1", "D2"], "region_name": ["市", "一区", "二区"],
+                            "parent": [None, "C", "C"]})
+    w = evaluate_warnings({"quality": q, "regions": regions}, "moe-2011", as_of=2023)["warnings"]
+    assert list(w["region"]) == ["C"] and w["warning_level"].iloc[0] == "green"  # 80% overall
+    w = evaluate_warnings({"quality": q, "regions": regions}, "moe-2011", as_of=2023,
+                          regions=["D1", "D2"])["warnings"]
+    assert dict(zip(w["region"], w["warning_level"], strict=True)) == {"D1": "orange", "D2": "green"}
+
+
+def test_percentages_are_refused():
+    with pytest.raises(InputError, match="employment_rate.*between 0 and 1"):
+        evaluate_warnings({"quality": quality({2023: 55.0})}, as_of=2023)
+
+
+def test_outcomes_table_is_enough():
+    out = pd.DataFrame({"region": "R", "school": "A", "specialty": "S1", "year": [2022, 2023],
+                        "graduates": 100, "employed": [45, 50], "matched": 30, "further_study": 5})
+    row = one(evaluate_warnings({"outcomes": out, "enrolment": enrolment({2023: 80})}, "moe-2011", as_of=2023))
+    assert row["warning_level"] == "orange"  # (45 + 5) / 100 and (50 + 5) / 100: destination rate
+    assert json.loads(row["reasons"])[0]["value"] == pytest.approx(0.55)
+
+
+def catalogue():
+    return pd.DataFrame({"specialty": ["S1", "S2", "S3", "S4"], "level": LEVEL,
+                         "specialty_name": ["甲", "乙", "丙", "丁"], "category_code": ["46", "46", "46", "51"],
+                         "category_name": ["装备制造大类"] * 3 + ["电子与信息大类"]})
+
+
+def test_proposals_name_unoffered_candidates():
+    openings = pd.DataFrame({"region": "R", "industry": ["C", "I"], "level": LEVEL, "year": 2026,
+                             "scenario": "baseline", "value": [500.0, 10.0], "observed": False})
+    cross = pd.DataFrame({"specialty": ["S1", "S2", "S3", "S4"], "industry": ["C", "C", "C", "I"],
+                          "weight": [0.2, 0.5, 0.3, 1.0]})
+    m = matches({2023: 1.0}, {2026: 1.0}, supply=50)
+    res = evaluate_warnings({"matches": m, "vocational_openings": openings, "specialty_industry": cross,
+                             "specialties": catalogue()}, "roa-bands", as_of=2023)
+    p = res["proposals"]
+    assert list(p["specialty"]) == ["S2", "S3"]  # S1 is offered; I is below min_openings
+    assert (p["industry"] == "C").all() and p["coverage"].iloc[0] < 0.5
+    assert "乙" in p["reason_zh"].iloc[0]
+
+
+def test_quality_ranking_within_category(tmp_path):
+    q = pd.concat([quality({2023: 0.95}, "S1"), quality({2023: 0.7}, "S2"), quality({2023: 0.6}, "S4")])
+    weights = tmp_path / "q.toml"
+    weights.write_text("min_indicators = 1\n[indicators.employment_rate]\nweight = 1\nworst = 0.5\nbest = 1\n",
+                       encoding="utf-8")
+    r = evaluate_warnings({"quality": q, "specialties": catalogue()}, "moe-2011", as_of=2023,
+                          quality_weights=weights)["quality_ranking"]
+    assert evaluate_warnings({"quality": q}, "moe-2011", as_of=2023)["quality_ranking"]["score"].isna().all()
+    r = r.set_index("specialty")
+    assert r.loc["S1", "rank"] == 1 and r.loc["S2", "rank"] == 2 and r.loc["S4", "rank"] == 1
+    assert r.loc["S1", "score"] == pytest.approx(90.0) and r.loc["S2", "n_in_category"] == 2
+    bad = tmp_path / "w.toml"
+    bad.write_text("[indicators.joy]\nweight = 1\nworst = 0\nbest = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown indicator"):
+        load_quality_weights(bad)
+
+
+def test_retrospective_precision_recall_confusion():
+    later = pd.concat([
+        quality({2021: 0.5, 2022: 0.5, 2023: 0.5}, "S1"),    # orange as of 2022 → red as of 2023
+        quality({2021: 0.9, 2022: 0.55, 2023: 0.5}, "S2"),   # green as of 2022 → orange
+        quality({2021: 0.5, 2022: 0.5, 2023: 0.9}, "S3"),    # orange → green
+    ])
+    early = evaluate_warnings({"quality": later[later["year"] <= 2022]}, "moe-2011", as_of=2022)["warnings"]
+    s = retrospective_score(early, {"quality": later}, years_after=[1], policy="moe-2011")
+    sc = s["retrospective_scores"].set_index("levels")
+    assert sc.loc["orange", "n_issued"] == 2 and sc.loc["orange", "n_hit"] == 0
+    assert sc.loc["red+orange", "precision"] == pytest.approx(0.5)   # S1 hit, S3 false alarm
+    assert sc.loc["red+orange", "recall"] == pytest.approx(0.5)      # S2 missed
+    conf = s["retrospective_confusion"]
+    assert conf["n"].sum() == 3 and set(s["retrospective_detail"]["realised"]) == {"red", "orange", "green"}

@@ -1,0 +1,122 @@
+"""Policy files: validation errors, combination, user patches that change an outcome."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from talentforecast.errors import ConfigError
+from talentforecast.warning import evaluate_warnings, load_policy, shipped_policies
+from warning_cases import one, quality
+
+
+def write(tmp_path: Path, text: str, name: str = "mine.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+RULE = """
+[[rules]]
+id = "r1"
+indicator = "employment_rate"
+op = "lt"
+threshold = 0.6
+level = "orange"
+text_zh = "低于{threshold}"
+text_en = "below {threshold}"
+"""
+
+
+def test_shipped_policies_load():
+    assert {"default", "moe-2011", "province-tiered", "roa-bands", "cops-override",
+            "duplication"} <= set(shipped_policies())
+    for name in shipped_policies():
+        assert load_policy(name).rules
+    ids = [r.id for r in load_policy("default").rules]
+    assert len(ids) == len(set(ids)) and "cops-override.surplus-to-shortage" in ids
+
+
+@pytest.mark.parametrize("change, message", [
+    (('indicator = "employment_rate"', 'indicator = "happiness"'), "unknown|known indicator"),
+    (('op = "lt"', 'op = "<"'), "key 'op'"),
+    (('threshold = 0.6', 'threshold = "0.6"'), "key 'threshold'.*a number"),
+    (('level = "orange"', 'level = "purple"'), "key 'level'.*orange, red"),
+    (('id = "r1"', 'id = "r1"\ncolour = "x"'), "key 'colour'"),
+    (('text_zh = "低于{threshold}"', 'text_zh = "{value.__class__}"'), "placeholder"),
+    (('level = "orange"', 'level = "orange"\nconsecutive_years = 0'), "consecutive_years"),
+    (('indicator = "employment_rate"', 'indicator = "ratio_sd_projected"\nconsecutive_years = 2'),
+     "single projected value"),
+])
+def test_bad_rule_gives_clear_error(tmp_path, change, message):
+    path = write(tmp_path, 'name = "mine"\n' + RULE.replace(*change))
+    with pytest.raises(ConfigError, match=message) as err:
+        load_policy(path)
+    assert "mine.toml" in str(err.value) and "mine.r1" in str(err.value)
+
+
+def test_unknown_indicator_error_names_file_rule_and_choices(tmp_path):
+    path = write(tmp_path, RULE.replace("employment_rate", "employmnet_rate"))
+    with pytest.raises(ConfigError) as err:
+        load_policy(path)
+    text = str(err.value)
+    assert "mine.toml" in text and "rule 'mine.r1'" in text and "'employmnet_rate'" in text
+    assert "employment_rate" in text.split("expected")[1]
+
+
+@pytest.mark.parametrize("text, message", [
+    ('extends = ["no-such-policy"]', "not found"),
+    ('colour = "x"', "key 'colour'"),
+    ('extends = ["moe-2011"]\n[patch."moe-2011.nope"]\nthreshold = 0.5', "inherited rule"),
+    ('extends = ["moe-2011"]\n[patch."moe-2011.reduce"]\nthreshold = "x"', "threshold"),
+    ('extends = ["moe-2011"]\ndisable = ["roa-*"]', "disable"),
+    ('[settings]\nprojection_offset = "3"', "settings.projection_offset"),
+    ('[enrolment]\nreduce_max = -1', "enrolment.reduce_max"),
+    ('extends = ["mine.toml"]', "circular"),
+    ('[[rules]]\nid = "x"\nindicator = "ratio_sd"\nop = "gt"\nthreshold = 1\nlevel = "green"\n'
+     'text_zh = "a"\ntext_en = "b"\noverrides = ["nothing.*"]', "overrides"),
+    ("this is not toml", "not valid TOML"),
+])
+def test_bad_policy_file(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=message):
+        load_policy(write(tmp_path, text))
+
+
+def test_unknown_policy_name():
+    with pytest.raises(ConfigError, match="shipped policy name"):
+        load_policy("moe-2012")
+
+
+def test_user_policy_changing_one_threshold_changes_outcome(tmp_path):
+    q = quality({2022: 0.62, 2023: 0.63})
+    assert one(evaluate_warnings({"quality": q}, "moe-2011", as_of=2023))["warning_level"] == "green"
+    path = write(tmp_path, 'name = "strict"\nextends = ["moe-2011"]\n'
+                           '[patch."moe-2011.reduce"]\nthreshold = 0.65\n')
+    row = one(evaluate_warnings({"quality": q}, path, as_of=2023))
+    assert row["warning_level"] == "orange" and "65.0%" in row["reason_zh"]
+    assert row["policy"] == "strict"
+
+
+def test_user_rule_and_disable(tmp_path):
+    path = write(tmp_path, 'extends = ["default"]\ndisable = ["default.first-year-below"]\n'
+                 + RULE.replace('level = "orange"', 'level = "red"').replace("0.6", "0.2"))
+    pol = load_policy(path)
+    assert "default.first-year-below" not in [r.id for r in pol.rules]
+    assert one(evaluate_warnings({"quality": quality({2023: 0.1})}, pol, as_of=2023))["warning_level"] == "red"
+    assert one(evaluate_warnings({"quality": quality({2023: 0.5})}, pol, as_of=2023))["warning_level"] == "green"
+
+
+def test_list_of_policies_combines_and_settings_override(tmp_path):
+    pol = load_policy(["moe-2011", "roa-bands"])
+    assert pol.name == "moe-2011+roa-bands" and len(pol.rules) == 7
+    path = write(tmp_path, '[settings]\nprojection_offset = 2\n')
+    assert load_policy(["default", path]).settings["projection_offset"] == 2
+    assert load_policy([path, "default"]).settings["projection_offset"] == 3
+    with pytest.raises(ConfigError, match="empty list"):
+        load_policy([])
+
+
+def test_bad_lang():
+    with pytest.raises(ConfigError, match="lang"):
+        evaluate_warnings({"quality": quality({2023: 0.5})}, lang="fr")
