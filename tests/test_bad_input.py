@@ -255,3 +255,45 @@ def test_normalisations_reach_the_run_manifest(tmp_path):
         assert len(item["sha256"]) == 64
     assert inputs["employment"]["rows_rejected"] > 0
     assert "as_of" in inputs["employment"]["rejected"][0]["reason"]
+
+
+def _policy_text() -> str:
+    return (Path(tf.__file__).parent / "warning" / "policies" / "moe-2011.toml").read_text(encoding="utf-8")
+
+
+def _scenario_text() -> str:
+    return (Path(tf.__file__).parent / "demand" / "scenarios" / "example_key_industries.toml").read_text(encoding="utf-8")
+
+
+CONFIG_CASES = {
+    # id: (loader, edit of the shipped file, key named in the message)
+    "policy_unknown_key": ("policy", lambda t: t.replace('name = "moe-2011"', 'name = "moe-2011"\ncolour = "red"'),
+                           "'colour'"),
+    "policy_rule_unknown_key": ("policy", lambda t: t.replace('op = "lt"', 'op = "lt"\nthreshhold = 0.5', 1),
+                                "'threshhold'"),
+    "policy_bad_type": ("policy", lambda t: t.replace("threshold = 0.60", 'threshold = "60%"', 1), "'threshold'"),
+    "policy_not_toml": ("policy", lambda t: t + "\n[[rules]\n", "not valid TOML"),
+    "scenario_unknown_key": ("scenario", lambda t: t.replace("start = 2025", "start = 2025\nfoo = 1"), "'foo'"),
+    "scenario_bad_type": ("scenario", lambda t: t.replace("start = 2025", 'start = "2025"'), "'start'"),
+    "scenario_not_toml": ("scenario", lambda t: t + "\n= x\n", "not valid TOML"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONFIG_CASES))
+def test_config_catalogue(case, tmp_path):
+    from talentforecast.demand.scenario import load_scenario
+    from talentforecast.warning.policy import load_policy
+
+    loader, edit, key = CONFIG_CASES[case]
+    text = _policy_text() if loader == "policy" else _scenario_text()
+    path = tmp_path / f"{case}.toml"
+    path.write_text(edit(text), encoding="utf-8")
+    load = load_policy if loader == "policy" else load_scenario
+    with pytest.raises(tf.ConfigError) as info:
+        load(path)
+    assert str(path) in str(info.value) and key in str(info.value)
+
+
+def test_config_doc_lists_every_case():
+    doc = (Path(__file__).parents[1] / "docs" / "bad-input.md").read_text(encoding="utf-8")
+    assert not [c for c in CONFIG_CASES if f"test_config_catalogue[{c}]" not in doc]
