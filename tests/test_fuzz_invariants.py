@@ -18,7 +18,7 @@ def props(n: int) -> settings:
                     suppress_health_check=list(HealthCheck))
 
 
-@props(12)
+@props(8)
 @given(series=st.lists(st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=12), min_size=1, max_size=3),
        model=st.sampled_from(["auto", "theta", "drift", "naive"]))
 def test_forecasts_are_non_negative(series, model):

@@ -81,13 +81,13 @@ def csv_texts(draw) -> tuple[bytes, str]:
     return newline.join(lines).encode(draw(ENCODING), errors="replace"), kind
 
 
-@fuzz(60)
+@fuzz(50)
 @given(data=st.binary(max_size=600), kind=st.sampled_from(KINDS), suffix=st.sampled_from([".csv", ".txt"]))
 def test_random_bytes(data, kind, suffix):
     _read(data, suffix, kind)
 
 
-@fuzz(200)
+@fuzz(120)
 @given(case=csv_texts())
 def test_random_csv_text(case):
     data, kind = case
@@ -101,7 +101,7 @@ def _example_bytes(kind: str) -> bytes:
     return b"".join(lines[:6])
 
 
-@fuzz(100)
+@fuzz(60)
 @given(kind=st.sampled_from(["employment", "enrolment", "outcomes", "population", "regions", "postings"]),
        edits=st.lists(st.tuples(st.integers(0, 10**6), st.binary(min_size=0, max_size=3), st.booleans()), max_size=6))
 def test_mutated_example_files(kind, edits):
@@ -119,7 +119,7 @@ XLSX_CELL = st.one_of(
 )
 
 
-@fuzz(40)
+@fuzz(25)
 @given(kind=st.sampled_from(KINDS), rows=st.lists(st.lists(XLSX_CELL, max_size=8), max_size=6),
        use_names=st.booleans(), merge=st.booleans())
 def test_random_xlsx_cells(kind, rows, use_names, merge):
@@ -136,7 +136,7 @@ def test_random_xlsx_cells(kind, rows, use_names, merge):
     _read(buf.getvalue(), ".xlsx", kind)
 
 
-@fuzz(30)
+@fuzz(20)
 @given(kind=st.sampled_from(KINDS),
        cols=st.dictionaries(st.sampled_from(ALIASES), st.lists(st.one_of(st.none(), st.integers(-5, 10**6),
                                                                           st.text(max_size=6)), min_size=3, max_size=3),
