@@ -23,7 +23,7 @@ from talentforecast.errors import ConfigError
 
 REGIONS = pd.DataFrame({"region": ["900", "901", "902"], "region_name": ["市", "甲区", "乙区"],
                         "parent": [None, "900", "900"]})
-FAST = {"models": "drift", "n_paths": 300, "allocate_over": "catalogue"}
+FAST = {"models": "drift", "n_paths": 300, "allocate_over": "catalogue", "entrant_share": 1.0}
 
 
 def _bundle(with_postings: bool = True) -> Bundle:
@@ -238,3 +238,11 @@ def test_output_columns(result):
     assert list(result["occupation_demand"].columns) == ["region", "occupation", "year", "scenario", "value",
                                                          *b, "unit", "method", "observed"]
     assert set(result["occupation_demand"]["method"]) == {"staffing_matrix"}
+
+
+def test_entrant_share_scales_vocational_openings_only():
+    b = _bundle(False)
+    full = compute_demand(b, horizon=2, params=FAST)
+    half = compute_demand(b, horizon=2, params={**FAST, "entrant_share": 0.5})
+    assert np.allclose(half["vocational_openings"]["value"], 0.5 * full["vocational_openings"]["value"])
+    assert np.allclose(half["openings"]["value"], full["openings"]["value"])

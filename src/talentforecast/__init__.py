@@ -19,8 +19,11 @@ from talentforecast.errors import (  # noqa: E402
     Problem,
     TalentForecastError,
 )
+from talentforecast.forecasting import backtest, evaluate, forecast  # noqa: E402
+from talentforecast.forecasting.reconcile import reconcile  # noqa: E402
 from talentforecast.io import read_folder, read_table  # noqa: E402
 from talentforecast.pipeline import Run, run  # noqa: E402
+from talentforecast.retrospective import retrospective  # noqa: E402
 from talentforecast.schema import SCHEMA_VERSION, TABLES  # noqa: E402
 
 __all__ = [
@@ -35,6 +38,11 @@ __all__ = [
     "Run",
     "TalentForecastError",
     "__version__",
+    "backtest",
+    "evaluate",
+    "forecast",
+    "reconcile",
+    "retrospective",
     "catalogs",
     "datasets",
     "read_folder",

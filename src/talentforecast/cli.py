@@ -96,9 +96,11 @@ def demo(
 ) -> None:
     """Run everything on the bundled example region (示例市) and write all outputs."""
     from talentforecast.datasets import load_example
+    from talentforecast.demand import EXAMPLE_SCENARIO
 
     try:
-        _execute(load_example(), out, quiet, formats, langs, seed=seed, retrospective=True)
+        _execute(load_example(), out, quiet, formats, langs, seed=seed, retrospective=True,
+                 scenario=str(EXAMPLE_SCENARIO))
     except TalentForecastError as err:
         _fail(err)
 

@@ -102,7 +102,23 @@ class Run:
         return write_report(self.tables, out_dir, formats=formats, lang=lang, meta=self.report_meta(), **kwargs)
 
     def report_meta(self) -> dict:
-        return {**self.manifest.get("meta", {}), "options": self.options, "run_id": self.manifest.get("run_id")}
+        """What the report states about the run: region, sources, parameters, data notes."""
+        meta = dict(self.manifest.get("meta") or self.bundle.meta)
+        o = self.options
+        meta.update({
+            "run_id": self.manifest.get("run_id"),
+            "base_year": o.get("as_of"),
+            "report_year": int(o["as_of"]) + 1 if o.get("as_of") is not None else None,  # the plan year
+            "sources": {i["table"]: i["file"] for i in self.manifest.get("inputs", []) if i.get("file")},
+            "parameters": {k: o.get(k) for k in ("policy", "horizon", "scenario", "seed", "as_of")},
+        })
+        if meta.get("generated"):
+            meta.setdefault("data_note", "示例市为虚构城市：人口年龄结构、产业结构与招生趋势取自公开统计，其余由有记录的随机生成器生成（见 data/README.md）。"
+                                         if o.get("lang", "zh") == "zh" else "")
+        effects = self.tables.get("scenario_effects")
+        if effects is not None and "industry" in effects:
+            meta.setdefault("key_industries", sorted(set(effects["industry"].astype(str))))
+        return meta
 
     def export(self, out_dir: str | Path, formats: tuple[str, ...] = ("parquet", "csv", "duckdb", "json")) -> Path:
         """Write the dashboard feed. See :mod:`talentforecast.export`."""

@@ -60,3 +60,35 @@ def matching_stage(run: Run) -> dict[str, pd.DataFrame]:
 register_stage("demand", demand_stage)
 register_stage("supply", supply_stage)
 register_stage("matching", matching_stage)
+
+
+WARNING_INPUTS = ("matches", "quality", "duplication", "vocational_openings")
+
+
+def warning_stage(run: Run) -> dict[str, pd.DataFrame]:
+    from talentforecast.warning import evaluate_warnings
+
+    p = dict(stage_params(run, "warning") or {})
+    unknown = sorted(set(p) - {"history", "quality_weights", "proposal_params"})
+    if unknown:
+        raise ConfigError(f"run params['warning']: unknown key(s) {unknown}; "
+                          "expected history, quality_weights, proposal_params")
+    tables = {**run.bundle.tables, **_tables(run, WARNING_INPUTS)}
+    return evaluate_warnings(tables, policy=run.options["policy"], as_of=run.options["as_of"],
+                             lang=run.options["lang"], history=p.get("history"),
+                             quality_weights=p.get("quality_weights"),
+                             proposal_params=p.get("proposal_params"))
+
+
+def retrospective_stage(run: Run) -> dict[str, pd.DataFrame]:
+    """With ``retrospective`` set, re-run the chain as of earlier years and score those warnings."""
+    from talentforecast.retrospective import retrospective_years, score_against
+
+    years = retrospective_years(run)
+    if not years:
+        return {}
+    return score_against(run, years)
+
+
+register_stage("warning", warning_stage)
+register_stage("retrospective", retrospective_stage)

@@ -132,6 +132,7 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
             out["elasticities"] = [el]
     rates = replacement_rates(p.replacement_rates, p.rate_overrides)
     shares = vocational_shares(p.vocational_shares)
+    shares["share"] = shares["share"] * p.entrant_share  # V counts openings open to school-leavers
     rho = rates_for(base.keys, rates)
     industries = list(dict.fromkeys(base.keys["industry"]))
     cw = _crosswalk(bundle, p, industries)
@@ -151,6 +152,7 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
     tables["unallocated"] = tables["unallocated"].drop_duplicates().reset_index(drop=True)
     params_tab = base.keys.assign(replacement_rate=rho).merge(
         shares.pivot(index="industry", columns="level", values="share").reset_index(), on="industry", how="left")
+    params_tab["entrant_share"] = p.entrant_share
     params_tab["correlation"] = rho_c
     params_tab["n_paths"] = p.n_paths
     tables["demand_parameters"] = params_tab

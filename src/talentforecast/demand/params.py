@@ -214,6 +214,10 @@ class DemandParams:
     n_paths: int = 1000
     correlation: float | str = "estimate"  # cross-series error correlation, or "estimate" from history
     conditions_window: int = 3
+    # share of openings filled by people entering the labour market from school, as opposed to
+    # job-changers, migrants and returners (ROA compares school-leaver supply with this part only);
+    # an assumption, see docs/demand.md
+    entrant_share: float = 0.35
     # allocate over the specialties the region offers ("offered") or the whole catalogue ("catalogue");
     # demand of industries no offered specialty serves is reported in `unallocated`
     allocate_over: str = "offered"
@@ -237,6 +241,8 @@ class DemandParams:
         if not (p.correlation == "estimate" or (isinstance(p.correlation, int | float) and 0 <= p.correlation <= 1)):
             raise ConfigError(f"demand params: key 'correlation': got {p.correlation!r}; "
                               "expected 'estimate' or a number in [0, 1]")
+        if not isinstance(p.entrant_share, int | float) or not 0 < p.entrant_share <= 1:
+            raise ConfigError(f"demand params: key 'entrant_share': got {p.entrant_share!r}; expected a number in (0, 1]")
         if p.allocate_over not in ("offered", "catalogue"):
             raise ConfigError(f"demand params: key 'allocate_over': got {p.allocate_over!r}; "
                               "expected 'offered' or 'catalogue'")

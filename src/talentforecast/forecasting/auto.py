@@ -14,7 +14,7 @@ from talentforecast.forecasting._panel import Series
 from talentforecast.forecasting._runner import degenerate_kind, forecast_one, run_many
 
 # Candidate members; combinations of up to MAX_MEMBERS of them (median or mean) are compared.
-DEFAULT_POOL = ("naive", "drift", "theta", "dotheta", "ets", "ets_damped")
+DEFAULT_POOL = ("naive", "drift", "dotheta", "ets", "theta_log", "dotheta_log")
 DEFAULT_COMBINATION = ("median", ("drift", "dotheta", "ets"))  # used when nothing can be backtested
 EXOG_POOL = ("loglog", "llt")  # added when exog is given; then every combination holds one of them
 MAX_MEMBERS = 4
@@ -68,7 +68,7 @@ def select(
     level: Sequence[int],
     n_windows: int = 3,
     pool: Sequence[str] = DEFAULT_POOL,
-    max_series: int = 300,
+    max_series: int = 150,
     seed: int = 0,
     n_jobs: int = 1,
     progress: bool = False,
