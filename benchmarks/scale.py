@@ -1,13 +1,13 @@
 """Cost against size: the forecasting workload (and the demand+supply chain) local vs Dask.
 
-Reproduce (about 10-15 minutes on 2 cores):
+Reproduce (about 12 minutes on 2 busy cores):
     PYTHONPATH=src python benchmarks/scale.py            # writes benchmarks/scale_results.json, docs/img/scale.png
 
 Workload per size: ``make_panel(n_regions, SPECIALTIES, INDUSTRIES)``; ``tf.forecast`` defaults
 (``models="auto"``, h=5, levels 80/95) on the two panels the stages forecast: employment by
 region × division and entrants by region × specialty × level. Each measurement runs in its own
 subprocess so peak RSS (``resource.getrusage``; for Dask the max over driver and workers) is
-that measurement's alone. ``--national`` (on by default) also measures the 300 × 1,443 / 300 × 97
+that measurement's alone. ``--national`` (off by default: it takes more than 15 minutes) also measures the 300 × 1,443 / 300 × 97
 national panel's memory: generation plus one pass of the same forecast machinery with a cheap
 model (``naive``), which holds every series and result on the driver.
 """
@@ -150,7 +150,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--one", nargs=3, metavar=("KIND", "N", "ENGINE"), help=argparse.SUPPRESS)
     ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
-    ap.add_argument("--no-national", action="store_true")
+    ap.add_argument("--national", action="store_true", help="also time the national panel's memory (slow)")
     ap.add_argument("--no-dask", action="store_true")
     args = ap.parse_args()
     if args.one:
@@ -167,7 +167,7 @@ def main() -> None:
     results.append(_sub("autoets", mid, "local"))
     for n in [s for s in args.sizes if s <= 10]:
         results.append(_sub("chain", n, "local"))
-    if not args.no_national:
+    if args.national:
         results.append(_sub("national", NATIONAL[0], "local"))
     slopes = plot(results, ROOT / "docs/img/scale.png")
     summary = {"results": results, "slopes": slopes, "load_before": load, "load_after": os.getloadavg(),
