@@ -27,6 +27,7 @@ DEFAULTS = {
     "as_of": None,
     "level": (80, 95),
     "n_jobs": 1,
+    "engine": "local",  # "local", "dask", a dask Client, "spark", "ray": where forecasts run (docs/scale.md)
     "lang": "zh",
     "retrospective": None,  # None, True (default years) or a list of as-of years
     "params": None,  # per-stage overrides: {"demand": {...}, "supply": {...}, "matching": {...}, "warning": {...}}
@@ -201,7 +202,8 @@ def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = Tru
     """Run the annual chain on a bundle and return a :class:`Run` holding every table.
 
     Options: ``policy`` (name, path or list), ``horizon`` (years), ``scenario`` (TOML path or None),
-    ``seed``, ``as_of`` (use data up to this year only), ``level`` (interval levels), ``n_jobs``.
+    ``seed``, ``as_of`` (use data up to this year only), ``level`` (interval levels), ``n_jobs``,
+    ``engine`` (where the stages' forecasts run: ``"local"``, ``"dask"``, ``"spark"``, ``"ray"`` or a client).
 
     Example:
         >>> import talentforecast as tf
@@ -214,6 +216,8 @@ def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = Tru
         raise TypeError(f"unknown run option(s) {sorted(unknown)}; expected {sorted(DEFAULTS)}")
     opts = {**DEFAULTS, **options}
     _load_stages()
+    from talentforecast.forecasting.distributed import use_engine
+
     names = list(STAGES) if stages is None else stages
     missing = [s for s in names if s not in STAGES]
     if missing:
@@ -227,7 +231,8 @@ def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = Tru
     with progress_bar(len(names), "年度测算 annual run", enabled=progress) as advance:
         for name in names:
             t0 = time.perf_counter()
-            r.tables.update(STAGES[name](r))
+            with use_engine(opts["engine"]):  # every forecast inside the stage runs on this engine
+                r.tables.update(STAGES[name](r))
             timings[name] = round(time.perf_counter() - t0, 3)
             advance(name)
     r.manifest = _manifest(r, timings)

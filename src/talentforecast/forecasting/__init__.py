@@ -11,6 +11,7 @@ Example:
 from talentforecast.forecasting import models_statsmodels as _models_statsmodels  # noqa: F401  registers models
 from talentforecast.forecasting.auto import AutoSelection
 from talentforecast.forecasting.backtest import backtest, evaluate
+from talentforecast.forecasting.distributed import use_engine
 from talentforecast.forecasting.engine import forecast
 from talentforecast.forecasting.models import (
     MODELS,
@@ -36,4 +37,5 @@ __all__ = [
     "hierarchy",
     "reconcile",
     "register",
+    "use_engine",
 ]

@@ -85,6 +85,10 @@ def run_many(
     Work is split into contiguous chunks; each series is computed independently, so the result
     does not depend on ``n_jobs``.
     """
+    from talentforecast.forecasting import distributed  # engine hook: Dask/Spark/Ray via fugue
+
+    if distributed.active() is not None:
+        return distributed.run_many(names, series, h, level, seed, fallback, n_jobs, progress, description)
     series = list(series)
     if not series:
         return []

@@ -10,6 +10,7 @@ import pandas as pd
 from talentforecast.errors import InputError, Problem
 from talentforecast.forecasting._panel import check_h, prepare
 from talentforecast.forecasting.auto import scale_of, smape
+from talentforecast.forecasting.distributed import use_engine
 from talentforecast.forecasting.engine import forecast
 
 
@@ -28,6 +29,7 @@ def backtest(
     id_col: str = "unique_id",
     time_col: str = "ds",
     target_col: str = "y",
+    engine: str | object | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin forecasts with actuals.
 
@@ -38,6 +40,7 @@ def backtest(
 
     Returns the :func:`forecast` columns plus ``cutoff`` (last training year), ``y`` (actual),
     ``requested`` (the model asked for) and ``scale`` (MASE scale of the training part).
+    ``engine`` is as in :func:`forecast`.
 
     Example:
         >>> import pandas as pd
@@ -46,6 +49,9 @@ def backtest(
         >>> sorted(cv["cutoff"].unique().tolist())
         [2010, 2011, 2012]
     """
+    if engine is not None:  # engine hook: every window's forecast runs on that engine (distributed.py)
+        with use_engine(engine):
+            return backtest(**{**locals(), "engine": None})
     h = check_h(h)
     for name, v in [("n_windows", n_windows), ("step", step)]:
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:

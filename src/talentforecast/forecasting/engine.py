@@ -18,6 +18,7 @@ from talentforecast.forecasting._panel import (
     split_series,
 )
 from talentforecast.forecasting._runner import run_many
+from talentforecast.forecasting.distributed import use_engine
 from talentforecast.forecasting.models import check_capabilities, get_model
 
 
@@ -50,6 +51,7 @@ def forecast(
     time_col: str = "ds",
     target_col: str = "y",
     n_windows: int = 3,
+    engine: str | object | None = None,
 ) -> pd.DataFrame:
     """Forecast every series of a long annual panel ``h`` years ahead.
 
@@ -67,6 +69,9 @@ def forecast(
         nonnegative: floor forecasts and interval bounds at 0 (history must then be >= 0).
         progress: show a rich progress bar.
         n_windows: rolling-origin windows auto uses to choose and calibrate.
+        engine: where the per-series work runs: ``"local"`` (processes, ``n_jobs``), ``"dask"`` or a
+            dask ``Client``, ``"spark"``/a ``SparkSession``, ``"ray"`` (see docs/scale.md); ``None``
+            keeps the engine set by :func:`use_engine` (local by default). Results are identical.
 
     Returns:
         Long frame ``unique_id, ds, model, y_hat, y_lo_80, y_hi_80, y_lo_95, y_hi_95`` (column names
@@ -82,6 +87,9 @@ def forecast(
         >>> fc[["ds", "model", "y_hat"]].values.tolist()
         [[2012, 'drift', 22.0], [2013, 'drift', 23.0]]
     """
+    if engine is not None:  # engine hook: run this call under that engine (see distributed.py)
+        with use_engine(engine):
+            return forecast(**{**locals(), "engine": None})
     h = check_h(h)
     levels = check_levels(level)
     if not isinstance(n_jobs, int) or n_jobs < 1:
