@@ -89,9 +89,8 @@ def test_lower_employment_rate_never_gives_a_milder_level(rates, cut, year, poli
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).parent))
-    from warning_cases import one, quality
-
     from talentforecast.warning import evaluate_warnings
+    from warning_cases import one, quality
 
     years = {2020 + k: r for k, r in enumerate(rates)}
     worse = dict(years)

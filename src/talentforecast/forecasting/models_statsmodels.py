@@ -108,7 +108,6 @@ class ProphetModel(ForecastModel):
 
     def _fit(self):
         import pandas as pd
-
         from prophet import Prophet
 
         # after the import: cmdstanpy configures its logger when first imported
