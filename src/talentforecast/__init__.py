@@ -19,7 +19,7 @@ from talentforecast.errors import (  # noqa: E402
     Problem,
     TalentForecastError,
 )
-from talentforecast.forecasting import backtest, evaluate, forecast  # noqa: E402
+from talentforecast.forecasting import backtest, evaluate, forecast, use_engine  # noqa: E402
 from talentforecast.forecasting.reconcile import hierarchy, reconcile  # noqa: E402
 from talentforecast.io import read_folder, read_table  # noqa: E402
 from talentforecast.pipeline import Run, run  # noqa: E402
@@ -49,4 +49,5 @@ __all__ = [
     "read_folder",
     "read_table",
     "run",
+    "use_engine",
 ]

@@ -114,6 +114,7 @@ def run_cmd(
     scenario: Path = typer.Option(None, "--scenario", help="Key-industry scenario TOML."),
     as_of: int = typer.Option(None, "--as-of", help="Use data up to this year only."),
     seed: int = typer.Option(0, "--seed"),
+    engine: str = typer.Option("local", "--engine", help="local, dask, spark or ray (see docs/scale.md)."),
     region_name: str = typer.Option("", "--region-name"),
     formats: str = typer.Option("html,pdf,docx", "--formats"),
     langs: str = typer.Option("zh", "--langs"),
@@ -126,7 +127,7 @@ def run_cmd(
         bundle = read_folder(data, meta={"region_name": region_name or data.name})
         pol = policy.split(",") if "," in policy else policy
         _execute(bundle, out, quiet, formats, langs, policy=pol, horizon=horizon,
-                 scenario=str(scenario) if scenario else None, as_of=as_of, seed=seed)
+                 scenario=str(scenario) if scenario else None, as_of=as_of, seed=seed, engine=engine)
     except TalentForecastError as err:
         _fail(err)
 
