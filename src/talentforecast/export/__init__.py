@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -39,7 +40,7 @@ from talentforecast.schema import SCHEMA_VERSION
 __all__ = ["FORMATS", "add_labels", "export", "feed_schema", "feed_spec", "feed_tables", "find_feed",
            "read_feed", "run_identity", "table_schema"]
 
-FEED_FORMAT = 1
+FEED_FORMAT = 2  # 2: json/<table>.json in the compact split layout
 MANIFEST = "feed.json"
 
 
@@ -94,7 +95,21 @@ def export(run, out_dir: str | Path, formats: tuple[str, ...] = ("parquet", "csv
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
                                     encoding="utf-8")
+    _share(out_dir)
     return out_dir
+
+
+def _share(folder: Path) -> None:
+    """Give the feed the usual modes (0755 folders, 0644 files under umask 022): the temporary
+    folder the atomic swap renames into place is created 0700, and bureaus share the feed."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(folder, 0o777 & ~umask)
+    for root, dirs, files in os.walk(folder):
+        for d in dirs:
+            os.chmod(os.path.join(root, d), 0o777 & ~umask)
+        for f in files:
+            os.chmod(os.path.join(root, f), 0o666 & ~umask)
 
 
 def _sha256(path: Path) -> str:
