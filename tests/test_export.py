@@ -142,3 +142,14 @@ def test_feed_folders_and_files_are_shareable(feed):
         mode = stat.S_IMODE(path.stat().st_mode)
         want = (0o777 if path.is_dir() else 0o666) & ~umask
         assert mode == want, (path, oct(mode))
+
+
+def test_text_formats_hold_the_plan_years_parquet_holds_all(run, feed):
+    manifest = json.loads((feed / "feed.json").read_text(encoding="utf-8"))
+    entry = manifest["tables"]["specialty_demand"]
+    full = read_feed(feed, ["specialty_demand"])["specialty_demand"]
+    csv = pd.read_csv(feed / entry["files"]["csv"], encoding="utf-8-sig", dtype={"specialty": str})
+    assert entry["text_years_from"] == manifest["as_of"] - 1
+    assert len(csv) == entry["text_rows"] == int((full["year"] >= entry["text_years_from"]).sum())
+    assert len(full) == entry["rows"] > len(csv) and csv["year"].min() == entry["text_years_from"]
+    assert (csv["value"] - csv["value"].round(4)).abs().max() == 0  # 4 decimals in CSV/JSON
