@@ -20,7 +20,7 @@ from talentforecast.errors import (  # noqa: E402
     TalentForecastError,
 )
 from talentforecast.forecasting import backtest, evaluate, forecast  # noqa: E402
-from talentforecast.forecasting.reconcile import reconcile  # noqa: E402
+from talentforecast.forecasting.reconcile import hierarchy, reconcile  # noqa: E402
 from talentforecast.io import read_folder, read_table  # noqa: E402
 from talentforecast.pipeline import Run, run  # noqa: E402
 from talentforecast.retrospective import retrospective  # noqa: E402
@@ -41,6 +41,7 @@ __all__ = [
     "backtest",
     "evaluate",
     "forecast",
+    "hierarchy",
     "reconcile",
     "retrospective",
     "catalogs",

@@ -1,13 +1,69 @@
-"""Atomic outputs: an interrupted run leaves the previous outputs intact and no partial file."""
+"""Atomic outputs: an interrupted run leaves the previous outputs intact and no partial file.
+
+A folder is built in a hidden sibling ``.<name>.<pid>.<random>.part`` and renamed into place
+only when complete. If the process is killed (SIGKILL, power loss) the hidden temp is left
+behind; the next write to the same place removes temps whose process is gone. The swap of
+an existing folder is two renames (old → ``.<name>.old``, temp → name); if a kill lands
+between them, the next write (or :func:`recover`) moves ``.<name>.old`` back first.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}.{os.getpid()}."
+
+
+def recover(path: str | Path) -> list[Path]:
+    """Tidy up after a killed write to ``path``; return the stale temps removed.
+
+    Restores ``.<name>.old`` if ``path`` itself is missing (killed between the two renames) and
+    removes ``.<name>.<pid>.*.part`` temps left by processes that no longer run.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> recover(pathlib.Path(tempfile.mkdtemp()) / "run")
+        []
+    """
+    path = Path(path)
+    parent = path.parent
+    if not parent.is_dir():
+        return []
+    old = parent / f".{path.name}.old"
+    if old.exists() and not path.exists():
+        os.replace(old, path)
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\..*\.part$")
+    removed = []
+    for entry in parent.iterdir():
+        m = pattern.match(entry.name)
+        if m and not _pid_alive(int(m.group(1))):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    entry.unlink()
+            removed.append(entry)
+    return removed
 
 
 @contextlib.contextmanager
@@ -15,7 +71,8 @@ def atomic_file(path: str | Path, mode: str = "wb") -> Iterator:
     """Open a temporary file beside ``path``; it replaces ``path`` only if the block succeeds."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    recover(path)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as fh:
             yield fh
@@ -48,7 +105,8 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
+    recover(path)
+    tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(path), suffix=".part", dir=path.parent))
     try:
         yield tmp
     except BaseException:

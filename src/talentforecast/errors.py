@@ -6,12 +6,26 @@ from dataclasses import dataclass
 
 
 class TalentForecastError(Exception):
-    """Root of every error the library raises on purpose."""
+    """Root of every error the library raises on purpose.
+
+    Example:
+        >>> import talentforecast as tf
+        >>> try:
+        ...     tf.read_table("no_such_file.csv", "employment")
+        ... except tf.TalentForecastError as err:  # catches InputError, ConfigError, ...
+        ...     print(type(err).__name__)
+        InputError
+    """
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem found in an input: where it is and what was expected."""
+    """One problem found in an input: where it is and what was expected.
+
+    Example:
+        >>> str(Problem("enrolment.csv", "enrolled", 3, "八十", "a number (persons)"))
+        "enrolment.csv, column 'enrolled', row 3: got '八十'; expected a number (persons)"
+    """
 
     file: str
     column: str | None
@@ -49,12 +63,36 @@ class InputError(TalentForecastError, ValueError):
 
 
 class ConfigError(TalentForecastError, ValueError):
-    """A policy, scenario or parameter file (TOML/CSV) is invalid."""
+    """A policy, scenario or parameter file (TOML/CSV) is invalid; the message names file and key.
+
+    Example:
+        >>> from talentforecast.warning import load_policy
+        >>> try:
+        ...     load_policy("no-such-policy")
+        ... except ConfigError:
+        ...     print("ConfigError")
+        ConfigError
+    """
 
 
 class ModelError(TalentForecastError):
-    """A model was asked for something it cannot do (capability check) or failed to fit."""
+    """A model was asked for something it cannot do (capability check) or failed to fit.
+
+    Example:
+        >>> issubclass(ModelError, TalentForecastError)
+        True
+    """
 
 
 class OutputError(TalentForecastError):
-    """An output could not be written."""
+    """An output could not be written.
+
+    Example:
+        >>> import talentforecast as tf
+        >>> r = tf.run(tf.datasets.load_example(), stages=["inputs"], progress=False)
+        >>> try:
+        ...     r.save("out", formats=("xls",))
+        ... except OutputError:
+        ...     print("OutputError")
+        OutputError
+    """

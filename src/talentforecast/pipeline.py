@@ -69,12 +69,15 @@ class Run:
         with atomic_dir(out_dir) as tmp:
             tdir = tmp / "tables"
             tdir.mkdir()
+            written: dict[str, dict] = {}
             for name, df in sorted(self.tables.items()):
                 if "csv" in formats:
                     df.to_csv(tdir / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
                 if "parquet" in formats:
                     _to_parquet(df, tdir / f"{name}.parquet")
-            manifest = dict(self.manifest, tables={n: int(len(d)) for n, d in sorted(self.tables.items())})
+                written[name] = {"rows": int(len(df)), "columns": [str(c) for c in df.columns],
+                                 "sha256": {f: _file_hash(str(tdir / f"{name}.{f}")) for f in formats}}
+            manifest = dict(self.manifest, tables=written)
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
                                                encoding="utf-8")
         return out_dir
@@ -189,6 +192,8 @@ def _truncate(bundle: Bundle, as_of: int | None) -> Bundle:
         return bundle
     tables = {n: (df[df["year"] <= as_of].reset_index(drop=True) if "year" in df and n != "enrolment_plan" else df)
               for n, df in bundle.tables.items()}
+    for n, df in tables.items():  # counted in the manifest: nothing is dropped unreported
+        df.attrs = {**bundle.tables[n].attrs, "rows_before_as_of": len(bundle.tables[n])}
     return Bundle(tables=tables, meta={**bundle.meta, "as_of": as_of}, sources=bundle.sources)
 
 
@@ -240,10 +245,14 @@ def _manifest(r: Run, timings: dict[str, float]) -> dict:
             versions[pkg] = None
     inputs = []
     for name, df in sorted(r.bundle.tables.items()):
-        src = r.bundle.sources.get(name)
+        src = r.bundle.sources.get(name) or df.attrs.get("source")
+        before = int(df.attrs.get("rows_before_as_of", len(df)))
+        rejected = [] if before == len(df) else [
+            {"reason": f"year after as_of ({r.options['as_of']}): not used by this run", "rows": before - len(df)}]
         inputs.append({"table": name, "file": src, "sha256": _file_hash(src) if src else None,
-                       "rows_read": int(df.attrs.get("rows_read", len(df))), "rows_used": int(len(df)),
-                       "rows_rejected": 0, "normalisations": df.attrs.get("normalisations", [])})
+                       "rows_read": int(df.attrs.get("rows_read", before)), "rows_used": int(len(df)),
+                       "rows_rejected": sum(x["rows"] for x in rejected), "rejected": rejected,
+                       "normalisations": df.attrs.get("normalisations", [])})
     run_key = json.dumps([inputs, {k: str(v) for k, v in sorted(r.options.items())}], sort_keys=True, default=str)
     return {
         "run_id": hashlib.sha256(run_key.encode()).hexdigest()[:12],
@@ -251,8 +260,22 @@ def _manifest(r: Run, timings: dict[str, float]) -> dict:
         "talentforecast": __version__,
         "python": platform.python_version(),
         "versions": versions,
+        "seed": r.options.get("seed"),
         "options": {k: (list(v) if isinstance(v, tuple) else v) for k, v in r.options.items()},
+        "config_files": _config_files(r.options),
+        "stages": list(timings),
         "meta": r.bundle.meta,
         "inputs": inputs,
         "timings_seconds": timings,
     }
+
+
+def _config_files(options: dict) -> list[dict]:
+    """Policy and scenario files named by path, with their hashes (shipped policies are named, not hashed)."""
+    out = []
+    for key in ("policy", "scenario"):
+        values = options.get(key)
+        for v in values if isinstance(values, (list, tuple)) else [values]:
+            if v is not None and Path(str(v)).is_file():
+                out.append({"option": key, "file": str(v), "sha256": _file_hash(str(v))})
+    return out

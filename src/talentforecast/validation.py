@@ -38,9 +38,10 @@ def _sums_to_one(df, file, row_of, group: str, value: str, tol: float = 1e-6) ->
 
 def _age_bands(df, file, row_of) -> list[Problem]:
     problems = []
-    bad = (df["age_from"] > df["age_to"]).to_numpy()
+    df = df[df["age_from"].notna() & df["age_to"].notna() & df["year"].notna()]  # blanks are reported already
+    bad = (df["age_from"] > df["age_to"]).to_numpy(dtype=bool)
     for i in np.flatnonzero(bad):
-        problems.append(Problem(file, "age_to", int(row_of[i]), int(df["age_to"].iloc[i]),
+        problems.append(Problem(file, "age_to", int(row_of[df.index[i]]), int(df["age_to"].iloc[i]),
                                 f"age_to ≥ age_from ({int(df['age_from'].iloc[i])})"))
     if problems:
         return problems
@@ -95,6 +96,30 @@ def check_rules(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarray) ->
     return problems
 
 
+_CATALOGUE = "the vocational specialty catalogue (2021, updated 2025)"
+
+
+def specialty_code_hint(code: object) -> str:
+    """What was expected instead of an unknown specialty code, with the likely cause.
+
+    Example:
+        >>> "leading zero" in specialty_code_hint("10101")
+        True
+    """
+    text = str(code)
+    if text.isdigit() and len(text) == 5:
+        return (f"a 6-digit code of {_CATALOGUE}; 5 digits: a leading zero lost when Excel stored the code "
+                "as a number? No current code starts with 0 (2010 中职 codes did, e.g. 010100), so it cannot be "
+                "restored: store codes as text, or map old codes with a crosswalk")
+    if text.isdigit() and len(text) == 4:
+        return (f"a 6-digit code of {_CATALOGUE}; 4 digits look like a 专业类 (class) code or a code from an "
+                "older catalogue version: map it to 6-digit specialties with a crosswalk")
+    if text.isdigit() and len(text) == 6:
+        return (f"a code of {_CATALOGUE}; this 6-digit code is not in it: a code from an older catalogue "
+                "version (2010 中职 / 2015 高职)? Map it with a crosswalk to the 2021 codes (none is bundled)")
+    return f"a 6-digit specialty code of {_CATALOGUE}"
+
+
 def check_codes(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarray) -> list[Problem]:
     """Specialty, industry and level codes must be known to the bundled catalogues."""
     from talentforecast import catalogs
@@ -106,8 +131,8 @@ def check_codes(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarray) ->
         cat = catalogs.specialties().set_index("specialty")["level"]
         unknown = df["specialty"].notna().to_numpy() & ~df["specialty"].isin(cat.index).to_numpy()
         for i in np.flatnonzero(unknown)[:_MAX_PER_RULE]:
-            problems.append(Problem(file, "specialty", int(row_of[i]), df["specialty"].iloc[i],
-                                    "a 6-digit specialty code of the vocational specialty catalogue (2021, updated 2025)"))
+            code = df["specialty"].iloc[i]
+            problems.append(Problem(file, "specialty", int(row_of[i]), code, specialty_code_hint(code)))
         spec_levels = df["specialty"].map(cat)
     if "industry" in df and cols["industry"].code == "industry":
         known = set(catalogs.industries()["industry"])
@@ -116,6 +141,10 @@ def check_codes(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarray) ->
         for i in np.flatnonzero(unknown)[:_MAX_PER_RULE]:
             problems.append(Problem(file, "industry", int(row_of[i]), df["industry"].iloc[i],
                                     "a GB/T 4754-2017 section letter (A–T) or 2-digit division code"))
+    if "quarter" in df:
+        bad = (df["quarter"].notna() & ~df["quarter"].isin([1, 2, 3, 4])).to_numpy()
+        for i in np.flatnonzero(bad)[:_MAX_PER_RULE]:
+            problems.append(Problem(file, "quarter", int(row_of[i]), df["quarter"].iloc[i], "a quarter 1-4"))
     if "level" in df:
         bad = df["level"].notna().to_numpy() & ~df["level"].isin(LEVELS).to_numpy()
         for i in np.flatnonzero(bad)[:_MAX_PER_RULE]:

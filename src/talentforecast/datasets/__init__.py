@@ -19,7 +19,12 @@ from talentforecast.io import read_folder
 __all__ = ["example_dir", "load_example"]
 
 def example_dir() -> Path:
-    """Folder holding the example CSVs: inside the package (wheel) or ``data/example`` (checkout)."""
+    """Folder holding the example CSVs: inside the package (wheel) or ``data/example`` (checkout).
+
+    Example:
+        >>> (example_dir() / "employment.csv").is_file()
+        True
+    """
     here = Path(__file__).resolve().parent
     for folder in (here / "example", here.parents[2] / "data" / "example"):
         if (folder / "meta.json").is_file():

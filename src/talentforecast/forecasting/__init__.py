@@ -20,16 +20,20 @@ from talentforecast.forecasting.models import (
     get_model,
     register,
 )
+from talentforecast.forecasting.reconcile import Hierarchy, hierarchy, reconcile
 
 __all__ = [
     "MODELS",
     "AutoSelection",
     "Capabilities",
     "ForecastModel",
+    "Hierarchy",
     "backtest",
     "check_capabilities",
     "evaluate",
     "forecast",
     "get_model",
+    "hierarchy",
+    "reconcile",
     "register",
 ]

@@ -68,7 +68,7 @@ def select(
     level: Sequence[int],
     n_windows: int = 3,
     pool: Sequence[str] = DEFAULT_POOL,
-    max_series: int = 150,
+    max_series: int = 100,
     seed: int = 0,
     n_jobs: int = 1,
     progress: bool = False,

@@ -83,11 +83,12 @@ def hierarchy(bottom: pd.DataFrame, keys: Sequence[str], time_col: str = "ds", t
 
 
 def _fitted_drift(Y: pd.DataFrame) -> pd.DataFrame:
-    """One-step in-sample fits of a random walk with drift for each node (MinTrace's W estimate)."""
+    """One-step-ahead fits of an expanding-window random walk with drift per node: each year is
+    predicted from the years before it only. Used for MinTrace's error covariance."""
     def one(g):
         y = g["y"].to_numpy(float)
-        slope = (y[-1] - y[0]) / max(len(y) - 1, 1)
-        return g.iloc[1:].assign(base=y[:-1] + slope)
+        t = np.arange(2, len(y))
+        return g.iloc[2:].assign(base=y[t - 1] + (y[t - 1] - y[0]) / (t - 1))
     return Y.groupby("unique_id", sort=False, group_keys=False)[["unique_id", "ds", "y"]].apply(one)
 
 
@@ -114,7 +115,7 @@ def reconcile(
             assume normal errors (hierarchicalforecast ``intervals_method="normality"``).
         nonnegative: MinTrace solves with non-negative means; interval bounds floored at 0.
         insample: ``unique_id, ds, y, base`` in-sample fits for MinTrace's error covariance;
-            default one-step fits of a random walk with drift per node.
+            default one-step-ahead fits of an expanding-window random walk with drift per node.
 
     Returns the ``forecasts`` columns for every node, with ``model`` = ``<base label>+<method>``.
 

@@ -92,6 +92,13 @@ def graduates_from_cohorts(entrants: pd.DataFrame, rates: pd.DataFrame, lengths:
     ``rates``: level, specialty, rate. Returns region, specialty, level, year, cohort,
     entrants, rate, graduates. A cohort year absent from ``entrants`` yields no row: a
     specialty that first enrolled two years ago has no graduates in a 3-year programme yet.
+
+    Example:
+        >>> e = pd.DataFrame({"region": "R", "specialty": "610101", "level": "中职",
+        ...                   "year": [2020, 2021], "enrolled": [100.0, 120.0]})
+        >>> r = pd.DataFrame({"level": ["中职"], "specialty": ["610101"], "rate": [0.9]})
+        >>> graduates_from_cohorts(e, r, {"中职": 3}, [2023, 2024])["graduates"].tolist()
+        [90.0, 108.0]
     """
     e = entrants.merge(rates[["level", "specialty", "rate"]], on=["level", "specialty"], how="left")
     e["cohort"] = e["year"]

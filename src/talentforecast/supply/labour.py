@@ -65,7 +65,14 @@ def further_study_rates(outcomes: pd.DataFrame | None, params: dict | None = Non
 
 def labour_supply(graduates: pd.DataFrame, further: pd.DataFrame, retention: dict[str, float]) -> pd.DataFrame:
     """Add ``further_study_rate``, ``retention`` and ``value`` = graduates × (1 − f) × r to
-    ``graduates`` (level, specialty, graduates, …)."""
+    ``graduates`` (level, specialty, graduates, …).
+
+    Example:
+        >>> g = pd.DataFrame({"level": ["中职"], "specialty": ["610101"], "graduates": [90.0]})
+        >>> f = pd.DataFrame({"level": ["中职"], "specialty": ["610101"], "rate": [0.6]})
+        >>> round(float(labour_supply(g, f, {"中职": 0.85})["value"].iloc[0]), 1)
+        30.6
+    """
     out = graduates.merge(further[["level", "specialty", "rate"]].rename(columns={"rate": "further_study_rate"}),
                           on=["level", "specialty"], how="left")
     out["retention"] = out["level"].map(retention)

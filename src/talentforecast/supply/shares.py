@@ -30,7 +30,12 @@ ZERO_REPLACEMENT = 0.5
 
 
 def alr_inverse(y: np.ndarray) -> np.ndarray:
-    """Log-ratios ``(..., k-1)`` → shares ``(..., k)``; the reference is the last column."""
+    """Log-ratios ``(..., k-1)`` → shares ``(..., k)``; the reference is the last column.
+
+    Example:
+        >>> alr_inverse(np.log(np.array([1.0, 3.0]))).round(3).tolist()
+        [0.2, 0.6, 0.2]
+    """
     m = np.maximum(np.max(y, axis=-1, keepdims=True), 0.0) if y.shape[-1] else np.zeros(y.shape[:-1] + (1,))
     e = np.exp(y - m)
     ref = np.exp(-m)
