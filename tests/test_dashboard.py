@@ -41,6 +41,29 @@ def server(demo_out):
     thread.join(5)
 
 
+@pytest.fixture(scope="module", params=["sample", "real"])
+def browser_out(request, demo_out, tmp_path_factory):
+    """The browser walkthrough runs on the sample feed and on a feed of a real (fast) run of the
+    example region through every stage."""
+    if request.param == "sample":
+        return demo_out
+    from test_report_real import real_run
+
+    out = tmp_path_factory.mktemp("real")
+    real_run().export(out / "feed", formats=("parquet",))
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser_server(browser_out):
+    srv = make_server("127.0.0.1", 0, create_app(browser_out).server, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_port}", srv.server_port
+    srv.shutdown()
+    thread.join(5)
+
+
 def _raw_get(port: int, path: str) -> tuple[int, bytes]:
     con = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     con.putrequest("GET", path, skip_accept_encoding=True)  # raw path: no client-side normalisation
@@ -120,12 +143,12 @@ def test_every_page_renders_in_both_languages(demo_out):
 
 
 @pytest.mark.browser
-def test_browser_walkthrough(server, demo_out, tmp_path):
+def test_browser_walkthrough(browser_server, browser_out, tmp_path):
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed at /usr/bin/chromium (.ci/run installs it)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    base, port = server
-    data = FeedData.load(demo_out)
+    base, port = browser_server
+    data = FeedData.load(browser_out)
     requests: list[str] = []
     shot = Path(os.environ.get("TF_SCREENSHOT_DIR", tmp_path)) / "specialty_detail.png"  # set it to keep the image
     with sync_api.sync_playwright() as p:
@@ -145,7 +168,7 @@ def test_browser_walkthrough(server, demo_out, tmp_path):
             assert "示例市" in page.inner_text("main")
             # 2. warnings filtered to red
             page.click("header nav a[href='/warnings']")
-            page.wait_for_selector("#warnings-table")
+            page.wait_for_selector("#warnings-table", timeout=60000)  # 217 rows on the real feed
             page.click("#warn-level label:has-text('红色')")
             page.wait_for_function("document.querySelectorAll('tr.warn-row').length == "
                                    f"{int(counts['red'])} && [...document.querySelectorAll('tr.warn-row')]"
@@ -157,7 +180,7 @@ def test_browser_walkthrough(server, demo_out, tmp_path):
             page.wait_for_selector("#reasons li", timeout=10000)
             page.wait_for_selector("#specialty-history .main-svg", timeout=10000)
             # 4. the reasons shown are those of the feed's warnings table
-            w = data.tables["warnings"].set_index("specialty").loc[code]
+            w = data.tables["warnings"].set_index("specialty").loc[[code]].iloc[0]
             want = [r["text_zh"] for r in json.loads(w["reasons"])]
             assert page.locator("#reasons .reason-text").all_inner_texts() == want
             assert w["warning_level"] == "red" and "红色" in page.inner_text("#specialty-level")

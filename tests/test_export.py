@@ -1,4 +1,5 @@
 import json
+import os
 import re
 from pathlib import Path
 
@@ -62,7 +63,9 @@ def test_csv_has_bom_and_json_and_schema_agree(feed):
     assert raw.startswith(b"\xef\xbb\xbf")
     csv = pd.read_csv(feed / "csv" / "warnings.csv", encoding="utf-8-sig", dtype={"specialty": str})
     assert "机械制造及自动化" in set(csv["specialty_name_zh"])
-    rows = json.loads((feed / "json" / "warnings.json").read_text(encoding="utf-8"))
+    split = json.loads((feed / "json" / "warnings.json").read_text(encoding="utf-8"))
+    rows = [dict(zip(split["columns"], values, strict=True)) for values in split["data"]]
+    assert len(rows) == len(csv) and split["columns"] == list(csv.columns)
     schema = json.loads((feed / "schema" / "warnings.schema.json").read_text(encoding="utf-8"))
     assert set(schema["required"]) <= set(rows[0])
     assert schema["properties"]["enrol_lo"]["x-unit"] == "persons"
@@ -127,3 +130,26 @@ def test_export_is_deterministic(run, feed, tmp_path):
     for name in a["tables"]:
         for fmt in ("csv", "json", "schema"):
             assert a["tables"][name]["sha256"][fmt] == b["tables"][name]["sha256"][fmt], (name, fmt)
+
+
+def test_feed_folders_and_files_are_shareable(feed):
+    """The atomic swap starts from a 0700 temp folder; the feed must be readable by others."""
+    import stat
+
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in [feed, *feed.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        want = (0o777 if path.is_dir() else 0o666) & ~umask
+        assert mode == want, (path, oct(mode))
+
+
+def test_text_formats_hold_the_plan_years_parquet_holds_all(run, feed):
+    manifest = json.loads((feed / "feed.json").read_text(encoding="utf-8"))
+    entry = manifest["tables"]["specialty_demand"]
+    full = read_feed(feed, ["specialty_demand"])["specialty_demand"]
+    csv = pd.read_csv(feed / entry["files"]["csv"], encoding="utf-8-sig", dtype={"specialty": str})
+    assert entry["text_years_from"] == manifest["as_of"] - 1
+    assert len(csv) == entry["text_rows"] == int((full["year"] >= entry["text_years_from"]).sum())
+    assert len(full) == entry["rows"] > len(csv) and csv["year"].min() == entry["text_years_from"]
+    assert (csv["value"] - csv["value"].round(4)).abs().max() == 0  # 4 decimals in CSV/JSON

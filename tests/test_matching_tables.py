@@ -146,6 +146,28 @@ def test_shortage_ranking_and_previous_rank():
     assert t[t["year"] == 2025]["previous_rank"].isna().all()
 
 
+def test_shortage_catalogue_keeps_years_from_as_of_minus_window(tmp_path):
+    years = list(range(2020, 2027))
+    d = pd.DataFrame({"region": "r", "scenario": "baseline", "year": np.repeat(years, 2),
+                      "occupation": ["4-01", "4-02"] * len(years), "value": np.arange(2 * len(years), dtype=float),
+                      "observed": np.repeat([y <= 2024 for y in years], 2)})
+    s = pd.DataFrame({"region": "r", "specialty": "a", "level": "高职专科", "year": years, "value": 1.0})
+    cw = pd.DataFrame({"specialty": "a", "occupation": ["4-01", "4-02"]})
+    full = shortage_occupations(d, s, cw, window=100)
+    t = shortage_occupations(d, s, cw)  # shipped shortage.toml: one year before as_of (2024)
+    assert sorted(full["year"].unique()) == years
+    assert sorted(t["year"].unique()) == [2023, 2024, 2025, 2026]
+    # ranks and previous ranks do not depend on the cut; the first kept year has its previous rank
+    key = ["year", "occupation"]
+    pd.testing.assert_frame_equal(t.set_index(key), full[full["year"] >= 2023].set_index(key))
+    assert t.loc[t["year"] == 2023, "previous_rank"].notna().all()
+    assert sorted(shortage_occupations(d, s, cw, as_of=2025, window=0)["year"].unique()) == [2025, 2026]
+    bad = tmp_path / "short.toml"
+    bad.write_text("[catalogue]\nyears_before_as_of = -1\n")
+    with pytest.raises(ConfigError, match="short.toml.*years_before_as_of"):
+        shortage_occupations(d, s, cw, config=bad)
+
+
 def test_compute_matching_end_to_end_and_params():
     years = [2023, 2024, 2025]
     sd = pd.DataFrame({"region": "d1", "specialty": "460104", "level": "高职专科", "year": years,

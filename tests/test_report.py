@@ -19,6 +19,9 @@ from talentforecast.report.i18n import Strings, load_settings, section_keys
 from talentforecast.report.pdf import render_pdf
 from test_report_fixture import BASE, LAST, META, REGION, make_tables
 
+# A chart fed NaN/inf makes matplotlib warn "invalid value encountered" (RuntimeWarning): fail.
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning:matplotlib.*")
+
 docx = pytest.importorskip("docx")
 pypdf = pytest.importorskip("pypdf")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -39,7 +40,7 @@ from talentforecast.schema import SCHEMA_VERSION
 __all__ = ["FORMATS", "add_labels", "export", "feed_schema", "feed_spec", "feed_tables", "find_feed",
            "read_feed", "run_identity", "table_schema"]
 
-FEED_FORMAT = 1
+FEED_FORMAT = 2  # 2: json/<table>.json in the compact split layout
 MANIFEST = "feed.json"
 
 
@@ -66,12 +67,14 @@ def export(run, out_dir: str | Path, formats: tuple[str, ...] = ("parquet", "csv
             (tmp / "schema" / f"{name}.schema.json").write_text(
                 json.dumps(sch, ensure_ascii=False, indent=2), encoding="utf-8")
             files[name]["schema"] = f"schema/{name}.schema.json"
+        text = {name: text_table(df, spec.tables[name], as_of, spec.text_decimals)
+                for name, df in tables.items()} if {"csv", "json"} & set(formats) else {}
         for fmt, writer in (("parquet", write_parquet), ("csv", write_csv), ("json", write_json)):
             if fmt in formats:
                 (tmp / fmt).mkdir()
                 for name, df in tables.items():
                     rel = f"{fmt}/{name}.{fmt}"
-                    writer(df, tmp / rel, schemas[name])
+                    writer(df if fmt == "parquet" else text[name], tmp / rel, schemas[name])
                     files[name][fmt] = rel
         if "duckdb" in formats:
             write_duckdb(tables, schemas, tmp / "feed.duckdb")
@@ -87,6 +90,11 @@ def export(run, out_dir: str | Path, formats: tuple[str, ...] = ("parquet", "csv
             "duckdb": "feed.duckdb" if "duckdb" in formats else None,
             "tables": {name: {"title_zh": spec.tables[name].title_zh, "title_en": spec.tables[name].title_en,
                               "rows": int(len(df)), "columns": list(df.columns), "files": files[name],
+                              "text_rows": int(len(text[name])) if name in text else None,
+                              "text_years_from": (as_of - spec.tables[name].text_years_before_as_of
+                                                  if as_of is not None and name in text
+                                                  and spec.tables[name].text_years_before_as_of is not None
+                                                  else None),
                               "sha256": {k: _sha256(tmp / v) for k, v in files[name].items()}}
                        for name, df in tables.items()},
             "skipped": skipped,
@@ -94,7 +102,38 @@ def export(run, out_dir: str | Path, formats: tuple[str, ...] = ("parquet", "csv
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
                                     encoding="utf-8")
+    _share(out_dir)
     return out_dir
+
+
+def text_table(df: pd.DataFrame, table, as_of: int | None, decimals: int) -> pd.DataFrame:
+    """The rows and precision CSV/JSON carry: years from ``as_of − table.text_years_before_as_of``
+    (all years when either is unknown) and floats rounded to ``decimals``.
+
+    Example:
+        >>> from talentforecast.export.spec import FeedTable
+        >>> t = FeedTable("x", "", "", (), (), text_years_before_as_of=1)
+        >>> text_table(pd.DataFrame({"year": [2022, 2023, 2024], "v": [1/3] * 3}), t, 2024, 4).to_dict("list")
+        {'year': [2023, 2024], 'v': [0.3333, 0.3333]}
+    """
+    window = table.text_years_before_as_of
+    if window is not None and as_of is not None and "year" in df.columns:
+        df = df[df["year"] >= as_of - window]
+    floats = df.select_dtypes("float").columns
+    return df.assign(**{c: df[c].round(decimals) for c in floats}) if len(floats) else df
+
+
+def _share(folder: Path) -> None:
+    """Give the feed the usual modes (0755 folders, 0644 files under umask 022): the temporary
+    folder the atomic swap renames into place is created 0700, and bureaus share the feed."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(folder, 0o777 & ~umask)
+    for root, dirs, files in os.walk(folder):
+        for d in dirs:
+            os.chmod(os.path.join(root, d), 0o777 & ~umask)
+        for f in files:
+            os.chmod(os.path.join(root, f), 0o666 & ~umask)
 
 
 def _sha256(path: Path) -> str:

@@ -34,6 +34,8 @@ class FeedTable:
     title_en: str
     key: tuple[str, ...]
     columns: tuple[str, ...]
+    # CSV/JSON hold only the years from as_of − this (None: every year); Parquet/DuckDB hold all
+    text_years_before_as_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class FeedSpec:
     tables: dict[str, FeedTable]
     labels: dict[str, tuple[str, ...]]
     vocabulary: dict[str, dict]
+    text_decimals: int = 4  # decimals of floats in CSV/JSON (Parquet/DuckDB keep full precision)
 
     def label_columns(self, columns: list[str] | tuple[str, ...]) -> list[str]:
         """Label columns the feed adds for a table with these ``columns``."""
@@ -75,8 +78,14 @@ def feed_spec(path: str | Path | None = None) -> FeedSpec:
         unknown = [c for c in (*cols, *(x for v in labels.values() for x in v)) if c not in vocab]
         if unknown:
             raise ConfigError(f"{path}: key tables.{name}.columns names {unknown}, which [columns] does not describe")
-        tables[name] = FeedTable(name, t["title_zh"], t["title_en"], tuple(t.get("key", ())), cols)
-    return FeedSpec(tables, labels, vocab)
+        window = t.get("text_years_before_as_of")
+        if window is not None and (not isinstance(window, int) or isinstance(window, bool) or window < 0):
+            raise ConfigError(f"{path}: key tables.{name}.text_years_before_as_of must be an integer >= 0, got {window!r}")
+        tables[name] = FeedTable(name, t["title_zh"], t["title_en"], tuple(t.get("key", ())), cols, window)
+    decimals = raw.get("text", {}).get("decimals", 4)
+    if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 15:
+        raise ConfigError(f"{path}: key text.decimals must be an integer 0-15, got {decimals!r}")
+    return FeedSpec(tables, labels, vocab, decimals)
 
 
 def _json_type(dtype) -> str:

@@ -35,8 +35,11 @@ def write_csv(df: pd.DataFrame, path: Path, schema: dict) -> None:
 
 
 def write_json(df: pd.DataFrame, path: Path, schema: dict) -> None:
-    """A JSON array of row objects (missing values as null), UTF-8, Chinese unescaped."""
-    path.write_text(df.to_json(orient="records", force_ascii=False, double_precision=15), encoding="utf-8")
+    """Compact JSON ``{"columns": [...], "data": [[row values], ...]}`` (pandas ``orient="split"``
+    without the index): column names once, not per row. Missing values as null, UTF-8, Chinese
+    unescaped. Read with ``pd.read_json(path, orient="split")`` or zip columns with each row."""
+    path.write_text(df.to_json(orient="split", index=False, force_ascii=False, double_precision=15),
+                    encoding="utf-8")
 
 
 def write_duckdb(tables: dict[str, pd.DataFrame], schemas: dict[str, dict], path: Path) -> None:

@@ -7,16 +7,50 @@ crosswalk links it to — equally, or in proportion to a ``weight`` column when 
 ``previous_rank`` = the rank the same computation gives for year − 1 (NaN when the occupation was
 not ranked then), ``shortage = gap > 0``; the catalogue for a target year is the rows of that year
 with ``shortage``.
+
+Years: the catalogue keeps the years from ``as_of − years_before_as_of`` on (``data/shortage.toml``,
+default 1; ``as_of`` = the last year whose demand is all observed), because planners use the plan
+years and the whole history across every region × occupation makes a table of ~100k rows that no
+one reads. Ranks and previous ranks are computed before the cut, so they do not change with it.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from talentforecast.errors import ConfigError
+from talentforecast.matching.config import _get, _no_unknown, _read_toml
 from talentforecast.matching.tables import require_columns
 
 _GROUP = ["region", "scenario", "year"]
+
+
+def load_shortage_window(path: str | Path | None = None) -> int:
+    """``years_before_as_of`` from a shortage file (default: shipped ``matching/data/shortage.toml``).
+
+    Example:
+        >>> load_shortage_window()
+        1
+    """
+    data, file = _read_toml(path, "shortage.toml")
+    _no_unknown(data, {"catalogue"}, file)
+    cat = _get(data, "catalogue", dict, file)
+    _no_unknown(cat, {"years_before_as_of"}, file, "catalogue")
+    years = _get(cat, "years_before_as_of", int, file, "catalogue")
+    if years < 0:
+        raise ConfigError(f"{file}: key 'catalogue.years_before_as_of' = {years}; expected an integer >= 0")
+    return years
+
+
+def _first_year(d: pd.DataFrame, as_of: int | None, window: int) -> int | None:
+    """First published year: ``as_of − window``; None (keep all) when as_of is unknown."""
+    if as_of is None and "observed" in d and len(d):
+        obs = d.groupby("year")["observed"].all()
+        as_of = int(obs[obs].index.max()) if obs.any() else None
+    return None if as_of is None else int(as_of) - window
 
 
 def occupation_supply(supply: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
@@ -42,11 +76,14 @@ def occupation_supply(supply: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataF
 
 
 def shortage_occupations(occupation_demand: pd.DataFrame, supply: pd.DataFrame, crosswalk: pd.DataFrame,
-                         names: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The ``shortage_occupations`` table (see module doc), every year of ``occupation_demand``.
+                         names: pd.DataFrame | None = None, *, as_of: int | None = None,
+                         window: int | None = None, config: str | Path | None = None) -> pd.DataFrame:
+    """The ``shortage_occupations`` table (see module doc) for the years from ``as_of − window`` on.
 
     ``names`` (occupation, occupation_name) defaults to the names in the crosswalk. Occupations with
-    demand but no mapped supply get supply 0 (the sum over no specialty).
+    demand but no mapped supply get supply 0 (the sum over no specialty). ``as_of`` defaults to the
+    last year whose demand rows are all ``observed`` (every year is kept when that is unknown);
+    ``window`` defaults to ``years_before_as_of`` of ``config`` (a TOML file, default the shipped one).
 
     Example:
         >>> d = pd.DataFrame({"region": "r", "scenario": "baseline", "year": [2024, 2024, 2025, 2025],
@@ -59,7 +96,12 @@ def shortage_occupations(occupation_demand: pd.DataFrame, supply: pd.DataFrame, 
         [['4-01', 20.0, 1, 2.0], ['4-02', 10.0, 2, 1.0]]
     """
     require_columns(occupation_demand, ["region", "occupation", "year", "value"], "occupation_demand")
-    d = occupation_demand.copy()
+    window = load_shortage_window(config) if window is None else int(window)
+    first_year = _first_year(occupation_demand, as_of, window)
+    d = occupation_demand
+    if first_year is not None:  # the year before the first one is needed for its previous rank
+        d = d[d["year"] >= first_year - 1]
+    d = d.copy()
     if "scenario" not in d:
         d["scenario"] = "baseline"
     keep = [c for c in [*_GROUP, "occupation", "value", "lo_80", "hi_80", "lo_95", "hi_95", "observed"] if c in d]
@@ -76,6 +118,8 @@ def shortage_occupations(occupation_demand: pd.DataFrame, supply: pd.DataFrame, 
     prev = t[["region", "scenario", "year", "occupation", "rank"]].assign(year=t["year"] + 1)
     t = t.merge(prev.rename(columns={"rank": "previous_rank"}), on=[*_GROUP, "occupation"], how="left")
     t["shortage"] = t["gap"] > 0
+    if first_year is not None:
+        t = t[t["year"] >= first_year]
     if names is None and "occupation_name" in crosswalk:
         names = crosswalk[["occupation", "occupation_name"]]
     if names is not None:

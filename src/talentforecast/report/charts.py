@@ -37,6 +37,14 @@ def _png(fig: Figure, dpi: int) -> bytes:
     return buf.getvalue()
 
 
+def _finite(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with ±inf in its numeric columns set to NaN and rows without a finite value
+    dropped: an infinite ratio (zero demand) cannot be drawn and would break the axis limits."""
+    num = df.select_dtypes("number").columns
+    out = df.assign(**{c: df[c].where(np.isfinite(df[c])) for c in num if c != "year"})
+    return out[out["value"].notna()] if "value" in out.columns else out
+
+
 def trend_panels(
     panels: Sequence[tuple[str, pd.DataFrame]],
     *,
@@ -66,7 +74,7 @@ def trend_panels(
         axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
         handles: dict[str, object] = {}
         for ax, (title, df) in zip(axes, panels, strict=False):
-            df = df.sort_values("year")
+            df = _finite(df.sort_values("year"))
             scen = df["scenario"] if "scenario" in df else pd.Series("baseline", index=df.index)
             base = df[scen == "baseline"]
             for level, alpha in ((95, colors.get("band_95", 0.15)), (80, colors.get("band_80", 0.30))):
@@ -111,7 +119,16 @@ def ranked_bars(
     legend: Sequence[tuple[str, str]] = (),
     dpi: int = 150,
 ) -> bytes:
-    """Horizontal bars, largest first from the top, with optional interval whiskers and legend."""
+    """Horizontal bars, largest first from the top, with optional interval whiskers and legend.
+
+    Bars whose value is not finite (NaN, ±inf) are left out; so are the whiskers of missing bounds.
+    """
+    v = np.asarray(values, dtype=float)
+    keep = np.isfinite(v)
+    labels, colors, values = [x for x, k in zip(labels, keep, strict=True) if k], \
+        [c for c, k in zip(colors, keep, strict=True) if k], v[keep]
+    if lo is not None and hi is not None:
+        lo, hi = np.asarray(lo, dtype=float)[keep], np.asarray(hi, dtype=float)[keep]
     n = len(labels)
     with mpl.rc_context(matplotlib_rc()):
         fig = Figure(figsize=(6.6, 0.8 + 0.28 * max(n, 2)), layout="constrained")
@@ -120,8 +137,9 @@ def ranked_bars(
         ax.barh(y, values, color=list(colors), height=0.7)
         if lo is not None and hi is not None:
             v = np.asarray(values, dtype=float)
-            err = np.vstack([v - np.asarray(lo, dtype=float), np.asarray(hi, dtype=float) - v])
-            ax.errorbar(v, y, xerr=np.clip(np.nan_to_num(err), 0, None), fmt="none",
+            err = np.vstack([v - lo, hi - v])
+            err = np.clip(np.where(np.isfinite(err), err, 0.0), 0, None)  # unbounded side: no whisker
+            ax.errorbar(v, y, xerr=err, fmt="none",
                         ecolor="#333333", elinewidth=0.8, capsize=2)
         if refline is not None:
             ax.axvline(refline, color="#444444", linewidth=0.8)

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import base64
+import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,13 +25,14 @@ from talentforecast.errors import InputError, Problem
 from talentforecast.report.i18n import Strings, load_settings
 
 # Column-name patterns that decide how a number is printed (presentation, not domain rules).
-_PERCENT = ("_rate", "_share", "probability", "coverage")
+_PERCENT = ("_rate", "_share", "coverage")
+_WHOLE_PERCENT = ("probability",)  # printed as "87%": a narrow column, never wrapped
 _DECIMAL = ("ratio", "dissimilarity", "deviation", "score", "mase", "smape", "mape", "index")
 _COUNT_INT = ("year", "as_of", "rank", "years_at_level", "schools", "n", "count", "hits")
 # Relative column widths for fixed-layout tables (normalised to 100% per table).
 _WIDTH = {"specialty": 1.6, "reason": 4.6, "action": 1.8, "source": 5.0, "specialty_name": 2.4, "industry_name": 2.6,
           "occupation_name": 2.4, "interval_80": 2.0, "parameter": 2.0, "occupation": 1.6, "level": 1.8,
-          "warning_level": 1.6, "previous_level": 1.5, "years_at_level": 1.1}
+          "warning_level": 1.6, "previous_level": 1.5, "years_at_level": 1.1, "probability": 1.2}
 
 
 def fmt_number(value: object, column: str = "") -> str:
@@ -50,9 +52,13 @@ def fmt_number(value: object, column: str = "") -> str:
         x = float(value)
     except (TypeError, ValueError):
         return str(value)
+    if math.isinf(x):  # e.g. D/S with zero supply
+        return "∞" if x > 0 else "−∞"
     col = column.lower()
     if col in _COUNT_INT or col.endswith("_year"):
         return str(int(round(x)))
+    if any(p in col for p in _WHOLE_PERCENT):
+        return f"{x:.0%}"
     if any(p in col for p in _PERCENT):
         return f"{x:.1%}"
     if any(p in col for p in _DECIMAL):
@@ -95,6 +101,7 @@ class Builder:
         self.names = _names()
         self.region = self._focus_region()
         self.base_year, self.target_year = self._years()
+        self.match_year = self._match_year()
         self.n_fig = 0
         self.n_tab = 0
         self.appendix: list[dict] = []
@@ -111,6 +118,16 @@ class Builder:
 
     def baseline(self, df: pd.DataFrame) -> pd.DataFrame:
         return df[df["scenario"] == "baseline"] if "scenario" in df.columns else df
+
+    def offered(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Rows for the specialties the warnings cover (those the region offers), so that counts
+        agree with the warnings table; all rows when there is no warnings table."""
+        w = self.get("warnings")
+        if w is None or not {"specialty", "level"} <= set(df.columns):
+            return df
+        keys = pd.MultiIndex.from_frame(w[["specialty", "level"]].astype(str))
+        mine = pd.MultiIndex.from_frame(df[["specialty", "level"]].astype(str))
+        return df[mine.isin(keys)]
 
     def sections_only(self, df: pd.DataFrame) -> pd.DataFrame:
         """Keep GB/T 4754 sections when the table mixes sections and divisions (no double counting)."""
@@ -161,6 +178,25 @@ class Builder:
             if target is None:
                 target = int(df["year"].max())
         return (None if base is None else int(base)), (None if target is None else int(target))
+
+    def _match_year(self) -> int | None:
+        """The year the match section and its key figures describe: ``meta['match_year']``, else
+        the year the warnings read the projected S/D ratio in, else the last forecast year."""
+        if self.meta.get("match_year") is not None:
+            return int(self.meta["match_year"])
+        w = self.get("warnings")
+        if w is not None and "reasons" in w.columns:
+            years: list[int] = []
+            for raw in w["reasons"].dropna().unique():
+                try:
+                    items = json.loads(raw)
+                except (TypeError, ValueError):
+                    continue
+                years += [int(y) for r in items if str(r.get("indicator", "")).startswith("ratio_sd")
+                          for y in (r.get("years") or [])]
+            if years:
+                return max(set(years), key=years.count)
+        return self.target_year
 
     # ---- blocks -------------------------------------------------------------------------
     def para(self, text: str) -> dict:

@@ -64,13 +64,15 @@ def summary(b: Builder) -> list[dict]:
     sm = b.get("structure_match")
     col = _first(sm, ("dissimilarity", "dissimilarity_index", "index", "value")) if sm is not None else None
     if col:
+        sm = b.baseline(sm)
+        sm = sm[sm["year"] == b.target_year] if (sm["year"] == b.target_year).any() else sm
         last = sm.sort_values("year").iloc[-1]
         items.append((s("keyfig.dissimilarity", year=int(last["year"])), fmt_number(last[col], "dissimilarity")))
-    m = b.get("matches")
-    if m is not None and b.target_year is not None:
-        bands = _at(m, b.target_year)["band"].map(lambda v: _code(s, "bands", v))
-        items.append((s("keyfig.specialties_shortage", year=b.target_year), int((bands == "shortage").sum())))
-        items.append((s("keyfig.specialties_surplus", year=b.target_year), int((bands == "surplus").sum())))
+    m = _match_frame(b)
+    if m is not None:
+        bands = m["band"].map(lambda v: _code(s, "bands", v))
+        items.append((s("keyfig.specialties_shortage", year=b.match_year), int((bands == "shortage").sum())))
+        items.append((s("keyfig.specialties_surplus", year=b.match_year), int((bands == "surplus").sum())))
     w = b.get("warnings")
     if w is not None:
         w = w[w["year"] == _warn_year(b, w)]
@@ -90,6 +92,15 @@ def summary(b: Builder) -> list[dict]:
             blocks += b.table(s("text.main_warnings"), main, _WARN_COLS,
                               row_class=["level-" + c for c in main["_code"]], appendix=False)
     return blocks
+
+
+def _match_frame(b: Builder) -> pd.DataFrame | None:
+    """Matches of the report's scope: planning region, baseline, the match year, offered specialties."""
+    m = b.get("matches")
+    if m is None or b.match_year is None:
+        return None
+    m = b.offered(_at(b.baseline(m), b.match_year))
+    return m if not m.empty else None
 
 
 def _first(df: pd.DataFrame | None, candidates) -> str | None:
@@ -212,10 +223,12 @@ def _level_rank(level: str) -> int:
 def match(b: Builder) -> list[dict]:
     s, st = b.s, b.settings
     m = b.get("matches")
-    if m is None:
+    tgt = _match_frame(b)
+    if m is None or tgt is None:
         return [b.missing("matches")]
-    blocks = [b.para(s("text.match_intro", target_year=b.target_year))]
-    tgt = b.add_names(_at(m, b.target_year))
+    m = b.baseline(m)
+    blocks = [b.para(s("text.match_intro", target_year=b.match_year))]
+    tgt = b.add_names(tgt)
     tgt = tgt.assign(_band=[_code(s, "bands", v) for v in tgt["band"]])
     counts = pd.DataFrame({"band": list(st["colors"]["bands"])})
     counts["n"] = [int((tgt["_band"] == c).sum()) for c in counts["band"]]
@@ -231,7 +244,7 @@ def match(b: Builder) -> list[dict]:
         lo=top[lo] if lo else None, hi=top[hi] if hi else None, refline=1.0,
         xlabel=s.column("ratio_sd"), legend=[(s.band(c), col) for c, col in band_colors.items()],
         dpi=st["dpi"])
-    blocks.append(b.figure(s("figures.match_ratio", year=b.target_year), png))
+    blocks.append(b.figure(s("figures.match_ratio", year=b.match_year), png))
     lead = list(tgt.sort_values(["demand", "specialty"], ascending=[False, True])["specialty"]
                 .head(st["trend_series"]))
     panels = []
@@ -272,6 +285,7 @@ def structure(b: Builder) -> list[dict]:
     if dcol is None:
         blocks.append(b.missing("structure_deviation"))
         return blocks
+    dev = b.baseline(dev)
     year = b.target_year if b.target_year in set(dev["year"]) else int(dev["year"].max())
     d = b.add_names(b.sections_only(dev[dev["year"] == year])).rename(columns={dcol: "deviation"})
     d = d.sort_values(["deviation", "industry"], ascending=[False, True])
@@ -292,8 +306,9 @@ def structure(b: Builder) -> list[dict]:
 _GENERIC_SKIP = {"region", "unit", "observed", "scenario"}
 
 
-def _generic(b: Builder, caption: str, df: pd.DataFrame, first: tuple[str, ...] = ()) -> list[dict]:
-    """A table of whatever columns the stage produced, known ones first."""
+def _generic(b: Builder, caption: str, df: pd.DataFrame, first: tuple[str, ...] = (),
+             only: bool = False) -> list[dict]:
+    """A table of whatever columns the stage produced, known ones first (only those if ``only``)."""
     df = b.add_names(df)
     if "level" in df.columns:
         df = df.assign(level=[b.s.get("edu_levels", v) for v in df["level"]])
@@ -304,7 +319,8 @@ def _generic(b: Builder, caption: str, df: pd.DataFrame, first: tuple[str, ...] 
     drop = _GENERIC_SKIP | {c for c in df.columns if c.endswith(("_zh", "_en")) or c.startswith("_")}
     drop |= {"reasons"}
     cols = [c for c in first if c in df.columns]
-    cols += [c for c in df.columns if c not in cols and c not in drop]
+    if not only:
+        cols += [c for c in df.columns if c not in cols and c not in drop]
     return b.table(caption, df, cols)
 
 
@@ -312,13 +328,18 @@ def shortage(b: Builder) -> list[dict]:
     df = b.get("shortage_occupations")
     if df is None:
         return [b.missing("shortage_occupations")]
+    df = b.baseline(df)
     if "year" in df.columns:
-        df = df[df["year"] == df["year"].max()]
+        year = b.match_year if b.match_year in set(df["year"]) else df["year"].max()
+        df = df[df["year"] == year]
+    if "shortage" in df.columns:
+        df = df[df["shortage"].astype(bool)]
     sort = _first(df, ("rank", "ratio_ds", "shortage_gap", "demand"))
     if sort:
         df = df.sort_values(sort, ascending=(sort == "rank"))
     return _generic(b, b.s("tables.shortage"), df, ("rank", "occupation", "occupation_name", "industry",
-                                                    "industry_name"))
+                                                    "industry_name", "demand", "supply", "gap", "ratio_ds",
+                                                    "previous_rank"), only=True)
 
 
 # ---- 7 warnings ---------------------------------------------------------------------------
@@ -376,7 +397,8 @@ def proposals(b: Builder) -> list[dict]:
                                                                            strict=True)])
             p = p.drop(columns=["enrol_lo", "enrol_hi"])
         blocks += _generic(b, s("tables.proposals"), p, ("industry", "industry_name", "specialty",
-                                                         "specialty_name", "level", "enrol_range"))
+                                                         "specialty_name", "level", "enrol_range", "openings",
+                                                         "coverage", "reason"), only=True)
     blocks.append(b.subheading(s("text.expand_list")))
     w = b.get("warnings")
     if w is None:
@@ -404,13 +426,15 @@ def quality(b: Builder) -> list[dict]:
     if sort:
         q = q.sort_values(sort, ascending=(sort == "rank"))
     return [b.para(b.s("text.quality_intro"))] + _generic(
-        b, b.s("tables.quality"), q, ("rank", "specialty", "specialty_name", "level", "score"))
+        b, b.s("tables.quality"), q, ("rank", "specialty", "specialty_name", "level", "score",
+                                      "employment_rate", "matched_rate", "salary_ratio"), only=True)
 
 
 # ---- 10 method ----------------------------------------------------------------------------
 def method(b: Builder) -> list[dict]:
     s, meta = b.s, b.meta
-    blocks = [b.para(s("text.method_intro")), b.subheading(s("text.generated_vs_observed"))]
+    blocks = [b.para(s("text.method_intro")), b.para(s("text.names_note")),
+              b.subheading(s("text.generated_vs_observed"))]
     if b.base_year is not None and b.target_year is not None:
         blocks.append(b.para(s("text.observed_note", base_year=b.base_year, first_forecast=b.base_year + 1,
                                last_forecast=b.target_year)))
