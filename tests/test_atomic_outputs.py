@@ -114,3 +114,15 @@ def test_atomic_file_replaces_whole_file(tmp_path):
         fh.write(b"new, partial")
         raise KeyboardInterrupt
     assert target.read_bytes() == b"old" and sorted(p.name for p in tmp_path.iterdir()) == ["x.json"]
+
+
+def test_saved_run_folder_is_shared_readable(tmp_path):
+    import stat
+
+    import talentforecast as tf
+
+    out = tf.run(tf.datasets.load_example(), stages=["inputs"], progress=False).save(tmp_path / "run")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~mask
+    assert stat.S_IMODE((out / "manifest.json").stat().st_mode) & 0o044 == 0o044 & ~mask

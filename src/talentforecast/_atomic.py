@@ -73,6 +73,7 @@ def atomic_file(path: str | Path, mode: str = "wb") -> Iterator:
     path.parent.mkdir(parents=True, exist_ok=True)
     recover(path)
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".part", dir=path.parent)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600
     try:
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as fh:
             yield fh
@@ -91,6 +92,12 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
     return Path(path)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_dir(path: str | Path) -> Iterator[Path]:
     """Build a folder in a temporary sibling; swap it into place only when the block succeeds.
@@ -107,6 +114,7 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     recover(path)
     tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(path), suffix=".part", dir=path.parent))
+    tmp.chmod(0o777 & ~_umask())  # mkdtemp makes 0700; outputs are shared like any folder
     try:
         yield tmp
     except BaseException:

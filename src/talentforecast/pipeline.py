@@ -114,8 +114,11 @@ class Run:
             "parameters": {k: o.get(k) for k in ("policy", "horizon", "scenario", "seed", "as_of")},
         })
         if meta.get("generated"):
-            meta.setdefault("data_note", "示例市为虚构城市：人口年龄结构、产业结构与招生趋势取自公开统计，其余由有记录的随机生成器生成（见 data/README.md）。"
-                                         if o.get("lang", "zh") == "zh" else "")
+            meta.setdefault("data_note", {
+                "zh": "示例市为虚构城市：人口年龄结构、产业结构与招生趋势取自公开统计，其余由有记录的随机生成器生成（见 data/README.md）。",
+                "en": "Example City is fictional: its age structure, industry mix and enrolment trends follow "
+                      "public statistics; the rest comes from a documented random generator (see data/README.md).",
+            })
         effects = self.tables.get("scenario_effects")
         if effects is not None and "industry" in effects:
             meta.setdefault("key_industries", sorted(set(effects["industry"].astype(str))))

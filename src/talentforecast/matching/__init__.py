@@ -31,7 +31,8 @@ __all__ = [
     "occupation_supply", "shortage_occupations", "structure_match", "supply_by_industry", "trend_slope",
 ]
 
-PARAM_KEYS = ("bands", "quality", "duplication", "specialty_industry", "specialty_occupation", "industries")
+PARAM_KEYS = ("bands", "quality", "duplication", "shortage", "specialty_industry", "specialty_occupation",
+              "industries")
 # demand-stage tables that can stand for demand by industry in the structure match, best first
 _INDUSTRY_DEMAND = ("vocational_openings", "openings", "employment_forecast")
 
@@ -96,7 +97,7 @@ def compute_matching(bundle, demand: Mapping[str, pd.DataFrame], supply: Mapping
             so = pd.DataFrame({c: pd.Series(dtype=str) for c in ("specialty", "occupation", "occupation_name")})
     elif so is None:
         so = _catalogue("specialty_occupation")
-    out["shortage_occupations"] = shortage_occupations(occ, sup, so)
+    out["shortage_occupations"] = shortage_occupations(occ, sup, so, config=p.get("shortage"))
     return out
 
 
