@@ -78,9 +78,10 @@ def anchors(train: pd.DataFrame, h: int, prophet: bool) -> dict[str, tuple[pd.Da
 
 
 def prophet_defaults(train: pd.DataFrame, h: int) -> tuple[pd.DataFrame, float]:
+    from prophet import Prophet
+
     logging.getLogger("cmdstanpy").setLevel(logging.WARNING)
     logging.getLogger("prophet").setLevel(logging.WARNING)
-    from prophet import Prophet
 
     rows, t = [], time.perf_counter()
     for uid, g in train.groupby("unique_id", sort=True):

@@ -109,9 +109,11 @@ class ProphetModel(ForecastModel):
     def _fit(self):
         import pandas as pd
 
+        from prophet import Prophet
+
+        # after the import: cmdstanpy configures its logger when first imported
         logging.getLogger("cmdstanpy").setLevel(logging.WARNING)
         logging.getLogger("prophet").setLevel(logging.WARNING)
-        from prophet import Prophet
 
         df = pd.DataFrame({"ds": pd.to_datetime([f"{2000 + i}-01-01" for i in range(len(self.y_))]), "y": self.y_})
         m = Prophet(yearly_seasonality=False, weekly_seasonality=False, daily_seasonality=False,
