@@ -181,19 +181,20 @@ def summarise(keys: pd.DataFrame, paths: Paths, mat: sparse.spmatrix | None = No
     mat = sparse.identity(len(paths.keys), format="csr") if mat is None else sparse.csr_matrix(mat)
     n_out, T = mat.shape[0], len(paths.years)
     value = mat @ paths.point
-    bounds = {f"{s}_{lv}": np.empty((n_out, T)) for lv in level for s in ("lo", "hi")}
-    qs = [q for lv in level for q in ((100 - lv) / 200, (100 + lv) / 200)]
-    P = paths.samples.shape[1]
-    flat = paths.samples.reshape(len(paths.keys), -1)
-    for start in range(0, n_out, chunk):
-        block = (mat[start:start + chunk] @ flat).reshape(-1, P, T)
-        q = np.quantile(block, qs, axis=1)
-        for j, lv in enumerate(level):
-            bounds[f"lo_{lv}"][start:start + chunk] = q[2 * j]
-            bounds[f"hi_{lv}"][start:start + chunk] = q[2 * j + 1]
     # history years carry no uncertainty: bounds equal the observed value
-    for b in bounds.values():
-        b[:, paths.observed] = value[:, paths.observed]
+    bounds = {f"{s}_{lv}": value.copy() for lv in level for s in ("lo", "hi")}
+    qs = [q for lv in level for q in ((100 - lv) / 200, (100 + lv) / 200)]
+    fut = np.flatnonzero(~np.asarray(paths.observed, bool))
+    P, F = paths.samples.shape[1], len(fut)
+    # only forecast years need quantiles; laid out (series, year, path) so each quantile is taken
+    # over a contiguous row (same order statistics, hence the same numbers, as over axis 1)
+    flat = np.ascontiguousarray(paths.samples[:, :, fut].transpose(0, 2, 1)).reshape(len(paths.keys), -1)
+    for start in range(0, n_out if F else 0, chunk):
+        block = (mat[start:start + chunk] @ flat).reshape(-1, P)
+        q = np.quantile(block, qs, axis=1, overwrite_input=True).reshape(len(qs), -1, F)
+        for j, lv in enumerate(level):
+            bounds[f"lo_{lv}"][start:start + chunk, fut] = q[2 * j]
+            bounds[f"hi_{lv}"][start:start + chunk, fut] = q[2 * j + 1]
     out = keys.loc[keys.index.repeat(T)].reset_index(drop=True)
     out["year"] = np.tile(paths.years, n_out).astype(int)
     out["value"] = value.ravel()

@@ -148,7 +148,12 @@ def auto_forecast(
     """Forecast every series with the selected combination; degenerate/failing series fall back."""
     todo = [i for i, s in enumerate(series) if degenerate_kind(s.y) is None]
     results: list = [None] * len(series)
-    out = run_many(sel.members, [series[i] for i in todo], h, level, seed, fallback=False, n_jobs=n_jobs, progress=progress)
+    # members' own intervals are only used where no calibration exists; when it covers every
+    # level and step (non-degenerate series have scale > 0) they would be computed and dropped
+    calibrated = bool(sel.quantiles) and all((lv, k) in sel.quantiles for lv in level for k in range(h))
+    member_level = () if calibrated else level
+    out = run_many(sel.members, [series[i] for i in todo], h, member_level, seed, fallback=False, n_jobs=n_jobs,
+                   progress=progress)
     for i, row in zip(todo, out, strict=True):
         got = [r[1] for r in row if r is not None]
         if not got:

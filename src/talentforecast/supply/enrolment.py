@@ -135,20 +135,23 @@ def forecast_enrolment(enrolment: pd.DataFrame, horizon: int, population: pd.Dat
             method[(region, lev, spec)] = ["closed"] * horizon
     if plan is not None and len(plan):
         _plan_override(plan, enrolment, last_year, years, n, point, draws, method)
-    rows = []
-    for key in sorted(point):
-        for j, y in enumerate(years):
-            row = dict(zip(KEY, key, strict=True), year=y, value=float(point[key][j]))
-            for lv in level:
-                q = (1 - lv / 100) / 2
-                row[f"lo_{lv}"], row[f"hi_{lv}"] = np.quantile(draws[key][:, j], [q, 1 - q])
-            row["method"] = method[key][j]
-            rows.append(row)
+    keys = sorted(point)
+    h = len(years)
+    fut = pd.DataFrame({c: np.repeat(np.array([k[i] for k in keys], dtype=object), h) for i, c in enumerate(KEY)})
+    fut["year"] = np.tile(np.asarray(years, dtype=np.int64), len(keys))
+    fut["value"] = np.array([point[k] for k in keys], dtype=float).reshape(-1)
+    # all keys at once, each quantile over a contiguous row of draws (same numbers as per key)
+    stacked = np.ascontiguousarray(np.array([draws[k] for k in keys], dtype=float).reshape(len(keys), n, h)
+                                   .transpose(0, 2, 1))
+    for lv in level:
+        q = (1 - lv / 100) / 2
+        lo, hi = np.quantile(stacked, [q, 1 - q], axis=2) if keys else np.empty((2, 0, h))
+        fut[f"lo_{lv}"], fut[f"hi_{lv}"] = lo.reshape(-1), hi.reshape(-1)
+    fut["method"] = [m for k in keys for m in method[k]]
     hist = agg.rename(columns={"enrolled": "value"})[[*KEY, "year", "value"]].assign(method="observed")
     for lv in level:
         hist[f"lo_{lv}"] = hist[f"hi_{lv}"] = hist["value"]
-    table = pd.concat([hist.assign(observed=True), pd.DataFrame(rows).assign(observed=False)],
-                      ignore_index=True)
+    table = pd.concat([hist.assign(observed=True), fut.assign(observed=False)], ignore_index=True)
     table["unit"] = "persons"
     cols = [*KEY, "year", "value", *[f"{b}_{lv}" for lv in level for b in ("lo", "hi")], "unit",
             "observed", "method"]

@@ -44,8 +44,13 @@ def _members(regions: pd.DataFrame | None, data_regions: set[str]) -> dict[str, 
 
 
 def _bounds(draws: np.ndarray, level: tuple[int, ...], prefix: str = "") -> dict[str, np.ndarray]:
+    """Quantile bounds over the draws axis: ``(n, h)`` → arrays ``(h,)``; ``(K, n, h)`` → ``(K, h)``."""
     qs = [q for lv in level for q in ((1 - lv / 100) / 2, 1 - (1 - lv / 100) / 2)]
-    quant = np.quantile(draws, qs, axis=0)
+    if draws.ndim == 3:  # many keys at once, each quantile over a contiguous row (same numbers)
+        rows = np.ascontiguousarray(draws.transpose(0, 2, 1))
+        quant = np.quantile(rows, qs, axis=2, overwrite_input=True)
+    else:
+        quant = np.quantile(draws, qs, axis=0)
     out = {}
     for i, lv in enumerate(level):
         out[f"{prefix}lo_{lv}"], out[f"{prefix}hi_{lv}"] = quant[2 * i], quant[2 * i + 1]
@@ -139,16 +144,11 @@ def compute_supply(bundle, horizon: int = 5, params: dict | str | None = None,
 
     members = _members(bundle.get("regions"), set(agg["region"].astype(str)))
     grads = dict(((k, (pt, dr)) for k, pt, dr in _rollup(members, g_point, g_draws)))
-    rows = []
-    for key, sp, sd in _rollup(members, s_point, s_draws):
-        gp, gd = grads[key]
-        b, gb = _bounds(sd, level), _bounds(gd, level, "graduates_")
-        for j, year in enumerate(years):
-            row = dict(zip(KEY, key, strict=True), year=year, graduates=float(gp[j]), value=float(sp[j]))
-            row.update({c: float(v[j]) for c, v in b.items()})
-            row.update({c: float(v[j]) for c, v in gb.items()})
-            rows.append(row)
-    future = pd.DataFrame(rows).assign(observed=False)
+    rolled = list(_rollup(members, s_point, s_draws))
+    future = _future_frame([k for k, _, _ in rolled], years, {
+        "graduates": np.array([grads[k][0] for k, _, _ in rolled]), "value": np.array([p for _, p, _ in rolled]),
+        **_bounds(np.array([d for _, _, d in rolled]), level),
+        **_bounds(np.array([grads[k][1] for k, _, _ in rolled]), level, "graduates_")}).assign(observed=False)
     history = _history(agg, further, retention, members, level)
     supply = pd.concat([history, future], ignore_index=True).assign(unit="persons")
     bcols = [f"{b}_{lv}" for lv in level for b in ("lo", "hi")]
@@ -158,6 +158,15 @@ def compute_supply(bundle, horizon: int = 5, params: dict | str | None = None,
     return {"supply": supply, "completion_rates": comp, "further_study_rates": further,
             "enrolment_forecast": _rollup_enrolment(enf, members, level),
             "participation": enf.participation}
+
+
+def _future_frame(keys: list[tuple], years: list[int], values: dict[str, np.ndarray]) -> pd.DataFrame:
+    """One row per key and year from ``(K, h)`` arrays (keys in :data:`KEY` order)."""
+    h = len(years)
+    cols = {c: np.repeat(np.array([k[i] for k in keys], dtype=object), h) for i, c in enumerate(KEY)}
+    cols["year"] = np.tile(np.asarray(years, dtype=np.int64), len(keys))
+    cols.update({c: np.asarray(v, dtype=float).reshape(len(keys) * h) for c, v in values.items()})
+    return pd.DataFrame(cols)
 
 
 def _history(agg, further, retention, members, level) -> pd.DataFrame:
@@ -185,20 +194,22 @@ def _rollup_enrolment(enf, members, level) -> pd.DataFrame:
         if len(d):
             parts.append(d.groupby(["level", "specialty", "year"], as_index=False)["value"].sum()
                          .assign(region=region, method="observed", observed=True))
-    fut = t[~t["observed"]].set_index(KEY)
-    point = {k: g.sort_values("year")["value"].to_numpy() for k, g in fut.groupby(level=[0, 1, 2])}
-    methods = {k: g.sort_values("year")["method"].tolist() for k, g in fut.groupby(level=[0, 1, 2])}
+    fut = t[~t["observed"]].sort_values([*KEY, "year"], kind="mergesort")
+    groups = fut.groupby(KEY, sort=True).indices  # positions, in year order within each key
+    value, method = fut["value"].to_numpy(), fut["method"].to_numpy()
+    point = {k: value[i] for k, i in groups.items()}
+    methods = {k: method[i].tolist() for k, i in groups.items()}
     draws = {k: enf.draws.get(k, np.zeros((1, len(enf.years)))) for k in point}
-    rows = []
-    for key, pt, dr in _rollup(members, point, draws):
-        b = _bounds(dr, level)
-        own = methods.get(key)
-        for j, year in enumerate(enf.years):
-            row = dict(zip(KEY, key, strict=True), year=year, value=float(pt[j]),
-                       method=own[j] if own else "sum of regions", observed=False)
-            row.update({c: float(v[j]) for c, v in b.items()})
-            rows.append(row)
-    out = pd.concat([*parts, pd.DataFrame(rows)], ignore_index=True)
+    rolled = list(_rollup(members, point, draws))
+    n = max((d.shape[0] for _, _, d in rolled), default=1)
+    # a key without draws is constant: n copies of its row have the same quantiles as one
+    stacked = np.array([np.broadcast_to(d, (n, d.shape[1])) for _, _, d in rolled])
+    future = _future_frame([k for k, _, _ in rolled], enf.years,
+                           {"value": np.array([p for _, p, _ in rolled]), **_bounds(stacked, level)})
+    future["method"] = [m for k, _, _ in rolled
+                        for m in (methods.get(k) or ["sum of regions"] * len(enf.years))]
+    future["observed"] = False
+    out = pd.concat([*parts, future], ignore_index=True)
     for lv in level:
         for b in ("lo", "hi"):
             out[f"{b}_{lv}"] = out[f"{b}_{lv}"].fillna(out["value"])

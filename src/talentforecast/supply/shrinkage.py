@@ -96,6 +96,9 @@ def shrunk_rates(obs: pd.DataFrame, prior_strength: float | str, group: str, min
             group=lambda d: group_of(d["specialty"], group))
         units = pd.concat([units, extra]).drop_duplicates(["level", "specialty"])
     out = []
+    # one lookup per specialty (a boolean mask over ``spec`` per specialty was quadratic)
+    spec_rows = {(lv, sp): r for lv, sp, r in zip(spec["level"], spec["specialty"], spec.itertuples(index=False),
+                                                   strict=True)}
     for level, lunits in units.groupby("level", sort=True):
         k = _buhlmann_k(spec[spec.level == level]) if prior_strength == "auto" else float(prior_strength)
         lrow = lev[lev.level == level]
@@ -115,15 +118,15 @@ def shrunk_rates(obs: pd.DataFrame, prior_strength: float | str, group: str, min
                 g_var = gv if np.isnan(l_var) else (l_var if np.isnan(gv) else wg * gv + (1 - wg) * l_var)
                 g_src = "group"
             for s in sorted(gunits["specialty"]):
-                srow = spec[(spec.level == level) & (spec.specialty == s)]
-                if srow.empty:
+                srow = spec_rows.get((level, s))
+                if srow is None:
                     out.append((level, s, g, 0, 0.0, 0.0, np.nan, g_rate, 0.0, g_rate, g_var, g_src))
                     continue
-                n = float(srow["n"].iloc[0])
+                n = float(srow.n)
                 w = n / (n + k) if n + k > 0 else 1.0
-                raw, v = float(srow["raw"].iloc[0]), float(srow["var"].iloc[0])
+                raw, v = float(srow.raw), float(srow.var)
                 var = g_var if np.isnan(v) else (v if np.isnan(g_var) else w * v + (1 - w) * g_var)
-                out.append((level, s, g, int(n), float(srow["num"].iloc[0]), float(srow["den"].iloc[0]),
+                out.append((level, s, g, int(n), float(srow.num), float(srow.den),
                             raw, g_rate, w, w * raw + (1 - w) * g_rate, var, "specialty"))
     res = pd.DataFrame(out, columns=RATE_COLUMNS)
     res["sd"] = np.maximum(np.sqrt(res["sd"].fillna(0.0)), min_sd)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from talentforecast.errors import InputError, Problem
 from talentforecast.warning.engine import evaluate_key
-from talentforecast.warning.indicators import KEY, contexts
+from talentforecast.warning.indicators import KEY, contexts, restrict
 from talentforecast.warning.policy import Policy
 
 Key = tuple[str, str, str]
@@ -41,9 +41,10 @@ def from_evaluation(tables, policy: Policy, series, as_of: int, current: dict[Ke
     """Previous level and persistence by re-evaluating the policy as of earlier years."""
     past: dict[int, dict[Key, str]] = {}
     alive = set(current)
+    tables = restrict(tables, regions, policy.settings["scenario"])  # once, not per year
     for k in range(1, policy.settings["history_lookback"] + 1):
         year = as_of - k
-        ctxs = contexts(tables, series, year, policy.settings, regions)
+        ctxs = contexts(tables, series, year, policy.settings, regions, only=alive)
         if not ctxs:
             break
         past[year + 1] = {key: evaluate_key(policy, ctxs[key], year, levels_only=True)["warning_level"]

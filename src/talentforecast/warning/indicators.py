@@ -241,17 +241,24 @@ def _latest(df: pd.DataFrame, lo: int, hi: int, prefer: int) -> pd.DataFrame:
     return d.sort_values("_rank").groupby(KEY, as_index=False).tail(1).drop(columns="_rank")
 
 
-def build_points(tables, as_of: int, settings: dict) -> dict[tuple, dict[str, Obs]]:
-    """{key: {indicator: Obs}} for projected and count indicators as of ``as_of``."""
+def build_points(tables, as_of: int, settings: dict, regions=None) -> dict[tuple, dict[str, Obs]]:
+    """{key: {indicator: Obs}} for projected and count indicators as of ``as_of``.
+
+    ``regions`` (optional) limits the keys to those regions.
+    """
     target = as_of + settings["projection_offset"]
     out: dict[tuple, dict[str, Obs]] = {}
 
     def put(df, ind, col, **kw):
-        for row, o in zip(df.itertuples(index=False), _obs_frame(df, col, **kw).itertuples(index=False),
-                          strict=True):
-            if o.value == o.value:
-                out.setdefault((row.region, row.specialty, row.level), {})[ind] = Obs(
-                    int(o.year), float(o.value), float(o.n), float(o.sigma), float(o.p_gt), float(o.p_lt))
+        o = _obs_frame(df, col, **kw)
+        keep = o["value"].notna().to_numpy()
+        if regions is not None:
+            keep &= o["region"].isin(set(regions)).to_numpy()
+        o = o[keep]
+        # columns as arrays: building Obs row by row from itertuples was the warning stage's hot spot
+        cols = [o[c].tolist() for c in (*KEY, "year", "value", "n", "sigma", "p_gt", "p_lt")]
+        for r, s, lev, y, v, n, sg, pg, pl in zip(*cols, strict=True):
+            out.setdefault((r, s, lev), {})[ind] = Obs(int(y), float(v), float(n), float(sg), float(pg), float(pl))
 
     m = matches_table(tables, settings["scenario"])
     if m is not None:
@@ -322,12 +329,26 @@ def offered(tables, series: dict, as_of: int, window: int, regions) -> set[tuple
     return keys
 
 
-def contexts(tables, series, as_of: int, settings: dict, regions) -> dict[tuple, Context]:
-    """One :class:`Context` per offered key for ``as_of``."""
-    points = build_points(tables, as_of, settings)
+def restrict(tables: dict[str, pd.DataFrame], regions, scenario: str) -> dict[str, pd.DataFrame]:
+    """``tables`` with ``matches`` cut to ``scenario`` and ``regions`` (keys as str).
+
+    Contexts only read those rows, so repeated :func:`contexts` calls (one per history year) on
+    the restricted tables give the same result with much less work.
+    """
+    if tables.get("matches") is None or regions is None:
+        return tables
+    m = matches_table(tables, scenario)
+    return {**tables, "matches": m[m["region"].isin(set(regions))]}
+
+
+def contexts(tables, series, as_of: int, settings: dict, regions, only: set | None = None) -> dict[tuple, Context]:
+    """One :class:`Context` per offered key for ``as_of`` (only the keys in ``only`` when given)."""
+    points = build_points(tables, as_of, settings, regions)
     intakes = intake(tables, as_of)
     out = {}
     for key in sorted(offered(tables, series, as_of, settings["offered_window"], regions)):
+        if only is not None and key not in only:
+            continue
         ser = {ind: {y: o for y, o in ys.items() if y <= as_of} for ind, ys in series.get(key, {}).items()}
         ctx = Context(series=ser, points=points.get(key, {}))
         if key in intakes:
