@@ -246,3 +246,25 @@ def test_entrant_share_scales_vocational_openings_only():
     half = compute_demand(b, horizon=2, params={**FAST, "entrant_share": 0.5})
     assert np.allclose(half["vocational_openings"]["value"], 0.5 * full["vocational_openings"]["value"])
     assert np.allclose(half["openings"]["value"], full["openings"]["value"])
+
+
+def test_mintrace_reconciliation_keeps_regions_and_industries_adding_up():
+    b = _bundle(False)
+    theta = {**FAST, "models": "theta"}  # drift is linear in the data, so its forecasts are coherent already
+    base = compute_demand(b, horizon=2, params=theta)["employment_forecast"]
+    rec = compute_demand(b, horizon=2, params={**theta, "reconcile": "mint_shrink"})["employment_forecast"]
+    fut = rec[~rec.observed & (rec.scenario == "baseline")]
+    assert set(fut["model"].str.split("+").str[-1]) == {"mint_shrink"}
+    leaves = fut[(fut.industry != "_T") & fut.region.isin(["901", "902"])]
+    tot = fut[(fut.industry == "_T") & (fut.region == "900")].set_index("year")["value"]
+    assert np.allclose(leaves.groupby("year")["value"].sum().loc[tot.index], tot)
+    # reconciliation moves the leaves away from the independent forecasts
+    b_leaf = base[~base.observed & (base.industry != "_T") & base.region.isin(["901", "902"])]
+    assert np.abs(b_leaf["value"].to_numpy() - leaves["value"].to_numpy()).max() > 1.0
+
+
+def test_unknown_reconcile_method_is_a_config_error():
+    from talentforecast.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="reconcile"):
+        compute_demand(_bundle(False), horizon=2, params={**FAST, "reconcile": "top_down"})

@@ -116,7 +116,7 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
     p = DemandParams.coerce(params)
     regions = bundle.get("regions")
     emp_in = leaf_employment(bundle["employment"], regions)
-    fc = forecast_leaves(emp_in, horizon, level, p.models, seed, n_jobs, progress)
+    fc = forecast_leaves(emp_in, horizon, level, p.models, seed, n_jobs, progress, reconcile=p.reconcile)
     rho_c = cross_correlation(emp_in) if p.correlation == "estimate" else float(p.correlation)
     base = paths_from_forecast(fc, p.n_paths, seed, rho_c)
     runs = [("baseline", base)]
@@ -143,7 +143,10 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
 
         spec_occ = catalogs.specialty_occupation()
     for name, emp in runs:
-        out.setdefault("employment_forecast", []).append(employment_table(emp, regions, fc, level, name))
+        emp_tab = employment_table(emp, regions, fc, level, name)
+        if p.reconcile != "bottom_up":  # aggregates are sums of reconciled leaves, equal to the reconciled totals
+            emp_tab["model"] = emp_tab["model"].replace("bottom_up_sum", f"sum+{p.reconcile}")
+        out.setdefault("employment_forecast", []).append(emp_tab)
         op = openings_paths(emp, rho)
         out.setdefault("openings", []).append(openings_table(op, regions, level, name))
         for k, v in allocate(op["openings"], regions, shares, cw, staffing, spec_occ, level, name).items():

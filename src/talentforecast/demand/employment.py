@@ -46,9 +46,32 @@ def leaf_employment(employment: pd.DataFrame, regions: pd.DataFrame | None = Non
     return df.sort_values(["region", "industry", "year"]).reset_index(drop=True)
 
 
+def _reconciled_leaf_forecasts(employment: pd.DataFrame, horizon: int, level, models, seed: int,
+                               n_jobs: int, progress: bool, method: str) -> pd.DataFrame:
+    """Forecast every node of the grouped region × industry hierarchy and reconcile (MinTrace)."""
+    from talentforecast.forecasting import forecast, hierarchy, reconcile
+
+    keys = ["region", "industry"]
+    bottom = pd.DataFrame({"region": employment["region"], "industry": employment["industry"],
+                           "ds": employment["year"].astype(int), "y": employment["employed"].astype(float)})
+    hz = hierarchy(bottom, keys)
+    fc = forecast(hz.Y, h=horizon, level=level, models=models, seed=seed, n_jobs=n_jobs, progress=progress)
+    rec = reconcile(bottom, fc, keys, method=method, level=list(level))
+    leaf = rec[rec["unique_id"].str.contains("|", regex=False)].copy()
+    parts = leaf["unique_id"].str.extract(r"^region=(?P<region>[^|]*)\|industry=(?P<industry>.*)$")
+    leaf["unique_id"] = parts["region"] + "\x1f" + parts["industry"]
+    return leaf
+
+
 def forecast_leaves(employment: pd.DataFrame, horizon: int = 5, level=(80, 95), models="auto",
-                    seed: int = 0, n_jobs: int = 1, progress: bool = False) -> pd.DataFrame:
+                    seed: int = 0, n_jobs: int = 1, progress: bool = False,
+                    reconcile: str = "bottom_up") -> pd.DataFrame:
     """History + forecast of each leaf series: region, industry, year, value, bounds, model, observed.
+
+    ``reconcile="bottom_up"`` forecasts the leaves only (aggregates are their sums); a MinTrace
+    method (``mint_shrink``, ``ols``, ``wls_struct``, ``wls_var``) also forecasts every region and
+    industry total and reconciles all of them with hierarchicalforecast, returning the reconciled
+    leaves (whose sums then equal the reconciled totals).
 
     Example:
         >>> e = pd.DataFrame({"region": "1", "industry": "C", "year": range(2010, 2020),
@@ -59,10 +82,13 @@ def forecast_leaves(employment: pd.DataFrame, horizon: int = 5, level=(80, 95), 
     """
     from talentforecast.forecasting import forecast
 
-    uid = employment["region"] + "\x1f" + employment["industry"]
-    df = pd.DataFrame({"unique_id": uid, "ds": employment["year"].astype(int),
-                       "y": employment["employed"].astype(float)})
-    fc = forecast(df, h=horizon, level=level, models=models, seed=seed, n_jobs=n_jobs, progress=progress)
+    if reconcile == "bottom_up":
+        uid = employment["region"] + "\x1f" + employment["industry"]
+        df = pd.DataFrame({"unique_id": uid, "ds": employment["year"].astype(int),
+                           "y": employment["employed"].astype(float)})
+        fc = forecast(df, h=horizon, level=level, models=models, seed=seed, n_jobs=n_jobs, progress=progress)
+    else:
+        fc = _reconciled_leaf_forecasts(employment, horizon, level, models, seed, n_jobs, progress, reconcile)
     fc[["region", "industry"]] = fc["unique_id"].str.split("\x1f", expand=True)
     fc = fc.rename(columns={"ds": "year", "y_hat": "value",
                             **{f"y_{s}_{lv}": f"{s}_{lv}" for lv in level for s in ("lo", "hi")}})

@@ -218,6 +218,8 @@ class DemandParams:
     # job-changers, migrants and returners (ROA compares school-leaver supply with this part only);
     # an assumption, see docs/demand.md
     entrant_share: float = 0.35
+    # "bottom_up" (leaf forecasts summed) or a MinTrace method: ols, wls_struct, wls_var, mint_shrink
+    reconcile: str = "bottom_up"
     # allocate over the specialties the region offers ("offered") or the whole catalogue ("catalogue");
     # demand of industries no offered specialty serves is reported in `unallocated`
     allocate_over: str = "offered"
@@ -243,6 +245,10 @@ class DemandParams:
                               "expected 'estimate' or a number in [0, 1]")
         if not isinstance(p.entrant_share, int | float) or not 0 < p.entrant_share <= 1:
             raise ConfigError(f"demand params: key 'entrant_share': got {p.entrant_share!r}; expected a number in (0, 1]")
+        from talentforecast.forecasting.reconcile import METHODS
+
+        if p.reconcile not in METHODS or p.reconcile == "top_down":
+            raise ConfigError(f"demand params: key 'reconcile': got {p.reconcile!r}; expected one of {list(METHODS)}")
         if p.allocate_over not in ("offered", "catalogue"):
             raise ConfigError(f"demand params: key 'allocate_over': got {p.allocate_over!r}; "
                               "expected 'offered' or 'catalogue'")
