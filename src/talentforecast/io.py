@@ -323,8 +323,8 @@ def read_table(path: str | Path, kind: str, *, check_codes: bool = True,
         >>> import talentforecast as tf, pathlib, tempfile
         >>> p = pathlib.Path(tempfile.mkdtemp()) / "employment.csv"
         >>> _ = p.write_text("地区,行业代码,年份,就业人数\\n990101,C,2023,1200\\n", encoding="utf-8")
-        >>> tf.read_table(p, "employment")[["region", "industry", "year", "employed"]].iloc[0].tolist()
-        ['990101', 'C', 2023, 1200.0]
+        >>> tf.read_table(p, "employment")[["region", "industry", "year", "employed"]].to_dict("records")
+        [{'region': '990101', 'industry': 'C', 'year': 2023, 'employed': 1200.0}]
     """
     return _read_table(path, kind, check_codes=check_codes, max_xlsx_bytes=max_xlsx_bytes)[0]
 

@@ -20,7 +20,7 @@ class LogLogRegression(ForecastModel):
 
     Example:
         >>> import numpy as np
-        >>> x = np.exp(np.linspace(0, 1, 12))[:, None]
+        >>> x = np.exp(np.sin(np.arange(12)))[:, None]  # not log-linear in t, so b is identified
         >>> m = LogLogRegression().fit(2 * x[:, 0] ** 0.5, x)
         >>> round(float(m.elasticities_[0]), 3)
         0.5

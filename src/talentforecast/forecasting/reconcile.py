@@ -127,7 +127,7 @@ def reconcile(
         >>> fc = forecast(hierarchy(b, ["region", "industry"]).Y, h=2, models="drift")
         >>> rec = reconcile(b, fc, ["region", "industry"], method="bottom_up")
         >>> rec.loc[rec.unique_id == "total", "y_hat"].round(1).tolist()
-        [54.0, 58.0]
+        [90.0, 94.0]
     """
     from hierarchicalforecast.core import HierarchicalReconciliation
     from hierarchicalforecast.methods import BottomUp, MinTrace
