@@ -21,6 +21,11 @@ __all__ = ["FeedData", "create_app", "serve"]
 
 def serve(feed_dir: str | Path, host: str = "127.0.0.1", port: int = 8050) -> None:
     """Serve the dashboard for ``feed_dir`` (a feed folder, a demo output folder holding ``feed/``,
-    or a run folder) until interrupted. Binds loopback unless ``host`` says otherwise."""
+    or a run folder) until interrupted. Binds loopback unless ``host`` says otherwise.
+
+    Example:
+        >>> from talentforecast.dashboard import serve
+        >>> serve("out/feed", port=8050)  # blocks; open http://127.0.0.1:8050  # doctest: +SKIP
+    """
     app = create_app(feed_dir)
     app.run(host=host, port=port, debug=False, dev_tools_ui=False, dev_tools_props_check=False)

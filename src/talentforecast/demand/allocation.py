@@ -152,9 +152,25 @@ def allocate(op: Paths, regions: pd.DataFrame | None, shares: pd.DataFrame, cros
              level=(80, 95), scenario: str = "baseline") -> dict[str, pd.DataFrame]:
     """Vocational openings, specialty and occupation demand from leaf openings paths.
 
-    ``crosswalk`` needs specialty, industry, weight, level (see :func:`normalise_weights`).
-    Returns ``vocational_openings``, ``specialty_demand``, ``occupation_demand`` and
-    ``unallocated`` (industry × level pairs with vocational openings but no specialty/occupation).
+    ``op`` is the ``openings`` paths of :func:`~talentforecast.demand.openings.openings_paths`;
+    ``shares`` is long (industry, level, share) as from :func:`~talentforecast.demand.params.vocational_shares`;
+    ``crosswalk`` is the output of :func:`normalise_weights` (specialty, industry, level, weight_used).
+    Returns ``vocational_openings``, ``specialty_demand``, ``unallocated`` (industry × level pairs
+    with vocational openings but no specialty/occupation) and, given ``staffing`` or ``spec_occ``,
+    ``occupation_demand``.
+
+    Example:
+        >>> from talentforecast.demand.openings import openings_paths
+        >>> from talentforecast.demand.paths import paths_from_forecast
+        >>> emp = pd.DataFrame({"region": "a", "industry": "C", "year": [2020, 2021],
+        ...                     "value": [100.0, 110.0], "observed": True})
+        >>> op = openings_paths(paths_from_forecast(emp, n_paths=10), [0.1])  # 10 + 0.1 × 100 = 20
+        >>> shares = pd.DataFrame({"industry": "C", "level": ["中职", "高职专科"], "share": [0.1, 0.3]})
+        >>> cw = normalise_weights(pd.DataFrame({"specialty": ["660101", "460103"], "industry": "C",
+        ...                                      "weight": 1.0, "level": ["中职", "高职专科"]}))
+        >>> out = allocate(op["openings"], None, shares, cw)
+        >>> out["specialty_demand"][["specialty", "year", "value"]].values.tolist()
+        [['660101', 2021, 2.0], ['460103', 2021, 6.0]]
     """
     vkeys, mv = vocational_matrix(op.keys, shares)
     out: dict[str, pd.DataFrame] = {}

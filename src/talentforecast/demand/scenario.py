@@ -51,7 +51,15 @@ class Target:
 
 @dataclass
 class Scenario:
-    """A validated scenario (see module docstring for the file format)."""
+    """A validated scenario (see module docstring for the file format); build it with
+    :func:`load_scenario` from a TOML file or a dict.
+
+    Example:
+        >>> s = load_scenario({"name": "grow_39", "start": 2025, "end": 2027,
+        ...                    "targets": [{"industries": ["39"], "employment_growth": 0.05}]})
+        >>> s.name, s.start, s.end, s.targets[0].industries, s.targets[0].kind
+        ('grow_39', 2025, 2027, ['39'], 'employment_growth')
+    """
 
     name: str
     start: int

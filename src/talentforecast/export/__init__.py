@@ -50,6 +50,18 @@ def export(run, out_dir: str | Path, formats: tuple[str, ...] = ("parquet", "csv
     Layout: ``feed.json`` (manifest), ``schema/<table>.schema.json``, ``parquet/<table>.parquet``,
     ``csv/<table>.csv``, ``json/<table>.json`` and ``feed.duckdb``, for the formats asked.
     Tables absent from the run are skipped and listed under ``skipped`` in ``feed.json``.
+
+    Example:
+        >>> import tempfile
+        >>> import pandas as pd
+        >>> from talentforecast.bundle import Bundle
+        >>> from talentforecast.pipeline import Run
+        >>> run = Run(bundle=Bundle(tables={}), options={"as_of": 2024}, manifest={"run_id": "demo"},
+        ...           tables={"input_summary": pd.DataFrame({"table": ["employment"], "rows": [3],
+        ...                    "first_year": [2020], "last_year": [2024], "regions": [1]})})
+        >>> out = export(run, tempfile.mkdtemp() + "/feed", formats=("parquet", "csv"))
+        >>> sorted(p.name for p in out.iterdir())
+        ['csv', 'feed.json', 'parquet', 'schema']
     """
     formats = tuple(dict.fromkeys(formats))
     unknown = sorted(set(formats) - set(FORMATS))
@@ -144,6 +156,19 @@ def find_feed(path: str | Path) -> Path:
     """The feed folder at ``path``: the folder itself or its ``feed/`` child (a demo output).
 
     Raises :class:`InputError` when neither holds a ``feed.json``.
+
+    Example:
+        >>> import tempfile
+        >>> import pandas as pd
+        >>> from talentforecast.bundle import Bundle
+        >>> from talentforecast.pipeline import Run
+        >>> run = Run(bundle=Bundle(tables={}), options={"as_of": 2024}, manifest={"run_id": "demo"},
+        ...           tables={"input_summary": pd.DataFrame({"table": ["employment"], "rows": [3],
+        ...                    "first_year": [2020], "last_year": [2024], "regions": [1]})})
+        >>> demo = tempfile.mkdtemp()
+        >>> out = export(run, demo + "/feed", formats=("parquet",))
+        >>> find_feed(demo) == find_feed(out) == out
+        True
     """
     path = Path(path)
     for cand in (path, path / "feed"):
@@ -154,7 +179,23 @@ def find_feed(path: str | Path) -> Path:
 
 
 def read_feed(path: str | Path, tables: list[str] | None = None) -> dict[str, pd.DataFrame]:
-    """Read a feed's Parquet tables back (all, or the ``tables`` named)."""
+    """Read a feed's Parquet tables back (all, or the ``tables`` named); ``path`` as for
+    :func:`find_feed`.
+
+    Example:
+        >>> import tempfile
+        >>> import pandas as pd
+        >>> from talentforecast.bundle import Bundle
+        >>> from talentforecast.pipeline import Run
+        >>> run = Run(bundle=Bundle(tables={}), options={"as_of": 2024}, manifest={"run_id": "demo"},
+        ...           tables={"input_summary": pd.DataFrame({"table": ["employment"], "rows": [3],
+        ...                    "first_year": [2020], "last_year": [2024], "regions": [1]})})
+        >>> out = export(run, tempfile.mkdtemp() + "/feed", formats=("parquet",))
+        >>> sorted(read_feed(out))
+        ['input_summary', 'run_metadata']
+        >>> read_feed(out, ["input_summary"])["input_summary"][["table", "rows", "run_id"]].values.tolist()
+        [['employment', 3, 'demo']]
+    """
     feed = find_feed(path)
     manifest = json.loads((feed / MANIFEST).read_text(encoding="utf-8"))
     names = tables or list(manifest["tables"])

@@ -54,7 +54,16 @@ def region_names(run) -> dict[str, tuple[str, str]]:
 def add_labels(df: pd.DataFrame, regions: dict[str, tuple[str, str]], spec: FeedSpec | None = None) -> pd.DataFrame:
     """Insert the label columns right after their code column; columns already present are kept.
 
-    A code missing from its catalogue gets a missing label, never a made-up one.
+    A code missing from its catalogue gets a missing label, never a made-up one. ``regions``
+    maps region code → (name_zh, name_en).
+
+    Example:
+        >>> df = pd.DataFrame({"region": ["990101", "990102"], "industry": ["C", "ZZ"]})
+        >>> lab = add_labels(df, {"990101": ("中心区", "Central District")})
+        >>> lab.columns.tolist()
+        ['region', 'region_name_zh', 'region_name_en', 'industry', 'industry_name_zh', 'industry_name_en']
+        >>> lab[["region_name_en", "industry_name_zh"]].values.tolist()
+        [['Central District', '制造业'], [None, None]]
     """
     spec = spec or feed_spec()
     lab = _catalogue_labels()
@@ -89,7 +98,18 @@ def add_labels(df: pd.DataFrame, regions: dict[str, tuple[str, str]], spec: Feed
 
 
 def run_identity(run) -> tuple[str, int | None]:
-    """(run_id, as_of) of a run; a run without a manifest gets an id hashed from its tables."""
+    """(run_id, as_of) of a run; a run without a manifest gets an id hashed from its tables.
+
+    Example:
+        >>> import pandas as pd
+        >>> from talentforecast.bundle import Bundle
+        >>> from talentforecast.pipeline import Run
+        >>> run = Run(bundle=Bundle(tables={}), options={"as_of": 2024}, manifest={"run_id": "demo"},
+        ...           tables={"input_summary": pd.DataFrame({"table": ["employment"], "rows": [3],
+        ...                    "first_year": [2020], "last_year": [2024], "regions": [1]})})
+        >>> run_identity(run)
+        ('demo', 2024)
+    """
     run_id = run.manifest.get("run_id")
     if not run_id:
         h = hashlib.sha256()
@@ -127,6 +147,19 @@ def feed_tables(run, spec: FeedSpec | None = None) -> tuple[dict[str, pd.DataFra
 
     Absent tables are skipped (and listed); a present table missing a contract column raises
     :class:`~talentforecast.errors.InputError`.
+
+    Example:
+        >>> import pandas as pd
+        >>> from talentforecast.bundle import Bundle
+        >>> from talentforecast.pipeline import Run
+        >>> run = Run(bundle=Bundle(tables={}), options={"as_of": 2024}, manifest={"run_id": "demo"},
+        ...           tables={"input_summary": pd.DataFrame({"table": ["employment"], "rows": [3],
+        ...                    "first_year": [2020], "last_year": [2024], "regions": [1]})})
+        >>> tables, skipped = feed_tables(run)
+        >>> sorted(tables), skipped["warnings"]
+        (['input_summary', 'run_metadata'], 'absent from the run')
+        >>> tables["input_summary"][["table", "schema_version", "run_id", "as_of"]].values.tolist()
+        [['employment', '1.0.0', 'demo', 2024]]
     """
     spec = spec or feed_spec()
     run_id, as_of = run_identity(run)

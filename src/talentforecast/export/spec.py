@@ -61,7 +61,13 @@ class FeedSpec:
 
 @functools.cache
 def feed_spec(path: str | Path | None = None) -> FeedSpec:
-    """Load the feed contract (``feed_tables.toml``); raise :class:`ConfigError` on a bad file."""
+    """Load the feed contract (``feed_tables.toml``); raise :class:`ConfigError` on a bad file.
+
+    Example:
+        >>> spec = feed_spec()
+        >>> spec.tables["input_summary"].columns[:2], spec.labels["region"]
+        (('table', 'rows'), ('region_name_zh', 'region_name_en'))
+    """
     path = Path(path) if path else SPEC_FILE
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -101,6 +107,11 @@ def _json_type(dtype) -> str:
 def table_schema(name: str, df: pd.DataFrame | None = None, spec: FeedSpec | None = None) -> dict:
     """JSON Schema (draft 2020-12) of one feed row. With ``df``, columns beyond the contract are
     listed too (optional, type from the data). Units are in ``x-unit``; descriptions in zh and en.
+
+    Example:
+        >>> s = table_schema("input_summary")
+        >>> s["$id"], s["properties"]["rows"]["type"], s["properties"]["rows"]["x-unit"]
+        ('talentforecast-feed/1.0.0/input_summary.schema.json', 'integer', 'count')
     """
     spec = spec or feed_spec()
     t = spec.tables[name]
@@ -131,7 +142,13 @@ def table_schema(name: str, df: pd.DataFrame | None = None, spec: FeedSpec | Non
 
 
 def feed_schema(spec: FeedSpec | None = None) -> dict:
-    """Every feed table's contract columns with their JSON types: what the golden test pins."""
+    """Every feed table's contract columns with their JSON types: what the golden test pins.
+
+    Example:
+        >>> fs = feed_schema()
+        >>> fs["schema_version"], fs["tables"]["input_summary"]["first_year"]
+        ('1.0.0', ['integer', 'null'])
+    """
     spec = spec or feed_spec()
     out = {}
     for name in spec.tables:

@@ -23,7 +23,21 @@ MIN_TRAIN = 6
 
 @dataclass
 class AutoSelection:
-    """What auto chose and how its intervals were calibrated (kept on ``forecast(...).attrs``)."""
+    """What auto chose and how its intervals were calibrated (kept on ``forecast(...).attrs["auto"]``).
+
+    ``scores``: sMAPE of every candidate combination in the backtest; ``quantiles``:
+    (level, step) → conformal (lo, hi) quantiles of scaled errors; ``label``: the ``model`` value.
+
+    Example:
+        >>> import pandas as pd
+        >>> from talentforecast.forecasting import forecast
+        >>> df = pd.DataFrame({"unique_id": "a", "ds": range(2005, 2020), "y": [10.0 + 2 * i for i in range(15)]})
+        >>> sel = forecast(df, h=2, models="auto").attrs["auto"]
+        >>> sel.label, sel.n_cases
+        ('auto:drift', 3)
+        >>> AutoSelection("median", ("drift", "ets"), pd.DataFrame(), {}).label
+        'auto:median(drift,ets)'
+    """
 
     aggregate: str
     members: tuple[str, ...]

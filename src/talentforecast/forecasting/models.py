@@ -19,7 +19,12 @@ from talentforecast.errors import ModelError
 
 @dataclass(frozen=True)
 class Capabilities:
-    """What a model can do: produce intervals, use exogenous columns, and its minimum length."""
+    """What a model can do: produce intervals, use exogenous columns, and its minimum length.
+
+    Example:
+        >>> get_model("arima").capabilities
+        Capabilities(intervals=True, exogenous=True, min_length=6)
+    """
 
     intervals: bool
     exogenous: bool
@@ -27,7 +32,23 @@ class Capabilities:
 
 
 class ForecastModel:
-    """Base class. Subclasses set ``name``, ``capabilities`` and implement ``_fit``/``_predict``."""
+    """Base class. Subclasses set ``name``, ``capabilities`` and implement ``_fit``/``_predict``.
+
+    ``fit(y, X)`` stores ``y_``/``X_`` and calls ``_fit``; ``predict(h, level, X_future)`` returns
+    ``{"mean": ..., "lo-80": ..., "hi-80": ...}`` arrays of length ``h``.
+
+    Example:
+        >>> import numpy as np
+        >>> class Mean(ForecastModel):
+        ...     name = "mean"
+        ...     capabilities = Capabilities(intervals=False, exogenous=False, min_length=1)
+        ...     def _fit(self):
+        ...         self.mean_ = float(self.y_.mean())
+        ...     def _predict(self, h, level, X_future):
+        ...         return {"mean": np.full(h, self.mean_)}
+        >>> Mean().fit(np.array([1.0, 2.0, 6.0])).predict(2)["mean"].tolist()
+        [3.0, 3.0]
+    """
 
     name: ClassVar[str] = "base"
     capabilities: ClassVar[Capabilities] = Capabilities(intervals=False, exogenous=False, min_length=1)
@@ -200,7 +221,22 @@ MODELS: dict[str, type[ForecastModel]] = {}
 
 
 def register(cls: type[ForecastModel]) -> type[ForecastModel]:
-    """Add a model class to the registry under ``cls.name``."""
+    """Add a model class to the registry under ``cls.name`` (usable as a decorator).
+
+    Example:
+        >>> import numpy as np, pandas as pd
+        >>> from talentforecast.forecasting import forecast
+        >>> @register
+        ... class LastTwoMean(ForecastModel):
+        ...     name = "last2_mean"
+        ...     capabilities = Capabilities(intervals=False, exogenous=False, min_length=2)
+        ...     def _predict(self, h, level, X_future):
+        ...         return {"mean": np.full(h, self.y_[-2:].mean())}
+        >>> df = pd.DataFrame({"unique_id": "a", "ds": range(2020, 2024), "y": [1.0, 2.0, 3.0, 5.0]})
+        >>> forecast(df, h=1, level=(), models="last2_mean")["y_hat"].tolist()
+        [4.0]
+        >>> del MODELS["last2_mean"]  # leave the registry as shipped
+    """
     MODELS[cls.name] = cls
     return cls
 
@@ -213,7 +249,17 @@ for _cls in [Drift, Theta, DynamicOptimizedTheta, AutoETS, DampedETS, ARIMADrift
 
 
 def get_model(name: str) -> type[ForecastModel]:
-    """Look a model class up by name, raising :class:`ModelError` with the known names."""
+    """Look a model class up by name, raising :class:`ModelError` with the known names.
+
+    Example:
+        >>> import numpy as np
+        >>> get_model("drift")().fit(np.array([1.0, 2.0, 3.0])).predict(2)["mean"].tolist()
+        [4.0, 5.0]
+        >>> get_model("nope")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        talentforecast.errors.ModelError: unknown model 'nope'; known models: [...] or 'auto'
+    """
     from talentforecast.forecasting import models_statsmodels  # noqa: F401  registers extra models
 
     try:

@@ -24,6 +24,16 @@ class Hierarchy:
     ``S``: summing matrix as a frame (``unique_id`` + one column per bottom id);
     ``tags``: level name (``"total"``, ``"region"``, ``"region/industry"``…) → node ids.
     Node ids read ``total``, ``region=R1``, ``region=R1|industry=A``.
+
+    Example:
+        >>> import pandas as pd
+        >>> b = pd.DataFrame({"region": ["r1", "r1", "r2"], "industry": ["A", "B", "A"], "ds": 2020,
+        ...                   "y": [1.0, 2.0, 3.0]})
+        >>> hz = hierarchy(b, ["region", "industry"])
+        >>> {k: list(v) for k, v in hz.tags.items() if k != "region/industry"}
+        {'total': ['total'], 'region': ['region=r1', 'region=r2'], 'industry': ['industry=A', 'industry=B']}
+        >>> hz.S.set_index("unique_id").loc["industry=A"].tolist()
+        [1, 0, 1]
     """
 
     Y: pd.DataFrame

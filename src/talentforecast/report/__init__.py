@@ -58,6 +58,16 @@ def write_report(
     (also used for the PDF); ``docx_template``: a .docx giving styles, or a docxtpl template;
     ``settings``: a TOML file (or dict) overriding ``report/data/settings.toml``.
     Files are written atomically (temp file in the same folder, then ``os.replace``).
+
+    Example:
+        >>> import tempfile
+        >>> paths = write_report({}, tempfile.mkdtemp(), formats=("html",), lang="en",
+        ...                      meta={"region_name": "示例市", "region_name_en": "Example City"})
+        >>> paths["html"].name, "Example City" in paths["html"].read_text(encoding="utf-8")
+        ('report_en.html', True)
+        >>> import talentforecast as tf
+        >>> run = tf.run(tf.datasets.load_example(), horizon=5)  # doctest: +SKIP
+        >>> write_report(run.tables, "out/report", meta=run.bundle.meta)  # doctest: +SKIP
     """
     formats = tuple(formats)
     unknown = [f for f in formats if f not in FORMATS]

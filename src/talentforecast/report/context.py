@@ -273,6 +273,11 @@ def build_context(
 
     ``meta`` may carry: region, region_name (region_name_en for English), base_year, target_year, key_industries, sources
     (dict or list), parameters (dict), data_note (str or {zh, en}), version.
+
+    Example:
+        >>> ctx = build_context({}, lang="zh", meta={"region_name": "示例市"})
+        >>> ctx["title"], [s["key"] for s in ctx["sections"]][:3]
+        ('示例市年度技能人才供需报告', ['summary', 'demand', 'supply'])
     """
     from talentforecast import __version__
     from talentforecast.report import sections

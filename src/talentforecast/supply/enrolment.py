@@ -39,7 +39,16 @@ KEY = ["region", "level", "specialty"]
 class EnrolmentForecast:
     """``table``: region, specialty, level, year, value, lo_*/hi_*, unit, observed, method;
     ``draws[(region, level, specialty)]``: entrant draws (n_draws, horizon) for ``years``;
-    ``participation``: region, level, year, population, participation, observed, method."""
+    ``participation``: region, level, year, population, participation, observed, method.
+
+    Example:
+        >>> enr = pd.DataFrame({"region": "A", "school": "s1", "specialty": "660101", "level": "中职",
+        ...                     "year": [2020, 2021, 2022, 2023], "enrolled": [100, 110, 120, 130],
+        ...                     "in_school": 300, "graduates": 90})
+        >>> fc = forecast_enrolment(enr, horizon=2, params={"forecast": {"models": "drift"}})
+        >>> fc.years, sorted(fc.draws), fc.draws[("A", "中职", "660101")].shape
+        ([2024, 2025], [('A', '中职', '660101')], (500, 2))
+    """
 
     table: pd.DataFrame
     years: list[int]
@@ -75,7 +84,20 @@ def forecast_enrolment(enrolment: pd.DataFrame, horizon: int, population: pd.Dat
                        plan: pd.DataFrame | None = None, params: dict | None = None,
                        level: tuple[int, ...] = (80, 95), seed: int = 0, n_jobs: int = 1,
                        progress: bool = False, forecaster: Forecaster | None = None) -> EnrolmentForecast:
-    """Forecast entrants per region, level and specialty for ``horizon`` years after the data."""
+    """Forecast entrants per region, level and specialty for ``horizon`` years after the data.
+
+    ``population`` (census bands) turns the forecast into population × participation; without it
+    each region-level total is forecast as a time series. ``plan`` (``enrolment_plan``) overrides
+    the planned years; ``params`` overrides ``supply/data/params.toml`` (see :func:`load_params`).
+
+    Example:
+        >>> enr = pd.DataFrame({"region": "A", "school": "s1", "specialty": "660101", "level": "中职",
+        ...                     "year": [2020, 2021, 2022, 2023], "enrolled": [100, 110, 120, 130],
+        ...                     "in_school": 300, "graduates": 90})
+        >>> fc = forecast_enrolment(enr, horizon=2, params={"forecast": {"models": "drift"}})
+        >>> fc.table.query("not observed")[["year", "value", "method"]].values.tolist()
+        [[2024, 140.0, 'time_series'], [2025, 150.0, 'time_series']]
+    """
     p = load_params(params)
     n = p["simulation"]["n_draws"]
     agg = aggregate_enrolment(enrolment)

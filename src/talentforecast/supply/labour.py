@@ -48,7 +48,14 @@ def further_study_rates(outcomes: pd.DataFrame | None, params: dict | None = Non
                         specialties: pd.DataFrame | None = None) -> pd.DataFrame:
     """Further-study rate per level and specialty (columns as
     :data:`talentforecast.supply.shrinkage.RATE_COLUMNS`); ``specialties`` (level, specialty)
-    lists those that need a rate. Without outcomes every rate is the level default."""
+    lists those that need a rate. Without outcomes every rate is the level default.
+
+    Example:
+        >>> o = pd.DataFrame({"region": "A", "school": "s1", "specialty": "660101", "year": [2022, 2023],
+        ...                   "graduates": 100, "employed": 35, "matched": 20, "further_study": [50, 60]})
+        >>> further_study_rates(o)[["level", "specialty", "rate", "source"]].values.tolist()  # 110 / 200
+        [['中职', '660101', 0.55, 'specialty']]
+    """
     p = load_params(params)
     fs = p["further_study"]
     if outcomes is None or outcomes.empty:

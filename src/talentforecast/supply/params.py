@@ -77,6 +77,15 @@ def load_params(params: dict | str | Path | None = None) -> dict[str, Any]:
     """Shipped parameters, overridden by ``params`` (a dict or a TOML file path).
 
     Raises :class:`ConfigError` naming the file and key when a value is unknown or invalid.
+
+    Example:
+        >>> p = load_params({"retention": {"中职": 0.9}})
+        >>> p["retention"]["中职"], p["retention"]["高职专科"]
+        (0.9, 0.7)
+        >>> load_params({"retention": {"中职": 1.5}})
+        Traceback (most recent call last):
+        ...
+        talentforecast.errors.ConfigError: params (dict): 'retention.中职' must be a number in [0.0, 1.0], got 1.5
     """
     with open(DEFAULT_PATH, "rb") as fh:
         base = tomllib.load(fh)

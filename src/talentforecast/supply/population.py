@@ -33,6 +33,15 @@ def check_bands(population: pd.DataFrame, file: str = FILE) -> None:
     """Raise :class:`InputError` if a region-year's age bands overlap, leave a gap or start above 0.
 
     Every problem names the file, region, year and the offending band.
+
+    Example:
+        >>> pop = pd.DataFrame({"region": "A", "year": 2020, "age_from": [0, 15],
+        ...                     "age_to": [9, 99], "population": [1000.0, 5000.0]})
+        >>> check_bands(pop)
+        Traceback (most recent call last):
+        ...
+        talentforecast.errors.InputError: 1 problem(s) in input:
+          - population, column 'age_from', row 3: got 15; expected region A, year 2020: band 15-99 leaves ages 10-14 uncovered (gap); next band should start at 10
     """
     problems: list[Problem] = []
     df = population.reset_index(drop=True)
@@ -79,6 +88,13 @@ def school_age_population(population: pd.DataFrame, ages: tuple[int, int], years
     Returns region, year, population, source ("data" | "aged_forward" | "aged_backward"),
     base_year. Years that no data year can reach (the cohort was not yet born) are left out;
     callers fall back to a time-series forecast there.
+
+    Example:
+        >>> pop = pd.DataFrame({"region": "A", "year": 2020, "age_from": [0, 10, 15],
+        ...                     "age_to": [9, 14, 99], "population": [1000.0, 600.0, 5000.0]})
+        >>> sap = school_age_population(pop, (15, 15), [2020, 2022])  # 2022: aged 13 in 2020 = 600/5
+        >>> sap[["year", "population", "source"]].round(1).values.tolist()
+        [[2020, 58.8, 'data'], [2022, 120.0, 'aged_forward']]
     """
     check_bands(population, file)
     single = single_ages(population)

@@ -114,7 +114,16 @@ def forecast_shares(counts: pd.DataFrame, keys: list[str], h: int, level: tuple[
                     forecaster: Forecaster | None = None, models: str | list = "auto") -> pd.DataFrame:
     """Forecast specialty shares: keys…, specialty, year, share, lo_<l>, hi_<l> for each level.
 
-    Shares of a group sum to 1 in every year; closed specialties get share 0.
+    Shares of a group sum to 1 in every year; closed specialties get share 0. ``counts`` holds
+    keys…, specialty, year, value (e.g. entrants).
+
+    Example:
+        >>> import pandas as pd
+        >>> counts = pd.DataFrame({"region": "A", "specialty": ["660101", "660102"] * 3,
+        ...                        "year": [2021, 2021, 2022, 2022, 2023, 2023], "value": [60.0, 40.0] * 3})
+        >>> sh = forecast_shares(counts, ["region"], h=2, models="naive")
+        >>> sh[["specialty", "year", "share"]].round(3).values.tolist()
+        [['660102', 2024, 0.4], ['660102', 2025, 0.4], ['660101', 2024, 0.6], ['660101', 2025, 0.6]]
     """
     model = fit_shares(counts, keys, h, level, seed, n_jobs, progress, forecaster, models)
     rng = np.random.default_rng(seed)

@@ -59,7 +59,16 @@ ENROLMENT = {
 
 @dataclass(frozen=True)
 class Policy:
-    """A validated, combined rule set."""
+    """A validated, combined rule set; build it with :func:`load_policy` (a shipped name, a TOML
+    path, or a list of them combined).
+
+    Example:
+        >>> p = load_policy("moe-2011")
+        >>> p.name, [r.id for r in p.rules], p.settings["scenario"]
+        ('moe-2011', ['moe-2011.reduce', 'moe-2011.stop'], 'baseline')
+        >>> p.rules[0].level, p.rules[0].conditions[0].threshold
+        ('orange', 0.6)
+    """
 
     name: str
     rules: tuple[Rule, ...]

@@ -69,6 +69,16 @@ def retrospective_score(warnings_as_of: pd.DataFrame, observed_tables: dict[str,
         ``retrospective_scores`` (as_of, years_after, levels, n_issued, n_realised, n_hit,
         precision, recall), ``retrospective_confusion`` (as_of, years_after, issued, realised, n)
         and ``retrospective_detail`` (one row per specialty).
+
+    Example:
+        >>> q = pd.DataFrame({"region": "R", "specialty": "S1", "level": "高职专科",
+        ...                   "year": [2021, 2022, 2023], "graduates": 100,
+        ...                   "employment_rate": [0.5, 0.55, 0.52]})
+        >>> from talentforecast.warning import evaluate_warnings
+        >>> early = evaluate_warnings({"quality": q[q.year <= 2022]}, "moe-2011", as_of=2022)["warnings"]
+        >>> s = retrospective_score(early, {"quality": q}, years_after=1, policy="moe-2011")
+        >>> s["retrospective_confusion"][["issued", "realised", "n"]].values.tolist()
+        [['orange', 'red', 1]]
     """
     need = KEY + ["year", "warning_level"]
     missing = [c for c in need if c not in warnings_as_of.columns]
