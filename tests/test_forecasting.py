@@ -214,3 +214,16 @@ def test_evaluate_metrics_by_hand():
     assert ev.mase == pytest.approx(0.5)
     assert ev.coverage_80 == 0.5
     assert ev.msis_80 == pytest.approx(((2 + 2 / 0.2 * 2) / 5 + 2 / 5) / 2)
+
+
+def test_auto_result_prints():
+    # the selection rides in .attrs; pandas compares attrs when it abbreviates a wide frame
+    import pandas as pd
+
+    from talentforecast.forecasting import forecast
+
+    df = pd.DataFrame([{"unique_id": f"s{i}", "ds": 2000 + t, "y": 10.0 + i + t * (1 + i % 3)}
+                       for i in range(40) for t in range(12)])
+    fc = forecast(df, h=3, models="auto")
+    with pd.option_context("display.max_rows", 10, "display.max_columns", 4):
+        assert "rows x" in repr(fc)

@@ -21,7 +21,7 @@ MAX_MEMBERS = 4
 MIN_TRAIN = 6
 
 
-@dataclass
+@dataclass(eq=False)  # holds DataFrames: pandas compares .attrs when printing
 class AutoSelection:
     """What auto chose and how its intervals were calibrated (kept on ``forecast(...).attrs["auto"]``).
 
