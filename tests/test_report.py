@@ -271,3 +271,10 @@ def test_charts_render_chinese_without_missing_glyphs():
     assert png.startswith(b"\x89PNG") and b"tIME" not in png
     assert ranked_bars(["信息传输、软件和信息技术服务业"], [3.0], ["#000000"]) == \
         ranked_bars(["信息传输、软件和信息技术服务业"], [3.0], ["#000000"])
+
+
+def test_numbers_rounding_to_zero_lose_their_sign():
+    assert fmt_number(-0.001, "deviation") == "0.00"
+    assert fmt_number(-0.0004, "employment_rate") == "0.0%"
+    assert fmt_number(-0.4) == "0"
+    assert fmt_number(-0.06, "deviation") == "-0.06"

@@ -58,12 +58,15 @@ def fmt_number(value: object, column: str = "") -> str:
     if col in _COUNT_INT or col.endswith("_year"):
         return str(int(round(x)))
     if any(p in col for p in _WHOLE_PERCENT):
-        return f"{x:.0%}"
-    if any(p in col for p in _PERCENT):
-        return f"{x:.1%}"
-    if any(p in col for p in _DECIMAL):
-        return f"{x:.2f}"
-    return f"{x:,.0f}"
+        text = f"{x:.0%}"
+    elif any(p in col for p in _PERCENT):
+        text = f"{x:.1%}"
+    elif any(p in col for p in _DECIMAL):
+        text = f"{x:.2f}"
+    else:
+        text = f"{x:,.0f}"
+    # a tiny negative that rounds to zero prints as "0.00", not "-0.00"
+    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
 
 
 def fmt_range(lo: object, hi: object, column: str = "") -> str:

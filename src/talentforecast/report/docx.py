@@ -66,6 +66,26 @@ def _set_fonts(document) -> None:
             set_east_asian_font(rpr_default)
 
 
+def _set_language(document, lang: str) -> None:
+    """Default ``w:lang``: East Asian text is Chinese (Word's font fallback and proofing read this)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    if rpr_default is None:
+        return
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        return
+    el = rpr.find(qn("w:lang"))
+    if el is None:
+        el = OxmlElement("w:lang")
+        rpr.append(el)
+    el.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-US")
+    el.set(qn("w:eastAsia"), "zh-CN")
+
+
 def _clear_body(document) -> None:
     body = document.element.body
     for child in list(body):
@@ -78,7 +98,11 @@ def _toc(document, context) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    document.add_heading(context["toc_title"], level=1)
+    # "TOC Heading" looks like Heading 1 but has no outline level, so "Contents" is not listed in itself.
+    if "TOC Heading" in [s.name for s in document.styles]:
+        document.add_paragraph(context["toc_title"], style="TOC Heading")
+    else:
+        document.add_heading(context["toc_title"], level=1)
     p = document.add_paragraph()
 
     def fld(kind):
@@ -115,32 +139,62 @@ def _shade(cell, color: str) -> None:
     cell._tc.get_or_add_tcPr().append(shd)
 
 
-def _table(document, block) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+def _tblpr_child(table, tag: str):
+    """Replace-or-add a child of ``w:tblPr`` before ``w:tblLook`` (schema order; python-docx has no API)."""
     from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tblpr = table._tbl.tblPr
+    old = tblpr.find(qn(tag))
+    if old is not None:
+        tblpr.remove(old)
+    el = OxmlElement(tag)
+    tblpr.insert_element_before(el, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+    return el
+
+
+def _on_row(row, tag: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement(tag)
+    el.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(el)
+
+
+def _table(document, block) -> None:
+    """A fixed-width table; ``block["header"]`` of None means no header row (key figures)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    document.add_paragraph(block["caption"], style="Caption")
-    ncols = len(block["header"])
+    caption = document.add_paragraph(block["caption"], style="Caption")
+    caption.paragraph_format.keep_with_next = True  # never strand a caption at the foot of a page
+    caption.paragraph_format.space_before = Pt(8)
+    header = block["header"]
+    ncols = len(header) if header is not None else len(block["numeric"])
     widths = block.get("widths") or [100 / ncols] * ncols
-    table = document.add_table(rows=1 + len(block["rows"]), cols=ncols)
+    table = document.add_table(rows=(header is not None) + len(block["rows"]), cols=ncols)
     if "Table Grid" in [s.name for s in document.styles]:
         table.style = "Table Grid"
     table.autofit = False
+    # Narrower cell padding than Word's 1.9 mm, so short headers ("Years", "概率") fit their columns.
+    margins = _tblpr_child(table, "w:tblCellMar")
+    for side in ("left", "right"):
+        margin = margins.makeelement(qn(f"w:{side}"), {qn("w:w"): "68", qn("w:type"): "dxa"})
+        margins.append(margin)
     usable = document.sections[-1].page_width - document.sections[-1].left_margin \
         - document.sections[-1].right_margin
     col_widths = [int(usable * pct / 100) for pct in widths]
     for column, width in zip(table.columns, col_widths, strict=True):
         column.width = width
     rows = table.rows
-    header = rows[0]
-    trpr = header._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    trpr.append(repeat)
-    for row, values, klass in zip(rows, [block["header"], *block["rows"]],
-                                  ["header", *block["row_class"]], strict=True):
+    if header is not None:
+        _on_row(rows[0], "w:tblHeader")  # repeat on every page
+    lines = [header, *block["rows"]] if header is not None else block["rows"]
+    classes = ["header", *block["row_class"]] if header is not None else block["row_class"]
+    for row, values, klass in zip(rows, lines, classes, strict=True):
+        _on_row(row, "w:cantSplit")  # a wrapped reason stays on one page
         for j, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             cell.width = col_widths[j]  # Word reads cell widths, not only the grid
             para = cell.paragraphs[0]
@@ -152,7 +206,7 @@ def _table(document, block) -> None:
                 _shade(cell, "D9E2EC")
             elif klass in _SHADE:
                 _shade(cell, _SHADE[klass])
-            if klass != "header" and block["numeric"][j]:
+            if block["numeric"][j]:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if block.get("note"):
         document.add_paragraph(block["note"]).runs[0].font.size = Pt(8)
@@ -172,6 +226,7 @@ def _build(context: dict, base: str | Path | None):
         sec.top_margin = sec.bottom_margin = Mm(18)
         document.styles["Normal"].font.size = Pt(10)
     _set_fonts(document)
+    _set_language(document, context["lang"])
     props = document.core_properties
     props.title = context["title"]
     props.author = "talentforecast"
@@ -190,11 +245,13 @@ def _build(context: dict, base: str | Path | None):
             elif kind == "subheading":
                 document.add_heading(block["text"], level=2)
             elif kind == "keyfigs":
-                _table(document, {"caption": block["caption"], "header": ["", ""],
+                _table(document, {"caption": block["caption"], "header": None,
                                   "rows": [[it["label"], it["value"]] for it in block["items"]],
                                   "row_class": [""] * len(block["items"]), "numeric": [False, True]})
             elif kind == "figure":
-                document.add_picture(io.BytesIO(block["png"]), width=Cm(16))
+                picture = document.add_paragraph()
+                picture.paragraph_format.keep_with_next = True  # the caption follows its chart
+                picture.add_run().add_picture(io.BytesIO(block["png"]), width=Cm(16))
                 document.add_paragraph(block["caption"], style="Caption")
             elif kind == "table":
                 _table(document, block)
