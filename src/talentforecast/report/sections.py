@@ -422,11 +422,12 @@ def quality(b: Builder) -> list[dict]:
         return [b.missing("quality_ranking")]
     if "year" in q.columns:
         q = q[q["year"] == q["year"].max()]
-    sort = _first(q, ("rank", "score"))
-    if sort:
-        q = q.sort_values(sort, ascending=(sort == "rank"))
+    # ranks are within each 专业大类: list them category by category, best first
+    by = [c for c in ("category_code", "rank") if c in q.columns] or [c for c in ("score",) if c in q.columns]
+    if by:
+        q = q.sort_values(by, ascending=[c != "score" for c in by], na_position="last", kind="stable")
     return [b.para(b.s("text.quality_intro"))] + _generic(
-        b, b.s("tables.quality"), q, ("rank", "specialty", "specialty_name", "level", "score",
+        b, b.s("tables.quality"), q, ("category_name", "rank", "specialty", "specialty_name", "level", "score",
                                       "employment_rate", "matched_rate", "salary_ratio"), only=True)
 
 
