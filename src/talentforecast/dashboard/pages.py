@@ -92,7 +92,7 @@ def demand_page(data: FeedData, lang: str, query: dict) -> html.Div:
     emp = data.get("employment_forecast")
     if emp is None:
         return missing(lang, "employment_forecast")
-    plan = planning_regions(data) or sorted(emp["region"].astype(str).unique())[:1]
+    region = _default_region(data, emp)
     inds = sorted(emp["industry"].astype(str).unique(), key=lambda c: (len(c), c))
     measures = [{"label": t(lang, "employment"), "value": "employment_forecast"}]
     if data.get("openings") is not None:
@@ -101,7 +101,7 @@ def demand_page(data: FeedData, lang: str, query: dict) -> html.Div:
         html.H2(t(lang, "demand")),
         html.Div([
             _field(t(lang, "region"), dcc.Dropdown(id="demand-region", options=_options(emp, "region", lang),
-                                                   value=plan[0], clearable=False)),
+                                                   value=region, clearable=False)),
             _field(t(lang, "industry"), dcc.Dropdown(id="demand-industry", options=_options(emp, "industry", lang),
                                                      value=inds[:3], multi=True)),
             _field(t(lang, "scenario"), dcc.Checklist(id="demand-scenario", inline=True,
@@ -114,19 +114,30 @@ def demand_page(data: FeedData, lang: str, query: dict) -> html.Div:
     ])
 
 
+def _default_region(data: FeedData, df: pd.DataFrame) -> str:
+    """The planning region, else the first region of the table."""
+    return (planning_regions(data) or sorted(df["region"].astype(str).unique())[:1])[0]
+
+
+def _default_year(data: FeedData, df: pd.DataFrame) -> tuple[list[int], int]:
+    """The table's years and the one to show first: the plan year (as_of + 1) when present."""
+    years = [int(y) for y in sorted(df["year"].unique())]
+    plan_year = data.as_of + 1 if data.as_of is not None else None
+    return years, plan_year if plan_year in years else years[-1]
+
+
 def supply_page(data: FeedData, lang: str, query: dict) -> html.Div:
     sup = data.get("supply")
     if sup is None:
         return missing(lang, "supply")
-    plan = planning_regions(data) or sorted(sup["region"].astype(str).unique())[:1]
-    years = sorted(sup["year"].unique())
-    year = (data.as_of + 1) if data.as_of is not None and data.as_of + 1 in years else years[-1]
+    region = _default_region(data, sup)
+    years, year = _default_year(data, sup)
     return html.Div([
         html.H2(t(lang, "supply")),
         html.Div([
             _field(t(lang, "region"), dcc.Dropdown(id="supply-region", options=_options(sup, "region", lang),
-                                                   value=plan[0], clearable=False)),
-            _field(t(lang, "year"), dcc.Dropdown(id="supply-year", options=[int(y) for y in years],
+                                                   value=region, clearable=False)),
+            _field(t(lang, "year"), dcc.Dropdown(id="supply-year", options=years,
                                                  value=int(year), clearable=False)),
         ], className="filters"),
         dcc.Graph(id="supply-graph", config={"displaylogo": False}),
@@ -279,14 +290,14 @@ def structure_page(data: FeedData, lang: str, query: dict) -> html.Div:
     sm = data.get("structure_match")
     if sm is None:
         return missing(lang, "structure_match")
-    plan = planning_regions(data) or sorted(sm["region"].astype(str).unique())[:1]
-    years = sorted(sm["year"].unique())
+    region = _default_region(data, sm)
+    years = [int(y) for y in sorted(sm["year"].unique())]
     return html.Div([
         html.H2(t(lang, "structure")),
         html.Div([
             _field(t(lang, "region"), dcc.Dropdown(id="structure-region", options=_options(sm, "region", lang),
-                                                   value=plan[0], clearable=False)),
-            _field(t(lang, "year"), dcc.Dropdown(id="structure-year", options=[int(y) for y in years],
+                                                   value=region, clearable=False)),
+            _field(t(lang, "year"), dcc.Dropdown(id="structure-year", options=years,
                                                  value=int(data.as_of if data.as_of in years else years[-1]),
                                                  clearable=False)),
         ], className="filters"),
@@ -299,15 +310,14 @@ def shortage_page(data: FeedData, lang: str, query: dict) -> html.Div:
     sh = data.get("shortage_occupations")
     if sh is None:
         return missing(lang, "shortage_occupations")
-    plan = planning_regions(data) or sorted(sh["region"].astype(str).unique())[:1]
-    years = sorted(sh["year"].unique())
-    year = (data.as_of + 1) if data.as_of is not None and data.as_of + 1 in years else years[-1]
+    region = _default_region(data, sh)
+    years, year = _default_year(data, sh)
     return html.Div([
         html.H2(t(lang, "shortage")),
         html.Div([
             _field(t(lang, "region"), dcc.Dropdown(id="shortage-region", options=_options(sh, "region", lang),
-                                                   value=plan[0], clearable=False)),
-            _field(t(lang, "year"), dcc.Dropdown(id="shortage-year", options=[int(y) for y in years],
+                                                   value=region, clearable=False)),
+            _field(t(lang, "year"), dcc.Dropdown(id="shortage-year", options=years,
                                                  value=int(year), clearable=False)),
             _field(t(lang, "scenario"), dcc.RadioItems(id="shortage-scenario", inline=True,
                                                        options=sorted(sh["scenario"].astype(str).unique()),

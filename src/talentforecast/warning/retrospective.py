@@ -6,16 +6,7 @@ then observed up to Y + h, and its projected ratios are those of the later run (
 Y + h + projection_offset is already history). A specialty no longer offered at Y + h is
 realised as ``"none"`` (kept in the confusion table, left out of precision and recall).
 
-Example:
-    >>> import pandas as pd
-    >>> q = pd.DataFrame({"region": "R", "specialty": "S1", "level": "高职专科",
-    ...                   "year": [2021, 2022, 2023], "graduates": 100,
-    ...                   "employment_rate": [0.5, 0.55, 0.52]})
-    >>> from talentforecast.warning import evaluate_warnings
-    >>> early = evaluate_warnings({"quality": q[q.year <= 2022]}, "moe-2011", as_of=2022)["warnings"]
-    >>> s = retrospective_score(early, {"quality": q}, years_after=1, policy="moe-2011")
-    >>> s["retrospective_confusion"][["issued", "realised", "n"]].values.tolist()
-    [['orange', 'red', 1]]
+See :func:`retrospective_score` for an example.
 """
 
 from __future__ import annotations
