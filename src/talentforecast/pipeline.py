@@ -163,11 +163,22 @@ def _inputs_stage(run: Run) -> dict[str, pd.DataFrame]:
         out["regions"] = regions.copy()
     enrol = run.bundle.get("enrolment")
     if enrol is not None:
-        # which school offers what: the dashboard filters warnings by school from this table
-        keys = ["region", "school", "specialty", "level", "year"]
-        out["provision"] = (enrol[enrol["enrolled"] > 0].groupby(keys, as_index=False)
-                            [["enrolled", "in_school", "graduates"]].sum())
+        out["provision"] = provision_table(enrol)
     return out
+
+
+def provision_table(enrolment: pd.DataFrame) -> pd.DataFrame:
+    """Which school offers what (rows with enrolment > 0); the dashboard filters by school with it.
+
+    Example:
+        >>> e = pd.DataFrame({"region": "R", "school": ["A", "B"], "specialty": "S", "level": "中职",
+        ...                   "year": 2024, "enrolled": [10, 0], "in_school": 30, "graduates": 9})
+        >>> provision_table(e)["school"].tolist()
+        ['A']
+    """
+    keys = ["region", "school", "specialty", "level", "year"]
+    return (enrolment[enrolment["enrolled"] > 0].groupby(keys, as_index=False, sort=True)
+            [["enrolled", "in_school", "graduates"]].sum())
 
 
 StageFn = Callable[[Run], dict[str, pd.DataFrame]]

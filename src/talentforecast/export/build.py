@@ -138,8 +138,9 @@ def provision(run) -> pd.DataFrame | None:
     enr = run.bundle.get("enrolment") if run.bundle else None
     if enr is None:
         return None
-    keys = ["region", "school", "specialty", "level", "year"]
-    return enr[enr["enrolled"] > 0].groupby(keys, as_index=False, sort=True)["enrolled"].sum()
+    from talentforecast.pipeline import provision_table
+
+    return provision_table(enr)
 
 
 def feed_tables(run, spec: FeedSpec | None = None) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
