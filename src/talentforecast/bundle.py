@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
@@ -15,6 +14,8 @@ REQUIRED_TABLES = ("employment", "enrolment", "outcomes", "regions")
 @dataclass
 class Bundle:
     """Validated input tables keyed by table name (see :data:`talentforecast.schema.TABLES`).
+
+    Read one from a folder with :func:`talentforecast.read_folder`.
 
     Example:
         >>> import talentforecast as tf
@@ -36,13 +37,6 @@ class Bundle:
     @property
     def region_name(self) -> str:
         return str(self.meta.get("region_name", ""))
-
-    @classmethod
-    def from_folder(cls, folder: str | Path, meta: dict | None = None) -> Bundle:
-        """Read every known table found in ``folder`` (``<table>.csv|xlsx|parquet``) and validate it."""
-        from talentforecast.io import read_folder
-
-        return read_folder(folder, meta=meta)
 
 
 def table_names() -> list[str]:

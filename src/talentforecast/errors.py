@@ -96,3 +96,22 @@ class OutputError(TalentForecastError):
         ...     print("OutputError")
         OutputError
     """
+
+
+class TalentForecastWarning(UserWarning):
+    """Something the user should know happened, e.g. a forecast fell back to another model.
+
+    The run records these in its manifest (``fallbacks``); ``details`` carries structured fields.
+
+    Example:
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as w:
+        ...     warnings.simplefilter("always")
+        ...     warnings.warn(TalentForecastWarning("2 series fell back to naive"))
+        >>> w[0].category.__name__
+        'TalentForecastWarning'
+    """
+
+    def __init__(self, message: str, details: dict | None = None):
+        super().__init__(message)
+        self.details = dict(details or {})

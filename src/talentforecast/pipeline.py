@@ -6,7 +6,6 @@ import hashlib
 import json
 import platform
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,22 +15,9 @@ from talentforecast import __version__
 from talentforecast._atomic import atomic_dir
 from talentforecast.bundle import Bundle
 from talentforecast.errors import InputError, OutputError, Problem
+from talentforecast.graph import DEFAULTS  # noqa: F401  (re-exported: the run options)
 from talentforecast.progress import progress_bar
 from talentforecast.schema import SCHEMA_VERSION
-
-DEFAULTS = {
-    "policy": "default",
-    "horizon": 5,
-    "scenario": None,
-    "seed": 0,
-    "as_of": None,
-    "level": (80, 95),
-    "n_jobs": 1,
-    "engine": "local",  # "local", "dask", a dask Client, "spark", "ray": where forecasts run (docs/scale.md)
-    "lang": "zh",
-    "retrospective": None,  # None, True (default years) or a list of as-of years
-    "params": None,  # per-stage overrides: {"demand": {...}, "supply": {...}, "matching": {...}, "warning": {...}}
-}
 
 
 @dataclass
@@ -144,80 +130,27 @@ def _file_hash(path: str) -> str | None:
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
-def _inputs_stage(run: Run) -> dict[str, pd.DataFrame]:
-    from talentforecast import catalogs
-
-    rows = []
-    for name, df in sorted(run.bundle.tables.items()):
-        years = df["year"] if "year" in df else pd.Series(dtype="Int64")
-        rows.append({"table": name, "rows": len(df),
-                     "first_year": int(years.min()) if len(years) else None,
-                     "last_year": int(years.max()) if len(years) else None,
-                     "regions": int(df["region"].nunique()) if "region" in df else None})
-    cat = catalogs.specialties()
-    cat_summary = cat.groupby("level", sort=True).agg(specialties=("specialty", "size"),
-                                                      categories=("category_name", "nunique")).reset_index()
-    out = {"input_summary": pd.DataFrame(rows), "catalogue_summary": cat_summary}
-    regions = run.bundle.get("regions")
-    if regions is not None:
-        out["regions"] = regions.copy()
-    enrol = run.bundle.get("enrolment")
-    if enrol is not None:
-        out["provision"] = provision_table(enrol)
-    return out
-
-
-def provision_table(enrolment: pd.DataFrame) -> pd.DataFrame:
-    """Which school offers what (rows with enrolment > 0); the dashboard filters by school with it.
-
-    Example:
-        >>> e = pd.DataFrame({"region": "R", "school": ["A", "B"], "specialty": "S", "level": "中职",
-        ...                   "year": 2024, "enrolled": [10, 0], "in_school": 30, "graduates": 9})
-        >>> provision_table(e)["school"].tolist()
-        ['A']
-    """
-    keys = ["region", "school", "specialty", "level", "year"]
-    return (enrolment[enrolment["enrolled"] > 0].groupby(keys, as_index=False, sort=True)
-            [["enrolled", "in_school", "graduates"]].sum())
-
-
-StageFn = Callable[[Run], dict[str, pd.DataFrame]]
-# Later stages are appended by their modules through register_stage; order is the data flow.
-STAGES: dict[str, StageFn] = {"inputs": _inputs_stage}
-
-
-def register_stage(name: str, fn: StageFn, after: str | None = None) -> None:
-    """Add a stage to the annual run (used by the stage modules)."""
-    if after is None:
-        STAGES[name] = fn
-        return
-    items = list(STAGES.items())
-    pos = [n for n, _ in items].index(after) + 1
-    items.insert(pos, (name, fn))
-    STAGES.clear()
-    STAGES.update(items)
-
-
-def _load_stages() -> None:
-    import talentforecast.stages  # noqa: F401  (registers demand, supply, matching, warning)
-
-
-def _truncate(bundle: Bundle, as_of: int | None) -> Bundle:
-    if as_of is None:
-        return bundle
-    tables = {n: (df[df["year"] <= as_of].reset_index(drop=True) if "year" in df and n != "enrolment_plan" else df)
-              for n, df in bundle.tables.items()}
-    for n, df in tables.items():  # counted in the manifest: nothing is dropped unreported
-        df.attrs = {**bundle.tables[n].attrs, "rows_before_as_of": len(bundle.tables[n])}
-    return Bundle(tables=tables, meta={**bundle.meta, "as_of": as_of}, sources=bundle.sources)
-
-
 def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = True, **options) -> Run:
     """Run the annual chain on a bundle and return a :class:`Run` holding every table.
 
-    Options: ``policy`` (name, path or list), ``horizon`` (years), ``scenario`` (TOML path or None),
-    ``seed``, ``as_of`` (use data up to this year only), ``level`` (interval levels), ``n_jobs``,
-    ``engine`` (where the stages' forecasts run: ``"local"``, ``"dask"``, ``"spark"``, ``"ray"`` or a client).
+    The stages and their order come from the declared graph (:data:`talentforecast.stages.STAGES`);
+    ``stages`` names the ones wanted, and the stages they need run first.
+
+    Options (all keyword; defaults in :data:`talentforecast.graph.DEFAULTS`):
+        policy: shipped policy name, TOML path, or a list of them (default ``"default"``).
+        horizon: forecast years after ``as_of`` (default 5).
+        scenario: key-industry scenario TOML path, or None.
+        seed: seed of every simulation (same inputs and seed give identical tables).
+        as_of: use data up to this year only (default: the last year in the data).
+        level: interval levels, e.g. ``(80, 95)``.
+        n_jobs: processes for the forecasts.
+        engine: where forecasts run: ``"local"``, ``"dask"``, ``"spark"``, ``"ray"`` or a client.
+        lang: ``"zh"`` or ``"en"``, the language of labels and reasons in the tables.
+        retrospective: None, True (the default as-of years) or a list of as-of years to re-run and score.
+        params: per-stage overrides, ``{"demand": {...}, "supply": {...}, "matching": {...}, "warning": {...}}``.
+
+    Fallbacks of the forecasting core (a model that could not fit a series) are warned about
+    (:class:`talentforecast.errors.TalentForecastWarning`) and listed in ``run.manifest["fallbacks"]``.
 
     Example:
         >>> import talentforecast as tf
@@ -225,31 +158,43 @@ def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = Tru
         >>> sorted(r.tables)
         ['catalogue_summary', 'input_summary', 'provision', 'regions']
     """
-    unknown = set(options) - set(DEFAULTS)
-    if unknown:
-        raise TypeError(f"unknown run option(s) {sorted(unknown)}; expected {sorted(DEFAULTS)}")
-    opts = {**DEFAULTS, **options}
-    _load_stages()
-    from talentforecast.forecasting.distributed import use_engine
+    import warnings
 
-    names = list(STAGES) if stages is None else stages
-    missing = [s for s in names if s not in STAGES]
-    if missing:
-        raise TypeError(f"unknown stage(s) {missing}; available: {list(STAGES)}")
-    data = _truncate(bundle, opts["as_of"])
-    last_year = max(int(df["year"].max()) for name, df in data.tables.items()
-                    if "year" in df and len(df) and name != "enrolment_plan")
-    opts["as_of"] = opts["as_of"] if opts["as_of"] is not None else last_year
+    from talentforecast.errors import TalentForecastWarning
+    from talentforecast.forecasting.distributed import use_engine
+    from talentforecast.graph import call, plan
+    from talentforecast.graph import options as run_options
+    from talentforecast.stages import STAGES, truncate
+
+    opts = run_options(options)
+    data = Bundle(tables=truncate(bundle.tables, opts["as_of"]),
+                  meta={**bundle.meta, **({"as_of": opts["as_of"]} if opts["as_of"] is not None else {})},
+                  sources=bundle.sources)
+    years = [int(df["year"].max()) for name, df in data.tables.items()
+             if "year" in df and len(df) and name != "enrolment_plan"]
+    if opts["as_of"] is None:
+        if not years:
+            raise InputError([Problem("<bundle>", "year", None, None, "at least one input table with years")])
+        opts["as_of"] = max(years)
+    chosen = plan(STAGES, [s.name for s in STAGES] if stages is None else list(stages), data.tables)
     r = Run(bundle=data, options=opts)
     timings: dict[str, float] = {}
-    with progress_bar(len(names), "年度测算 annual run", enabled=progress) as advance:
-        for name in names:
+    fallbacks: list[dict] = []
+    with progress_bar(len(chosen), "年度测算 annual run", enabled=progress) as advance:
+        for stage in chosen:
             t0 = time.perf_counter()
-            with use_engine(opts["engine"]):  # every forecast inside the stage runs on this engine
-                r.tables.update(STAGES[name](r))
-            timings[name] = round(time.perf_counter() - t0, 3)
-            advance(name)
+            with use_engine(opts["engine"]), warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", TalentForecastWarning)
+                r.tables.update(call(stage, {**data.tables, **r.tables}, opts))
+            for w in caught:  # recorded for the manifest, then shown as usual
+                if issubclass(w.category, TalentForecastWarning):
+                    fallbacks.append({"stage": stage.name, "message": str(w.message),
+                                      **getattr(w.message, "details", {})})
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            timings[stage.name] = round(time.perf_counter() - t0, 3)
+            advance(stage.name)
     r.manifest = _manifest(r, timings)
+    r.manifest["fallbacks"] = fallbacks
     return r
 
 

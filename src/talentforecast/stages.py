@@ -1,34 +1,100 @@
-"""Wires the stage modules into the annual run, in data-flow order.
+"""The annual run's stages, declared once with their inputs and outputs (see :mod:`talentforecast.graph`).
 
-Each stage takes the :class:`~talentforecast.pipeline.Run` built so far and returns the tables it
-adds. Nested progress bars are silenced: the run shows one bar over the stages.
+Every stage function has one shape, ``func(tables, params) -> dict[str, DataFrame]``: ``tables``
+maps table names to DataFrames (input tables and tables earlier stages made), ``params`` holds the
+run options (:data:`talentforecast.graph.DEFAULTS`; missing keys take their defaults). A stage
+called alone gives the same numbers as inside :func:`talentforecast.run`.
+
+Example:
+    >>> import talentforecast as tf
+    >>> from talentforecast.stages import STAGES, inputs_stage
+    >>> [s.name for s in STAGES]
+    ['inputs', 'demand', 'supply', 'matching', 'warning', 'retrospective']
+    >>> out = inputs_stage(tf.datasets.load_example().tables, {})
+    >>> sorted(out)
+    ['catalogue_summary', 'input_summary', 'provision', 'regions']
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
 from talentforecast.errors import ConfigError
-from talentforecast.pipeline import Run, register_stage
+from talentforecast.graph import Stage, execute, options
+from talentforecast.schema import TABLES
 
+INPUT_TABLES = tuple(TABLES)
 STAGE_PARAMS = ("demand", "supply", "matching", "warning")
 
 
-def _opts(run: Run) -> dict:
-    o = run.options
-    return {"horizon": o["horizon"], "level": tuple(o["level"]), "seed": o["seed"], "n_jobs": o["n_jobs"]}
-
-
-def stage_params(run: Run, stage: str):
-    params = run.options.get("params") or {}
-    unknown = sorted(set(params) - set(STAGE_PARAMS))
+def stage_params(params: Mapping[str, Any], stage: str):
+    """The per-stage overrides of ``params["params"]`` for ``stage`` (unknown stage keys are an error)."""
+    over = params.get("params") or {}
+    unknown = sorted(set(over) - set(STAGE_PARAMS))
     if unknown:
         raise ConfigError(f"run params: unknown stage(s) {unknown}; expected keys among {list(STAGE_PARAMS)}")
-    return params.get(stage)
+    return over.get(stage)
 
 
-def _tables(run: Run, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
-    return {n: run.tables[n] for n in names if n in run.tables}
+def inputs_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+    """Summaries of the input tables and catalogues, the regions, and which school offers what."""
+    from talentforecast import catalogs
+
+    rows = []
+    for name in sorted(n for n in tables if n in INPUT_TABLES):
+        df = tables[name]
+        years = df["year"] if "year" in df else pd.Series(dtype="Int64")
+        rows.append({"table": name, "rows": len(df),
+                     "first_year": int(years.min()) if len(years) else None,
+                     "last_year": int(years.max()) if len(years) else None,
+                     "regions": int(df["region"].nunique()) if "region" in df else None})
+    cat = catalogs.specialties()
+    cat_summary = cat.groupby("level", sort=True).agg(specialties=("specialty", "size"),
+                                                      categories=("category_name", "nunique")).reset_index()
+    out = {"input_summary": pd.DataFrame(rows), "catalogue_summary": cat_summary}
+    if tables.get("regions") is not None:
+        out["regions"] = tables["regions"].copy()
+    if tables.get("enrolment") is not None:
+        out["provision"] = provision_table(tables["enrolment"])
+    return out
+
+
+def provision_table(enrolment: pd.DataFrame) -> pd.DataFrame:
+    """Which school offers what (rows with enrolment > 0); the dashboard filters by school with it.
+
+    Example:
+        >>> e = pd.DataFrame({"region": "R", "school": ["A", "B"], "specialty": "S", "level": "中职",
+        ...                   "year": 2024, "enrolled": [10, 0], "in_school": 30, "graduates": 9})
+        >>> provision_table(e)["school"].tolist()
+        ['A']
+    """
+    keys = ["region", "school", "specialty", "level", "year"]
+    return (enrolment[enrolment["enrolled"] > 0].groupby(keys, as_index=False, sort=True)
+            [["enrolled", "in_school", "graduates"]].sum())
+
+
+def _common(p: Mapping[str, Any]) -> dict:
+    return {"horizon": p["horizon"], "level": tuple(p["level"]), "seed": p["seed"], "n_jobs": p["n_jobs"]}
+
+
+def demand_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+    """Employment forecast, openings and demand by industry, level, specialty and occupation."""
+    from talentforecast.demand import compute_demand
+
+    p = options(params)
+    return compute_demand(tables, scenario=p["scenario"], params=stage_params(p, "demand"), progress=False,
+                          **_common(p))
+
+
+def supply_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+    """Enrolment forecast, graduates and labour-market supply per specialty."""
+    from talentforecast.supply import compute_supply
+
+    p = options(params)
+    return compute_supply(tables, params=stage_params(p, "supply"), progress=False, **_common(p))
 
 
 DEMAND_TABLES = ("employment_forecast", "openings", "vocational_openings", "specialty_demand",
@@ -36,59 +102,107 @@ DEMAND_TABLES = ("employment_forecast", "openings", "vocational_openings", "spec
 SUPPLY_TABLES = ("supply", "completion_rates", "further_study_rates", "enrolment_forecast")
 
 
-def demand_stage(run: Run) -> dict[str, pd.DataFrame]:
-    from talentforecast.demand import compute_demand
-
-    return compute_demand(run.bundle, scenario=run.options["scenario"], params=stage_params(run, "demand"),
-                          progress=False, **_opts(run))
-
-
-def supply_stage(run: Run) -> dict[str, pd.DataFrame]:
-    from talentforecast.supply import compute_supply
-
-    return compute_supply(run.bundle, params=stage_params(run, "supply"), progress=False, **_opts(run))
-
-
-def matching_stage(run: Run) -> dict[str, pd.DataFrame]:
+def matching_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+    """S/D with intervals, employment quality, duplication, structure match, shortage occupations."""
     from talentforecast.matching import compute_matching
 
-    return compute_matching(run.bundle, _tables(run, DEMAND_TABLES), _tables(run, SUPPLY_TABLES),
-                            params=stage_params(run, "matching"), seed=run.options["seed"],
-                            lang=run.options["lang"])
+    p = options(params)
+    demand = {n: tables[n] for n in DEMAND_TABLES if n in tables}
+    supply = {n: tables[n] for n in SUPPLY_TABLES if n in tables}
+    return compute_matching(tables, demand, supply, params=stage_params(p, "matching"), seed=p["seed"],
+                            lang=p["lang"])
 
 
-register_stage("demand", demand_stage)
-register_stage("supply", supply_stage)
-register_stage("matching", matching_stage)
+WARNING_PARAMS = ("history", "quality_weights", "proposal_params")
 
 
-WARNING_INPUTS = ("matches", "quality", "duplication", "vocational_openings")
-
-
-def warning_stage(run: Run) -> dict[str, pd.DataFrame]:
+def warning_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+    """Warning levels with reasons, new-specialty proposals and the quality ranking."""
     from talentforecast.warning import evaluate_warnings
 
-    p = dict(stage_params(run, "warning") or {})
-    unknown = sorted(set(p) - {"history", "quality_weights", "proposal_params"})
+    p = options(params)
+    w = dict(stage_params(p, "warning") or {})
+    unknown = sorted(set(w) - set(WARNING_PARAMS))
     if unknown:
-        raise ConfigError(f"run params['warning']: unknown key(s) {unknown}; "
-                          "expected history, quality_weights, proposal_params")
-    tables = {**run.bundle.tables, **_tables(run, WARNING_INPUTS)}
-    return evaluate_warnings(tables, policy=run.options["policy"], as_of=run.options["as_of"],
-                             lang=run.options["lang"], history=p.get("history"),
-                             quality_weights=p.get("quality_weights"),
-                             proposal_params=p.get("proposal_params"))
+        raise ConfigError(f"run params['warning']: unknown key(s) {unknown}; expected {', '.join(WARNING_PARAMS)}")
+    return evaluate_warnings(dict(tables), policy=p["policy"], as_of=p["as_of"], lang=p["lang"],
+                             history=w.get("history"), quality_weights=w.get("quality_weights"),
+                             proposal_params=w.get("proposal_params"))
 
 
-def retrospective_stage(run: Run) -> dict[str, pd.DataFrame]:
+CHAIN = ("inputs", "demand", "supply", "matching", "warning")
+DEFAULT_LAGS = (1, 2)
+
+
+def retrospective_years(params: Mapping[str, Any]) -> list[int]:
+    """The as-of years asked for by the option ``retrospective`` (True → the default two)."""
+    opt = params.get("retrospective")
+    if not opt:
+        return []
+    last = int(params["as_of"])
+    years = [last - 1 - max(DEFAULT_LAGS), last - max(DEFAULT_LAGS)] if opt is True else [int(y) for y in opt]
+    for y in years:
+        if y + min(DEFAULT_LAGS) > last:
+            raise ConfigError(f"retrospective as-of year {y}: needs observed data for {y + min(DEFAULT_LAGS)}; "
+                              f"the run's data end in {last}")
+    return years
+
+
+def truncate(tables: Mapping[str, pd.DataFrame], as_of: int | None) -> dict[str, pd.DataFrame]:
+    """Input tables with the rows after ``as_of`` left out (plans are kept: they look ahead).
+
+    Each table records ``rows_before_as_of`` in ``.attrs`` so the manifest counts what was left out.
+    """
+    if as_of is None:
+        return dict(tables)
+    out = {}
+    for n, df in tables.items():
+        cut = df[df["year"] <= as_of].reset_index(drop=True) if "year" in df and n != "enrolment_plan" else df
+        cut.attrs = {**df.attrs, "rows_before_as_of": len(df)}
+        out[n] = cut
+    return out
+
+
+def retrospective_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
     """With ``retrospective`` set, re-run the chain as of earlier years and score those warnings."""
-    from talentforecast.retrospective import retrospective_years, score_against
+    from talentforecast.warning import retrospective_score
 
-    years = retrospective_years(run)
+    p = options(params)
+    years = retrospective_years(p)
     if not years:
         return {}
-    return score_against(run, years)
+    last = int(p["as_of"])
+    inputs = {n: df for n, df in tables.items() if n in INPUT_TABLES}
+    early_opts = {k: v for k, v in p.items() if k not in ("as_of", "retrospective")}
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for y in years:
+        early = execute(STAGES, truncate(inputs, y), {**early_opts, "as_of": y}, wanted=CHAIN)
+        lags = [h for h in DEFAULT_LAGS if y + h <= last]
+        scored = retrospective_score(early["warnings"], dict(tables), years_after=lags, policy=p["policy"])
+        for name, df in scored.items():
+            parts.setdefault(name, []).append(df)
+    return {name: pd.concat(dfs, ignore_index=True) for name, dfs in parts.items()}
 
 
-register_stage("warning", warning_stage)
-register_stage("retrospective", retrospective_stage)
+STAGES: tuple[Stage, ...] = (
+    Stage("inputs", inputs_stage, optional=INPUT_TABLES,
+          outputs=("input_summary", "catalogue_summary", "regions", "provision")),
+    Stage("demand", demand_stage, inputs=("employment",),
+          optional=("regions", "staffing", "postings", "specialty_industry", "enrolment", "enrolment_plan"),
+          outputs=(*DEMAND_TABLES, "demand_parameters", "elasticities", "scenario_effects")),
+    Stage("supply", supply_stage, inputs=("enrolment",),
+          optional=("regions", "population", "enrolment_plan", "outcomes"),
+          outputs=(*SUPPLY_TABLES, "participation")),
+    Stage("matching", matching_stage, inputs=("specialty_demand", "supply", "outcomes", "enrolment"),
+          optional=("regions", "employment", "specialty_industry", "occupation_demand",
+                    *(t for t in DEMAND_TABLES + SUPPLY_TABLES if t not in ("specialty_demand", "supply"))),
+          any_of=(("vocational_openings", "openings"),),
+          outputs=("matches", "quality", "duplication", "structure_match", "structure_deviation",
+                   "shortage_occupations")),
+    Stage("warning", warning_stage, inputs=("matches", "quality", "duplication", "enrolment", "regions"),
+          optional=("vocational_openings", "outcomes", "specialty_industry"),
+          outputs=("warnings", "proposals", "quality_ranking")),
+    Stage("retrospective", retrospective_stage, inputs=("matches", "quality", "warnings"),
+          optional=(*INPUT_TABLES, "duplication", "vocational_openings"),
+          outputs=("retrospective_scores", "retrospective_confusion", "retrospective_detail")),
+)

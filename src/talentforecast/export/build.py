@@ -138,7 +138,7 @@ def provision(run) -> pd.DataFrame | None:
     enr = run.bundle.get("enrolment") if run.bundle else None
     if enr is None:
         return None
-    from talentforecast.pipeline import provision_table
+    from talentforecast.stages import provision_table
 
     return provision_table(enr)
 

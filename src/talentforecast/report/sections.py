@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from talentforecast.report import charts
-from talentforecast.report.context import Builder, fmt_number, fmt_range
+from talentforecast.report.builder import Builder, fmt_number, fmt_range
 from talentforecast.report.i18n import code_of
 
 _LEVEL_ORDER = ("red", "orange", "yellow", "green", "blue")

@@ -1,0 +1,259 @@
+"""The report builder: number formatting and :class:`Builder`, which turns tables into blocks
+(text, key figures, figures, tables) for the section functions of :mod:`talentforecast.report.sections`.
+
+Example:
+    >>> fmt_number(1234567.0, "openings")
+    '1,234,567'
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from talentforecast.errors import InputError, Problem
+from talentforecast.report.i18n import Strings
+
+# Column-name patterns that decide how a number is printed (presentation, not domain rules).
+_PERCENT = ("_rate", "_share", "coverage")
+_WHOLE_PERCENT = ("probability",)  # printed as "87%": a narrow column, never wrapped
+_DECIMAL = ("ratio", "dissimilarity", "deviation", "score", "mase", "smape", "mape", "index")
+_COUNT_INT = ("year", "as_of", "rank", "years_at_level", "schools", "n", "count", "hits")
+# Relative column widths for fixed-layout tables (normalised to 100% per table).
+_WIDTH = {"specialty": 1.6, "reason": 4.6, "action": 1.8, "source": 5.0, "specialty_name": 2.4, "industry_name": 2.6,
+          "occupation_name": 2.4, "interval_80": 2.0, "parameter": 2.0, "occupation": 1.6, "level": 1.8,
+          "warning_level": 1.6, "previous_level": 1.5, "years_at_level": 1.1, "probability": 1.2}
+
+
+def fmt_number(value: object, column: str = "") -> str:
+    """Format one cell deterministically: counts ``12,345``, ratios ``0.93``, rates ``61.2%``.
+
+    Example:
+        >>> fmt_number(12345.4, "supply"), fmt_number(0.926, "ratio_sd"), fmt_number(0.6123, "employment_rate")
+        ('12,345', '0.93', '61.2%')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "—"
+    if isinstance(value, str):
+        return value
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isinf(x):  # e.g. D/S with zero supply
+        return "∞" if x > 0 else "−∞"
+    col = column.lower()
+    if col in _COUNT_INT or col.endswith("_year"):
+        return str(int(round(x)))
+    if any(p in col for p in _WHOLE_PERCENT):
+        text = f"{x:.0%}"
+    elif any(p in col for p in _PERCENT):
+        text = f"{x:.1%}"
+    elif any(p in col for p in _DECIMAL):
+        text = f"{x:.2f}"
+    else:
+        text = f"{x:,.0f}"
+    # a tiny negative that rounds to zero prints as "0.00", not "-0.00"
+    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
+
+
+def fmt_range(lo: object, hi: object, column: str = "") -> str:
+    """``lo–hi`` with both ends formatted like ``column``; ``—`` when either is missing."""
+    a, b = fmt_number(lo, column), fmt_number(hi, column)
+    return "—" if "—" in (a, b) else f"{a}–{b}"
+
+
+def _names() -> dict[str, dict[str, str]]:
+    """Code → name for specialties, industries and occupations, from the bundled catalogues."""
+    out: dict[str, dict[str, str]] = {"specialty": {}, "industry": {}, "occupation": {}}
+    try:
+        from talentforecast import catalogs
+
+        out["specialty"] = dict(zip(*catalogs.specialties()[["specialty", "specialty_name"]].T.values,
+                                    strict=True))
+        out["industry"] = dict(zip(*catalogs.industries()[["industry", "industry_name"]].T.values,
+                                   strict=True))
+        occ = catalogs.specialty_occupation()[["occupation", "occupation_name"]].drop_duplicates("occupation")
+        out["occupation"] = dict(zip(occ["occupation"], occ["occupation_name"], strict=True))
+    except (ImportError, AttributeError):  # catalogue loaders not available: codes only
+        pass
+    return out
+
+
+class Builder:
+    """Holds what every section needs: tables, text, settings, focus region and years, counters."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame], lang: str, meta: dict, settings: dict):
+        self.tables = {k: v for k, v in tables.items() if v is not None}
+        self.s = Strings(lang)
+        self.lang = lang
+        self.meta = meta
+        self.settings = settings
+        self.names = _names()
+        self.region = self._focus_region()
+        self.base_year, self.target_year = self._years()
+        self.match_year = self._match_year()
+        self.n_fig = 0
+        self.n_tab = 0
+        self.appendix: list[dict] = []
+
+    # ---- table access -------------------------------------------------------------------
+    def get(self, name: str) -> pd.DataFrame | None:
+        """Table ``name`` restricted to the focus region (if it has a region column), or None."""
+        df = self.tables.get(name)
+        if df is None or df.empty:
+            return None
+        if "region" in df.columns and self.region is not None:
+            df = df[df["region"].astype(str) == self.region]
+        return df if not df.empty else None
+
+    def baseline(self, df: pd.DataFrame) -> pd.DataFrame:
+        return df[df["scenario"] == "baseline"] if "scenario" in df.columns else df
+
+    def offered(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Rows for the specialties the warnings cover (those the region offers), so that counts
+        agree with the warnings table; all rows when there is no warnings table."""
+        w = self.get("warnings")
+        if w is None or not {"specialty", "level"} <= set(df.columns):
+            return df
+        keys = pd.MultiIndex.from_frame(w[["specialty", "level"]].astype(str))
+        mine = pd.MultiIndex.from_frame(df[["specialty", "level"]].astype(str))
+        return df[mine.isin(keys)]
+
+    def sections_only(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Keep GB/T 4754 sections when the table mixes sections and divisions (no double counting)."""
+        if "industry" not in df.columns:
+            return df
+        is_section = df["industry"].astype(str).str.fullmatch(r"[A-Z]")
+        return df[is_section] if is_section.any() else df
+
+    def name(self, kind: str, code: object) -> str:
+        return self.names.get(kind, {}).get(str(code), "")
+
+    def add_names(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Add ``*_name`` columns for code columns that lack them."""
+        df = df.copy()
+        for kind in ("industry", "specialty", "occupation"):
+            if kind in df.columns and f"{kind}_name" not in df.columns:
+                df[f"{kind}_name"] = [self.name(kind, c) for c in df[kind]]
+        return df
+
+    # ---- focus region and years ---------------------------------------------------------
+    def _focus_region(self) -> str | None:
+        if self.meta.get("region") is not None:
+            return str(self.meta["region"])
+        regions = self.tables.get("regions")
+        if regions is not None and "parent" in regions.columns:
+            top = sorted(regions.loc[regions["parent"].isna() | (regions["parent"].astype(str) == ""),
+                                     "region"].astype(str))
+        else:
+            seen: set[str] = set()
+            for df in self.tables.values():
+                if "region" in df.columns:
+                    seen |= set(df["region"].astype(str))
+            top = sorted(seen)
+        if len(top) > 1:
+            raise InputError([Problem("regions", "parent", None, top,
+                                      "one planning region (no parent), or meta['region'] naming "
+                                      "the region to report on")])
+        return top[0] if top else None
+
+    def _years(self) -> tuple[int | None, int | None]:
+        base, target = self.meta.get("base_year"), self.meta.get("target_year")
+        for name in ("employment_forecast", "supply", "matches", "specialty_demand"):
+            df = self.tables.get(name)
+            if df is None or df.empty or "year" not in df.columns:
+                continue
+            if base is None and "observed" in df.columns and df["observed"].any():
+                base = int(df.loc[df["observed"].astype(bool), "year"].max())
+            if target is None:
+                target = int(df["year"].max())
+        return (None if base is None else int(base)), (None if target is None else int(target))
+
+    def _match_year(self) -> int | None:
+        """The year the match section and its key figures describe: ``meta['match_year']``, else
+        the year the warnings read the projected S/D ratio in, else the last forecast year."""
+        if self.meta.get("match_year") is not None:
+            return int(self.meta["match_year"])
+        w = self.get("warnings")
+        if w is not None and "reasons" in w.columns:
+            years: list[int] = []
+            for raw in w["reasons"].dropna().unique():
+                try:
+                    items = json.loads(raw)
+                except (TypeError, ValueError):
+                    continue
+                years += [int(y) for r in items if str(r.get("indicator", "")).startswith("ratio_sd")
+                          for y in (r.get("years") or [])]
+            if years:
+                return max(set(years), key=years.count)
+        return self.target_year
+
+    # ---- blocks -------------------------------------------------------------------------
+    def para(self, text: str) -> dict:
+        return {"kind": "para", "text": text}
+
+    def subheading(self, text: str) -> dict:
+        return {"kind": "subheading", "text": text}
+
+    def missing(self, *names: str) -> dict:
+        what = "、".join if self.lang == "zh" else ", ".join
+        return {"kind": "missing", "text": self.s("missing", what=what([self.s.get("what", n) for n in names]))}
+
+    def figure(self, caption: str, png: bytes) -> dict:
+        self.n_fig += 1
+        return {
+            "kind": "figure",
+            "id": f"fig-{self.n_fig}",
+            "caption": f"{self.s('figure')} {self.n_fig}  {caption}",
+            "png": png,
+            "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+        }
+
+    def table(
+        self,
+        caption: str,
+        df: pd.DataFrame,
+        columns: Sequence[str],
+        *,
+        headers: dict[str, str] | None = None,
+        row_class: Sequence[str] | None = None,
+        top_n: int | None = None,
+        appendix: bool = True,
+    ) -> list[dict]:
+        """Table block(s): the first ``top_n`` rows in the body, all rows (capped) in the appendix."""
+        top_n = self.settings["top_n"] if top_n is None else top_n
+        self.n_tab += 1
+        number = self.n_tab
+        columns = [c for c in columns if c in df.columns]
+        headers = {c: (headers or {}).get(c) or self.s.column(c) for c in columns}
+        classes = list(row_class) if row_class is not None else [""] * len(df)
+        total = len(df)
+        body = self._table_block(f"{self.s('table')} {number}  {caption}", df.head(top_n), columns,
+                                 headers, classes[:top_n])
+        blocks = [body]
+        if total > top_n and appendix:
+            body["note"] = self.s("top_n_note", n=top_n, total=total)
+            cap = self.settings["appendix_max_rows"]
+            full = self._table_block(f"{self.s('table')} A{number}  {caption}", df.head(cap), columns,
+                                     headers, classes[:cap])
+            if total > cap:
+                full["note"] = self.s("truncated_note", n=cap, total=total)
+            self.appendix.append(full)
+        return blocks
+
+    def _table_block(self, caption, df, columns, headers, classes) -> dict:
+        rows = [[fmt_number(v, c) for c, v in zip(columns, rec, strict=True)]
+                for rec in df[columns].itertuples(index=False, name=None)]
+        numeric = [pd.api.types.is_numeric_dtype(df[c]) and c not in ("year",) for c in columns]
+        weights = [_WIDTH.get(c, 1.3) for c in columns]
+        widths = [round(100 * w / sum(weights), 1) for w in weights]
+        return {"kind": "table", "caption": caption, "header": [headers[c] for c in columns],
+                "columns": list(columns), "rows": rows, "row_class": list(classes),
+                "numeric": numeric, "widths": widths, "note": ""}

@@ -1,0 +1,69 @@
+"""The stage graph: declared inputs/outputs, derived order, sub-graphs, and stages alone = in the run."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import talentforecast as tf
+from talentforecast.errors import ConfigError
+from talentforecast.graph import Stage, call, plan, producers
+from talentforecast.stages import STAGES
+
+
+def test_every_table_has_one_producer_and_every_input_is_made_or_an_input():
+    made = producers(STAGES)
+    inputs = set(tf.TABLES)
+    for s in STAGES:
+        for t in s.inputs:
+            assert t in made or t in inputs, f"{s.name} needs {t}, which nothing makes"
+
+
+def test_order_is_derived_from_the_graph_not_the_declaration():
+    a = Stage("a", lambda t, p: {"y": t["x"]}, inputs=("x",), outputs=("y",))
+    b = Stage("b", lambda t, p: {"z": t["y"]}, inputs=("y",), outputs=("z",))
+    assert [s.name for s in plan([b, a], ["b"], ["x"])] == ["a", "b"]
+
+
+def test_asking_for_matching_runs_what_it_needs():
+    names = [s.name for s in plan(STAGES, ["matching"], tf.datasets.load_example().tables)]
+    assert names == ["demand", "supply", "matching"]
+
+
+def test_a_missing_input_names_the_table_and_the_stage():
+    tables = {k: v for k, v in tf.datasets.load_example().tables.items() if k != "outcomes"}
+    with pytest.raises(ConfigError, match="outcomes") as err:
+        tf.run(tf.Bundle(tables=tables), stages=["matching"], progress=False)
+    assert "matching" in str(err.value)
+
+
+def test_warning_stage_alone_on_matching_tables_only_is_refused(example_run):
+    only = {n: example_run.tables[n] for n in ("matches", "quality", "duplication")}
+    warning = next(s for s in STAGES if s.name == "warning")
+    with pytest.raises(ConfigError, match="enrolment"):
+        call(warning, only, example_run.options)
+
+
+def test_unknown_stage_and_unknown_option_are_config_errors():
+    b = tf.datasets.load_example()
+    with pytest.raises(ConfigError, match="nosuch"):
+        tf.run(b, stages=["nosuch"], progress=False)
+    with pytest.raises(ConfigError, match="horizn"):
+        tf.run(b, stages=["inputs"], progress=False, horizn=3)
+
+
+def test_a_stage_may_not_return_undeclared_tables():
+    s = Stage("s", lambda t, p: {"y": pd.DataFrame(), "extra": pd.DataFrame()}, outputs=("y",))
+    with pytest.raises(ConfigError, match="extra"):
+        call(s, {}, {})
+
+
+@pytest.mark.parametrize("name", ["inputs", "demand", "supply", "matching", "warning"])
+def test_each_stage_alone_gives_the_numbers_of_the_run(example_run, name):
+    stage = next(s for s in STAGES if s.name == name)
+    available = {**example_run.bundle.tables, **example_run.tables}
+    alone = call(stage, available, example_run.options)
+    assert alone, f"stage {name} made nothing"
+    for table, df in alone.items():
+        pd.testing.assert_frame_equal(df.reset_index(drop=True),
+                                      example_run.tables[table].reset_index(drop=True), obj=f"{name}:{table}")
