@@ -67,3 +67,19 @@ def test_each_stage_alone_gives_the_numbers_of_the_run(example_run, name):
     for table, df in alone.items():
         pd.testing.assert_frame_equal(df.reset_index(drop=True),
                                       example_run.tables[table].reset_index(drop=True), obj=f"{name}:{table}")
+
+
+def test_interval_columns_are_named_one_way_in_every_run_table(example_run):
+    """Bounds are ``lo_80``/``hi_80`` for a table's ``value``, ``<column>_lo_80`` for another column."""
+    import re
+
+    pattern = re.compile(r"^(?:[a-z0-9_]+_)?(lo|hi)_(80|95)$")
+    odd = [(n, c) for n, df in example_run.tables.items() for c in df.columns
+           if re.search(r"(^|_|-)(lo|hi)([-_]?\d+)", str(c)) and not pattern.match(str(c))]
+    assert not odd, odd
+    for name, df in example_run.tables.items():
+        for c in df.columns:
+            m = pattern.match(str(c))
+            if m:  # each bound has its partner
+                partner = str(c).replace(f"{m.group(1)}_{m.group(2)}", f"{'hi' if m.group(1) == 'lo' else 'lo'}_{m.group(2)}")
+                assert partner in df.columns, (name, c)

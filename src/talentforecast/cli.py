@@ -70,20 +70,26 @@ def _execute(bundle, out: Path, quiet: bool, formats: str, langs: str, **options
     r = run_chain(bundle, progress=not quiet, **options)
     r.save(out / "run")
     written = [str(out / "run")]
+    missing: list[str] = []  # outputs asked for and not written: the exit code says so
     if formats:
-        try:
-            for lang in [x for x in langs.split(",") if x]:
+        for lang in [x for x in langs.split(",") if x]:
+            try:
                 paths = r.report(out / "report", formats=tuple(x for x in formats.split(",") if x), lang=lang)
                 written += [str(p) for p in paths.values()]
-        except ImportError as err:
-            typer.echo(f"report skipped ({err}); install the 'report' extra", err=True)
+            except ImportError as err:
+                missing.append(f"报告 report ({lang}): 缺少依赖 missing dependency {err.name or err}; "
+                               "请安装 install: pip install 'talentforecast[report]'")
     try:
         written.append(str(r.export(out / "feed")))
     except ImportError as err:
-        typer.echo(f"export skipped ({err})", err=True)
+        missing.append(f"数据接口 feed: 缺少依赖 missing dependency {err.name or err}")
     if not quiet:
         for w in written:
             typer.echo(f"wrote {w}")
+    if missing:
+        for m in missing:
+            typer.echo(f"错误 error: 未写出 not written: {m}", err=True)
+        raise typer.Exit(code=1)
 
 
 @app.command()
