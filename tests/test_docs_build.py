@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # end-to-end: runs in CI; skip locally with -m 'not slow'
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -11,6 +11,8 @@ import talentforecast as tf
 from talentforecast.report.context import Builder, build_context
 from talentforecast.report.i18n import Strings, load_settings
 
+pytestmark = pytest.mark.slow  # end-to-end: runs in CI; skip locally with -m 'not slow'
+
 FAST = {"demand": {"models": "drift", "n_paths": 200}}
 
 

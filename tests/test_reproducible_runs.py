@@ -1,6 +1,6 @@
 """Same inputs + seed → byte-identical outputs, across processes (also with another hash seed).
 
-Runs every stage registered on the pipeline, so it keeps covering stages as they land. The
+Runs every stage declared in the stage graph, so it keeps covering stages as they land. The
 example region is trimmed (2 industries, 4 specialties) to keep the two runs fast; a full-size
 check is ``TF_REPRO_FULL=1``.
 """
@@ -13,6 +13,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow  # end-to-end: runs in CI; skip locally with -m 'not slow'
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 RUN = """
