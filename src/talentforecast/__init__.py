@@ -18,6 +18,7 @@ from talentforecast.errors import (  # noqa: E402
     OutputError,
     Problem,
     TalentForecastError,
+    TalentForecastWarning,
 )
 from talentforecast.forecasting import backtest, evaluate, forecast, use_engine  # noqa: E402
 from talentforecast.forecasting.reconcile import hierarchy, reconcile  # noqa: E402
@@ -37,6 +38,7 @@ __all__ = [
     "Problem",
     "Run",
     "TalentForecastError",
+    "TalentForecastWarning",
     "__version__",
     "backtest",
     "evaluate",

@@ -84,6 +84,20 @@ class ModelError(TalentForecastError):
     """
 
 
+class TalentForecastWarning(UserWarning):
+    """Something the library did that the user should know about, e.g. forecasts that fell back
+    to another model; the details are also kept in machine-readable form (see the message).
+
+    Example:
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     warnings.warn("2 of 10 forecasts fell back", TalentForecastWarning)
+        >>> caught[0].category.__name__
+        'TalentForecastWarning'
+    """
+
+
 class OutputError(TalentForecastError):
     """An output could not be written.
 
