@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from talentforecast.errors import InputError, ModelError
+from talentforecast.errors import InputError, ModelError, TalentForecastWarning
 from talentforecast.forecasting import (
     MODELS,
     backtest,
@@ -16,7 +16,10 @@ from talentforecast.forecasting import (
     get_model,
 )
 
-COLS = ["unique_id", "ds", "model", "y_hat", "y_lo_80", "y_hi_80", "y_lo_95", "y_hi_95"]
+COLS = ["unique_id", "ds", "requested", "model", "y_hat", "y_lo_80", "y_hi_80", "y_lo_95", "y_hi_95"]
+
+
+VALUES = COLS[4:]
 
 
 def panel(n_series: int = 6, n: int = 14, seed: int = 1) -> pd.DataFrame:
@@ -37,7 +40,8 @@ def degenerate() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def auto_fc() -> pd.DataFrame:
-    return forecast(degenerate(), h=4)
+    with pytest.warns(TalentForecastWarning, match="4 of 8 series forecasts"):
+        return forecast(degenerate(), h=4)
 
 
 def test_output_shape_and_columns(auto_fc):
@@ -51,7 +55,7 @@ def test_output_shape_and_columns(auto_fc):
 
 def test_interval_order_and_finite(auto_fc):
     v = auto_fc
-    assert np.isfinite(v[COLS[3:]].to_numpy()).all()
+    assert np.isfinite(v[VALUES].to_numpy()).all()
     assert (v.y_lo_95 <= v.y_lo_80 + 1e-9).all() and (v.y_lo_80 <= v.y_hat + 1e-9).all()
     assert (v.y_hat <= v.y_hi_80 + 1e-9).all() and (v.y_hi_80 <= v.y_hi_95 + 1e-9).all()
 
@@ -64,20 +68,28 @@ def test_fallback_for_each_degenerate_kind(auto_fc):
     assert m["two"].startswith("drift")
     assert m["s0"].startswith("auto:")
     z = auto_fc[auto_fc.unique_id == "zero"]
-    assert (z[COLS[3:]].to_numpy() == 0).all()
+    assert (z[VALUES].to_numpy() == 0).all()
     f = auto_fc[auto_fc.unique_id == "flat"]
     assert np.allclose(f.y_hat, 3.0)
+    assert (auto_fc.requested == "auto").all()
+    why = {r["unique_id"]: (r["model"], r["reason"]) for r in auto_fc.attrs["fallbacks"]}
+    assert why == {"zero": ("zero", "all_zero"), "flat": ("constant", "constant"),
+                   "one": (m["one"], "too_short"), "two": (m["two"], "too_short")}
+    assert all(r["requested"] == "auto" for r in auto_fc.attrs["fallbacks"])
 
 
 def test_failing_model_falls_back():
     # ets needs 6 points: on 5 it fails and the chain moves to theta
     df = panel(1, 5)
-    fc = forecast(df, h=2, models="ets")
+    with pytest.warns(TalentForecastWarning, match=r"1 of 1 .*ets → theta \(too_short\)"):
+        fc = forecast(df, h=2, models="ets")
     assert fc.model.unique().tolist() == ["theta"]
+    assert fc.attrs["fallbacks"] == [{"unique_id": "s0", "requested": "ets", "model": "theta", "reason": "too_short",
+                                      "detail": "model 'ets' needs at least 6 observations, got 5"}]
 
 
 def test_nonnegative_floors_forecasts_and_bounds(auto_fc):
-    assert (auto_fc[COLS[3:]] >= 0).all().all()
+    assert (auto_fc[VALUES] >= 0).all().all()
     fc = forecast(degenerate(), h=4, models="drift")
     falling = fc[fc.unique_id == "falling"]
     assert (falling.y_hat >= 0).all() and (falling.y_lo_95 == 0).any()
@@ -188,7 +200,7 @@ def test_llt_and_prophet_tiny():
     df = panel(1, 10)
     fc = forecast(df, h=2, models=["llt", "prophet"])
     assert set(fc.model) == {"llt", "prophet"}
-    assert np.isfinite(fc[COLS[3:]].to_numpy()).all()
+    assert np.isfinite(fc[VALUES].to_numpy()).all()
 
 
 def test_backtest_and_evaluate():

@@ -5,7 +5,7 @@ Example:
     >>> from talentforecast.forecasting import forecast
     >>> df = pd.DataFrame({"unique_id": "a", "ds": range(2000, 2012), "y": [float(i) for i in range(10, 22)]})
     >>> list(forecast(df, h=2, models="naive").columns)
-    ['unique_id', 'ds', 'model', 'y_hat', 'y_lo_80', 'y_hi_80', 'y_lo_95', 'y_hi_95']
+    ['unique_id', 'ds', 'requested', 'model', 'y_hat', 'y_lo_80', 'y_hi_80', 'y_lo_95', 'y_hi_95']
 """
 
 from talentforecast.forecasting import models_statsmodels as _models_statsmodels  # noqa: F401  registers models

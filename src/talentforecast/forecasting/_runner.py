@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import inspect
-import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 
+from talentforecast.errors import ModelError
+from talentforecast.forecasting._failures import EXPECTED_FAILURES
 from talentforecast.forecasting._panel import Series
 from talentforecast.forecasting.models import check_capabilities, get_model
 
@@ -37,46 +39,73 @@ def _takes_seed(cls: type) -> bool:
 
 
 def fit_predict(name: str, s: Series, h: int, level: Sequence[int], seed: int) -> Pred:
-    """Fit one model to one series and predict; raises on any failure or capability mismatch."""
+    """Fit one model to one series and predict; raises ModelError on a capability mismatch or an
+    invalid forecast, and whatever the model raises otherwise."""
     cls = get_model(name)
     check_capabilities(cls, n_obs=s.y.size, exog=s.X is not None)
     kwargs = {"seed": seed} if _takes_seed(cls) else {}
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
+    with np.errstate(all="ignore"):  # floating-point noise of the fits; failures show as non-finite output
         pred = cls(**kwargs).fit(s.y, s.X).predict(h, level, s.X_future)
     if pred["mean"].shape != (h,) or not np.all(np.isfinite(pred["mean"])):
-        raise ValueError(f"model '{name}' returned an invalid forecast")
+        raise ModelError(f"model '{name}' returned an invalid forecast")
     return pred
 
 
-def forecast_one(name: str, s: Series, h: int, level: Sequence[int], seed: int, fallback: bool = True,
-                 strip_exog: bool = False) -> tuple[str, Pred] | None:
-    """Forecast one series with ``name``; on failure walk the fallback chain (``None`` if disabled).
+class Outcome(NamedTuple):
+    """What forecasting one series with one requested model gave.
 
+    ``model``: what produced ``pred`` (``None`` when nothing could); ``reason``/``detail``: why it is
+    not the requested model (a code of ``_failures.REASONS`` and the errors met), else ``None``.
+    """
+
+    model: str | None
+    pred: Pred | None
+    reason: str | None = None
+    detail: str | None = None
+
+
+_DEGENERATE = {"zero": ("all_zero", "series is all zero"), "constant": ("constant", "series never changes")}
+
+
+def forecast_one(name: str, s: Series, h: int, level: Sequence[int], seed: int, fallback: bool = True,
+                 strip_exog: bool = False) -> Outcome:
+    """Forecast one series with ``name``; on an expected failure walk the fallback chain.
+
+    Only :data:`_failures.EXPECTED_FAILURES` move down the chain; any other error propagates.
+    With ``fallback=False`` a failure gives ``Outcome(None, None, reason, detail)``.
     ``strip_exog`` hides exogenous columns from models that cannot use them (auto's pool mixes both).
     """
     if strip_exog and s.X is not None and not get_model(name).capabilities.exogenous:
         s = Series(s.uid, s.ds, s.y)
     kind = degenerate_kind(s.y)
-    if fallback and kind in ("zero", "constant"):
-        return kind, fit_predict(kind, s, h, level, seed)
+    if fallback and kind in _DEGENERATE:
+        return Outcome(kind, fit_predict(kind, s, h, level, seed), *_DEGENERATE[kind])
     chain = [name] + ([m for m in FALLBACK_CHAIN if m != name] if fallback else [])
+    failed: list[tuple[str, str, str]] = []  # (model, reason code, message)
     for i, m in enumerate(chain):
         # fallbacks run without exogenous columns (none of them uses them)
         s_m = s if i == 0 else Series(s.uid, s.ds, s.y)
-        try:
-            return m, fit_predict(m, s_m, h, level, seed)
-        except Exception:  # noqa: BLE001  any failure moves down the chain; the label records it
+        need = get_model(m).capabilities.min_length
+        if s_m.y.size < need:
+            failed.append((m, "too_short", f"model '{m}' needs at least {need} observations, got {s_m.y.size}"))
             continue
-    return None
+        try:
+            pred = fit_predict(m, s_m, h, level, seed)
+        except EXPECTED_FAILURES as exc:
+            failed.append((m, "fit_failed", str(exc) or type(exc).__name__))
+            continue
+        if not failed:
+            return Outcome(m, pred)
+        return Outcome(m, pred, failed[0][1], "; ".join(f[2] for f in failed))
+    return Outcome(None, None, failed[0][1], "; ".join(f[2] for f in failed))
 
 
-def _chunk_task(args) -> list[list[tuple[str, Pred] | None]]:
+def _chunk_task(args) -> list[list[Outcome]]:
     names, chunk, h, level, seed, fallback = args
     return [[forecast_one(n, s, h, level, seed, fallback, strip_exog=not fallback) for n in names] for s in chunk]
 
 
-def run_many(
+def run_local(
     names: Sequence[str],
     series: Sequence[Series],
     h: int,
@@ -86,16 +115,14 @@ def run_many(
     n_jobs: int = 1,
     progress: bool = False,
     description: str = "forecasting",
-) -> list[list[tuple[str, Pred] | None]]:
-    """For each series, for each model name: ``(model used, prediction)`` or ``None``.
+) -> list[list[Outcome]]:
+    """For each series, for each model name, its :class:`Outcome`, computed in this process (or a
+    local process pool). Callers use :func:`talentforecast.forecasting._dispatch.run_many`, which
+    sends the work to the active engine.
 
     Work is split into contiguous chunks; each series is computed independently, so the result
     does not depend on ``n_jobs``.
     """
-    from talentforecast.forecasting import distributed  # engine hook: Dask/Spark/Ray via fugue
-
-    if distributed.active() is not None:
-        return distributed.run_many(names, series, h, level, seed, fallback, n_jobs, progress, description)
     series = list(series)
     if not series:
         return []

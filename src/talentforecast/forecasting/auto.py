@@ -4,14 +4,16 @@ the training data, with intervals calibrated by conformal quantiles of scaled ba
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from talentforecast.forecasting._dispatch import run_many
 from talentforecast.forecasting._panel import Series
-from talentforecast.forecasting._runner import degenerate_kind, forecast_one, run_many
+from talentforecast.forecasting._runner import Outcome, degenerate_kind, forecast_one
 
 # Candidate members; combinations of up to MAX_MEMBERS of them (median or mean) are compared.
 DEFAULT_POOL = ("naive", "drift", "dotheta", "ets", "theta_log", "dotheta_log")
@@ -64,8 +66,9 @@ def scale_of(y: np.ndarray) -> float:
 
 def combine(preds: np.ndarray, aggregate: str) -> np.ndarray:
     """Combine member forecasts (members on axis 0), ignoring members that failed (NaN)."""
-    with np.errstate(all="ignore"), __import__("warnings").catch_warnings():
-        __import__("warnings").simplefilter("ignore")
+    # a case where every member failed gives NaN (filled by the caller); numpy warns about it
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "All-NaN slice encountered|Mean of empty slice", RuntimeWarning)
         return np.nanmedian(preds, axis=0) if aggregate == "median" else np.nanmean(preds, axis=0)
 
 
@@ -107,8 +110,8 @@ def select(
     F = np.full((len(pool), len(cases), h), np.nan)
     for i, row in enumerate(out):
         for m, r in enumerate(row):
-            if r is not None:
-                F[m, i] = r[1]["mean"]
+            if r.pred is not None:  # a member that failed on a case scores as the naive forecast
+                F[m, i] = r.pred["mean"]
     A = np.asarray(actual)
     S = np.asarray(scales)
     rows = []
@@ -158,8 +161,12 @@ def auto_forecast(
     seed: int = 0,
     n_jobs: int = 1,
     progress: bool = False,
-) -> list[tuple[str, dict[str, np.ndarray]]]:
-    """Forecast every series with the selected combination; degenerate/failing series fall back."""
+) -> list[Outcome]:
+    """Forecast every series with the selected combination; degenerate/failing series fall back.
+
+    A series on which some members fail gets the combination of the others, labelled with the
+    members used and recorded as a ``member_failed`` fallback.
+    """
     todo = [i for i, s in enumerate(series) if degenerate_kind(s.y) is None]
     results: list = [None] * len(series)
     # members' own intervals are only used where no calibration exists; when it covers every
@@ -168,8 +175,10 @@ def auto_forecast(
     member_level = () if calibrated else level
     out = run_many(sel.members, [series[i] for i in todo], h, member_level, seed, fallback=False, n_jobs=n_jobs,
                    progress=progress)
+    failed_members: dict[int, list[Outcome]] = {}
     for i, row in zip(todo, out, strict=True):
-        got = [r[1] for r in row if r is not None]
+        got = [r.pred for r in row if r.pred is not None]
+        failed_members[i] = [r for r in row if r.pred is None]
         if not got:
             continue
         s = series[i]
@@ -183,8 +192,21 @@ def auto_forecast(
             else:  # no calibration available: combine the members' own bounds
                 pred[f"lo-{lv}"] = np.minimum(combine(np.array([g[f"lo-{lv}"] for g in got]), sel.aggregate), mean)
                 pred[f"hi-{lv}"] = np.maximum(combine(np.array([g[f"hi-{lv}"] for g in got]), sel.aggregate), mean)
-        results[i] = (sel.label, pred)
+        bad = failed_members[i]
+        if not bad:
+            results[i] = Outcome(sel.label, pred)
+        else:
+            used = tuple(m for m, r in zip(sel.members, row, strict=True) if r.pred is not None)
+            label = AutoSelection(sel.aggregate, used, sel.scores, sel.quantiles).label
+            results[i] = Outcome(label, pred, "member_failed", "; ".join(r.detail or "" for r in bad))
     for i, s in enumerate(series):
         if results[i] is None:
-            results[i] = forecast_one(sel.members[0], Series(s.uid, s.ds, s.y), h, level, seed, fallback=True)
+            res = forecast_one(sel.members[0], Series(s.uid, s.ds, s.y), h, level, seed, fallback=True)
+            if i in failed_members:  # every member failed on this series
+                bad = failed_members[i]
+                res = res._replace(reason=bad[0].reason, detail="; ".join(r.detail or "" for r in bad))
+            elif res.reason is None:  # 1-2 points: too short for the combination, first member alone
+                res = res._replace(reason="too_short", detail=f"{s.y.size} observation(s): auto combines "
+                                   f"models only from 3 on; forecast with '{res.model}' alone")
+            results[i] = res
     return results

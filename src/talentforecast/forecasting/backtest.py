@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 
 from talentforecast.errors import InputError, Problem
+from talentforecast.forecasting import _failures
 from talentforecast.forecasting._panel import check_h, prepare
 from talentforecast.forecasting.auto import scale_of, smape
 from talentforecast.forecasting.distributed import use_engine
-from talentforecast.forecasting.engine import forecast
+from talentforecast.forecasting.engine import forecast_frame
 
 
 def backtest(
@@ -38,9 +39,10 @@ def backtest(
     peeking). Series too short to leave at least one training year in a window are left out of
     that window and listed in ``.attrs["skipped"]``.
 
-    Returns the :func:`forecast` columns plus ``cutoff`` (last training year), ``y`` (actual),
-    ``requested`` (the model asked for) and ``scale`` (MASE scale of the training part).
-    ``engine`` is as in :func:`forecast`.
+    Returns the :func:`forecast` columns (``requested``, ``model``…) plus ``cutoff`` (last training
+    year), ``y`` (actual) and ``scale`` (MASE scale of the training part). ``.attrs["fallbacks"]``
+    lists the fallbacks of every window (as in :func:`forecast`, plus ``cutoff``), summarised in one
+    ``TalentForecastWarning``. ``engine`` is as in :func:`forecast`.
 
     Example:
         >>> import pandas as pd
@@ -61,7 +63,7 @@ def backtest(
     names = [models] if isinstance(models, str) else list(models)
     size = panel.groupby("unique_id", sort=False)["ds"].transform("size")
     pos = panel.groupby("unique_id", sort=False).cumcount()
-    frames, skipped = [], []
+    frames, skipped, fallbacks, n_forecasts = [], [], [], 0
     for w in range(n_windows):
         cut = size - h - w * step  # number of training rows
         train_mask = pos < cut
@@ -72,13 +74,15 @@ def backtest(
             continue
         test = panel[(pos >= cut) & (pos < cut + h) & keep]
         fut = test.drop(columns="y") if exog else None
+        info = train.groupby("unique_id", sort=False).agg(cutoff=("ds", "max"), scale=("y", lambda v: scale_of(v.to_numpy())))
         for name in names:
-            fc = forecast(train, h, level=level, models=name, exog=exog or None, future_exog=fut, n_jobs=n_jobs,
-                          seed=seed, nonnegative=nonnegative, progress=progress)
+            fc = forecast_frame(train, h, level, name, exog or None, fut, n_jobs, seed, nonnegative, progress,
+                                "unique_id", "ds", "y", 3)
+            cutoffs = info["cutoff"].to_dict()
+            fallbacks += [{**r, "cutoff": int(cutoffs[r["unique_id"]])} for r in fc.attrs["fallbacks"]]
+            n_forecasts += fc.attrs["n_forecasts"]
             fc = fc.merge(test[["unique_id", "ds", "y"]], on=["unique_id", "ds"], how="left")
-            info = train.groupby("unique_id", sort=False).agg(cutoff=("ds", "max"), scale=("y", lambda v: scale_of(v.to_numpy())))
             fc = fc.merge(info, left_on="unique_id", right_index=True)
-            fc["requested"] = name
             frames.append(fc)
     if not frames:
         raise InputError([Problem("<forecast input>", time_col, None, None, f"series long enough for h={h} plus a training year")])
@@ -86,6 +90,8 @@ def backtest(
     cv = cv.sort_values(["requested", "unique_id", "cutoff", "ds"], kind="mergesort").reset_index(drop=True)
     cv = cv.rename(columns={"unique_id": id_col, "ds": time_col})
     cv.attrs["skipped"] = skipped
+    cv.attrs["fallbacks"] = fallbacks
+    _failures.warn(fallbacks, n_forecasts)
     return cv
 
 

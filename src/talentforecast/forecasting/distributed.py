@@ -124,7 +124,8 @@ def _keys(level: Sequence[int]) -> list[str]:
 
 
 def _schema(level: Sequence[int]) -> str:
-    cols = ["_sid:long", "_m:long", "_label:str", "_k:long", *[f"{_col(k)}:double" for k in _keys(level)]]
+    cols = ["_sid:long", "_m:long", "_label:str", "_reason:str", "_detail:str", "_k:long",
+            *[f"{_col(k)}:double" for k in _keys(level)]]
     return ",".join(cols)
 
 
@@ -134,21 +135,21 @@ def _col(key: str) -> str:
 
 def _partition_task(df: pd.DataFrame, names: list, h: int, level: list, seed: int, fallback: bool) -> pd.DataFrame:
     """Runs on a worker: forecast every series of one partition, as the local engine does."""
-    from talentforecast.forecasting import models_statsmodels  # noqa: F401  registers models on the worker
+    # importing any forecasting module runs the package __init__, which registers every model
     from talentforecast.forecasting._runner import _chunk_task
 
     chunk = _from_frame(df)
     res = _chunk_task((tuple(names), chunk, h, tuple(level), seed, fallback))
-    keys, rows = _keys(level), {c: [] for c in ("_sid", "_m", "_label", "_k")}
+    keys, rows = _keys(level), {c: [] for c in ("_sid", "_m", "_label", "_reason", "_detail", "_k")}
     vals = {k: [] for k in keys}
     for s, row in zip(chunk, res, strict=True):
         for m, r in enumerate(row):
-            if r is None:
-                continue
-            label, pred = r
+            pred = r.pred or {}  # a failed outcome travels as NaN values with an empty label
             rows["_sid"] += [s.uid] * h
             rows["_m"] += [m] * h
-            rows["_label"] += [label] * h
+            rows["_label"] += [r.model or ""] * h
+            rows["_reason"] += [r.reason or ""] * h
+            rows["_detail"] += [r.detail or ""] * h
             rows["_k"] += list(range(h))
             for k in keys:
                 vals[k].append(np.asarray(pred.get(k, np.full(h, np.nan)), dtype=float))
@@ -160,10 +161,10 @@ def _partition_task(df: pd.DataFrame, names: list, h: int, level: list, seed: in
 
 def run_many(names: Sequence[str], series: Sequence[Series], h: int, level: Sequence[int], seed: int,
              fallback: bool, n_jobs: int, progress: bool, description: str) -> list:
-    """``_runner.run_many`` on the active engine: same inputs, same output, per series."""
+    """``_runner.run_local`` on the active engine: same inputs, same output, per series."""
     from fugue import transform
 
-    from talentforecast.forecasting._runner import _progress
+    from talentforecast.forecasting._runner import Outcome, _progress
 
     engine = active()
     if n_jobs != 1:
@@ -185,9 +186,14 @@ def run_many(names: Sequence[str], series: Sequence[Series], h: int, level: Sequ
     keys = _keys(level)
     out: list = [[None] * len(names) for _ in series]
     sid, mi, lab = got["_sid"].to_numpy(), got["_m"].to_numpy(), got["_label"].to_numpy()
+    why, detail = got["_reason"].to_numpy(), got["_detail"].to_numpy()
     V = {k: got[_col(k)].to_numpy(float) for k in keys}
     for start in range(0, len(got), h):
         i, m = int(sid[start]), int(mi[start])
+        reason, text = (str(why[start]) or None), (str(detail[start]) or None)
+        if not lab[start]:
+            out[i][m] = Outcome(None, None, reason, text)
+            continue
         pred = {k: V[k][start:start + h].copy() for k in keys}
-        out[i][m] = (str(lab[start]), pred)
+        out[i][m] = Outcome(str(lab[start]), pred, reason, text)
     return out

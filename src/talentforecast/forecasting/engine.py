@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 
 from talentforecast.errors import InputError, ModelError, Problem
+from talentforecast.forecasting import _failures
 from talentforecast.forecasting import auto as _auto
+from talentforecast.forecasting._dispatch import run_many
 from talentforecast.forecasting._panel import (
     Series,
     check_h,
@@ -17,7 +19,7 @@ from talentforecast.forecasting._panel import (
     prepare_future,
     split_series,
 )
-from talentforecast.forecasting._runner import run_many
+from talentforecast.forecasting._runner import Outcome
 from talentforecast.forecasting.distributed import use_engine
 from talentforecast.forecasting.models import check_capabilities, get_model
 
@@ -74,11 +76,17 @@ def forecast(
             keeps the engine set by :func:`use_engine` (local by default). Results are identical.
 
     Returns:
-        Long frame ``unique_id, ds, model, y_hat, y_lo_80, y_hi_80, y_lo_95, y_hi_95`` (column names
-        follow ``id_col``/``time_col``); ``model`` records what produced each row (a fallback such
-        as ``naive``, ``constant`` or ``zero`` when the requested model could not run, with
-        ``+pooled_pi`` when the interval had to be borrowed from other series).
-        ``.attrs["auto"]`` holds the auto selection (members, backtest scores, calibration).
+        Long frame ``unique_id, ds, requested, model, y_hat, y_lo_80, y_hi_80, y_lo_95, y_hi_95``
+        (column names follow ``id_col``/``time_col``), one block of rows per requested model.
+        ``requested`` is the model asked for; ``model`` records what produced each row (a fallback
+        such as ``drift``, ``naive``, ``constant`` or ``zero`` when the requested model could not
+        run, with ``+pooled_pi`` when the interval had to be borrowed from other series).
+        ``.attrs["fallbacks"]`` lists every fallback as a dict ``unique_id, requested, model,
+        reason, detail`` (reason codes in docs/forecasting.md), ``.attrs["n_forecasts"]`` the number
+        of series × requested models; when there is any fallback a ``TalentForecastWarning`` says
+        how many and why. ``.attrs["auto"]`` holds the auto selection (members, backtest scores,
+        calibration). Only the errors a model is expected to raise for a series it cannot handle
+        lead to a fallback (``_failures.EXPECTED_FAILURES``); any other error propagates.
 
     Example:
         >>> import pandas as pd
@@ -90,6 +98,15 @@ def forecast(
     if engine is not None:  # engine hook: run this call under that engine (see distributed.py)
         with use_engine(engine):
             return forecast(**{**locals(), "engine": None})
+    out = forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonnegative, progress,
+                         id_col, time_col, target_col, n_windows)
+    _failures.warn(out.attrs["fallbacks"], out.attrs["n_forecasts"])
+    return out
+
+
+def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonnegative, progress, id_col,
+                   time_col, target_col, n_windows) -> pd.DataFrame:
+    """:func:`forecast` without the fallback warning (its callers, e.g. backtest, warn once)."""
     h = check_h(h)
     levels = check_levels(level)
     if not isinstance(n_jobs, int) or n_jobs < 1:
@@ -99,36 +116,42 @@ def forecast(
     panel = prepare(df, id_col, time_col, target_col, exog, nonnegative=nonnegative)
     future = prepare_future(future_exog, exog, panel, h, id_col, time_col)
     series = split_series(panel, exog, future)
-    frames, attrs = [], {}
+    frames, attrs, fallbacks = {}, {}, {}
     plain = [n for n in names if n != "auto"]
     if plain:
         res = run_many(plain, series, h, levels, seed, fallback=True, n_jobs=n_jobs, progress=progress)
-        for j in range(len(plain)):
-            frames.append(_assemble(series, [row[j] for row in res], h, levels))
+        for j, name in enumerate(plain):
+            frames[name], fallbacks[name] = _assemble(series, [row[j] for row in res], h, levels, name)
     if "auto" in names:
         sel = _auto.select(series, h, levels, n_windows=n_windows, seed=seed, n_jobs=n_jobs, progress=progress,
                            pool=_auto.pool_for(bool(exog)))
         res = _auto.auto_forecast(series, h, levels, sel, seed=seed, n_jobs=n_jobs, progress=progress)
-        frames.insert(names.index("auto"), _assemble(series, res, h, levels))
+        frames["auto"], fallbacks["auto"] = _assemble(series, res, h, levels, "auto")
         attrs["auto"] = sel
-    out = pd.concat(frames, ignore_index=True)
+    out = pd.concat([frames[n] for n in names], ignore_index=True)
     if nonnegative:
         cols = [c for c in out.columns if c.startswith("y_")]
         out[cols] = out[cols].clip(lower=0.0)
     out = out.rename(columns={"unique_id": id_col, "ds": time_col})
     out.attrs.update(attrs)
+    out.attrs["fallbacks"] = [r for n in names for r in fallbacks[n]]
+    out.attrs["n_forecasts"] = len(series) * len(names)
     return out
 
 
-def _assemble(series: Sequence[Series], res: Sequence, h: int, levels: Sequence[int]) -> pd.DataFrame:
-    """Stack per-series results into the long output; borrow missing intervals from other series."""
+def _assemble(series: Sequence[Series], res: Sequence[Outcome], h: int, levels: Sequence[int],
+              requested: str) -> tuple[pd.DataFrame, list[dict]]:
+    """Stack per-series results into the long output and list the fallbacks; borrow missing
+    intervals from other series."""
     n = len(series)
-    labels = [r[0] for r in res]
-    mean = np.array([r[1]["mean"] for r in res]).reshape(n, h)
+    labels = [r.model for r in res]
+    mean = np.array([r.pred["mean"] for r in res]).reshape(n, h)
+    pooled = np.zeros(n, dtype=bool)
     cols: dict[str, np.ndarray] = {}
     for lv in levels:
-        lo = np.array([r[1][f"lo-{lv}"] for r in res]).reshape(n, h)
-        hi = np.array([r[1][f"hi-{lv}"] for r in res]).reshape(n, h)
+        # a model without intervals (capabilities.intervals False) gives none: borrowed below
+        lo = np.array([r.pred.get(f"lo-{lv}", np.full(h, np.nan)) for r in res]).reshape(n, h)
+        hi = np.array([r.pred.get(f"hi-{lv}", np.full(h, np.nan)) for r in res]).reshape(n, h)
         lo, hi = np.minimum(lo, mean), np.maximum(hi, mean)
         bad = ~(np.isfinite(lo) & np.isfinite(hi)).all(axis=1)
         if bad.any():
@@ -138,16 +161,23 @@ def _assemble(series: Sequence[Series], res: Sequence, h: int, levels: Sequence[
             rhi = np.median((hi[~bad] - mean[~bad]) / den, axis=0) if (~bad).any() else np.zeros(h)
             lo[bad] = mean[bad] - rlo * np.abs(mean[bad])
             hi[bad] = mean[bad] + rhi * np.abs(mean[bad])
-            for i in np.flatnonzero(bad):
-                if not labels[i].endswith("+pooled_pi"):
-                    labels[i] = labels[i] + "+pooled_pi"
+            pooled |= bad
         cols[f"y_lo_{lv}"], cols[f"y_hi_{lv}"] = lo.ravel(), hi.ravel()
+    labels = [lab + "+pooled_pi" if p else lab for lab, p in zip(labels, pooled, strict=True)]
+    records = []  # one per series that did not get the requested model with its own interval
+    for s, r, lab, p in zip(series, res, labels, pooled, strict=True):
+        if r.reason is None and not p:
+            continue
+        borrowed = f"model '{r.model}' gave no interval for this series; widths borrowed from the others"
+        detail = "; ".join(d for d in (r.detail, borrowed if p else None) if d)
+        records.append(_failures.fallback_record(s.uid, requested, lab, r.reason or "no_interval", detail))
     out = pd.DataFrame({
         "unique_id": np.repeat(np.array([s.uid for s in series], dtype=object), h),
         "ds": np.concatenate([s.ds[-1] + np.arange(1, h + 1) for s in series]) if n else np.array([], dtype=np.int64),
+        "requested": requested,
         "model": np.repeat(np.array(labels, dtype=object), h),
         "y_hat": mean.ravel(),
     })
     for lv in levels:
         out[f"y_lo_{lv}"], out[f"y_hi_{lv}"] = cols[f"y_lo_{lv}"], cols[f"y_hi_{lv}"]
-    return out
+    return out, records

@@ -15,6 +15,7 @@ import numpy as np
 from scipy.stats import norm
 
 from talentforecast.errors import ModelError
+from talentforecast.forecasting._failures import third_party
 
 
 @dataclass(frozen=True)
@@ -162,8 +163,10 @@ class _StatsForecastModel(ForecastModel):
 
     def _predict(self, h, level, X_future):
         X = self.X_ if self.capabilities.exogenous else None
-        res = self._make().forecast(y=self.y_, h=h, X=X, X_future=X_future if X is not None else None,
-                                    level=list(level) if level else None)
+        model = self._make()
+        with third_party(self.name):  # its fit failures (e.g. "tiny datasets") become ModelError
+            res = model.forecast(y=self.y_, h=h, X=X, X_future=X_future if X is not None else None,
+                                 level=list(level) if level else None)
         out = {"mean": res["mean"]}
         for lv in level:
             out[f"lo-{lv}"], out[f"hi-{lv}"] = res[f"lo-{lv}"], res[f"hi-{lv}"]
@@ -260,8 +263,6 @@ def get_model(name: str) -> type[ForecastModel]:
         ...
         talentforecast.errors.ModelError: unknown model 'nope'; known models: [...] or 'auto'
     """
-    from talentforecast.forecasting import models_statsmodels  # noqa: F401  registers extra models
-
     try:
         return MODELS[name]
     except KeyError:

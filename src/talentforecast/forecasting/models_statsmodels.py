@@ -8,6 +8,7 @@ import logging
 import numpy as np
 
 from talentforecast.errors import ModelError
+from talentforecast.forecasting._failures import third_party
 from talentforecast.forecasting.models import Capabilities, ForecastModel, register
 
 
@@ -44,14 +45,16 @@ class LogLogRegression(ForecastModel):
         if np.any(self.y_ <= 0) or np.any(self.X_ <= 0):
             raise ModelError("model 'loglog' needs strictly positive y and drivers")
         t = np.arange(len(self.y_), dtype=float)
-        self.result_ = sm.OLS(np.log(self.y_), self._design(self.X_, t)).fit()
+        with third_party(self.name):
+            self.result_ = sm.OLS(np.log(self.y_), self._design(self.X_, t)).fit()
         self.elasticities_ = self.result_.params[-self.X_.shape[1]:]
 
     def _predict(self, h, level, X_future):
         if X_future is None or np.any(X_future <= 0):
             raise ModelError("model 'loglog' needs strictly positive future drivers")
         t = np.arange(len(self.y_), len(self.y_) + h, dtype=float)
-        pred = self.result_.get_prediction(self._design(X_future, t))
+        with third_party(self.name):
+            pred = self.result_.get_prediction(self._design(X_future, t))
         out = {"mean": np.exp(pred.predicted_mean)}
         for lv in level:
             ci = pred.conf_int(obs=True, alpha=1 - lv / 100)
@@ -74,17 +77,18 @@ class LocalLinearTrend(ForecastModel):
     capabilities = Capabilities(intervals=True, exogenous=True, min_length=5)
 
     def _fit(self):
-        import warnings
-
         import statsmodels.api as sm
+        from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        # short annual series often stop the optimiser early; the fit is still usable and a
+        # bad one shows in the backtest, so that one warning is silenced for this call only
+        with third_party(self.name, quiet=[("", ConvergenceWarning)]):
             mod = sm.tsa.UnobservedComponents(self.y_, level="local linear trend", exog=self.X_)
             self.result_ = mod.fit(disp=False)
 
     def _predict(self, h, level, X_future):
-        fc = self.result_.get_forecast(h, exog=X_future if self.X_ is not None else None)
+        with third_party(self.name):
+            fc = self.result_.get_forecast(h, exog=X_future if self.X_ is not None else None)
         out = {"mean": np.asarray(fc.predicted_mean)}
         for lv in level:
             ci = np.asarray(fc.conf_int(alpha=1 - lv / 100))
@@ -121,7 +125,8 @@ class ProphetModel(ForecastModel):
             for j in range(self.X_.shape[1]):
                 df[f"x{j}"] = self.X_[:, j]
                 m.add_regressor(f"x{j}")
-        self.prophet_ = m.fit(df)
+        with third_party(self.name):
+            self.prophet_ = m.fit(df)
 
     def _predict(self, h, level, X_future):
         import pandas as pd
@@ -136,7 +141,8 @@ class ProphetModel(ForecastModel):
             # one fit; intervals come from seeded posterior-predictive samples at each width
             m.interval_width = lv / 100
             np.random.seed(self.seed)
-            fc = m.predict(future)
+            with third_party(self.name):
+                fc = m.predict(future)
             out["mean"] = fc["yhat"].to_numpy()
             if level:
                 out[f"lo-{lv}"], out[f"hi-{lv}"] = fc["yhat_lower"].to_numpy(), fc["yhat_upper"].to_numpy()

@@ -4,6 +4,7 @@ through hierarchicalforecast's BottomUp and MinTrace."""
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -127,7 +128,8 @@ def reconcile(
         insample: ``unique_id, ds, y, base`` in-sample fits for MinTrace's error covariance;
             default one-step-ahead fits of an expanding-window random walk with drift per node.
 
-    Returns the ``forecasts`` columns for every node, with ``model`` = ``<base label>+<method>``.
+    Returns the ``forecasts`` columns for every node, with ``requested`` as in ``forecasts`` (the
+    base label when absent) and ``model`` = ``<base label>+<method>``.
 
     Example:
         >>> import pandas as pd
@@ -159,19 +161,21 @@ def reconcile(
                                   "exactly one forecast row per (node, ds) for every node of hierarchy(bottom, keys)")])
     fc = fc[fc["unique_id"].isin(nodes)]
     labels = fc.groupby("unique_id")["model"].first()
+    asked = fc.groupby("unique_id")["requested"].first() if "requested" in fc else labels
     hat = fc[["unique_id", "ds", "y_hat"]].rename(columns={"y_hat": "base"})
     for lv in level:
         hat[f"base-lo-{lv}"], hat[f"base-hi-{lv}"] = fc[f"y_lo_{lv}"].to_numpy(), fc[f"y_hi_{lv}"].to_numpy()
     reconciler = BottomUp() if method == "bottom_up" else MinTrace(method=method, nonnegative=nonnegative)
     Y_df = insample if insample is not None else _fitted_drift(hz.Y)
-    import warnings
-
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        # MinTrace's non-negative solve hands dense matrices to qpsolvers, which notes the
+        # conversion to sparse on every call; nothing the user can act on
+        warnings.filterwarnings("ignore", "Converted matrix .* to scipy.sparse", category=UserWarning)
         rec = HierarchicalReconciliation([reconciler]).reconcile(
             hat, hz.tags, S_df=hz.S, Y_df=Y_df, level=level or None, intervals_method="normality")
     col = next(c for c in rec.columns if c.startswith("base/") and "-lo-" not in c and "-hi-" not in c)
     out = pd.DataFrame({"unique_id": rec["unique_id"].to_numpy(), time_col: rec["ds"].to_numpy(),
+                        "requested": rec["unique_id"].map(asked).astype(str).to_numpy(),
                         "model": rec["unique_id"].map(labels).astype(str).to_numpy() + "+" + method,
                         "y_hat": rec[col].to_numpy(float)})
     for lv in level:

@@ -1,0 +1,99 @@
+"""Which model errors are expected, and how fallbacks are recorded and shown.
+
+A model that cannot forecast a series (too short, a fit that fails on that data, non-finite output)
+raises one of :data:`EXPECTED_FAILURES`; the runner then moves down the fallback chain and records
+why. Anything else a model raises (``TypeError``, ``AttributeError``, ``KeyError``, ``NameError``…)
+is a bug and propagates to the caller.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections import Counter
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+from talentforecast.errors import ModelError, TalentForecastWarning
+
+# The one list of errors the runner catches from a model. ModelError is what our own models and
+# wrappers raise for a series they cannot handle (capability checks, y <= 0 for log models,
+# non-finite output, third-party fit failures converted by `third_party` below).
+EXPECTED_FAILURES: tuple[type[Exception], ...] = (ModelError, ArithmeticError, np.linalg.LinAlgError)
+
+# What third-party fitting code raises for data it cannot fit, converted to ModelError by
+# `third_party` around that call only: statsforecast raises NotImplementedError("tiny datasets")
+# (a RuntimeError) and a bare Exception("no model able to be fitted"); statsmodels/scipy raise
+# ValueError or LinAlgError (a ValueError); cmdstanpy (Prophet) raises RuntimeError.
+THIRD_PARTY_FAILURES: tuple[type[Exception], ...] = (ValueError, RuntimeError, ArithmeticError)
+
+# reason codes of a fallback record -> what they mean (docs/forecasting.md lists them too)
+REASONS = {
+    "all_zero": "series is all zero; forecast 0",
+    "constant": "series never changes; forecast its value",
+    "too_short": "series shorter than the model's minimum length",
+    "fit_failed": "the model could not be fitted to this series",
+    "member_failed": "some members of the auto combination failed; the others were combined",
+    "no_interval": "the model gave no interval; relative widths borrowed from the other series",
+}
+
+
+@contextlib.contextmanager
+def third_party(model: str, quiet: Sequence[tuple[str, type[Warning]]] = ()) -> Iterator[None]:
+    """Wrap one third-party fit/predict call.
+
+    Its expected failures (:data:`THIRD_PARTY_FAILURES` or a bare ``Exception``) become
+    :class:`ModelError`; anything else propagates. ``quiet`` lists ``(message regex, category)``
+    of known third-party noise, silenced inside this block only.
+
+    Example:
+        >>> try:
+        ...     with third_party("ets"):
+        ...         raise NotImplementedError("tiny datasets")
+        ... except ModelError as err:
+        ...     print(err)
+        model 'ets' could not be fitted: NotImplementedError: tiny datasets
+    """
+    with warnings.catch_warnings():
+        for message, category in quiet:
+            warnings.filterwarnings("ignore", message=message, category=category)
+        try:
+            yield
+        except THIRD_PARTY_FAILURES as exc:
+            raise ModelError(f"model '{model}' could not be fitted: {type(exc).__name__}: {exc}") from exc
+        except Exception as exc:
+            if type(exc) is not Exception:  # a specific error type from the library: a bug, not data
+                raise
+            raise ModelError(f"model '{model}' could not be fitted: {exc}") from exc
+
+
+def fallback_record(uid: object, requested: str, model: str, reason: str, detail: str) -> dict:
+    """One machine-readable fallback: which series, what was asked, what produced it and why."""
+    return {"unique_id": uid, "requested": requested, "model": model, "reason": reason, "detail": detail}
+
+
+def summary(records: Sequence[dict], n_forecasts: int) -> str:
+    """One sentence: how many forecasts fell back, grouped by requested → used model and reason.
+
+    Example:
+        >>> r = [fallback_record("a", "theta", "drift", "too_short", "x"), fallback_record("b", "auto", "zero", "all_zero", "y")]
+        >>> summary(r, 10)
+        "2 of 10 series forecasts did not come from the requested model (details in .attrs['fallbacks']): 1 × theta → drift (too_short), 1 × auto → zero (all_zero)"
+    """
+    series = {(r["unique_id"], r["requested"]) for r in records}
+    groups = Counter((r["requested"], r["model"], r["reason"]) for r in records)
+    parts = [f"{n} × {req} → {used} ({why})" for (req, used, why), n in groups.most_common(6)]
+    if len(groups) > 6:
+        parts.append(f"{len(groups) - 6} more kinds")
+    return (f"{len(series)} of {n_forecasts} series forecasts did not come from the requested model "
+            f"(details in .attrs['fallbacks']): " + ", ".join(parts))
+
+
+def warn(records: Sequence[dict], n_forecasts: int, stacklevel: int = 3) -> None:
+    """Emit one :class:`TalentForecastWarning` summarising ``records`` (nothing if there are none)."""
+    if records:
+        groups = Counter(f"{r['requested']} → {r['model']} ({r['reason']})" for r in records)
+        details = {"fallbacks": len({(r["unique_id"], r["requested"]) for r in records}),
+                   "forecasts": n_forecasts, "kinds": dict(sorted(groups.items()))}
+        warnings.warn(TalentForecastWarning(summary(records, n_forecasts), details), stacklevel=stacklevel)
