@@ -278,3 +278,15 @@ def test_numbers_rounding_to_zero_lose_their_sign():
     assert fmt_number(-0.0004, "employment_rate") == "0.0%"
     assert fmt_number(-0.4) == "0"
     assert fmt_number(-0.06, "deviation") == "-0.06"
+
+
+def test_method_section_lists_forecast_fallbacks():
+    from talentforecast.report.context import build_context
+
+    meta = {"region_name": "示例市", "fallbacks": [{"stage": "supply", "fallbacks": 3, "forecasts": 10,
+                                                   "kinds": {"auto → drift (too_short)": 3}}]}
+    method = next(s for s in build_context({}, lang="zh", meta=meta)["sections"] if s["key"] == "method")
+    text = repr(method["blocks"])
+    assert "预测模型回退" in text and "auto → drift (too_short)" in text
+    quiet = next(s for s in build_context({}, lang="en", meta={})["sections"] if s["key"] == "method")
+    assert "there was no fallback" in repr(quiet["blocks"])

@@ -98,6 +98,7 @@ class Run:
             "report_year": int(o["as_of"]) + 1 if o.get("as_of") is not None else None,  # the plan year
             "sources": {i["table"]: i["file"] for i in self.manifest.get("inputs", []) if i.get("file")},
             "parameters": {k: o.get(k) for k in ("policy", "horizon", "scenario", "seed", "as_of")},
+            "fallbacks": self.manifest.get("fallbacks", []),
         })
         if meta.get("generated"):
             meta.setdefault("data_note", {

@@ -449,6 +449,15 @@ def method(b: Builder) -> list[dict]:
         models = emp.loc[~emp["observed"].astype(bool), "model"].value_counts().sort_index()
         blocks += b.table(s("text.models_used"), pd.DataFrame({"model": models.index, "n": models.values}),
                           ["model", "n"], appendix=False)
+    fallbacks = meta.get("fallbacks") or []
+    blocks.append(b.subheading(s("text.fallbacks")))
+    if fallbacks:  # forecasts that did not come from the requested model (run manifest "fallbacks")
+        fb = pd.DataFrame([{"stage": f.get("stage", ""), "kind": kind, "n": n}
+                           for f in fallbacks for kind, n in (f.get("kinds") or {"": f.get("fallbacks", 0)}).items()])
+        blocks.append(b.para(s("text.fallbacks_intro")))
+        blocks += b.table(s("text.fallbacks"), fb, ["stage", "kind", "n"], appendix=False)
+    else:
+        blocks.append(b.para(s("text.no_fallbacks")))
     blocks.append(b.subheading(s("text.sources")))
     src = meta.get("sources") or {}
     if isinstance(src, dict):
