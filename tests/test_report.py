@@ -290,3 +290,26 @@ def test_method_section_lists_forecast_fallbacks():
     assert "预测模型回退" in text and "auto → drift (too_short)" in text
     quiet = next(s for s in build_context({}, lang="en", meta={})["sections"] if s["key"] == "method")
     assert "there was no fallback" in repr(quiet["blocks"])
+
+
+def test_cover_carries_issuing_details_and_docx_has_page_number_fields():
+    import io
+    import zipfile
+
+    from talentforecast.report.context import build_context
+    from talentforecast.report.docx import render_docx
+
+    meta = {"region_name": "示例市", "issuing": {"body": "示例市教育局", "number": "示教发〔2025〕3号",
+                                               "date": "2025-03-01", "data_cutoff": "2024-12-31"}}
+    ctx = build_context({}, lang="zh", meta=meta)
+    cover = {c["label"]: c["value"] for c in ctx["cover"]}
+    assert cover == {"发布单位": "示例市教育局", "文号": "示教发〔2025〕3号", "发布日期": "2025-03-01",
+                     "数据截止": "2024-12-31"}
+    assert "人工复核" in ctx["disclaimer"]
+    with zipfile.ZipFile(io.BytesIO(render_docx(ctx))) as z:
+        footers = [z.read(n).decode() for n in z.namelist() if n.startswith("word/footer")]
+        body = z.read("word/document.xml").decode()
+        settings = z.read("word/settings.xml").decode()
+    assert any("PAGE" in f and "第 " in f for f in footers)
+    assert "示教发〔2025〕3号" in body and "TOC" in body and "updateFields" in settings
+    assert "talentforecast" not in body.split("TOC")[0]  # no library credit on the cover

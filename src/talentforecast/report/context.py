@@ -33,7 +33,8 @@ def build_context(
     """Build the report context (title, sections with blocks, appendix) from a run's tables.
 
     ``meta`` may carry: region, region_name (region_name_en for English), base_year, target_year, key_industries, sources
-    (dict or list), parameters (dict), data_note (str or {zh, en}), version.
+    (dict or list), parameters (dict), data_note (str or {zh, en}), version, run_id, and ``issuing``
+    (``body``, ``number``, ``date``, ``data_cutoff``, ``disclaimer``) for the cover.
 
     Example:
         >>> ctx = build_context({}, lang="zh", meta={"region_name": "示例市"})
@@ -55,12 +56,22 @@ def build_context(
     appendix = out_sections[-1]
     appendix["blocks"] = ([b.para(b.s("text.appendix_intro"))] + b.appendix) if b.appendix else [
         b.para(b.s("none"))]
+    issuing = dict(meta.get("issuing") or {})
+    cover = [{"label": b.s(label), "value": str(issuing[key])}
+             for key, label in (("body", "issuing_body"), ("number", "issuing_number"),
+                                ("date", "issuing_date"), ("data_cutoff", "data_cutoff")) if issuing.get(key)]
+    if not issuing.get("data_cutoff") and b.base_year is not None:  # the data end in the base year
+        cover.append({"label": b.s("data_cutoff"), "value": str(b.base_year)})
     return {
         "lang": lang,
+        "cover": cover,
+        "disclaimer": str(issuing.get("disclaimer") or b.s("disclaimer")),
+        "tool_note": b.s("tool_note", version=meta.get("version", __version__), run_id=meta.get("run_id") or "—"),
         "title": b.s("title", region_name=region_name, year=year),
         "subtitle": b.s("subtitle"),
         "generated_by": b.s("generated_by", version=meta.get("version", __version__)),
         "toc_title": b.s("toc"),
+        "page_label": b.s("page", page="{page}"),
         "region": b.region,
         "region_name": region_name,
         "base_year": b.base_year,

@@ -128,6 +128,38 @@ def _toc(document, context) -> None:
     settings.append(update)
 
 
+def _page_footer(document, context) -> None:
+    """A centred page-number field in every section's footer ("第 N 页" / "Page N")."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    before, _, after = context.get("page_label", "{page}").partition("{page}")
+    for section in document.sections:
+        p = section.footer.paragraphs[0] if section.footer.paragraphs else section.footer.add_paragraph()
+        p.text = ""
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if before:
+            p.add_run(before)
+        run = p.add_run()
+        for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
+            if kind:
+                el = OxmlElement("w:fldChar")
+                el.set(qn("w:fldCharType"), kind)
+                run._r.append(el)
+            elif text == "PAGE":
+                instr = OxmlElement("w:instrText")
+                instr.set(qn("xml:space"), "preserve")
+                instr.text = " PAGE "
+                run._r.append(instr)
+            else:
+                t = OxmlElement("w:t")
+                t.text = text
+                run._r.append(t)
+        if after:
+            p.add_run(after)
+
+
 def _shade(cell, color: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -233,7 +265,10 @@ def _build(context: dict, base: str | Path | None):
     props.language = "zh-CN" if context["lang"] == "zh" else "en"
     document.add_heading(context["title"], level=0)
     document.add_paragraph(context["subtitle"])
-    document.add_paragraph(context["generated_by"])
+    for c in context.get("cover", []):
+        document.add_paragraph(f"{c['label']}：{c['value']}" if context["lang"] == "zh" else f"{c['label']}: {c['value']}")
+    document.add_paragraph(context.get("disclaimer", ""))
+    _page_footer(document, context)
     _toc(document, context)
     for section in context["sections"]:
         document.add_page_break()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from talentforecast import __version__
 from talentforecast.report import charts
 from talentforecast.report.builder import Builder, fmt_number, fmt_range
 from talentforecast.report.i18n import code_of
@@ -435,6 +436,7 @@ def quality(b: Builder) -> list[dict]:
 def method(b: Builder) -> list[dict]:
     s, meta = b.s, b.meta
     blocks = [b.para(s("text.method_intro")), b.para(s("text.names_note")),
+              b.para(s("tool_note", version=meta.get("version", __version__), run_id=meta.get("run_id") or "—")),
               b.subheading(s("text.generated_vs_observed"))]
     if b.base_year is not None and b.target_year is not None:
         blocks.append(b.para(s("text.observed_note", base_year=b.base_year, first_forecast=b.base_year + 1,
