@@ -112,7 +112,7 @@ CASES = [
     Case("row_longer_than_header", "employment", csv(EMP + "990101,C,2023,5,7\n"),
          error=(None, 2, "7", "more fields")),
     Case("xlsx_several_sheets", "employment",
-         xlsx([["地区", "行业代码", "年份", "就业人数"], ["990101", "C", 2023, 7]], sheets=("说明",)), note="first sheet"),
+         xlsx([["地区", "行业代码", "年份", "就业人数"], ["990101", "C", 2023, 7]], sheets=("说明",)), note="read sheet '数据' of 2"),
     # columns
     Case("missing_column", "employment", csv("地区,行业代码,年份\n990101,C,2023\n"), error=("employed", 1, None, "alias")),
     Case("duplicate_column", "employment", csv("地区,行业代码,年份,就业人数,从业人员\n990101,C,2023,5,6\n"),

@@ -50,7 +50,7 @@ def test_text_in_numeric_column_names_row(tmp_path):
     p = _write(tmp_path, "enrolment.csv", ENROL_HEADER + GOOD_ROW + "990101,S01,610102,中职,2023,五十,140,40\n")
     problems, msg = _problems(p, "enrolment")
     assert (problems[0].column, problems[0].row, problems[0].value) == ("enrolled", 3, "五十")
-    assert "row 3" in msg
+    assert "第 3 行" in msg
 
 
 def test_wrong_type_year(tmp_path):

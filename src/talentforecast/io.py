@@ -22,7 +22,22 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from talentforecast._rawread import read_csv_cells, read_parquet_cells, read_xlsx_cells
+from talentforecast._cellcheck import (
+    FormulaCell,
+    excel_error,
+    is_total_label,
+    parse_year,
+    split_unit,
+    total_mask,
+)
+from talentforecast._rawread import (
+    open_xlsx,
+    read_csv_cells,
+    read_parquet_cells,
+    read_xlsx_sheet,
+    sheet_rows,
+    sheet_states,
+)
 from talentforecast.errors import InputError, Problem
 from talentforecast.schema import LEVEL_ALIASES, TABLES, Column, Table, pandera_schema
 
@@ -36,11 +51,9 @@ _SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
 _UNIT_FACTORS: dict[str, dict[str, float]] = {
     "persons": {"人": 1, "千人": 1_000, "万人": 10_000},
     "10k yuan (万元)": {"万元": 1, "亿元": 10_000, "元": 1e-4},
-    "yuan per year": {"元": 1, "万元": 10_000},
-    "yuan per month": {"元": 1},
+    "yuan per year": {"元": 1, "元/年": 1, "万元": 10_000, "万元/年": 10_000},
+    "yuan per month": {"元": 1, "元/月": 1},
 }
-# a key cell holding one of these is a total row, which would be counted twice
-TOTAL_MARKERS = frozenset({"合计", "总计", "小计", "共计", "总数", "全部", "total", "subtotal", "grandtotal", "sum", "all"})
 _FOOTNOTE_RE = re.compile(r"^(注|说明|备注|资料来源|数据来源|来源|note|source)", re.IGNORECASE)
 _CODE_COLUMNS = ("region", "school", "specialty", "industry", "occupation", "parent")
 
@@ -64,9 +77,8 @@ def _alias_map(spec: Table) -> dict[str, str]:
 
 
 def _split_unit(cell: object) -> tuple[str, str | None]:
-    raw = unicodedata.normalize("NFKC", str(cell)).strip()
-    m = _UNIT_RE.search(raw)
-    return (_UNIT_RE.sub("", raw), m.group(1).replace("％", "%")) if m else (raw, None)
+    base, unit, _ = split_unit(str(cell))
+    return base, unit
 
 
 def _match_header(cells: list[object], spec: Table) -> tuple[dict[int, str], dict[int, str], list[Problem]]:
@@ -170,28 +182,38 @@ def _parse_number(value: object) -> tuple[float | None, str | None]:
     return number, note
 
 
-def _clean_code(v: object, col: Column) -> tuple[object, str | None, str | None]:
-    """One text cell → (value, normalisation note, problem text). Codes are never guessed silently."""
+def _clean_code(v: object, col: Column) -> tuple[object, str | None, tuple[str, str] | None]:
+    """One text cell → (value, normalisation note, (problem, problem in Chinese)). Codes are never guessed."""
     if _blank(v):
         return None, None, None
     is_code = col.name in _CODE_COLUMNS
+    if isinstance(v, FormulaCell):
+        return None, None, (f"a value; the cell holds the formula {v} but no saved result (open and save the "
+                            "workbook in Excel/WPS, or paste values)",
+                            f"一个值；该单元格是公式 {v}，但没有保存计算结果（请用 Excel/WPS 打开并保存，或粘贴为数值）")
+    if (err := excel_error(v)) is not None:
+        return None, None, (f"a value, not the Excel error value {err} (fix the formula in the workbook)",
+                            f"一个值，而不是 Excel 错误值 {err}（请修正工作簿中的公式）")
     if isinstance(v, (_dt.date, _dt.time, pd.Timestamp)):
         if is_code:
-            return None, None, "a code stored as text (Excel turned it into a date: format the column as text)"
+            return None, None, ("a code stored as text (Excel turned it into a date: format the column as text)",
+                                "以文本保存的代码（Excel 把它变成了日期：请把该列设为文本格式）")
         return str(v), None, None
     note = None
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
         if not math.isfinite(float(v)) or float(v) != int(v):
-            return None, None, f"a code, not the number {v!r}"
+            return None, None, (f"a code, not the number {float(v):g}", f"代码，而不是数字 {float(v):g}")
         v, note = str(int(v)), "code stored as a number in the file (read as text)"
     text = unicodedata.normalize("NFKC", str(v)).strip()
     if re.fullmatch(r"\d+\.0+", text):
         text, note = text.split(".")[0], "trailing '.0' removed from a code read as a number"
     if is_code and re.fullmatch(r"[+-]?\d(\.\d+)?[eE][+-]?\d+", text):
         return None, None, ("the code written out in full; Excel shortened it to scientific notation "
-                            "(format the column as text and re-enter it)")
-    if is_code and re.sub(r"\s+", "", text).lower() in TOTAL_MARKERS:
-        return None, None, "a data row, not a total row (remove 合计/小计 rows: they would be counted twice)"
+                            "(format the column as text and re-enter it)",
+                            "完整的代码；Excel 把它缩写成了科学计数法（请把该列设为文本格式并重新输入）")
+    if is_code and is_total_label(text):
+        return None, None, ("a data row, not a total or subtotal row (remove 合计/小计/其中 rows: they would be "
+                            "counted twice)", "明细数据行，而不是合计/小计/其中行（请删除这些行：否则会重复计算）")
     if col.code == "level":
         text = LEVEL_ALIASES.get(text, text)
     if col.code == "industry":
@@ -200,30 +222,118 @@ def _clean_code(v: object, col: Column) -> tuple[object, str | None, str | None]
         elif re.fullmatch(r"[1-9]", text):
             text, note = "0" + text, "1-digit GB/T 4754 division code: leading zero restored"
     if col.name == "occupation" and re.fullmatch(r"\d{2,}", text):
-        return None, None, "an occupation code with its dashes, e.g. 4-01-06-01 (the dashes were lost)"
+        return None, None, ("an occupation code with its dashes, e.g. 4-01-06-01 (the dashes were lost)",
+                            "带短横线的职业代码，如 4-01-06-01（短横线丢失了）")
     return text, note, None
 
 
-def _note(notes: list[dict], file: str, column: str | None, text: str, rows: int | None = None) -> None:
+def _note(notes: list[dict], file: str, column: str | None, text: str, rows: int | None = None, *,
+          zh: str | None = None, warning: bool = False) -> None:
     entry: dict = {"file": file, "column": column, "normalisation": text}
     if rows is not None:
         entry["rows"] = int(rows)
+    if zh:
+        entry["zh"] = zh
+    if warning:
+        entry["warning"] = True
     notes.append(entry)
 
 
 def _unit_factor(col: Column, unit: str | None, source: str, file: str, header_row: int,
-                 problems: list[Problem], notes: list[dict]) -> float:
+                 problems: list[Problem], notes: list[dict]) -> float | None:
+    """Multiplier to the contract unit; None when an optional column's unit is unknown (column skipped)."""
     if unit is None or (unit == "人" and col.unit == "persons") or (unit == "万元" and col.unit.endswith("(万元)")):
         return 1.0
     factors = _UNIT_FACTORS.get(col.unit, {})
     if unit not in factors:
+        if not col.required:  # an optional column is left out rather than read in a unit we do not know
+            _note(notes, file, col.name, f"column {col.name} ignored: unit '{unit}' ({source}) is not one we can "
+                  f"convert to {col.unit} (known: {', '.join(factors) or col.unit})",
+                  zh=f"列 {col.name} 未读取：单位“{unit}”（{source}）无法换算为 {col.unit}（可识别：{'、'.join(factors)}）")
+            return None
         problems.append(Problem(file, col.name, header_row, unit,
-                                f"a unit of {col.unit} for {col.name} (one of {', '.join(factors) or col.unit})"))
+                                f"a unit of {col.unit} for {col.name} (one of {', '.join(factors) or col.unit})",
+                                f"{col.name} 的单位应为 {col.unit}（{'、'.join(factors) or col.unit} 之一）"))
         return 1.0
     factor = factors[unit]
     if factor != 1:
-        _note(notes, file, col.name, f"{unit} ({source}) converted to {col.unit} (×{factor:g})")
+        _note(notes, file, col.name, f"{unit} ({source}) converted to {col.unit} (×{factor:g})",
+              zh=f"{unit}（{source}）已换算为 {col.unit}（×{factor:g}）")
     return factor
+
+
+_CODE_MEMO_LIMIT = 200_000
+
+
+def _coerce_text(values: np.ndarray, col: Column, spec: Table, file: str, row_of: np.ndarray,
+                 problems: list[Problem], counts: dict[str, int]) -> list:
+    memo: dict = {}  # codes repeat: clean each distinct cell once (a million rows stay fast)
+    cleaned = []
+    for i, v in enumerate(values):
+        key = (type(v), v) if isinstance(v, (str, int, float)) else None
+        hit = memo.get(key) if key is not None else None
+        if hit is None:
+            hit = _clean_code(v, col)
+            if key is not None and len(memo) < _CODE_MEMO_LIMIT:
+                memo[key] = hit
+        text, note, bad = hit
+        if bad:
+            problems.append(Problem(file, col.name, int(row_of[i]), v, bad[0], bad[1]))
+        elif note:
+            counts[note] = counts.get(note, 0) + 1
+        if text is None and bad is None and col.required:
+            merged = bool(i) and col.name in spec.key
+            hint = " (a merged cell? unmerge it and fill every row)" if merged else ""
+            problems.append(Problem(file, col.name, int(row_of[i]), "", f"a non-empty value{hint}",
+                                    "非空值" + ("（合并单元格？请取消合并并逐行填写）" if merged else "")))
+        cleaned.append(text)
+    return cleaned
+
+
+def _bad_number(v: object, col: Column) -> tuple[str, str]:
+    """(expected, expected_zh) for a cell that is not a number."""
+    if (err := excel_error(v)) is not None:
+        return (f"a number ({col.unit}), not the Excel error value {err}: fix the formula in the workbook",
+                f"数值（{col.unit}），而不是 Excel 错误值 {err}：请修正工作簿中的公式")
+    if isinstance(v, FormulaCell):
+        return (f"a number ({col.unit}); the cell holds the formula {v} but no saved result: open and save the "
+                "workbook in Excel/WPS (or paste values) so the result is stored",
+                f"数值（{col.unit}）；该单元格是公式 {v}，但文件中没有保存计算结果：请用 Excel/WPS 打开并保存（或粘贴为数值）")
+    return f"a finite number ({col.unit})", f"有限的数值（{col.unit}）"
+
+
+def _coerce_numbers(values: np.ndarray, col: Column, file: str, row_of: np.ndarray,
+                    problems: list[Problem], counts: dict[str, int], ambiguous: dict) -> np.ndarray:
+    series = pd.Series(values, dtype=object)
+    fast = pd.to_numeric(series.where(series.map(type).isin((str, int, float))), errors="coerce").to_numpy(float)
+    plain = series.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+                       or (isinstance(v, str) and v.strip().isascii())).to_numpy(dtype=bool)
+    parsed = np.where(plain & np.isfinite(fast), fast, np.nan)
+    for i in np.flatnonzero(~(plain & np.isfinite(fast))):  # the rare awkward cells, one by one
+        v = values[i]
+        if col.name == "year":
+            year, note, why = parse_year(v)
+            if why is not None:
+                ambiguous.setdefault(why, []).append((int(row_of[i]), v))
+                continue
+            if year is not None:
+                counts[note] = counts.get(note, 0) + 1
+                parsed[i] = year
+                continue
+        try:
+            num, note = _parse_number(v)
+        except ValueError:
+            problems.append(Problem(file, col.name, int(row_of[i]), v, *_bad_number(v, col)))
+            continue
+        if num is None:
+            if col.required:
+                problems.append(Problem(file, col.name, int(row_of[i]), "", f"a number ({col.unit}), not blank",
+                                        f"数值（{col.unit}），不能为空"))
+            continue
+        if note:
+            counts[note] = counts.get(note, 0) + 1
+        parsed[i] = num
+    return parsed
 
 
 def _coerce(body: pd.DataFrame, spec: Table, units: dict[str, tuple[str, str]], file: str, header_row: int,
@@ -235,44 +345,36 @@ def _coerce(body: pd.DataFrame, spec: Table, units: dict[str, tuple[str, str]], 
         values = body[col.name].to_numpy()
         counts: dict[str, int] = {}
         if col.dtype == "str":
-            cleaned = []
-            for i, v in enumerate(values):
-                text, note, bad = _clean_code(v, col)
-                if bad:
-                    problems.append(Problem(file, col.name, int(row_of[i]), v, bad))
-                elif note:
-                    counts[note] = counts.get(note, 0) + 1
-                if text is None and bad is None and col.required:
-                    hint = " (a merged cell? unmerge it and fill every row)" if i and col.name in spec.key else ""
-                    problems.append(Problem(file, col.name, int(row_of[i]), "", f"a non-empty value{hint}"))
-                cleaned.append(text)
-            out[col.name] = pd.Series(cleaned, index=body.index, dtype=object)
+            out[col.name] = pd.Series(_coerce_text(values, col, spec, file, row_of, problems, counts),
+                                      index=body.index, dtype=object)
         else:
-            parsed = np.full(len(values), np.nan)
-            for i, v in enumerate(values):
-                try:
-                    num, note = _parse_number(v)
-                except ValueError:
-                    problems.append(Problem(file, col.name, int(row_of[i]), v, f"a finite number ({col.unit})"))
-                    continue
-                if num is None:
-                    if col.required:
-                        problems.append(Problem(file, col.name, int(row_of[i]), "", f"a number ({col.unit}), not blank"))
-                    continue
-                if note:
-                    counts[note] = counts.get(note, 0) + 1
-                parsed[i] = num
+            ambiguous: dict[str, list] = {}
+            parsed = _coerce_numbers(values, col, file, row_of, problems, counts, ambiguous)
+            for why, cells in ambiguous.items():  # one message per kind of unclear year, not one per row
+                problems.append(Problem(file, col.name, cells[0][0], cells[0][1], why, _YEAR_ZH.get(why),
+                                        rows=_row_list([r for r, _ in cells])))
             unit, source = units.get(col.name, (None, ""))
-            parsed = parsed * _unit_factor(col, unit, source, file, header_row, problems, notes)
+            factor = _unit_factor(col, unit, source, file, header_row, problems, notes)
+            if factor is None:
+                continue
+            _magnitude(parsed, col, unit, factor, file, notes)
+            parsed = parsed * factor
             limit = 2.0**53 if col.dtype == "int" else np.finfo(float).max
             for i in np.flatnonzero(np.abs(np.nan_to_num(parsed, nan=0.0)) >= limit):
-                problems.append(Problem(file, col.name, int(row_of[i]), values[i], f"a number of plausible size ({col.unit})"))
+                problems.append(Problem(file, col.name, int(row_of[i]), values[i], f"a number of plausible size ({col.unit})",
+                                        f"大小合理的数值（{col.unit}）"))
                 parsed[i] = np.nan
             if col.dtype == "int" or col.unit == "persons":
                 with np.errstate(invalid="ignore"):
                     frac = np.abs(parsed - np.round(parsed))
-                for i in np.flatnonzero(frac > 1e-6):
-                    problems.append(Problem(file, col.name, int(row_of[i]), values[i], "a whole number"))
+                bad = np.flatnonzero(frac > 1e-6)
+                hint_en, hint_zh = "", ""
+                if col.unit == "persons" and len(bad) and unit is None and np.nanmax(parsed) < 1000:
+                    hint_en = "; the values look like 万人 (×10000): write the unit in the header, e.g. 就业人数(万人)"
+                    hint_zh = "；这些数值像是以万人为单位（×10000）：请在表头注明单位，如 就业人数(万人)"
+                for i in bad:
+                    problems.append(Problem(file, col.name, int(row_of[i]), values[i], "a whole number" + hint_en,
+                                            "整数" + hint_zh))
                 if col.unit == "persons":  # unit conversions leave float dust such as 50.000000000000014
                     parsed = np.round(parsed)
             if col.dtype == "int":
@@ -282,6 +384,38 @@ def _coerce(body: pd.DataFrame, spec: Table, units: dict[str, tuple[str, str]], 
         for note, n in sorted(counts.items()):
             _note(notes, file, col.name, note, n)
     return out
+
+
+_YEAR_ZH = {
+    "a year, not a date that is not 1 January (which year does it stand for?)":
+        "年份，而不是非 1 月 1 日的日期（它代表哪一年？）",
+    "one year per row; a span such as 2020-2021学年 names two years (write the year the data refer to)":
+        "每行一个年份；“2020-2021学年”这样的跨度包含两个年份（请写明数据所属的年份）",
+}
+
+
+def _row_list(rows: list[int]) -> str:
+    """'2, 3, 7' or '2-1001 (1000 rows)' for a problem found on many rows."""
+    if len(rows) <= 5:
+        return ", ".join(map(str, rows))
+    return f"{rows[0]}…{rows[-1]} ({len(rows)})"
+
+
+def _magnitude(raw: np.ndarray, col: Column, unit: str | None, factor: float, file: str, notes: list[dict]) -> None:
+    """Warn when a header's unit and the size of the numbers disagree (persons written under 万人)."""
+    if col.unit != "persons" or not np.isfinite(raw).any():
+        return
+    med = float(np.nanmedian(raw))
+    if factor >= 1000 and med >= 1000:
+        _note(notes, file, col.name, f"warning: the header says {unit} but the values look like persons "
+              f"(median {med:,.0f} × {factor:g} = {med * factor:,.0f}); found factor {factor:g} too large? "
+              "Check the unit", warning=True,
+              zh=f"警告：表头单位为 {unit}，但数值像是以人为单位（中位数 {med:,.0f} × {factor:g} = {med * factor:,.0f}）；"
+                 f"换算系数 {factor:g} 可能多乘了，请核对单位")
+    elif factor == 1 and unit in (None, "人") and 0 < med < 10 and not np.allclose(raw[np.isfinite(raw)] % 1, 0):
+        _note(notes, file, col.name, f"warning: the values are small decimals (median {med:g}); were they entered "
+              "in 万人 (factor 10000)? Write the unit in the header", warning=True,
+              zh=f"警告：数值为小数（中位数 {med:g}），是否以万人为单位（系数 10000）？请在表头注明单位")
 
 
 _SCHEMAS: dict[str, pa.DataFrameSchema] = {}
@@ -313,11 +447,14 @@ def _pandera_problems(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarr
 
 
 def read_table(path: str | Path, kind: str, *, check_codes: bool = True,
-               max_xlsx_bytes: int = MAX_XLSX_BYTES) -> pd.DataFrame:
+               max_xlsx_bytes: int = MAX_XLSX_BYTES, sheet: str | None = None,
+               lang: str | None = None) -> pd.DataFrame:
     """Read one input table, map its columns to canonical names and validate every row.
 
     Raises one :class:`InputError` listing every problem (file, column, row, value, expected);
-    no other exception escapes for any file content. ``max_xlsx_bytes`` refuses larger XLSX files.
+    no other exception escapes for any file content. ``max_xlsx_bytes`` refuses larger XLSX files;
+    ``sheet`` names the workbook sheet to read (default: the one visible sheet holding the table);
+    ``lang`` ("zh" default, or "en") is the language of the error message.
 
     Example:
         >>> import talentforecast as tf, pathlib, tempfile
@@ -326,28 +463,82 @@ def read_table(path: str | Path, kind: str, *, check_codes: bool = True,
         >>> tf.read_table(p, "employment")[["region", "industry", "year", "employed"]].to_dict("records")
         [{'region': '990101', 'industry': 'C', 'year': 2023, 'employed': 1200.0}]
     """
-    return _read_table(path, kind, check_codes=check_codes, max_xlsx_bytes=max_xlsx_bytes)[0]
+    try:
+        return _read_table(path, kind, check_codes=check_codes, max_xlsx_bytes=max_xlsx_bytes, sheet=sheet)[0]
+    except InputError as err:
+        if lang is not None:
+            err.lang = lang
+        raise
 
 
-def _read_cells(path: Path, file: str, max_xlsx_bytes: int, notes: list[dict]) -> pd.DataFrame:
+def _sheet_has_table(rows: list[list], spec: Table) -> bool:
+    grid = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
+    if grid.empty:
+        return False
+    at, span, header, _ = _locate_header(grid, spec)
+    names = _match_header(header, spec)[0]
+    return all(c in names.values() for c in spec.required)
+
+
+def _choose_sheet(path: Path, file: str, spec: Table, sheet: str | None, max_xlsx_bytes: int,
+                  notes: list[dict]) -> tuple[pd.DataFrame, int]:
+    """Read the sheet holding the table; never a wrong sheet silently (docs/bad-input.md, workbooks)."""
+    book = open_xlsx(path, file, max_xlsx_bytes)
+    try:
+        states = sheet_states(book)
+        listing = ", ".join(n + ("" if s == "visible" else f" ({s})") for n, s in states)
+        if sheet is not None:
+            if sheet not in [n for n, _ in states]:
+                raise InputError([Problem(file, None, None, sheet, f"one of the workbook's sheets: {listing}",
+                                          f"工作簿中的一个工作表：{listing}")])
+            chosen = sheet
+        else:
+            holding = [(n, s) for n, s in states if _sheet_has_table(sheet_rows(book, n, file, _HEADER_SCAN_ROWS), spec)]
+            visible = [n for n, s in holding if s == "visible"]
+            if len(visible) > 1:
+                raise InputError([Problem(file, None, None, None,
+                    f"one sheet holding the '{spec.name}' table; sheets {', '.join(visible)} all do (one per year?): "
+                    "put the rows in one sheet with a year column, or choose one with sheet= (--sheet)",
+                    f"只有一个工作表存放“{spec.title_zh}”；工作表 {'、'.join(visible)} 都有（每年一张？）："
+                    "请把各行合并到一张带年份列的工作表，或用 sheet=（--sheet）指定一张")])
+            if not visible and holding:
+                hidden = holding[0][0]
+                raise InputError([Problem(file, None, None, None,
+                    f"the '{spec.name}' table on a visible sheet; it is only on hidden sheet '{hidden}': unhide it "
+                    f"or choose it with sheet='{hidden}' (sheets: {listing})",
+                    f"“{spec.title_zh}”位于可见工作表；它只在隐藏工作表“{hidden}”中：请取消隐藏，或用 sheet='{hidden}' 指定"
+                    f"（工作表：{listing}）")])
+            first_visible = next((n for n, s in states if s == "visible"), states[0][0])
+            chosen = visible[0] if visible else first_visible
+        raw, blank, unsaved = read_xlsx_sheet(path, book, chosen, file)
+    finally:
+        book.close()
+    if len(states) > 1:
+        _note(notes, file, None, f"read sheet '{chosen}' of {len(states)} (sheets: {listing})",
+              zh=f"读取了工作表“{chosen}”，共 {len(states)} 张（{listing}）")
+    raw.attrs["formulas_without_value"] = unsaved
+    return raw, blank
+
+
+def _read_cells(path: Path, file: str, max_xlsx_bytes: int, notes: list[dict], spec: Table,
+                sheet: str | None = None) -> pd.DataFrame:
     """The file's cells, index = 0-based line/row; reading notes appended to ``notes``."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        raw, sheets, blank = read_xlsx_cells(path, file, max_xlsx_bytes)
-        if len(sheets) > 1:
-            _note(notes, file, None, f"read the first sheet '{sheets[0]}' of {len(sheets)} ({', '.join(sheets[1:])} ignored)")
+        raw, blank = _choose_sheet(path, file, spec, sheet, max_xlsx_bytes, notes)
     elif suffix == ".parquet":
         raw, blank = read_parquet_cells(path, file), 0
     else:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise InputError([Problem(file, None, None, None, f"a readable file ({exc.strerror})")]) from exc
+            raise InputError([Problem(file, None, None, None, f"a readable file ({exc.strerror})",
+                                      f"可读取的文件（{exc.strerror}）")]) from exc
         raw, encoding, blank = read_csv_cells(data, file)
         if encoding != "utf-8-sig":
-            _note(notes, file, None, f"decoded as {encoding}")
+            _note(notes, file, None, f"decoded as {encoding}", zh=f"按 {encoding} 编码读取")
     if blank:
-        _note(notes, file, None, "blank rows skipped", blank)
+        _note(notes, file, None, "blank rows skipped", blank, zh="跳过空行")
     return raw
 
 
@@ -388,42 +579,78 @@ def _trailing_footnotes(raw: pd.DataFrame) -> int:
     return n
 
 
+def _collapse(problems: list[Problem], keep: int = 5) -> list[Problem]:
+    """Many rows with the same problem become one problem listing the rows (first row, count)."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.file, p.column, p.expected), []).append(p)
+    out: list[Problem] = []
+    for group in groups.values():
+        if len(group) <= keep or group[0].rows:
+            out += group
+            continue
+        first = group[0]
+        rows = sorted(p.row for p in group if p.row is not None)
+        out.append(Problem(first.file, first.column, first.row, first.value, first.expected, first.expected_zh,
+                           rows=_row_list(rows)))
+    return out
+
+
 def _read_table(path: str | Path, kind: str, *, check_codes: bool = True,
-                max_xlsx_bytes: int = MAX_XLSX_BYTES) -> tuple[pd.DataFrame, np.ndarray]:
+                max_xlsx_bytes: int = MAX_XLSX_BYTES, sheet: str | None = None) -> tuple[pd.DataFrame, np.ndarray]:
     path = Path(path)
     file = str(path)
     if kind not in TABLES:
-        raise InputError(f"unknown table kind {kind!r}; expected one of {sorted(TABLES)}", file=file)
+        raise InputError(f"unknown table kind {kind}; expected one of {', '.join(TABLES)}", file=file,
+                         expected_zh=f"表类型应为 {', '.join(TABLES)} 之一，而不是 {kind}")
     if not path.is_file():
-        raise InputError([Problem(file, None, None, None, "an existing file")])
+        raise InputError([Problem(file, None, None, None, "an existing file", "一个存在的文件")])
     spec = TABLES[kind]
     notes: list[dict] = []
-    raw = _read_cells(path, file, max_xlsx_bytes, notes)
+    try:
+        return _read_body(path, file, kind, spec, notes, check_codes, max_xlsx_bytes, sheet)
+    except InputError as err:
+        err.notes = notes  # what was noticed before the error (sheets read, warnings) is still shown
+        raise
+
+
+def _read_body(path: Path, file: str, kind: str, spec: Table, notes: list[dict], check_codes: bool,
+               max_xlsx_bytes: int, sheet: str | None) -> tuple[pd.DataFrame, np.ndarray]:
+    raw = _read_cells(path, file, max_xlsx_bytes, notes, spec, sheet)
     if raw.empty:
-        raise InputError([Problem(file, None, None, None, "a header row and at least one data row")])
+        raise InputError([Problem(file, None, None, None, "a header row and at least one data row", "表头行和至少一行数据")])
     header_at, span, header, groups = _locate_header(raw, spec)
     header_line = int(raw.index[header_at]) + 1
     names, unit_pos, dups = _match_header(header, spec)
     missing = [c for c in spec.required if c not in names.values()]
     if missing or dups:
-        found = [str(c) for c in header if not _blank(c)]
-        raise InputError([Problem(file, p.column, header_line, p.value, p.expected) for p in dups] + [
+        found = ", ".join(str(c) for c in header if not _blank(c))
+        raise InputError([Problem(file, p.column, header_line, p.value, p.expected, "每列只出现一次（两列对应同一字段：保留一列）")
+                          for p in dups] + [
             Problem(file, c, header_line, None,
-                    f"a column '{c}' (or an alias: {', '.join(spec.column(c).aliases) or '-'}); found {found}")
+                    f"a column '{c}' (or an alias: {', '.join(spec.column(c).aliases) or '-'}); found: {found}",
+                    f"列“{c}”（或别名：{'、'.join(spec.column(c).aliases) or '-'}）；表头中有：{found}")
             for c in missing
         ])
     if header_at > 0:
-        _note(notes, file, None, f"skipped {header_at} title row(s) above the header", header_at)
+        _note(notes, file, None, f"skipped {header_at} title row(s) above the header", header_at,
+              zh=f"跳过表头上方 {header_at} 行标题")
     if span == 2:
-        _note(notes, file, None, f"two-row header (merged cells) on rows {header_line}-{header_line + 1} flattened")
+        _note(notes, file, None, f"two-row header (merged cells) on rows {header_line}-{header_line + 1} flattened",
+              zh=f"第 {header_line}-{header_line + 1} 行的两行表头（合并单元格）已展平")
+    for pos, quals in _qualifiers(header, names).items():
+        _note(notes, file, names[pos], f"header qualifier(s) {', '.join(quals)} noted, not used in the computation",
+              zh=f"表头限定词 {'、'.join(quals)} 已记录，计算中未使用")
     ignored = [str(c).strip() for p, c in enumerate(header) if p not in names and not _blank(c)]
     if ignored:
-        _note(notes, file, None, f"columns not in the '{kind}' contract ignored: {', '.join(ignored)}")
+        _note(notes, file, None, f"columns not in the '{kind}' contract ignored: {', '.join(ignored)}",
+              zh=f"不在“{spec.title_zh}”规范中的列未读取：{'、'.join(ignored)}")
     body_raw = raw.iloc[header_at + span:]
     footnotes = _trailing_footnotes(body_raw)
     if footnotes:
         body_raw = body_raw.iloc[: len(body_raw) - footnotes]
-        _note(notes, file, None, "footnote rows (注/资料来源…) below the table skipped", footnotes)
+        _note(notes, file, None, "footnote rows (注/资料来源…) below the table skipped", footnotes,
+              zh="跳过表格下方的注释行（注/资料来源……）")
     row_of = body_raw.index.to_numpy().astype(int) + 1
     problems: list[Problem] = []
     unnamed = [p for p in range(len(header)) if _blank(header[p])]
@@ -431,12 +658,20 @@ def _read_table(path: str | Path, kind: str, *, check_codes: bool = True,
         stray = body_raw.iloc[:, unnamed].map(lambda v: not _blank(v)).any(axis=1).to_numpy()
         for i in np.flatnonzero(stray)[:200]:
             problems.append(Problem(file, None, int(row_of[i]), [v for v in body_raw.iloc[i, unnamed] if not _blank(v)],
-                                    "no values outside the header's columns (this row has more fields than the header)"))
+                                    "no values outside the header's columns (this row has more fields than the header)",
+                                    "表头范围之外没有值（这一行的字段比表头多）"))
+    for p, c in enumerate(header):  # a total label in a column we do not read (地区名称: 全市合计) is still a total
+        if p in names or _blank(c) or p >= body_raw.shape[1]:
+            continue
+        for i in np.flatnonzero(total_mask(body_raw.iloc[:, p]))[:200]:
+            problems.append(Problem(file, str(c).strip(), int(row_of[i]), body_raw.iloc[i, p],
+                                    "a data row, not a total or subtotal row (remove 合计/小计/其中 rows: they would "
+                                    "be counted twice)", "明细数据行，而不是合计/小计/其中行（请删除这些行：否则会重复计算）"))
     body = body_raw.iloc[:, list(names)].copy()
     body.columns = [names[p] for p in names]
     body = body.reset_index(drop=True)
     if body.empty:
-        raise InputError([Problem(file, None, None, None, "at least one data row below the header")])
+        raise InputError([Problem(file, None, None, None, "at least one data row below the header", "表头下方至少一行数据")])
     units = _column_units(spec, names, unit_pos, groups, _title_unit(raw, header_at))
     df = _coerce(body, spec, units, file, header_line, row_of, problems, notes)
     already = {(p.column, p.row) for p in problems}
@@ -448,60 +683,19 @@ def _read_table(path: str | Path, kind: str, *, check_codes: bool = True,
     if check_codes:
         problems += _check_codes(df, spec, file, row_of)
     if problems:
-        raise InputError(problems)
+        raise InputError(_collapse(problems))
     df.attrs["source"] = file
     df.attrs["rows_read"] = len(df)
     df.attrs["normalisations"] = notes
     return df, row_of
 
 
-def find_table_files(folder: str | Path) -> dict[str, Path]:
-    """Files in ``folder`` named after a table kind (``employment.csv``, ``outcomes.xlsx`` …)."""
-    folder = Path(folder)
-    found: dict[str, Path] = {}
-    for kind in TABLES:
-        for suffix in _SUFFIXES:
-            candidate = folder / f"{kind}{suffix}"
-            if candidate.is_file():
-                found[kind] = candidate
-                break
-    return found
+def _qualifiers(header: list[object], names: dict[int, str]) -> dict[int, list[str]]:
+    out = {}
+    for pos in names:
+        quals = split_unit(str(header[pos]))[2]
+        if quals:
+            out[pos] = quals
+    return out
 
 
-def read_folder(folder: str | Path, meta: dict | None = None, check_codes: bool = True,
-                max_xlsx_bytes: int = MAX_XLSX_BYTES):
-    """Read and validate every table file in a folder into a :class:`~talentforecast.bundle.Bundle`.
-
-    Problems from all files are collected into one :class:`InputError`.
-
-    Example:
-        >>> import talentforecast as tf
-        >>> from talentforecast.datasets import example_dir
-        >>> b = tf.read_folder(example_dir())
-        >>> "employment" in b.tables
-        True
-    """
-    from talentforecast.bundle import REQUIRED_TABLES, Bundle
-
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError([Problem(str(folder), None, None, None, "an existing folder of input tables")])
-    files = find_table_files(folder)
-    problems: list[Problem] = [
-        Problem(str(folder / f"{kind}.csv"), None, None, None,
-                f"a '{kind}' table ({TABLES[kind].title_zh}) as {kind}.csv, .xlsx or .parquet")
-        for kind in REQUIRED_TABLES if kind not in files
-    ]
-    tables: dict[str, pd.DataFrame] = {}
-    lines: dict[str, np.ndarray] = {}
-    for kind, path in files.items():
-        try:
-            tables[kind], lines[kind] = _read_table(path, kind, check_codes=check_codes, max_xlsx_bytes=max_xlsx_bytes)
-        except InputError as err:
-            problems += err.problems
-    if problems:
-        raise InputError(problems)
-    from talentforecast.validation import check_bundle
-
-    check_bundle(tables, lines)
-    return Bundle(tables=tables, meta=dict(meta or {}), sources={k: str(p) for k, p in files.items()})

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from talentforecast.errors import InputError, Problem
-from talentforecast.schema import LEVELS, TABLES, Table
+from talentforecast.schema import LEVELS, Table
 
 _MAX_PER_RULE = 200
 
@@ -158,32 +158,32 @@ def check_codes(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarray) ->
 
 
 def check_bundle(tables: dict[str, pd.DataFrame], lines: dict[str, np.ndarray] | None = None) -> None:
-    """Cross-table checks: every region used is declared in the regions table.
+    """Raise one :class:`InputError` with every problem :func:`check_inputs` finds.
 
-    ``lines`` maps a table name to the file line of each row (default: CSV with header on line 1).
+    Example:
+        >>> import talentforecast as tf
+        >>> check_bundle(tf.datasets.load_example().tables) is None
+        True
     """
-    lines = lines or {}
-
-    def line(name: str, i: int) -> int:
-        return int(lines[name][i]) if name in lines else i + 2
-
-    regions = tables.get("regions")
-    if regions is None:
-        return
-    known = set(regions["region"])
-    problems: list[Problem] = []
-    if "parent" in regions:
-        for i, parent in enumerate(regions["parent"]):
-            if parent is not None and not pd.isna(parent) and parent not in known:
-                problems.append(Problem(regions.attrs.get("source", "regions"), "parent", line("regions", i), parent,
-                                        "a region code listed in the regions table"))
-    for name, df in tables.items():
-        if name == "regions" or "region" not in df or name not in TABLES:
-            continue
-        unknown = sorted(set(df["region"]) - known)
-        for code in unknown[:20]:
-            i = int(np.flatnonzero((df["region"] == code).to_numpy())[0])
-            problems.append(Problem(df.attrs.get("source", name), "region", line(name, i), code,
-                                    "a region code listed in the regions table"))
+    problems, _ = check_inputs(tables, lines)
     if problems:
         raise InputError(problems)
+
+
+def check_inputs(tables: dict[str, pd.DataFrame],
+                 lines: dict[str, np.ndarray] | None = None) -> tuple[list[Problem], list[dict]]:
+    """Every cross-table check of a run's inputs, in one place (used by ``run`` and ``validate``).
+
+    Regions declared and without cycles; no region's rows beside its sub-regions' rows; no GB/T 4754
+    section rows beside its division rows; employment series without year gaps (the forecasting
+    engine refuses them); one spelling per school. Returns (problems, notes); ``lines`` maps a table
+    to the file line of each row (default: CSV with the header on line 1).
+
+    Example:
+        >>> import talentforecast as tf
+        >>> check_inputs(tf.datasets.load_example().tables)
+        ([], [])
+    """
+    from talentforecast._crosscheck import cross_table_problems
+
+    return cross_table_problems(tables, lines or {})

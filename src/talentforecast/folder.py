@@ -1,0 +1,186 @@
+"""A folder of input tables: which file holds which table, reading them all, and checking a folder.
+
+:func:`read_folder` (used by ``run``) and :func:`check_folder` (used by ``validate FOLDER``) run the
+same per-table and cross-table checks (:func:`talentforecast.validation.check_inputs`); the second
+collects everything instead of stopping at the first bad file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from talentforecast.errors import InputError, Problem
+from talentforecast.schema import TABLES
+
+__all__ = ["FolderCheck", "check_folder", "find_table_files", "infer_kind", "read_folder"]
+
+SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
+
+
+def _files_by_kind(folder: Path) -> tuple[dict[str, list[Path]], list[Path]]:
+    named: dict[str, list[Path]] = {}
+    other: list[Path] = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name.startswith((".", "~$")) or path.suffix.lower() not in SUFFIXES:
+            continue
+        if path.stem in TABLES:
+            named.setdefault(path.stem, []).append(path)
+        else:
+            other.append(path)
+    return named, other
+
+
+def _several(kind: str, paths: list[Path]) -> Problem:
+    names = ", ".join(p.name for p in paths)
+    return Problem(str(paths[0].parent), None, None, names,
+                   f"one file for the '{kind}' table; {names} both hold it (which one is current?): keep one",
+                   f"“{TABLES[kind].title_zh}”只能有一个文件；{names} 都是（哪个是最新的？）：请只保留一个")
+
+
+def find_table_files(folder: str | Path) -> dict[str, Path]:
+    """Files in ``folder`` named after a table kind (``employment.csv``, ``outcomes.xlsx`` …).
+
+    Two files for one table (``employment.csv`` and ``employment.xlsx``) are an :class:`InputError`.
+
+    Example:
+        >>> from talentforecast.datasets import example_dir
+        >>> sorted(find_table_files(example_dir()))[:2]
+        ['employment', 'enrolment']
+    """
+    named, _ = _files_by_kind(Path(folder))
+    several = [_several(k, ps) for k, ps in named.items() if len(ps) > 1]
+    if several:
+        raise InputError(several)
+    return {k: ps[0] for k, ps in named.items()}
+
+
+def infer_kind(path: str | Path, max_xlsx_bytes: int = 50 * 1024 * 1024) -> str | None:
+    """The table kind whose required columns the file's header has (None if none or several fit).
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "2023年数据.csv"
+        >>> _ = p.write_text("地区,学校,专业代码,层次,年份,招生数,在校生数,毕业生数\\n", encoding="utf-8")
+        >>> infer_kind(p)
+        'enrolment'
+    """
+    from talentforecast.io import _locate_header, _match_header, _read_cells
+
+    fits = []
+    for kind, spec in TABLES.items():
+        try:
+            raw = _read_cells(Path(path), str(path), max_xlsx_bytes, [], spec)
+        except InputError:
+            continue
+        head = raw.iloc[:15]
+        if head.empty:
+            continue
+        names = _match_header(_locate_header(head, spec)[2], spec)[0]
+        if all(c in names.values() for c in spec.required):
+            fits.append((len(names), len(spec.required), kind))
+    if not fits:
+        return None
+    fits.sort(reverse=True)
+    if len(fits) > 1 and fits[0][:2] == fits[1][:2]:
+        return None
+    return fits[0][2]
+
+
+def read_folder(folder: str | Path, meta: dict | None = None, check_codes: bool = True,
+                max_xlsx_bytes: int = 50 * 1024 * 1024, lang: str | None = None):
+    """Read and validate every table file in a folder into a :class:`~talentforecast.bundle.Bundle`.
+
+    Problems from all files and the cross-table checks are collected into one :class:`InputError`
+    (in ``lang``, Chinese by default).
+
+    Example:
+        >>> import talentforecast as tf
+        >>> from talentforecast.datasets import example_dir
+        >>> b = tf.read_folder(example_dir())
+        >>> "employment" in b.tables
+        True
+    """
+    from talentforecast.bundle import Bundle
+
+    check = check_folder(folder, check_codes=check_codes, max_xlsx_bytes=max_xlsx_bytes, infer=False)
+    if check.problems:
+        err = InputError(check.problems, lang=lang)
+        err.notes = check.notes
+        raise err
+    return Bundle(tables=check.tables, meta=dict(meta or {}), sources={k: str(p) for k, p in check.files.items()})
+
+
+@dataclass
+class FolderCheck:
+    """What :func:`check_folder` found: the tables read, every problem and every note or warning."""
+
+    folder: str
+    files: dict[str, Path] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    inferred: dict[str, str] = field(default_factory=dict)  # file name -> kind found from its columns
+    skipped: list[str] = field(default_factory=list)  # files whose kind could not be told
+
+
+def check_folder(folder: str | Path, *, check_codes: bool = True, max_xlsx_bytes: int = 50 * 1024 * 1024,
+                 infer: bool = True) -> FolderCheck:
+    """Every input check of a run, on a folder, collecting all problems instead of raising.
+
+    Files not named after a table are matched to one by their columns when ``infer`` is true.
+
+    Example:
+        >>> from talentforecast.datasets import example_dir
+        >>> c = check_folder(example_dir())
+        >>> c.problems, sorted(c.tables)[:2]
+        ([], ['employment', 'enrolment'])
+    """
+    from talentforecast.bundle import REQUIRED_TABLES
+    from talentforecast.io import _read_table
+    from talentforecast.validation import check_inputs
+
+    folder = Path(folder)
+    out = FolderCheck(str(folder))
+    if not folder.is_dir():
+        out.problems.append(Problem(str(folder), None, None, None, "an existing folder of input tables",
+                                    "一个存放输入表的已有文件夹"))
+        return out
+    named, other = _files_by_kind(folder)
+    if infer:
+        for path in other:
+            kind = infer_kind(path, max_xlsx_bytes)
+            if kind is None:
+                out.skipped.append(path.name)
+            else:
+                out.inferred[path.name] = kind
+                named.setdefault(kind, []).append(path)
+    for kind, paths in named.items():
+        if len(paths) > 1:
+            out.problems.append(_several(kind, paths))
+        else:
+            out.files[kind] = paths[0]
+    out.problems += [
+        Problem(str(folder / f"{kind}.csv"), None, None, None,
+                f"a '{kind}' table ({TABLES[kind].title_zh}) as {kind}.csv, .xlsx or .parquet",
+                f"“{TABLES[kind].title_zh}”表，文件名 {kind}.csv、.xlsx 或 .parquet")
+        for kind in REQUIRED_TABLES if kind not in named
+    ]
+    lines: dict[str, np.ndarray] = {}
+    for kind, path in out.files.items():
+        try:
+            out.tables[kind], lines[kind] = _read_table(path, kind, check_codes=check_codes,
+                                                        max_xlsx_bytes=max_xlsx_bytes)
+            out.notes += out.tables[kind].attrs.get("normalisations", [])
+            out.rows[kind] = len(out.tables[kind])
+        except InputError as err:
+            out.problems += err.problems
+            out.notes += getattr(err, "notes", [])
+    problems, notes = check_inputs(out.tables, lines)
+    out.problems += problems
+    out.notes += notes
+    return out
