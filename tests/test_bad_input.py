@@ -166,7 +166,7 @@ CASES = [
     Case("unknown_specialty", "enrolment", csv(ENR + "990101,S01,999999,中职,2023,50,140,40\n"),
          error=("specialty", 2, "999999", "older catalogue")),
     Case("old_catalogue_6_digit", "enrolment", csv(ENR + "990101,S01,010100,中职,2023,50,140,40\n"),
-         error=("specialty", 2, "010100", "crosswalk")),
+         error=("specialty", 2, "010100", "610112")),
     Case("old_catalogue_4_digit", "enrolment", csv(ENR + "990101,S01,0101,中职,2023,50,140,40\n"),
          error=("specialty", 2, "0101", "older catalogue")),
     Case("unknown_level", "enrolment", csv(ENR + "990101,S01,610101,技校,2023,50,140,40\n"),

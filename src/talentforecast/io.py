@@ -677,11 +677,12 @@ def _read_body(path: Path, file: str, kind: str, spec: Table, notes: list[dict],
     already = {(p.column, p.row) for p in problems}
     problems += _pandera_problems(df, spec, file, row_of, already)
     from talentforecast.validation import check_codes as _check_codes
-    from talentforecast.validation import check_rules
+    from talentforecast.validation import check_rules, code_notes
 
     problems += check_rules(df, spec, file, row_of)
     if check_codes:
         problems += _check_codes(df, spec, file, row_of)
+        notes += code_notes(df, file)
     if problems:
         raise InputError(_collapse(problems))
     df.attrs["source"] = file
@@ -699,3 +700,6 @@ def _qualifiers(header: list[object], names: dict[int, str]) -> dict[int, list[s
     return out
 
 
+
+
+from talentforecast.folder import find_table_files, infer_kind, read_folder  # noqa: E402, F401  (re-exported)
