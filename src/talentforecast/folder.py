@@ -16,7 +16,7 @@ import pandas as pd
 from talentforecast.errors import InputError, Problem
 from talentforecast.schema import TABLES
 
-__all__ = ["FolderCheck", "check_folder", "find_table_files", "infer_kind", "read_folder"]
+__all__ = ["FolderCheck", "check_folder", "find_table_files", "format_check", "infer_kind", "read_folder"]
 
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
 
@@ -184,3 +184,53 @@ def check_folder(folder: str | Path, *, check_codes: bool = True, max_xlsx_bytes
     out.problems += problems
     out.notes += notes
     return out
+
+
+def _note_text(note: dict, lang: str) -> str:
+    text = note.get("zh") if lang == "zh" and note.get("zh") else note["normalisation"]
+    where = note["file"] + (f", {note['column']}" if note.get("column") else "")
+    rows = f" ({note['rows']} 行)" if lang == "zh" and note.get("rows") else (f" ({note['rows']} rows)" if note.get("rows") else "")
+    return f"{where}: {text}{rows}"
+
+
+def format_check(check: FolderCheck, lang: str = "zh", limit: int = 50) -> str:
+    """The text ``validate FOLDER`` prints: tables read, every warning and note, problems capped at ``limit``.
+
+    Example:
+        >>> from talentforecast.datasets import example_dir
+        >>> print(format_check(check_folder(example_dir()), "en").splitlines()[-1])
+        no problems: the folder is ready for `talentforecast run`
+    """
+    zh = lang == "zh"
+    out = []
+    for name, kind in check.inferred.items():
+        out.append(f"{name}：按列名识别为 {kind}" if zh else f"{name}: read as '{kind}' (told from its columns)")
+    for name in check.skipped:
+        out.append(f"{name}：无法从文件名或列名判断是哪张表，未读取" if zh
+                   else f"{name}: not read (neither its name nor its columns say which table it is)")
+    for kind, n in check.rows.items():
+        out.append(f"OK  {check.files[kind].name}（{kind}）：{n} 行" if zh else f"OK  {check.files[kind].name} ({kind}): {n} rows")
+    bad: dict[str, int] = {}
+    for p in check.problems:
+        bad[p.file] = bad.get(p.file, 0) + 1
+    for file, n in bad.items():
+        out.append(f"BAD {file}：{n} 个问题" if zh else f"BAD {file}: {n} problem(s)")
+    warnings = [n for n in check.notes if n.get("warning")]
+    others = [n for n in check.notes if not n.get("warning")]
+    for title, notes in (("警告" if zh else "warnings", warnings), ("说明" if zh else "notes", others)):
+        if notes:
+            out.append(f"{title}（{len(notes)}）：" if zh else f"{title} ({len(notes)}):")
+            out += [f"  - {_note_text(n, lang)}" for n in notes[:limit]]
+            if len(notes) > limit:
+                out.append(f"  …… 另有 {len(notes) - limit} 条" if zh else f"  ... and {len(notes) - limit} more")
+    if check.problems:
+        n = len(check.problems)
+        out.append(f"问题（共 {n} 个）：" if zh else f"problems ({n} in all):")
+        out += [f"  - {p.render(lang)}" for p in check.problems[:limit]]
+        if n > limit:
+            out.append(f"  …… 另有 {n - limit} 个问题未列出（--max 可调整）" if zh
+                       else f"  ... and {n - limit} more (raise --max to see them)")
+    else:
+        out.append("没有问题：可以运行 `talentforecast run`" if zh
+                   else "no problems: the folder is ready for `talentforecast run`")
+    return "\n".join(out)
