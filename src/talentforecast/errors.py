@@ -149,8 +149,9 @@ class InputError(TalentForecastError, ValueError):
         """Every problem (at most ``limit``, then a count of the rest) in ``lang``.
 
         Example:
-            >>> InputError([Problem("a.csv", "year", 3, "x", "an integer year", "整数年份")]).render("zh")
-            "输入有 1 个问题：\n  - 文件 a.csv，列 'year'，第 3 行：值为 'x'；应为 整数年份"
+            >>> print(InputError([Problem("a.csv", "year", 3, "x", "an integer year", "整数年份")]).render("zh"))
+            输入有 1 个问题：
+              - 文件 a.csv，列 'year'，第 3 行：值为 'x'；应为 整数年份
         """
         n = len(self.problems)
         head = f"输入有 {n} 个问题：" if lang == "zh" else f"{n} problem(s) in input:"
