@@ -22,6 +22,10 @@ def _out_error(en: str, zh: str) -> OutputError:
     return OutputError(zh if get_lang() == "zh" else en)
 
 
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK | os.X_OK)
+
+
 def check_output_folder(out: str | Path) -> Path:
     """Raise :class:`OutputError` unless ``out`` can be the output folder (created if missing).
 
@@ -44,7 +48,7 @@ def check_output_folder(out: str | Path) -> Path:
     if not probe.is_dir():
         raise _out_error(f"output folder {out}: {probe} is a file, so the folder cannot be created",
                          f"输出文件夹 {out}：{probe} 是文件，无法创建该文件夹")
-    if not os.access(probe, os.W_OK | os.X_OK):
+    if not _writable(probe):
         raise _out_error(f"output folder {out}: {probe} is not writable", f"输出文件夹 {out}：{probe} 不可写")
     for sub in ("run", "report", "feed"):
         if (out / sub).exists() and not (out / sub).is_dir():

@@ -205,6 +205,8 @@ def _clean_code(v: object, col: Column) -> tuple[object, str | None, tuple[str, 
             return None, None, (f"a code, not the number {float(v):g}", f"代码，而不是数字 {float(v):g}")
         v, note = str(int(v)), "code stored as a number in the file (read as text)"
     text = unicodedata.normalize("NFKC", str(v)).strip()
+    if note is None and text != str(v).strip():
+        note = "full-width letters or brackets made half-width (NFKC)"
     if re.fullmatch(r"\d+\.0+", text):
         text, note = text.split(".")[0], "trailing '.0' removed from a code read as a number"
     if is_code and re.fullmatch(r"[+-]?\d(\.\d+)?[eE][+-]?\d+", text):
@@ -353,6 +355,7 @@ def _coerce(body: pd.DataFrame, spec: Table, units: dict[str, tuple[str, str]], 
             for why, cells in ambiguous.items():  # one message per kind of unclear year, not one per row
                 problems.append(Problem(file, col.name, cells[0][0], cells[0][1], why, _YEAR_ZH.get(why),
                                         rows=_row_list([r for r, _ in cells])))
+                out.attrs.setdefault("covered", set()).update((col.name, r) for r, _ in cells)
             unit, source = units.get(col.name, (None, ""))
             factor = _unit_factor(col, unit, source, file, header_row, problems, notes)
             if factor is None:
@@ -674,7 +677,7 @@ def _read_body(path: Path, file: str, kind: str, spec: Table, notes: list[dict],
         raise InputError([Problem(file, None, None, None, "at least one data row below the header", "表头下方至少一行数据")])
     units = _column_units(spec, names, unit_pos, groups, _title_unit(raw, header_at))
     df = _coerce(body, spec, units, file, header_line, row_of, problems, notes)
-    already = {(p.column, p.row) for p in problems}
+    already = {(p.column, p.row) for p in problems} | df.attrs.pop("covered", set())
     problems += _pandera_problems(df, spec, file, row_of, already)
     from talentforecast.validation import check_codes as _check_codes
     from talentforecast.validation import check_rules, code_notes
