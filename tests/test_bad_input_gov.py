@@ -387,3 +387,15 @@ def test_gov_policy(case, tmp_path):
         load_policy(path)
     assert expected in info.value.render("en") and str(path) in info.value.render("zh")
     assert "应为" in info.value.render("zh")
+
+
+@pytest.mark.parametrize("text", ["a,b\n1,2\n", "a,b\n\n1,2\n\n", "a,b\r\n1,2\r\n", "a,b\n1\n", "a;b\n1;2",
+                                  "a,b,\n1,2,\n", "地区\t年份\n 990101 \t2020\n\t\n"])
+def test_fast_csv_path_reads_like_the_careful_reader(text, monkeypatch):
+    from talentforecast import _rawread
+
+    fast = _rawread.read_csv_cells(text.encode(), "f.csv")
+    monkeypatch.setattr(_rawread, "_fast_cells", lambda *a: None)
+    slow = _rawread.read_csv_cells(text.encode(), "f.csv")
+    assert fast[0].values.tolist() == slow[0].values.tolist() and list(fast[0].index) == list(slow[0].index)
+    assert fast[2] == slow[2]

@@ -55,6 +55,27 @@ def _delimiter(lines: list[str]) -> str:
     return best
 
 
+def _fast_cells(text: str, sep: str) -> tuple[pd.DataFrame, int] | None:
+    """The C parser for the common case: no quotes, so one line is one record (a million rows in seconds).
+
+    None when the text needs the careful reader (quotes, ragged rows, NUL bytes).
+    """
+    if '"' in text or "\x00" in text or text.count("\r") != text.count("\r\n"):
+        return None  # quotes, NUL bytes or lone CR line ends: the careful reader counts lines right
+    try:
+        grid = pd.read_csv(StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
+                           na_filter=False, skip_blank_lines=False, engine="c", quoting=csv.QUOTE_NONE)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None
+    grid = grid.fillna("").astype(object)
+    lengths = sum(grid[c].str.strip().str.len().to_numpy() for c in grid.columns)
+    keep = lengths > 0
+    if not keep.any():
+        return None
+    grid.columns = range(grid.shape[1])
+    return grid[keep], int((~keep).sum())
+
+
 def read_csv_cells(data: bytes, file: str) -> tuple[pd.DataFrame, str, int]:
     """Cells of a CSV file as text; index = 0-based line where each record starts.
 
@@ -64,6 +85,9 @@ def read_csv_cells(data: bytes, file: str) -> tuple[pd.DataFrame, str, int]:
     if not text.strip():
         raise _problem(file, "a header row and at least one data row")
     sep = _delimiter(text.splitlines()[:30])
+    fast = _fast_cells(text, sep)
+    if fast is not None:
+        return fast[0], encoding, fast[1]
     reader = csv.reader(StringIO(text, newline=""), delimiter=sep)
     rows: list[list[str]] = []
     starts: list[int] = []
@@ -71,7 +95,7 @@ def read_csv_cells(data: bytes, file: str) -> tuple[pd.DataFrame, str, int]:
     prev_end = 0
     try:
         for row in reader:
-            if any(cell.strip() for cell in row):
+            if "".join(row).strip():
                 rows.append(row)
                 starts.append(prev_end)  # 0-based line of the record's first line
             else:

@@ -264,32 +264,32 @@ def _unit_factor(col: Column, unit: str | None, source: str, file: str, header_r
     return factor
 
 
-_CODE_MEMO_LIMIT = 200_000
-
-
 def _coerce_text(values: np.ndarray, col: Column, spec: Table, file: str, row_of: np.ndarray,
                  problems: list[Problem], counts: dict[str, int]) -> list:
-    memo: dict = {}  # codes repeat: clean each distinct cell once (a million rows stay fast)
-    cleaned = []
-    for i, v in enumerate(values):
-        key = (type(v), v) if isinstance(v, (str, int, float)) else None
-        hit = memo.get(key) if key is not None else None
-        if hit is None:
-            hit = _clean_code(v, col)
-            if key is not None and len(memo) < _CODE_MEMO_LIMIT:
-                memo[key] = hit
-        text, note, bad = hit
-        if bad:
-            problems.append(Problem(file, col.name, int(row_of[i]), v, bad[0], bad[1]))
-        elif note:
-            counts[note] = counts.get(note, 0) + 1
-        if text is None and bad is None and col.required:
+    """Clean each distinct cell once (codes repeat: a million rows stay fast), then map back to rows."""
+    series = pd.Series(values, dtype=object)
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    except TypeError:  # unhashable cells (never from our readers): one by one
+        codes, uniques = np.arange(len(series)), series.to_numpy()
+    results = [_clean_code(v, col) for v in uniques]
+    cleaned = np.array([r[0] for r in results], dtype=object)[codes]
+    bad_u = [i for i, r in enumerate(results) if r[2] is not None]
+    if bad_u:
+        for i in np.flatnonzero(np.isin(codes, bad_u)):
+            bad = results[codes[i]][2]
+            problems.append(Problem(file, col.name, int(row_of[i]), values[i], bad[0], bad[1]))
+    for u, n in zip(*np.unique(codes, return_counts=True), strict=True):
+        if results[u][1] and results[u][2] is None:
+            counts[results[u][1]] = counts.get(results[u][1], 0) + int(n)
+    if col.required:
+        empty_u = [i for i, r in enumerate(results) if r[0] is None and r[2] is None]
+        for i in np.flatnonzero(np.isin(codes, empty_u)) if empty_u else []:
             merged = bool(i) and col.name in spec.key
             hint = " (a merged cell? unmerge it and fill every row)" if merged else ""
             problems.append(Problem(file, col.name, int(row_of[i]), "", f"a non-empty value{hint}",
                                     "非空值" + ("（合并单元格？请取消合并并逐行填写）" if merged else "")))
-        cleaned.append(text)
-    return cleaned
+    return list(cleaned)
 
 
 def _bad_number(v: object, col: Column) -> tuple[str, str]:
@@ -307,9 +307,13 @@ def _bad_number(v: object, col: Column) -> tuple[str, str]:
 def _coerce_numbers(values: np.ndarray, col: Column, file: str, row_of: np.ndarray,
                     problems: list[Problem], counts: dict[str, int], ambiguous: dict) -> np.ndarray:
     series = pd.Series(values, dtype=object)
-    fast = pd.to_numeric(series.where(series.map(type).isin((str, int, float))), errors="coerce").to_numpy(float)
-    plain = series.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
-                       or (isinstance(v, str) and v.strip().isascii())).to_numpy(dtype=bool)
+    kind = pd.api.types.infer_dtype(series, skipna=True)
+    if kind in ("string", "integer", "floating", "mixed-integer-float", "empty"):
+        plain = np.ones(len(series), dtype=bool)  # to_numeric reads only ASCII numbers: the rest go below
+        fast = pd.to_numeric(series, errors="coerce").to_numpy(float)
+    else:  # bools, dates, formula cells …: only plain numbers take the fast path
+        plain = series.map(lambda v: isinstance(v, (int, float, str)) and not isinstance(v, bool)).to_numpy(dtype=bool)
+        fast = pd.to_numeric(series.where(plain), errors="coerce").to_numpy(float)
     parsed = np.where(plain & np.isfinite(fast), fast, np.nan)
     for i in np.flatnonzero(~(plain & np.isfinite(fast))):  # the rare awkward cells, one by one
         v = values[i]
