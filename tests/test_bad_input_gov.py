@@ -363,9 +363,8 @@ def test_second_run_into_same_folder_is_refused(tmp_path):
 
 
 def test_region_name_comes_from_regions_csv(tmp_path):
-    from talentforecast.cli import _top_region_name
-
-    assert _top_region_name(tf.read_folder(_folder(tmp_path))) == "示例市"
+    assert tf.read_folder(_folder(tmp_path)).meta["region_name"] == "示例市"
+    assert tf.read_folder(_folder(tmp_path), meta={"region_name": "自定"}).meta["region_name"] == "自定"
 
 
 POLICY_CASES = {

@@ -159,23 +159,14 @@ def run_cmd(
         check_output_folder(out)
         pol = policy.split(",") if "," in policy else policy
         load_policy(pol)
-        bundle = read_folder(data)
-        bundle.meta["region_name"] = region_name or _top_region_name(bundle) or data.name
+        bundle = read_folder(data, meta={"region_name": region_name} if region_name else None)
+        bundle.meta.setdefault("region_name", data.name)  # no single top region in regions.csv
         check_as_of(as_of, bundle.tables)
         with output_lock(out):
             _execute(bundle, out, quiet, formats, langs, policy=pol, horizon=horizon,
                      scenario=str(scenario) if scenario else None, as_of=as_of, seed=seed, engine=engine)
     except TalentForecastError as err:
         _fail(err)
-
-
-def _top_region_name(bundle) -> str | None:
-    """The name of the one region without a parent in regions.csv (the planning region), if there is one."""
-    regions = bundle.get("regions")
-    if regions is None or "region_name" not in regions:
-        return None
-    top = regions[regions["parent"].isna()] if "parent" in regions else regions
-    return str(top["region_name"].iloc[0]) if len(top) == 1 else None
 
 
 @app.command()

@@ -16,7 +16,8 @@ import pandas as pd
 from talentforecast.errors import InputError, Problem
 from talentforecast.schema import TABLES
 
-__all__ = ["FolderCheck", "check_folder", "find_table_files", "format_check", "infer_kind", "read_folder"]
+__all__ = ["FolderCheck", "check_folder", "find_table_files", "format_check", "infer_kind", "read_folder",
+           "top_region_name"]
 
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
 
@@ -111,7 +112,24 @@ def read_folder(folder: str | Path, meta: dict | None = None, check_codes: bool 
         err = InputError(check.problems, lang=lang)
         err.notes = check.notes
         raise err
-    return Bundle(tables=check.tables, meta=dict(meta or {}), sources={k: str(p) for k, p in check.files.items()})
+    meta = dict(meta or {})
+    if not meta.get("region_name") and (name := top_region_name(check.tables.get("regions"))):
+        meta["region_name"] = name  # titles the report and feed
+    return Bundle(tables=check.tables, meta=meta, sources={k: str(p) for k, p in check.files.items()})
+
+
+def top_region_name(regions: pd.DataFrame | None) -> str | None:
+    """The name of the one region without a parent in the regions table (the planning region), if any.
+
+    Example:
+        >>> import talentforecast as tf
+        >>> top_region_name(tf.datasets.load_example()["regions"])
+        '示例市'
+    """
+    if regions is None or "region_name" not in regions:
+        return None
+    top = regions[regions["parent"].isna()] if "parent" in regions else regions
+    return str(top["region_name"].iloc[0]) if len(top) == 1 else None
 
 
 @dataclass

@@ -236,6 +236,12 @@ def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = Tru
     missing = [s for s in names if s not in STAGES]
     if missing:
         raise TypeError(f"unknown stage(s) {missing}; available: {list(STAGES)}")
+    from talentforecast._runguard import check_as_of
+    from talentforecast.warning.policy import load_policy
+
+    check_as_of(opts["as_of"], bundle.tables)  # bad options fail here, before any stage runs
+    if opts.get("policy") is not None:
+        load_policy(opts["policy"])
     data = _truncate(bundle, opts["as_of"])
     last_year = max(int(df["year"].max()) for name, df in data.tables.items()
                     if "year" in df and len(df) and name != "enrolment_plan")
