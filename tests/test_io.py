@@ -63,7 +63,7 @@ def test_negative_count(tmp_path):
     p = _write(tmp_path, "enrolment.csv", ENROL_HEADER + "990101,S01,610101,中职,2023,-5,140,40\n")
     problems, msg = _problems(p, "enrolment")
     assert (problems[0].column, problems[0].row, problems[0].value) == ("enrolled", 2, -5.0)
-    assert "≥ 0" in msg
+    assert "不小于 0" in msg and "≥ 0" in problems[0].expected
 
 
 def test_duplicate_key(tmp_path):

@@ -75,7 +75,7 @@ def _match_header(cells: list[object], spec: Table) -> tuple[dict[int, str], dic
             continue
         if canon in names.values():
             first = next(p for p, n in names.items() if n == canon)
-            dups.append(Problem("", canon, None, f"{cells[first]!s} (column {first + 1}) and {cell!s} (column {pos + 1})",
+            dups.append(Problem("", canon, None, f"{cells[first]} (column {first + 1}) and {cell} (column {pos + 1})",
                                 "each column once (two columns map to the same field: keep one)"))
             continue
         names[pos] = canon
@@ -143,10 +143,13 @@ def _pandera_problems(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarr
             if (column, row) in already:
                 continue
             check = str(getattr(case, "check", ""))
-            expected = "a value ≥ 0" if "greater_than_or_equal_to(0" in check else f"to pass {check}"
+            expected, zh = ("a value ≥ 0", "不小于 0 的值") if "greater_than_or_equal_to(0" in check \
+                else (f"to pass {check}", f"通过检查 {check}")
             if "in_range" in check:
-                expected = "a year between 1900 and 2100"
-            problems.append(Problem(file, column, row, getattr(case, "failure_case", None), expected))
+                expected, zh = "a year between 1900 and 2100", "1900 到 2100 之间的年份"
+            if "not_nullable" in check:
+                expected, zh = "a value, not blank", "一个值，不能为空"
+            problems.append(Problem(file, column, row, getattr(case, "failure_case", None), expected, zh))
         return problems
     except pa.errors.SchemaError as err:  # pragma: no cover - lazy mode collects instead
         return [Problem(file, None, None, None, str(err))]

@@ -83,7 +83,7 @@ def _sums_to_one(df, file, row_of, group: str, value: str, tol: float = 1e-6) ->
         if abs(total - 1.0) > tol:
             first = int(row_of[np.flatnonzero((df[group] == key).to_numpy())[0]])
             problems.append(Problem(file, value, first, round(float(total), 6),
-                                    f"weights of {group} '{key}' to sum to 1"))
+                                    f"weights of {group} '{key}' to sum to 1", f"{group} “{key}”的权重合计为 1"))
     return problems
 
 
@@ -93,7 +93,8 @@ def _age_bands(df, file, row_of) -> list[Problem]:
     bad = (df["age_from"] > df["age_to"]).to_numpy(dtype=bool)
     for i in np.flatnonzero(bad):
         problems.append(Problem(file, "age_to", int(row_of[df.index[i]]), int(df["age_to"].iloc[i]),
-                                f"age_to ≥ age_from ({int(df['age_from'].iloc[i])})"))
+                                f"age_to ≥ age_from ({int(df['age_from'].iloc[i])})",
+                                f"终止年龄不小于起始年龄（{int(df['age_from'].iloc[i])}）"))
     if problems:
         return problems
     order = df.sort_values(["region", "year", "age_from"], kind="stable")
@@ -103,10 +104,12 @@ def _age_bands(df, file, row_of) -> list[Problem]:
             row = int(row_of[idx])
             if prev_to is not None and a_from <= prev_to:
                 problems.append(Problem(file, "age_from", row, int(a_from),
-                                        f"bands of region {region}, {year} not to overlap (previous ends at {prev_to})"))
+                                        f"bands of region {region}, {year} not to overlap (previous ends at {prev_to})",
+                                        f"地区 {region}、{year} 年的年龄段不重叠（上一段止于 {prev_to}）"))
             elif prev_to is not None and a_from > prev_to + 1:
                 problems.append(Problem(file, "age_from", row, int(a_from),
-                                        f"bands of region {region}, {year} without gaps (next band to start at {prev_to + 1})"))
+                                        f"bands of region {region}, {year} without gaps (next band to start at {prev_to + 1})",
+                                        f"地区 {region}、{year} 年的年龄段不留空档（下一段应从 {prev_to + 1} 开始）"))
             prev_to = int(a_to)
     return problems
 
@@ -120,7 +123,8 @@ def check_rules(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarray) ->
         for i in np.flatnonzero(dup)[:_MAX_PER_RULE]:
             values = ", ".join(f"{k}={df[k].iloc[i]}" for k in key)
             problems.append(Problem(file, "+".join(key), int(row_of[i]), values,
-                                    "one row per key (this key appears more than once)"))
+                                    "one row per key (this key appears more than once)",
+                                    "每个键只有一行（此键出现了不止一次）"))
     for rule in spec.rules:
         if rule == "graduates_le_in_school":  # no intake: a programme being phased out, its last cohorts leave
             exempt = (df["enrolled"] == 0).to_numpy(dtype=bool) if "enrolled" in df else None
@@ -138,7 +142,7 @@ def check_rules(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarray) ->
             occ = df["occupation"] if "occupation" in df else pd.Series(None, index=df.index)
             ind = df["industry"] if "industry" in df else pd.Series(None, index=df.index)
             mask = (occ.isna() & ind.isna()).to_numpy()
-            problems += [Problem(file, "occupation", r, "", "an occupation or an industry code")
+            problems += [Problem(file, "occupation", r, "", "an occupation or an industry code", "职业代码或行业代码")
                          for r in _rows(mask, row_of)]
         elif rule == "age_band_order" or rule == "age_bands_contiguous":
             if rule == "age_band_order":
@@ -232,7 +236,8 @@ def check_codes(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarray) ->
         for i in np.flatnonzero(unknown)[:_MAX_PER_RULE]:
             code = df["specialty"].iloc[i]
             old = _old_code_text(str(code), df["level"].iloc[i] if "level" in df else None, None)
-            problems.append(Problem(file, "specialty", int(row_of[i]), code, *(old or (specialty_code_hint(code),))))
+            problems.append(Problem(file, "specialty", int(row_of[i]), code,
+                                    *(old or (specialty_code_hint(code), f"2021 年职业教育专业目录中的 6 位专业代码（{code} 不在其中）"))))
         spec_levels = df["specialty"].map(cat)
     if "industry" in df and cols["industry"].code == "industry":
         known = set(catalogs.industries()["industry"])
@@ -240,15 +245,17 @@ def check_codes(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarray) ->
         unknown = present & ~df["industry"].isin(known).to_numpy()
         for i in np.flatnonzero(unknown)[:_MAX_PER_RULE]:
             problems.append(Problem(file, "industry", int(row_of[i]), df["industry"].iloc[i],
-                                    "a GB/T 4754-2017 section letter (A–T) or 2-digit division code"))
+                                    "a GB/T 4754-2017 section letter (A–T) or 2-digit division code",
+                                    "GB/T 4754-2017 门类字母（A–T）或 2 位大类代码"))
     if "quarter" in df:
         bad = (df["quarter"].notna() & ~df["quarter"].isin([1, 2, 3, 4])).to_numpy()
         for i in np.flatnonzero(bad)[:_MAX_PER_RULE]:
-            problems.append(Problem(file, "quarter", int(row_of[i]), df["quarter"].iloc[i], "a quarter 1-4"))
+            problems.append(Problem(file, "quarter", int(row_of[i]), df["quarter"].iloc[i], "a quarter 1-4", "季度 1-4"))
     if "level" in df:
         bad = df["level"].notna().to_numpy() & ~df["level"].isin(LEVELS).to_numpy()
         for i in np.flatnonzero(bad)[:_MAX_PER_RULE]:
-            problems.append(Problem(file, "level", int(row_of[i]), df["level"].iloc[i], f"one of {', '.join(LEVELS)}"))
+            problems.append(Problem(file, "level", int(row_of[i]), df["level"].iloc[i], f"one of {', '.join(LEVELS)}",
+                                    f"{'、'.join(LEVELS)} 之一"))
         if spec_levels is not None:
             mismatch = (~bad) & spec_levels.notna().to_numpy() & (df["level"] != spec_levels).to_numpy()
             names = catalogs.specialties().set_index("specialty")["specialty_name"] if mismatch.any() else None
