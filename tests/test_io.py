@@ -70,7 +70,7 @@ def test_duplicate_key(tmp_path):
     p = _write(tmp_path, "enrolment.csv", ENROL_HEADER + GOOD_ROW + GOOD_ROW)
     problems, msg = _problems(p, "enrolment")
     assert sorted(x.row for x in problems) == [2, 3]
-    assert "more than once" in msg
+    assert "不止一次" in msg
 
 
 def test_unknown_specialty_code(tmp_path):
