@@ -112,7 +112,7 @@ CASES = [
     Case("row_longer_than_header", "employment", csv(EMP + "990101,C,2023,5,7\n"),
          error=(None, 2, "7", "more fields")),
     Case("xlsx_several_sheets", "employment",
-         xlsx([["地区", "行业代码", "年份", "就业人数"], ["990101", "C", 2023, 7]], sheets=("说明",)), note="first sheet"),
+         xlsx([["地区", "行业代码", "年份", "就业人数"], ["990101", "C", 2023, 7]], sheets=("说明",)), note="read sheet '数据' of 2"),
     # columns
     Case("missing_column", "employment", csv("地区,行业代码,年份\n990101,C,2023\n"), error=("employed", 1, None, "alias")),
     Case("duplicate_column", "employment", csv("地区,行业代码,年份,就业人数,从业人员\n990101,C,2023,5,6\n"),
@@ -166,7 +166,7 @@ CASES = [
     Case("unknown_specialty", "enrolment", csv(ENR + "990101,S01,999999,中职,2023,50,140,40\n"),
          error=("specialty", 2, "999999", "older catalogue")),
     Case("old_catalogue_6_digit", "enrolment", csv(ENR + "990101,S01,010100,中职,2023,50,140,40\n"),
-         error=("specialty", 2, "010100", "crosswalk")),
+         error=("specialty", 2, "010100", "610112")),
     Case("old_catalogue_4_digit", "enrolment", csv(ENR + "990101,S01,0101,中职,2023,50,140,40\n"),
          error=("specialty", 2, "0101", "older catalogue")),
     Case("unknown_level", "enrolment", csv(ENR + "990101,S01,610101,技校,2023,50,140,40\n"),

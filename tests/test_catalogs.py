@@ -43,7 +43,7 @@ def test_industries_sections_and_divisions():
 def test_code_validation_names_rows():
     probs = cat.code_problems(["A", "36", "Z", "610101"], "industry", "e.csv", "行业代码")
     assert [(p.row, p.value, p.column) for p in probs] == [(4, "Z", "行业代码"), (5, "610101", "行业代码")]
-    with pytest.raises(InputError, match="row 3"):
+    with pytest.raises(InputError, match="第 3 行"):
         cat.validate_codes(["610101", "000000"], "specialty", "x.csv")
 
 
@@ -151,7 +151,7 @@ def test_user_file_weights_not_summing_to_one_names_rows(tmp_path):
                               "weight": [0.5, 0.3, 1.0]})
     with pytest.raises(InputError) as e:
         cat.specialty_industry(p)
-    msg = str(e.value)
+    msg = e.value.render("en")
     assert "mine.csv, column 'weight', row 2" in msg and "rows 2, 3" in msg and "中职" in msg
 
 

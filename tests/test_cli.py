@@ -17,7 +17,7 @@ def test_validate_reports_every_problem(tmp_path):
     bad = tmp_path / "enrolment.csv"
     bad.write_text("地区,学校,专业代码,层次,年份,招生数,在校生数,毕业生数\n"
                    "990101,S1,610101,中职,2023,-1,10,5\n990101,S1,999999,中职,2023,1,10,5\n", encoding="utf-8")
-    result = runner.invoke(app, ["validate", str(good), str(bad)])
+    result = runner.invoke(app, ["validate", str(good), str(bad), "--lang", "en"])
     assert result.exit_code == 1
     assert "OK  " in result.stdout and "BAD " in result.stdout
     assert "column 'enrolled', row 2" in result.stdout

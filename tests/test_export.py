@@ -113,7 +113,7 @@ def test_missing_or_mistyped_contract_column_is_refused(tmp_path):
     bad.tables["supply"] = bad.supply.assign(value="many")
     with pytest.raises(InputError) as err:
         export(bad, tmp_path / "feed", formats=("parquet",))
-    text = str(err.value)
+    text = err.value.render("en")
     assert "run table warnings, column 'reasons'" in text and "run table supply, column 'value'" in text
     assert not (tmp_path / "feed").exists()  # nothing half-written
 

@@ -50,7 +50,7 @@ def test_text_in_numeric_column_names_row(tmp_path):
     p = _write(tmp_path, "enrolment.csv", ENROL_HEADER + GOOD_ROW + "990101,S01,610102,中职,2023,五十,140,40\n")
     problems, msg = _problems(p, "enrolment")
     assert (problems[0].column, problems[0].row, problems[0].value) == ("enrolled", 3, "五十")
-    assert "row 3" in msg
+    assert "第 3 行" in msg
 
 
 def test_wrong_type_year(tmp_path):
@@ -63,14 +63,14 @@ def test_negative_count(tmp_path):
     p = _write(tmp_path, "enrolment.csv", ENROL_HEADER + "990101,S01,610101,中职,2023,-5,140,40\n")
     problems, msg = _problems(p, "enrolment")
     assert (problems[0].column, problems[0].row, problems[0].value) == ("enrolled", 2, -5.0)
-    assert "≥ 0" in msg
+    assert "不小于 0" in msg and "≥ 0" in problems[0].expected
 
 
 def test_duplicate_key(tmp_path):
     p = _write(tmp_path, "enrolment.csv", ENROL_HEADER + GOOD_ROW + GOOD_ROW)
     problems, msg = _problems(p, "enrolment")
     assert sorted(x.row for x in problems) == [2, 3]
-    assert "more than once" in msg
+    assert "不止一次" in msg
 
 
 def test_unknown_specialty_code(tmp_path):

@@ -60,7 +60,7 @@ def test_unknown_indicator_error_names_file_rule_and_choices(tmp_path):
     path = write(tmp_path, RULE.replace("employment_rate", "employmnet_rate"))
     with pytest.raises(ConfigError) as err:
         load_policy(path)
-    text = str(err.value)
+    text = err.value.render("en")
     assert "mine.toml" in text and "rule 'mine.r1'" in text and "'employmnet_rate'" in text
     assert "employment_rate" in text.split("expected")[1]
 

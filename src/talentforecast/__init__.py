@@ -35,7 +35,7 @@ _LAZY = {
     "use_engine": "talentforecast.forecasting",
     "hierarchy": "talentforecast.forecasting.reconcile",
     "reconcile": "talentforecast.forecasting.reconcile",
-    "read_folder": "talentforecast.io",
+    "read_folder": "talentforecast.folder",
     "read_table": "talentforecast.io",
     "Run": "talentforecast.pipeline",
     "run": "talentforecast.pipeline",
@@ -76,9 +76,10 @@ if TYPE_CHECKING:  # static checkers and IDEs see the real names
         TalentForecastError,
         TalentForecastWarning,
     )
+    from talentforecast.folder import read_folder  # noqa: F401
     from talentforecast.forecasting import backtest, evaluate, forecast, use_engine  # noqa: F401
     from talentforecast.forecasting.reconcile import hierarchy, reconcile  # noqa: F401
-    from talentforecast.io import read_folder, read_table  # noqa: F401
+    from talentforecast.io import read_table  # noqa: F401
     from talentforecast.pipeline import Run, run  # noqa: F401
     from talentforecast.retrospective import retrospective  # noqa: F401
     from talentforecast.schema import SCHEMA_VERSION, TABLES  # noqa: F401

@@ -55,6 +55,27 @@ def _delimiter(lines: list[str]) -> str:
     return best
 
 
+def _fast_cells(text: str, sep: str) -> tuple[pd.DataFrame, int] | None:
+    """The C parser for the common case: no quotes, so one line is one record (a million rows in seconds).
+
+    None when the text needs the careful reader (quotes, ragged rows, NUL bytes).
+    """
+    if '"' in text or "\x00" in text or text.count("\r") != text.count("\r\n"):
+        return None  # quotes, NUL bytes or lone CR line ends: the careful reader counts lines right
+    try:
+        grid = pd.read_csv(StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
+                           na_filter=False, skip_blank_lines=False, engine="c", quoting=csv.QUOTE_NONE)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None
+    grid = grid.fillna("").astype(object)
+    lengths = sum(grid[c].str.strip().str.len().to_numpy() for c in grid.columns)
+    keep = lengths > 0
+    if not keep.any():
+        return None
+    grid.columns = range(grid.shape[1])
+    return grid[keep], int((~keep).sum())
+
+
 def read_csv_cells(data: bytes, file: str) -> tuple[pd.DataFrame, str, int]:
     """Cells of a CSV file as text; index = 0-based line where each record starts.
 
@@ -64,6 +85,9 @@ def read_csv_cells(data: bytes, file: str) -> tuple[pd.DataFrame, str, int]:
     if not text.strip():
         raise _problem(file, "a header row and at least one data row")
     sep = _delimiter(text.splitlines()[:30])
+    fast = _fast_cells(text, sep)
+    if fast is not None:
+        return fast[0], encoding, fast[1]
     reader = csv.reader(StringIO(text, newline=""), delimiter=sep)
     rows: list[list[str]] = []
     starts: list[int] = []
@@ -71,7 +95,7 @@ def read_csv_cells(data: bytes, file: str) -> tuple[pd.DataFrame, str, int]:
     prev_end = 0
     try:
         for row in reader:
-            if any(cell.strip() for cell in row):
+            if "".join(row).strip():
                 rows.append(row)
                 starts.append(prev_end)  # 0-based line of the record's first line
             else:
@@ -86,8 +110,10 @@ def read_csv_cells(data: bytes, file: str) -> tuple[pd.DataFrame, str, int]:
     return grid, encoding, blank
 
 
-def read_xlsx_cells(path: Path, file: str, max_bytes: int) -> tuple[pd.DataFrame, list[str], int]:
-    """Cells of the first sheet; index = 0-based sheet row. Also the sheet names and blank rows skipped."""
+def open_xlsx(path: Path, file: str, max_bytes: int):
+    """Open a workbook (values as last saved by Excel) after checking its size and magic bytes."""
+    import openpyxl
+
     size = path.stat().st_size
     if size > max_bytes:
         raise _problem(file, f"an XLSX file of at most {max_bytes} bytes (raise max_xlsx_bytes to allow it)",
@@ -99,13 +125,62 @@ def read_xlsx_cells(path: Path, file: str, max_bytes: int) -> tuple[pd.DataFrame
     if not head.startswith(_ZIP_MAGIC):
         raise _problem(file, "an .xlsx workbook (a ZIP file); this file is not one")
     try:
-        with pd.ExcelFile(path, engine="openpyxl") as book:
-            sheets = [str(s) for s in book.sheet_names]
-            raw = book.parse(0, header=None, dtype=object)
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl and zipfile raise many unrelated types on corrupt files
         raise InputError(f"cannot read as XLSX: {type(exc).__name__}: {exc}", file=file) from exc
-    blank_mask = raw.isna().all(axis=1) | raw.map(lambda v: isinstance(v, str) and not v.strip()).all(axis=1)
-    return raw[~blank_mask], sheets, int(blank_mask.sum())
+
+
+def sheet_states(book) -> list[tuple[str, str]]:
+    """(name, state) of every sheet in order; state is visible, hidden or veryHidden."""
+    return [(str(ws.title), str(getattr(ws, "sheet_state", "visible") or "visible")) for ws in book.worksheets]
+
+
+def sheet_rows(book, name: str, file: str, limit: int | None = None) -> list[list]:
+    """The cells of one sheet as lists, row i being sheet row i + 1 (at most ``limit`` rows)."""
+    try:
+        ws = book[name]
+        return [list(r) for r in ws.iter_rows(min_row=1, max_row=limit, values_only=True)]
+    except Exception as exc:  # corrupt sheet XML surfaces only when rows are read
+        raise InputError(f"cannot read sheet '{name}' as XLSX: {type(exc).__name__}: {exc}", file=file) from exc
+
+
+def _has_formulas(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return any(b"<f>" in z.read(n) or b"<f " in z.read(n)
+                       for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+
+
+def read_xlsx_sheet(path: Path, book, name: str, file: str) -> tuple[pd.DataFrame, int, int]:
+    """Cells of one sheet; index = 0-based sheet row. Also blank rows skipped and formula cells without a
+    saved result (each such cell becomes a :class:`~talentforecast._cellcheck.FormulaCell`)."""
+    import openpyxl
+
+    from talentforecast._cellcheck import FormulaCell
+
+    rows = sheet_rows(book, name, file)
+    unsaved = 0
+    if _has_formulas(path):
+        try:
+            formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)[name]
+            for i, frow in enumerate(formulas.iter_rows(min_row=1, values_only=True)):
+                for j, v in enumerate(frow):
+                    if isinstance(v, str) and v.startswith("=") and i < len(rows) and j < len(rows[i]) \
+                            and rows[i][j] is None:
+                        rows[i][j] = FormulaCell(v)
+                        unsaved += 1
+        except Exception as exc:  # same as above: a damaged file
+            raise InputError(f"cannot read as XLSX: {type(exc).__name__}: {exc}", file=file) from exc
+    width = max((len(r) for r in rows), default=0)
+    raw = pd.DataFrame([r + [None] * (width - len(r)) for r in rows], dtype=object)
+    if raw.empty:
+        return raw, 0, unsaved
+    blank_mask = raw.isna().all(axis=1) | raw.map(lambda v: v is None or (isinstance(v, str) and not v.strip())).all(axis=1)
+    return raw[~blank_mask], int(blank_mask.sum()), unsaved
 
 
 def read_parquet_cells(path: Path, file: str) -> pd.DataFrame:

@@ -32,35 +32,62 @@ def main(
 
 
 def _fail(err: Exception) -> None:
-    typer.echo(f"错误 error: {err}", err=True)
+    from talentforecast.errors import get_lang
+
+    typer.echo(f"{'错误' if get_lang() == 'zh' else 'error'}: {err}", err=True)
     raise typer.Exit(code=2)
+
+
+def _lang(ctx: typer.Context, lang: str) -> None:
+    """Messages in ``lang`` for this command only (restored when it ends, e.g. in tests)."""
+    from talentforecast.errors import set_lang
+
+    if lang not in ("zh", "en"):
+        typer.echo(f"--lang: zh or en, not {lang}", err=True)
+        raise typer.Exit(code=2)
+    old = set_lang(lang)
+    ctx.call_on_close(lambda: set_lang(old))
 
 
 @app.command()
 def validate(
-    files: list[Path] = typer.Argument(..., help="Input files; the table kind is taken from the file name."),
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(..., help="A folder of input tables, or input files (kind from the name "
+                                                 "or, failing that, from the columns)."),
     kind: str = typer.Option(None, "--kind", help="Table kind for all files (employment, enrolment, ...)."),
+    sheet: str = typer.Option(None, "--sheet", help="Workbook sheet to read (default: the one holding the table)."),
+    lang: str = typer.Option("zh", "--lang", help="Message language: zh or en."),
+    max_shown: int = typer.Option(50, "--max", help="Print at most this many problems (the total is always shown)."),
 ) -> None:
     """Validate input tables and print every problem (exit code 1 on any problem)."""
     from talentforecast.errors import InputError
-    from talentforecast.io import read_table
+    from talentforecast.folder import FolderCheck, check_folder, format_check, infer_kind
+    from talentforecast.io import _read_table
     from talentforecast.schema import TABLES
 
-    problems = []
-    for f in files:
-        k = kind or f.stem
-        if k not in TABLES:
-            typer.echo(f"{f}: cannot tell the table kind from the name; use --kind one of {', '.join(TABLES)}", err=True)
-            raise typer.Exit(code=2)
-        try:
-            df = read_table(f, k)
-            typer.echo(f"OK  {f} ({k}): {len(df)} rows")
-        except InputError as err:
-            problems += err.problems
-            typer.echo(f"BAD {f} ({k}): {len(err.problems)} problem(s)")
-    for p in problems:
-        typer.echo(f"  - {p}")
-    if problems:
+    _lang(ctx, lang)
+    if len(files) == 1 and files[0].is_dir():
+        check = check_folder(files[0])
+    else:  # the same report for single files; no cross-table checks
+        check = FolderCheck(", ".join(map(str, files)))
+        for f in files:
+            k = kind or (f.stem if f.stem in TABLES else infer_kind(f))
+            if k is None:
+                typer.echo(f"{f}: 无法从文件名或列名判断表类型；请用 --kind 指定 {', '.join(TABLES)} 之一" if lang == "zh" else
+                           f"{f}: cannot tell the table kind from the name or columns; use --kind one of "
+                           f"{', '.join(TABLES)}", err=True)
+                raise typer.Exit(code=2)
+            if k != f.stem:
+                check.inferred[f.name] = k
+            try:
+                df = _read_table(f, k, sheet=sheet)[0]
+                check.files[k], check.rows[k] = f, len(df)
+                check.notes += df.attrs.get("normalisations", [])
+            except InputError as err:
+                check.problems += err.problems
+                check.notes += getattr(err, "notes", [])
+    typer.echo(format_check(check, lang, max_shown))
+    if check.problems:
         raise typer.Exit(code=1)
 
 
@@ -113,6 +140,7 @@ def demo(
 
 @app.command("run")
 def run_cmd(
+    ctx: typer.Context,
     data: Path = typer.Argument(..., help="Folder of input tables (employment.csv, enrolment.csv, ...)."),
     out: Path = typer.Option(Path("out/run"), "--out"),
     policy: str = typer.Option("default", "--policy", help="Policy name(s), comma-separated, or a TOML path."),
@@ -121,19 +149,28 @@ def run_cmd(
     as_of: int = typer.Option(None, "--as-of", help="Use data up to this year only."),
     seed: int = typer.Option(0, "--seed"),
     engine: str = typer.Option("local", "--engine", help="local, dask, spark or ray (see docs/scale.md)."),
-    region_name: str = typer.Option("", "--region-name"),
+    region_name: str = typer.Option("", "--region-name", help="Default: the top region's name in regions.csv."),
+    lang: str = typer.Option("zh", "--lang", help="Message language: zh or en."),
     formats: str = typer.Option("html,pdf,docx", "--formats"),
     langs: str = typer.Option("zh", "--langs"),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
     """Run the annual chain on your own folder of tables."""
-    from talentforecast.io import read_folder
+    from talentforecast._runguard import check_as_of, check_output_folder, output_lock
+    from talentforecast.folder import read_folder
+    from talentforecast.warning.policy import load_policy
 
-    try:
-        bundle = read_folder(data, meta={"region_name": region_name or data.name})
+    _lang(ctx, lang)
+    try:  # everything that can be checked is checked before the computation starts
+        check_output_folder(out)
         pol = policy.split(",") if "," in policy else policy
-        _execute(bundle, out, quiet, formats, langs, policy=pol, horizon=horizon,
-                 scenario=str(scenario) if scenario else None, as_of=as_of, seed=seed, engine=engine)
+        load_policy(pol)
+        bundle = read_folder(data, meta={"region_name": region_name} if region_name else None)
+        bundle.meta.setdefault("region_name", data.name)  # no single top region in regions.csv
+        check_as_of(as_of, bundle.tables)
+        with output_lock(out):
+            _execute(bundle, out, quiet, formats, langs, policy=pol, horizon=horizon,
+                     scenario=str(scenario) if scenario else None, as_of=as_of, seed=seed, engine=engine)
     except TalentForecastError as err:
         _fail(err)
 

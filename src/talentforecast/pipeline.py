@@ -161,13 +161,18 @@ def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = Tru
     """
     import warnings
 
+    from talentforecast._runguard import check_as_of
     from talentforecast.errors import TalentForecastWarning
     from talentforecast.forecasting.distributed import use_engine
     from talentforecast.graph import call, plan
     from talentforecast.graph import options as run_options
     from talentforecast.stages import STAGES, truncate
+    from talentforecast.warning.policy import load_policy
 
     opts = run_options(options)
+    check_as_of(opts["as_of"], bundle.tables)  # bad options fail here, before any stage runs
+    if opts.get("policy") is not None:
+        load_policy(opts["policy"])
     data = Bundle(tables=truncate(bundle.tables, opts["as_of"]),
                   meta={**bundle.meta, **({"as_of": opts["as_of"]} if opts["as_of"] is not None else {})},
                   sources=bundle.sources)

@@ -206,8 +206,8 @@ def check_specialty_industry(df: pd.DataFrame, file: str = "<input>") -> pd.Data
         >>> check_specialty_industry(bad, "mine.csv")
         Traceback (most recent call last):
         ...
-        talentforecast.errors.InputError: 1 problem(s) in input:
-          - mine.csv, column 'weight', row 2: got 0.8; expected weights of industry A at level 中职 (rows 2, 3) to sum to 1
+        talentforecast.errors.InputError: 输入有 1 个问题：
+          - 文件 mine.csv，列 'weight'，第 2 行：值为 0.8；应为 weights of industry A at level 中职 (rows 2, 3) to sum to 1
     """
     df = df.rename(columns=lambda c: _aliases().get(str(c).strip(), str(c).strip()))
     problems = [Problem(file, c, None, None, "a required column") for c in ("specialty", "industry", "weight")

@@ -185,8 +185,8 @@ def validate_codes(values: Iterable[object], kind: str, file: str = "<input>",
         >>> validate_codes(["610101", "999999"], "specialty", "x.csv")
         Traceback (most recent call last):
         ...
-        talentforecast.errors.InputError: 1 problem(s) in input:
-          - x.csv, column 'specialty', row 3: got '999999'; expected a 6-digit code in the vocational specialty catalogue
+        talentforecast.errors.InputError: 输入有 1 个问题：
+          - 文件 x.csv，列 'specialty'，第 3 行：值为 '999999'；应为 a 6-digit code in the vocational specialty catalogue
     """
     problems = code_problems(values, kind, file, column, first_row)
     if problems:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from talentforecast.bundle import Bundle
 from talentforecast.errors import TalentForecastError
-from talentforecast.io import read_folder
+from talentforecast.folder import read_folder
 
 __all__ = ["example_dir", "load_example"]
 

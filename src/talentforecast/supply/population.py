@@ -40,8 +40,8 @@ def check_bands(population: pd.DataFrame, file: str = FILE) -> None:
         >>> check_bands(pop)
         Traceback (most recent call last):
         ...
-        talentforecast.errors.InputError: 1 problem(s) in input:
-          - population, column 'age_from', row 3: got 15; expected region A, year 2020: band 15-99 leaves ages 10-14 uncovered (gap); next band should start at 10
+        talentforecast.errors.InputError: 输入有 1 个问题：
+          - 文件 population，列 'age_from'，第 3 行：值为 15；应为 region A, year 2020: band 15-99 leaves ages 10-14 uncovered (gap); next band should start at 10
     """
     problems: list[Problem] = []
     df = population.reset_index(drop=True)

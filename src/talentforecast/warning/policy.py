@@ -14,11 +14,13 @@ Example:
 from __future__ import annotations
 
 import fnmatch
+import math
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from talentforecast.errors import ConfigError
+from talentforecast.errors import ConfigError, show_value
 from talentforecast.warning.rules import (
     ACTIONS,
     DEFAULT_MODE,
@@ -97,8 +99,9 @@ def shipped_policies() -> list[str]:
     return sorted(p.stem for p in POLICY_DIR.glob("*.toml"))
 
 
-def _err(file, where: str, got, expected: str) -> ConfigError:
-    return ConfigError(f"{file}: {where}: got {got!r}; expected {expected}")
+def _err(file, where: str, got, expected: str, expected_zh: str | None = None) -> ConfigError:
+    return ConfigError(f"{file}: {where}: got {show_value(got)}; expected {expected}",
+                       f"{file}：{where}：值为 {show_value(got)}；应为 {expected_zh or expected}")
 
 
 def _number(v) -> bool:
@@ -137,6 +140,15 @@ def _condition(file, where, raw) -> Condition:
         raise _err(file, f"{where}, key 'op'", op, f"one of {', '.join(OPS)}")
     if not _number(thr):
         raise _err(file, f"{where}, key 'threshold'", thr, "a number")
+    if not math.isfinite(thr):
+        raise _err(file, f"{where}, key 'threshold'", thr, "a finite number (nan and inf are not thresholds)",
+                   "有限的数值（nan 与 inf 不能作阈值）")
+    if INDICATORS[ind].fmt.startswith(".") and INDICATORS[ind].fmt.endswith("%") and not 0 <= thr <= 1:
+        hint = f"; write {thr / 100:g} for {thr:g} %" if 1 < thr <= 100 else ""
+        hint_zh = f"；{thr:g}% 应写作 {thr / 100:g}" if 1 < thr <= 100 else ""
+        raise _err(file, f"{where}, key 'threshold'", thr,
+                   f"a share between 0 and 1, because '{ind}' is a rate{hint}",
+                   f"0 到 1 之间的比例，因为 '{ind}' 是比率{hint_zh}")
     years = raw.get("consecutive_years", 1)
     if not isinstance(years, int) or isinstance(years, bool) or years < 1:
         raise _err(file, f"{where}, key 'consecutive_years'", years, "an integer ≥ 1")
@@ -144,6 +156,26 @@ def _condition(file, where, raw) -> Condition:
         raise _err(file, f"{where}, key 'consecutive_years'", years,
                    f"1, because '{ind}' is a single projected value, not a yearly series")
     return Condition(ind, op, float(thr), years)
+
+
+MAX_FORMAT_WIDTH = 40  # a text template's field width/precision above this only pads or stalls rendering
+
+
+def _width_problems(text: str) -> list[str]:
+    """Format specs such as {value:>100000000} would build huge strings: widths are bounded."""
+    import string
+
+    out = []
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError:
+        return []  # reported by template_problems
+    for _, name, spec, _ in parts:
+        for number in re.findall(r"\d+", spec or ""):
+            if int(number) > MAX_FORMAT_WIDTH:
+                out.append(f"width or precision {number} in {{{name}:{spec}}} (at most {MAX_FORMAT_WIDTH})")
+                break
+    return out
 
 
 def _rule(file, set_name: str, raw: dict, index: int) -> Rule:
@@ -182,10 +214,10 @@ def _build_rule(file, where: str, full: str, raw: dict) -> Rule:
         value = raw.get(key, "")
         if not isinstance(value, str):
             raise _err(file, f"{where}, key '{key}'", value, "a string")
-        problems = template_problems(value) if key.startswith("text") else []
+        problems = template_problems(value) + _width_problems(value) if key.startswith("text") else []
         if problems:
             raise _err(file, f"{where}, key '{key}'", value, "a template using only allowed placeholders: "
-                       + "; ".join(problems))
+                       + "; ".join(problems), "只用允许的占位符、宽度有限的模板：" + "; ".join(problems))
         texts[key] = value
     for key in ("text_zh", "text_en"):
         if not texts[key]:

@@ -1,0 +1,115 @@
+"""Checks of a run's options before any computation, and a lock on the output folder.
+
+A bad output folder (a file, a symlink, not writable) or an ``as_of`` year outside the data is
+reported at once, not after minutes of forecasting; a second run into the same folder is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from talentforecast.errors import InputError, OutputError, Problem
+
+LOCK_NAME = ".talentforecast.lock"
+
+
+def _out_error(en: str, zh: str) -> OutputError:
+    from talentforecast.errors import get_lang
+
+    return OutputError(zh if get_lang() == "zh" else en)
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK | os.X_OK)
+
+
+def check_output_folder(out: str | Path) -> Path:
+    """Raise :class:`OutputError` unless ``out`` can be the output folder (created if missing).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> check_output_folder(pathlib.Path(tempfile.mkdtemp()) / "out").name
+        'out'
+    """
+    out = Path(out)
+    if out.is_symlink():
+        raise _out_error(f"output folder {out}: a symlink (to {os.readlink(out)}); give the real folder, outputs "
+                         "are replaced as a whole and a link would be replaced, not followed",
+                         f"输出文件夹 {out} 是符号链接（指向 {os.readlink(out)}）；请给出实际文件夹（输出会整体替换，链接会被替换而不是跟随）")
+    if out.exists() and not out.is_dir():
+        raise _out_error(f"output folder {out}: a file, not a folder; choose another --out",
+                         f"输出文件夹 {out} 是一个文件，不是文件夹；请另选 --out")
+    probe = out
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise _out_error(f"output folder {out}: {probe} is a file, so the folder cannot be created",
+                         f"输出文件夹 {out}：{probe} 是文件，无法创建该文件夹")
+    if not _writable(probe):
+        raise _out_error(f"output folder {out}: {probe} is not writable", f"输出文件夹 {out}：{probe} 不可写")
+    for sub in ("run", "report", "feed"):
+        if (out / sub).exists() and not (out / sub).is_dir():
+            raise _out_error(f"output folder {out}: {out / sub} is a file; the run writes a folder there",
+                             f"输出文件夹 {out}：{out / sub} 是文件，而运行要在此写入文件夹")
+    return out
+
+
+def check_as_of(as_of: int | None, tables: dict) -> None:
+    """Raise :class:`InputError` if ``as_of`` is outside the years of the employment table.
+
+    Example:
+        >>> import talentforecast as tf
+        >>> check_as_of(2020, tf.datasets.load_example().tables) is None
+        True
+    """
+    emp = tables.get("employment")
+    if as_of is None or emp is None or emp.empty:
+        return
+    first, last = int(emp["year"].min()), int(emp["year"].max())
+    if not first <= as_of <= last:
+        raise InputError([Problem("--as-of", None, None, as_of,
+                                  f"a year within the data ({first}–{last}, employment table)",
+                                  f"数据范围内的年份（{first}–{last}，就业表）")])
+
+
+@contextlib.contextmanager
+def output_lock(out: str | Path) -> Iterator[Path]:
+    """Hold ``out/.talentforecast.lock`` while a run writes there; a second run is refused.
+
+    The lock is an OS file lock (released if the process dies), so a stale lock never blocks.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> with output_lock(pathlib.Path(tempfile.mkdtemp()) / "o") as p:
+        ...     p.name
+        '.talentforecast.lock'
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / LOCK_NAME
+    fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held open for the whole run
+    try:
+        try:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # pragma: no cover - Windows: msvcrt locks the first byte
+            import msvcrt
+
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError as exc:
+            fh.seek(0)
+            who = fh.read().strip() or "?"
+            raise _out_error(f"output folder {out}: another run (pid {who}) is writing into it; wait for it to "
+                             "finish or choose another --out",
+                             f"输出文件夹 {out}：另一个运行（进程 {who}）正在写入；请等待其结束或另选 --out") from exc
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield path
+    finally:
+        fh.close()
