@@ -1,213 +1,430 @@
-"""Command line: ``talentforecast demo | run | validate | forecast | report | export | dashboard``."""
+"""Command line: ``talentforecast init | validate | demo | run | report | export | compare | forecast | dashboard``.
+
+One vocabulary across commands (``--out``, ``--lang``, ``--report-formats``, ``--feed-formats``,
+``--quiet``, ``--config`` …); every run option is also a key of ``talentforecast.toml``
+(:mod:`talentforecast.config`). Help and messages are Chinese by default and English with
+``--lang en``, ``TALENTFORECAST_LANG=en`` or an English locale (:func:`ui_lang`).
+"""
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from talentforecast import __version__
-from talentforecast.errors import TalentForecastError
+from talentforecast.errors import ConfigError, TalentForecastError
 
-app = typer.Typer(
-    help="talentforecast: 技能人才供需预测与专业预警 / skilled-talent supply-demand forecasting.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+TEXT_FILE = Path(__file__).with_name("cli_text.toml")
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"talentforecast {__version__}")
-        raise typer.Exit()
+@functools.cache
+def _texts() -> dict[str, dict[str, str]]:
+    return tomllib.loads(TEXT_FILE.read_text(encoding="utf-8"))
 
 
-@app.callback()
-def main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
-) -> None:
-    """talentforecast command line."""
+def ui_lang(argv: list[str] | None = None, env: dict[str, str] | None = None) -> str:
+    """Language of help and messages: ``--lang`` (its first language), then ``TALENTFORECAST_LANG``,
+    then the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG`` starting with ``en``); else Chinese.
+
+    Example:
+        >>> ui_lang(["run", "--lang", "en,zh"], {}), ui_lang([], {"LANG": "en_US.UTF-8"}), ui_lang([], {"LANG": "C.UTF-8"})
+        ('en', 'en', 'zh')
+    """
+    argv = sys.argv[1:] if argv is None else argv
+    env = os.environ if env is None else env
+    for i, a in enumerate(argv):
+        value = a.split("=", 1)[1] if a.startswith(("--lang=", "--langs=")) else (
+            argv[i + 1] if a in ("--lang", "--langs") and i + 1 < len(argv) else None)
+        if value:
+            return "en" if value.split(",")[0].strip() == "en" else "zh"
+    if env.get("TALENTFORECAST_LANG"):
+        return "en" if env["TALENTFORECAST_LANG"].startswith("en") else "zh"
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(var):
+            return "en" if env[var].startswith("en") else "zh"
+    return "zh"
 
 
-def _fail(err: Exception) -> None:
-    typer.echo(f"错误 error: {err}", err=True)
-    raise typer.Exit(code=2)
+def _split(value: str | None) -> list[str] | None:
+    return None if value is None else [x.strip() for x in value.split(",") if x.strip()]
 
 
-@app.command()
-def validate(
-    files: list[Path] = typer.Argument(..., help="Input files; the table kind is taken from the file name."),
-    kind: str = typer.Option(None, "--kind", help="Table kind for all files (employment, enrolment, ...)."),
-) -> None:
-    """Validate input tables and print every problem (exit code 1 on any problem)."""
-    from talentforecast.errors import InputError
-    from talentforecast.io import read_table
-    from talentforecast.schema import TABLES
+def _check_choices(t: dict, option: str, values: list[str] | None, choices: tuple[str, ...]) -> None:
+    wrong = [v for v in values or [] if v not in choices]
+    if wrong:
+        raise ConfigError(t["bad_list"].format(option=option, choices=", ".join(choices), got=", ".join(wrong)))
 
-    problems = []
-    for f in files:
-        k = kind or f.stem
-        if k not in TABLES:
-            typer.echo(f"{f}: cannot tell the table kind from the name; use --kind one of {', '.join(TABLES)}", err=True)
-            raise typer.Exit(code=2)
+
+def _read_params(path: Path | None, t: dict) -> dict | None:
+    if path is None:
+        return None
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(t["bad_params"].format(file=path, err=err)) from err
+    from talentforecast.config import STAGES
+
+    wrong = [k for k, v in raw.items() if k not in STAGES or not isinstance(v, dict)]
+    if wrong:
+        raise ConfigError(t["bad_params"].format(file=path, err=f"[{wrong[0]}] ∉ {list(STAGES)}"))
+    return raw
+
+
+def build_app(lang: str = "zh") -> typer.Typer:
+    """The typer application with help text in ``lang`` (``"zh"`` or ``"en"``).
+
+    Example:
+        >>> from typer.testing import CliRunner
+        >>> "输出文件夹" in CliRunner().invoke(build_app("zh"), ["run", "--help"]).output
+        True
+    """
+    t = _texts()["en" if lang == "en" else "zh"]
+    app = typer.Typer(help=t["app"], no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                      context_settings={"help_option_names": ["--help", "-h"]})
+
+    def H(key: str) -> str:  # noqa: N802  (help text)
+        return t[key]
+
+    def fail(err: Exception) -> None:
+        typer.echo(t["error"].format(err=err), err=True)
+        raise typer.Exit(code=2)
+
+    def wrote(path: Any) -> None:
+        typer.echo(t["wrote"].format(path=path))
+
+    def version_cb(value: bool) -> None:
+        if value:
+            typer.echo(f"talentforecast {__version__}")
+            raise typer.Exit()
+
+    @app.callback()
+    def main(version: bool = typer.Option(False, "--version", callback=version_cb, is_eager=True, help=H("version")),
+             ) -> None:
+        pass
+
+    main.__doc__ = t["app"]
+
+    # Shared options: the same names and meanings in every command that has them.
+    def o_out(default: Any = None, key: str = "out") -> Any:
+        return typer.Option(default, "--out", "-o", help=H(key))
+
+    def o_lang() -> Any:
+        return typer.Option(None, "--lang", help=H("lang"))
+
+    def o_langs_old() -> Any:
+        return typer.Option(None, "--langs", hidden=True, help=H("deprecated").format(new="--lang"))
+
+    def o_formats_old(new: str) -> Any:
+        return typer.Option(None, "--formats", hidden=True, help=H("deprecated").format(new=new))
+
+    def o_quiet() -> Any:
+        return typer.Option(False, "--quiet", "-q", help=H("quiet"))
+
+    @app.command(help=H("init"), short_help=H("init"))
+    def init(folder: Path = typer.Argument(Path("."), help=H("folder")),
+             force: bool = typer.Option(False, "--force", help=H("force")),
+             lang: str = o_lang()) -> None:
+        from talentforecast.config import init_folder
+
         try:
-            df = read_table(f, k)
-            typer.echo(f"OK  {f} ({k}): {len(df)} rows")
-        except InputError as err:
-            problems += err.problems
-            typer.echo(f"BAD {f} ({k}): {len(err.problems)} problem(s)")
-    for p in problems:
-        typer.echo(f"  - {p}")
-    if problems:
-        raise typer.Exit(code=1)
+            for p in init_folder(folder, force=force, lang="en" if (lang or "").startswith("en") else "zh"):
+                wrote(p)
+            typer.echo(t["init_next"].format(tables=folder / "tables", folder=folder))
+        except TalentForecastError as err:
+            fail(err)
 
+    @app.command(help=H("validate"), short_help=H("validate"))
+    def validate(files: list[Path] = typer.Argument(..., help=H("files")),
+                 kind: str = typer.Option(None, "--kind", help=H("kind")),
+                 lang: str = o_lang()) -> None:
+        from talentforecast.errors import InputError
+        from talentforecast.io import read_table
+        from talentforecast.schema import TABLES
 
-def _execute(bundle, out: Path, quiet: bool, formats: str, langs: str, **options) -> None:
-    from talentforecast.pipeline import run as run_chain
+        problems = []
+        for f in files:
+            k = kind or f.stem
+            if k not in TABLES:
+                typer.echo(t["bad_kind"].format(file=f, kinds=", ".join(TABLES)), err=True)
+                raise typer.Exit(code=2)
+            try:
+                df = read_table(f, k)
+                typer.echo(t["ok_table"].format(file=f, kind=k, rows=len(df)))
+            except InputError as err:
+                problems += err.problems
+                typer.echo(t["bad_table"].format(file=f, kind=k, n=len(err.problems)))
+        for p in problems:
+            typer.echo(f"  - {p}")
+        if problems:
+            raise typer.Exit(code=1)
 
-    r = run_chain(bundle, progress=not quiet, **options)
-    r.save(out / "run")
-    written = [str(out / "run")]
-    if formats:
+    def run_options(demo: bool):
+        """The options of demo and run (same names, same meanings; demo has no DATA)."""
+
+        def command(config: Path = typer.Option(None, "--config", "-c", help=H("config")),
+                    out: Path = o_out(),
+                    as_of: int = typer.Option(None, "--as-of", help=H("as_of")),
+                    horizon: int = typer.Option(None, "--horizon", help=H("horizon")),
+                    policy: str = typer.Option(None, "--policy", help=H("policy")),
+                    scenario: Path = typer.Option(None, "--scenario", help=H("scenario")),
+                    seed: int = typer.Option(None, "--seed", help=H("seed")),
+                    engine: str = typer.Option(None, "--engine", help=H("engine")),
+                    region_name: str = typer.Option(None, "--region-name", help=H("region_name")),
+                    retrospective: bool = typer.Option(None, "--retrospective/--no-retrospective",
+                                                       help=H("retrospective")),
+                    params: Path = typer.Option(None, "--params", help=H("params")),
+                    lang: str = o_lang(),
+                    report_formats: str = typer.Option(None, "--report-formats", help=H("report_formats")),
+                    feed_formats: str = typer.Option(None, "--feed-formats", help=H("feed_formats")),
+                    xlsx: bool = typer.Option(None, "--xlsx/--no-xlsx", help=H("xlsx")),
+                    quiet: bool = o_quiet(),
+                    langs: str = o_langs_old(),
+                    formats: str = o_formats_old("--report-formats"),
+                    data: Path = None) -> None:
+            try:
+                flags = {"inputs": data, "out": out, "as_of": as_of, "horizon": horizon,
+                         "policy": _split(policy) if policy and "," in policy else policy,
+                         "scenario": scenario, "seed": seed, "engine": engine, "region_name": region_name,
+                         "retrospective": retrospective, "params": _read_params(params, t),
+                         "lang": _split(lang if lang is not None else langs),
+                         "report_formats": _split(report_formats if report_formats is not None else formats),
+                         "feed_formats": _split(feed_formats), "xlsx": xlsx}
+                _run(flags, config, demo, quiet, t)
+            except TalentForecastError as err:
+                fail(err)
+
+        return command
+
+    demo_fn = run_options(demo=True)
+    app.command("demo", help=H("demo"), short_help=H("demo"))(_without(demo_fn, "data"))
+
+    run_fn = run_options(demo=False)
+    app.command("run", help=H("run"), short_help=H("run"))(
+        _with_argument(run_fn, "data", typer.Argument(None, help=H("data"), show_default=False)))
+
+    @app.command(help=H("report"), short_help=H("report"))
+    def report(run_dir: Path = typer.Argument(..., help=H("run_dir")),
+               out: Path = o_out(key="report_out"),
+               report_formats: str = typer.Option(None, "--report-formats", help=H("report_formats")),
+               lang: str = o_lang(),
+               quiet: bool = o_quiet(),
+               formats: str = o_formats_old("--report-formats")) -> None:
+        from talentforecast.config import LANGS, REPORT_FORMATS
+        from talentforecast.pipeline import Run
+
         try:
-            for lang in [x for x in langs.split(",") if x]:
-                paths = r.report(out / "report", formats=tuple(x for x in formats.split(",") if x), lang=lang)
-                written += [str(p) for p in paths.values()]
+            fmts = _split(report_formats if report_formats is not None else formats) or list(REPORT_FORMATS)
+            langs = _split(lang) or ["zh"]
+            _check_choices(t, "--report-formats", fmts, REPORT_FORMATS)
+            _check_choices(t, "--lang", langs, LANGS)
+            r = Run.load(run_dir)
+            from talentforecast.progress import progress_bar
+
+            with progress_bar(len(langs), t["outputs"], enabled=not quiet) as advance:
+                for lg in langs:
+                    for p in r.report(out or run_dir.parent / "report", formats=tuple(fmts), lang=lg).values():
+                        wrote(p)
+                    advance(f"report_{lg}")
+        except TalentForecastError as err:
+            fail(err)
+
+    @app.command(help=H("export"), short_help=H("export"))
+    def export(run_dir: Path = typer.Argument(..., help=H("run_dir")),
+               out: Path = o_out(key="feed_out"),
+               feed_formats: str = typer.Option(None, "--feed-formats", help=H("feed_formats")),
+               lang: str = o_lang(),
+               formats: str = o_formats_old("--feed-formats")) -> None:
+        from talentforecast.config import FEED_FORMATS
+        from talentforecast.pipeline import Run
+
+        try:
+            fmts = _split(feed_formats if feed_formats is not None else formats) or list(FEED_FORMATS)
+            _check_choices(t, "--feed-formats", fmts, FEED_FORMATS)
+            wrote(Run.load(run_dir).export(out or run_dir.parent / "feed", formats=tuple(fmts)))
+        except TalentForecastError as err:
+            fail(err)
+
+    @app.command(help=H("compare"), short_help=H("compare"))
+    def compare(old: Path = typer.Argument(..., help=H("old")),
+                new: Path = typer.Argument(..., help=H("new")),
+                out: Path = typer.Option(None, "--out", "-o", help=H("compare_out")),
+                lang: str = o_lang()) -> None:
+        from talentforecast.compare import compare as compare_runs
+
+        try:
+            c = compare_runs(old, new)
+            typer.echo(c.text("en" if (lang or "").startswith("en") else "zh"))
+            if out is not None:
+                wrote(c.to_csv(out))
+        except TalentForecastError as err:
+            fail(err)
+
+    @app.command(help=H("forecast"), short_help=H("forecast"))
+    def forecast(data: Path = typer.Argument(..., help=H("panel")),
+                 h: int = typer.Option(5, "--h", "--horizon", help=H("h")),
+                 out: Path = typer.Option(Path("forecast.csv"), "--out", "-o", help=H("forecast_out")),
+                 models: str = typer.Option("auto", "--models", help=H("models")),
+                 n_jobs: int = typer.Option(1, "--n-jobs", help=H("n_jobs")),
+                 lang: str = o_lang()) -> None:
+        import pandas as pd
+
+        from talentforecast._atomic import atomic_file
+        from talentforecast.forecasting import forecast as fc
+
+        try:
+            df = pd.read_csv(data)
+            result = fc(df, h=h, models=models if "," not in models else models.split(","), n_jobs=n_jobs)
+            with atomic_file(out, "w") as fh:
+                result.to_csv(fh, index=False)
+            wrote(f"{out} ({len(result)})")
+        except TalentForecastError as err:
+            fail(err)
+
+    @app.command(help=H("dashboard"), short_help=H("dashboard"))
+    def dashboard(feed_dir: Path = typer.Argument(..., help=H("feed_dir")),
+                  port: int = typer.Option(8050, "--port", help=H("port")),
+                  host: str = typer.Option("127.0.0.1", "--host", help=H("host")),
+                  lang: str = o_lang()) -> None:
+        try:
+            from talentforecast.dashboard import serve
         except ImportError as err:
-            typer.echo(f"report skipped ({err}); install the 'report' extra", err=True)
-    try:
-        written.append(str(r.export(out / "feed")))
-    except ImportError as err:
-        typer.echo(f"export skipped ({err})", err=True)
-    if not quiet:
-        for w in written:
-            typer.echo(f"wrote {w}")
+            typer.echo(t["skipped"].format(what="dashboard", err=err, extra="dashboard"), err=True)
+            raise typer.Exit(code=2) from err
+        try:
+            serve(feed_dir, host=host, port=port)
+        except TalentForecastError as err:
+            fail(err)
+
+    return app
 
 
-@app.command()
-def demo(
-    out: Path = typer.Option(Path("out/demo"), "--out", help="Output folder."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
-    formats: str = typer.Option("html,pdf,docx", "--formats", help="Report formats; empty for none."),
-    langs: str = typer.Option("zh,en", "--langs", help="Report languages."),
-    seed: int = typer.Option(0, "--seed"),
-) -> None:
-    """Run everything on the bundled example region (示例市) and write all outputs."""
-    from talentforecast.datasets import load_example
-    from talentforecast.demand import EXAMPLE_SCENARIO
+def _without(fn, name: str):
+    """``fn`` with parameter ``name`` removed from its signature (typer reads the signature)."""
+    import inspect
 
-    try:
-        _execute(load_example(), out, quiet, formats, langs, seed=seed, retrospective=True,
-                 scenario=str(EXAMPLE_SCENARIO))
-    except TalentForecastError as err:
-        _fail(err)
+    sig = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(**kw):
+        return fn(**kw)
+
+    wrapper.__signature__ = sig.replace(parameters=[p for p in sig.parameters.values() if p.name != name])
+    return wrapper
 
 
-@app.command("run")
-def run_cmd(
-    data: Path = typer.Argument(..., help="Folder of input tables (employment.csv, enrolment.csv, ...)."),
-    out: Path = typer.Option(Path("out/run"), "--out"),
-    policy: str = typer.Option("default", "--policy", help="Policy name(s), comma-separated, or a TOML path."),
-    horizon: int = typer.Option(5, "--horizon"),
-    scenario: Path = typer.Option(None, "--scenario", help="Key-industry scenario TOML."),
-    as_of: int = typer.Option(None, "--as-of", help="Use data up to this year only."),
-    seed: int = typer.Option(0, "--seed"),
-    engine: str = typer.Option("local", "--engine", help="local, dask, spark or ray (see docs/scale.md)."),
-    region_name: str = typer.Option("", "--region-name"),
-    formats: str = typer.Option("html,pdf,docx", "--formats"),
-    langs: str = typer.Option("zh", "--langs"),
-    quiet: bool = typer.Option(False, "--quiet", "-q"),
-) -> None:
-    """Run the annual chain on your own folder of tables."""
+def _with_argument(fn, name: str, default):
+    """``fn`` with parameter ``name`` made the first, positional CLI argument."""
+    import inspect
+
+    sig = inspect.signature(fn)
+    params = [p for p in sig.parameters.values() if p.name != name]
+    first = sig.parameters[name].replace(default=default)
+
+    @functools.wraps(fn)
+    def wrapper(**kw):
+        return fn(**kw)
+
+    wrapper.__signature__ = sig.replace(parameters=[first, *params])
+    return wrapper
+
+
+def _run(flags: dict, config_path: Path | None, demo: bool, quiet: bool, t: dict) -> None:
+    """demo and run: config file < command-line flags, then the chain and every output."""
+    from talentforecast.config import DEFAULTS, FEED_FORMATS, LANGS, REPORT_FORMATS, find_config, merge, read_config
+
+    lang = "en" if t is _texts()["en"] else "zh"
+    layers: list[dict] = [DEFAULTS]
+    if demo:  # the example's own defaults; a config applies to demo only when given with --config
+        from talentforecast.datasets import example_dir
+        from talentforecast.demand import EXAMPLE_SCENARIO
+
+        layers.append({"out": Path("out/demo"), "retrospective": True, "scenario": EXAMPLE_SCENARIO,
+                       "lang": ["zh", "en"]})
+        found = Path(config_path) if config_path else None
+        flags = {**flags, "inputs": example_dir()}
+    else:
+        found = find_config(config_path)
+    if found:
+        layers.append(read_config(found, lang=lang))
+    layers.append(flags)
+    cfg = merge(*layers)
+    _check_choices(t, "--lang", cfg["lang"], LANGS)
+    _check_choices(t, "--report-formats", cfg["report_formats"], REPORT_FORMATS)
+    _check_choices(t, "--feed-formats", cfg["feed_formats"], FEED_FORMATS)
+    if cfg.get("inputs") is None:
+        raise ConfigError(t["no_inputs"])
+    execute(cfg, quiet=quiet, echo=lambda p: typer.echo(t["wrote"].format(path=p)),
+            warn=lambda what, err, extra: typer.echo(t["skipped"].format(what=what, err=err, extra=extra), err=True),
+            label=t["outputs"])
+
+
+def execute(cfg: dict, quiet: bool = True, echo=print, warn=None, label: str = "outputs") -> dict[str, list[Path]]:
+    """Run the chain for a merged config (see :mod:`talentforecast.config`) and write every output.
+
+    Returns ``{"run": [...], "report": [...], "feed": [...], "xlsx": [...]}``: the paths written.
+    """
     from talentforecast.io import read_folder
+    from talentforecast.pipeline import run as run_chain
+    from talentforecast.progress import progress_bar
 
-    try:
-        bundle = read_folder(data, meta={"region_name": region_name or data.name})
-        pol = policy.split(",") if "," in policy else policy
-        _execute(bundle, out, quiet, formats, langs, policy=pol, horizon=horizon,
-                 scenario=str(scenario) if scenario else None, as_of=as_of, seed=seed, engine=engine)
-    except TalentForecastError as err:
-        _fail(err)
+    meta: dict = {}
+    meta_file = Path(cfg["inputs"]) / "meta.json"
+    if meta_file.is_file():  # the bundled example carries its meta (region, English name, seed)
+        import json
 
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    if cfg.get("region_name"):
+        meta["region_name"] = cfg["region_name"]
+    if cfg.get("issuing"):
+        meta["issuing"] = dict(cfg["issuing"])
+    bundle = read_folder(cfg["inputs"], meta=meta)
+    options = {k: cfg.get(k) for k in ("policy", "horizon", "scenario", "as_of", "seed", "engine", "retrospective",
+                                       "params")}
+    options["scenario"] = str(options["scenario"]) if options["scenario"] else None
+    options["retrospective"] = options["retrospective"] or None
+    options["params"] = options["params"] or None
+    options["lang"] = cfg["lang"][0] if cfg["lang"] else "zh"
+    r = run_chain(bundle, progress=not quiet, **options)
+    out = Path(cfg["out"])
+    langs = cfg["lang"] if cfg["report_formats"] else []
+    written: dict[str, list[Path]] = {"run": [], "report": [], "feed": [], "xlsx": []}
+    steps = 1 + len(langs) + (1 if cfg["feed_formats"] else 0) + (1 if cfg["xlsx"] else 0)
+    with progress_bar(steps, label, enabled=not quiet) as advance:
+        written["run"].append(r.save(out / cfg["run"]))
+        advance("run")
+        try:
+            for lg in langs:
+                written["report"] += list(r.report(out / cfg["report"], formats=tuple(cfg["report_formats"]),
+                                                   lang=lg).values())
+                advance(f"report_{lg}")
+        except ImportError as err:
+            if warn:
+                warn("report", err, "report")
+        if cfg["feed_formats"]:
+            try:
+                written["feed"].append(r.export(out / cfg["feed"], formats=tuple(cfg["feed_formats"])))
+            except ImportError as err:
+                if warn:
+                    warn("feed", err, "dashboard")
+            advance("feed")
+        if cfg["xlsx"]:
+            from talentforecast.export.xlsx import write_xlsx
 
-@app.command()
-def forecast(
-    data: Path = typer.Argument(..., help="Long CSV with unique_id, ds (year), y."),
-    h: int = typer.Option(5, "--h", help="Horizon in years."),
-    out: Path = typer.Option(Path("forecast.csv"), "--out"),
-    models: str = typer.Option("auto", "--models"),
-    n_jobs: int = typer.Option(1, "--n-jobs"),
-) -> None:
-    """Forecast any annual panel (domain-free)."""
-    import pandas as pd
-
-    from talentforecast._atomic import atomic_file
-    from talentforecast.forecasting import forecast as fc
-
-    try:
-        df = pd.read_csv(data)
-        result = fc(df, h=h, models=models if "," not in models else models.split(","), n_jobs=n_jobs)
-        with atomic_file(out, "w") as fh:
-            result.to_csv(fh, index=False)
-        typer.echo(f"wrote {out} ({len(result)} rows)")
-    except TalentForecastError as err:
-        _fail(err)
-
-
-@app.command()
-def report(
-    run_dir: Path = typer.Argument(..., help="A run folder written by `run` or `demo` (…/run)."),
-    out: Path = typer.Option(None, "--out", help="Report folder (default: RUN_DIR/../report)."),
-    formats: str = typer.Option("html,pdf,docx", "--formats"),
-    lang: str = typer.Option("zh", "--lang", help="zh or en"),
-) -> None:
-    """Write the annual report from a saved run."""
-    from talentforecast.pipeline import Run
-
-    try:
-        r = Run.load(run_dir)
-        paths = r.report(out or run_dir.parent / "report", formats=tuple(formats.split(",")), lang=lang)
-        for p in paths.values():
-            typer.echo(f"wrote {p}")
-    except TalentForecastError as err:
-        _fail(err)
-
-
-@app.command()
-def export(
-    run_dir: Path = typer.Argument(..., help="A run folder written by `run` or `demo` (…/run)."),
-    out: Path = typer.Option(None, "--out", help="Feed folder (default: RUN_DIR/../feed)."),
-    formats: str = typer.Option("parquet,csv,duckdb,json", "--formats"),
-) -> None:
-    """Write the dashboard feed from a saved run."""
-    from talentforecast.pipeline import Run
-
-    try:
-        path = Run.load(run_dir).export(out or run_dir.parent / "feed", formats=tuple(formats.split(",")))
-        typer.echo(f"wrote {path}")
-    except TalentForecastError as err:
-        _fail(err)
+            written["xlsx"].append(write_xlsx(r, out / "tables.xlsx"))
+            advance("xlsx")
+    for paths in written.values():
+        for p in paths:
+            echo(p)
+    return written
 
 
-@app.command()
-def dashboard(
-    feed_dir: Path = typer.Argument(..., help="A feed folder written by `export` or `demo` (…/feed)."),
-    port: int = typer.Option(8050, "--port"),
-    host: str = typer.Option("127.0.0.1", "--host", help="Bind address (loopback by default)."),
-) -> None:
-    """Serve the reference dashboard (needs the ``dashboard`` extra), read-only."""
-    try:
-        from talentforecast.dashboard import serve
-    except ImportError as err:
-        typer.echo(f"the dashboard needs the 'dashboard' extra: {err}", err=True)
-        raise typer.Exit(code=2) from err
-    try:
-        serve(feed_dir, host=host, port=port)
-    except TalentForecastError as err:
-        _fail(err)
-
+app = build_app(ui_lang())
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

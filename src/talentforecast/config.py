@@ -22,7 +22,7 @@ from typing import Any
 from talentforecast._atomic import write_bytes
 from talentforecast.errors import ConfigError
 
-__all__ = ["CONFIG_FILE", "DEFAULTS", "find_config", "init_folder", "load_config", "merge", "templates_dir",
+__all__ = ["CONFIG_FILE", "DEFAULTS", "find_config", "init_folder", "load_config", "merge", "read_config", "templates_dir",
            "write_config"]
 
 CONFIG_FILE = "talentforecast.toml"
@@ -81,7 +81,22 @@ def _fail(path: Path, lang: str, key: str, **kw) -> ConfigError:
 
 
 def load_config(path: str | Path, lang: str = "zh") -> dict[str, Any]:
-    """Read and check a run config; return every key (defaults filled, paths made absolute).
+    """Read and check a run config; return every key, defaults filled (see :func:`read_config`).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "talentforecast.toml"
+        >>> _ = p.write_text("seed = 7\n", encoding="utf-8")
+        >>> cfg = load_config(p)
+        >>> cfg["seed"], cfg["horizon"], cfg["report_formats"]
+        (7, 5, ['html', 'pdf', 'docx'])
+    """
+    return merge(DEFAULTS, read_config(path, lang=lang))
+
+
+def read_config(path: str | Path, lang: str = "zh") -> dict[str, Any]:
+    """Read and check a run config; return the keys it sets (``[outputs]`` keys flattened, paths
+    made absolute against the file's folder).
 
     Raises :class:`~talentforecast.errors.ConfigError` naming the file, the key and what was
     expected (in Chinese, or English with ``lang="en"``).
@@ -91,7 +106,7 @@ def load_config(path: str | Path, lang: str = "zh") -> dict[str, Any]:
         >>> p = pathlib.Path(tempfile.mkdtemp()) / "talentforecast.toml"
         >>> _ = p.write_text("horizon = 'five'\\n", encoding="utf-8")
         >>> try:
-        ...     load_config(p, lang="en")
+        ...     read_config(p, lang="en")
         ... except ConfigError as err:
         ...     print(str(err).split(": ", 1)[1])
         key 'horizon' must be an integer, got 'five'
@@ -123,7 +138,7 @@ def load_config(path: str | Path, lang: str = "zh") -> dict[str, Any]:
             cfg[key] = _check(path, lang, key, value, _TOP[key][1], base)
         else:
             raise _fail(path, lang, "unknown", key=key, known=known)
-    return merge(DEFAULTS, cfg)
+    return cfg
 
 
 def merge(*layers: dict[str, Any]) -> dict[str, Any]:

@@ -72,8 +72,10 @@ class Run:
             tdir.mkdir()
             written: dict[str, dict] = {}
             for name, df in sorted(self.tables.items()):
-                if "csv" in formats:
-                    df.to_csv(tdir / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+                if "csv" in formats:  # CSV is read by people: names beside codes (Parquet stays as run)
+                    from talentforecast.export.writers import write_people_csv
+
+                    write_people_csv(self, df, tdir / f"{name}.csv")
                 if "parquet" in formats:
                     _to_parquet(df, tdir / f"{name}.parquet")
                 written[name] = {"rows": int(len(df)), "columns": [str(c) for c in df.columns],
