@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 
 from talentforecast import catalogs, datasets  # noqa: E402
 from talentforecast.bundle import Bundle  # noqa: E402
+from talentforecast.compare import Comparison, compare  # noqa: E402
 from talentforecast.errors import (  # noqa: E402
     ConfigError,
     InputError,
@@ -30,6 +31,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "TABLES",
     "Bundle",
+    "Comparison",
     "ConfigError",
     "InputError",
     "ModelError",
@@ -45,6 +47,7 @@ __all__ = [
     "reconcile",
     "retrospective",
     "catalogs",
+    "compare",
     "datasets",
     "read_folder",
     "read_table",

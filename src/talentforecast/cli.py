@@ -85,8 +85,11 @@ def build_app(lang: str = "zh") -> typer.Typer:
         True
     """
     t = _texts()["en" if lang == "en" else "zh"]
+    group_cls, command_cls = _help_classes(t["help"])
     app = typer.Typer(help=t["app"], no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-                      context_settings={"help_option_names": ["--help", "-h"]})
+                      context_settings={"help_option_names": ["--help", "-h"]}, rich_markup_mode=None,
+                      cls=group_cls)
+    command = functools.partial(app.command, cls=command_cls)
 
     def H(key: str) -> str:  # noqa: N802  (help text)
         return t[key]
@@ -126,7 +129,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
     def o_quiet() -> Any:
         return typer.Option(False, "--quiet", "-q", help=H("quiet"))
 
-    @app.command(help=H("init"), short_help=H("init"))
+    @command(help=H("init"), short_help=H("init"))
     def init(folder: Path = typer.Argument(Path("."), help=H("folder")),
              force: bool = typer.Option(False, "--force", help=H("force")),
              lang: str = o_lang()) -> None:
@@ -139,7 +142,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
         except TalentForecastError as err:
             fail(err)
 
-    @app.command(help=H("validate"), short_help=H("validate"))
+    @command(help=H("validate"), short_help=H("validate"))
     def validate(files: list[Path] = typer.Argument(..., help=H("files")),
                  kind: str = typer.Option(None, "--kind", help=H("kind")),
                  lang: str = o_lang()) -> None:
@@ -202,13 +205,13 @@ def build_app(lang: str = "zh") -> typer.Typer:
         return command
 
     demo_fn = run_options(demo=True)
-    app.command("demo", help=H("demo"), short_help=H("demo"))(_without(demo_fn, "data"))
+    command("demo", help=H("demo"), short_help=H("demo"))(_without(demo_fn, "data"))
 
     run_fn = run_options(demo=False)
-    app.command("run", help=H("run"), short_help=H("run"))(
-        _with_argument(run_fn, "data", typer.Argument(None, help=H("data"), show_default=False)))
+    command("run", help=H("run"), short_help=H("run"))(
+        _with_argument(run_fn, "data", typer.Argument(None, help=H("data"), show_default=False, metavar="DATA")))
 
-    @app.command(help=H("report"), short_help=H("report"))
+    @command(help=H("report"), short_help=H("report"))
     def report(run_dir: Path = typer.Argument(..., help=H("run_dir")),
                out: Path = o_out(key="report_out"),
                report_formats: str = typer.Option(None, "--report-formats", help=H("report_formats")),
@@ -234,7 +237,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
         except TalentForecastError as err:
             fail(err)
 
-    @app.command(help=H("export"), short_help=H("export"))
+    @command(help=H("export"), short_help=H("export"))
     def export(run_dir: Path = typer.Argument(..., help=H("run_dir")),
                out: Path = o_out(key="feed_out"),
                feed_formats: str = typer.Option(None, "--feed-formats", help=H("feed_formats")),
@@ -250,7 +253,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
         except TalentForecastError as err:
             fail(err)
 
-    @app.command(help=H("compare"), short_help=H("compare"))
+    @command(help=H("compare"), short_help=H("compare"))
     def compare(old: Path = typer.Argument(..., help=H("old")),
                 new: Path = typer.Argument(..., help=H("new")),
                 out: Path = typer.Option(None, "--out", "-o", help=H("compare_out")),
@@ -265,7 +268,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
         except TalentForecastError as err:
             fail(err)
 
-    @app.command(help=H("forecast"), short_help=H("forecast"))
+    @command(help=H("forecast"), short_help=H("forecast"))
     def forecast(data: Path = typer.Argument(..., help=H("panel")),
                  h: int = typer.Option(5, "--h", "--horizon", help=H("h")),
                  out: Path = typer.Option(Path("forecast.csv"), "--out", "-o", help=H("forecast_out")),
@@ -286,7 +289,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
         except TalentForecastError as err:
             fail(err)
 
-    @app.command(help=H("dashboard"), short_help=H("dashboard"))
+    @command(help=H("dashboard"), short_help=H("dashboard"))
     def dashboard(feed_dir: Path = typer.Argument(..., help=H("feed_dir")),
                   port: int = typer.Option(8050, "--port", help=H("port")),
                   host: str = typer.Option("127.0.0.1", "--host", help=H("host")),
@@ -302,6 +305,20 @@ def build_app(lang: str = "zh") -> typer.Typer:
             fail(err)
 
     return app
+
+
+def _help_classes(text: str):
+    """Group and command classes whose ``--help`` option is described in the chosen language."""
+    from typer.core import TyperCommand, TyperGroup
+
+    def get_help_option(self, ctx):
+        opt = super(type(self), self).get_help_option(ctx)
+        if opt is not None:
+            opt.help = text
+        return opt
+
+    return (type("Group", (TyperGroup,), {"get_help_option": get_help_option}),
+            type("Command", (TyperCommand,), {"get_help_option": get_help_option}))
 
 
 def _without(fn, name: str):
@@ -336,7 +353,15 @@ def _with_argument(fn, name: str, default):
 
 def _run(flags: dict, config_path: Path | None, demo: bool, quiet: bool, t: dict) -> None:
     """demo and run: config file < command-line flags, then the chain and every output."""
-    from talentforecast.config import DEFAULTS, FEED_FORMATS, LANGS, REPORT_FORMATS, find_config, merge, read_config
+    from talentforecast.config import (
+        DEFAULTS,
+        FEED_FORMATS,
+        LANGS,
+        REPORT_FORMATS,
+        find_config,
+        merge,
+        read_config,
+    )
 
     lang = "en" if t is _texts()["en"] else "zh"
     layers: list[dict] = [DEFAULTS]

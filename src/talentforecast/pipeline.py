@@ -219,7 +219,16 @@ def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = Tru
 
     Options: ``policy`` (name, path or list), ``horizon`` (years), ``scenario`` (TOML path or None),
     ``seed``, ``as_of`` (use data up to this year only), ``level`` (interval levels), ``n_jobs``,
-    ``engine`` (where the stages' forecasts run: ``"local"``, ``"dask"``, ``"spark"``, ``"ray"`` or a client).
+    ``engine`` (where the stages' forecasts run: ``"local"``, ``"dask"``, ``"spark"``, ``"ray"`` or a client),
+    ``params`` (per-stage overrides: a dict keyed by ``"demand"``, ``"supply"``, ``"matching"``,
+    ``"warning"``, each passed to that stage; ``warning`` takes ``history``, ``quality_weights`` and
+    ``proposal_params``; an unknown stage or key raises :class:`~talentforecast.errors.ConfigError`),
+    ``retrospective`` (``None``: off; ``True``: re-run as of the default earlier years; a list of
+    as-of years: those; adds the ``retrospective`` table scoring the earlier warnings against what
+    followed), ``lang`` (``"zh"`` or ``"en"``: the language of the text columns stages write, such
+    as warning reasons). ``stages`` runs only the named stages (in the order given; later stages
+    need the tables of earlier ones); ``progress`` shows a progress bar over the stages.
+    The same options are keys of the run config ``talentforecast.toml`` (:mod:`talentforecast.config`).
 
     Example:
         >>> import talentforecast as tf
