@@ -13,7 +13,7 @@ Example:
     >>> c.table[["aspect", "item", "old", "new"]].values.tolist()
     [['level', '610101', 'yellow', 'red'], ['range', '610101', '40–50', '0–10']]
     >>> print(c.text("en").splitlines()[1])
-    - Warning levels: 1 of 1 specialties changed (1 toward cutting enrolment, 0 toward keeping or expanding it), e.g. 610101 种子生产技术 (中职) yellow → red.
+    - Warning levels: 1 of 1 specialties changed (1 toward cutting enrolment, 0 toward keeping or expanding it, 0 in one run only), e.g. 610101 种子生产技术 (中职) yellow → red.
 """
 
 from __future__ import annotations
@@ -84,7 +84,8 @@ def compare(old, new) -> Comparison:
             if o in CAUTION and n in CAUTION:
                 up, down = up + (CAUTION[n] > CAUTION[o]), down + (CAUTION[n] < CAUTION[o])
             rows.append(_row("level", "warnings", r, names, o, n, None))
-        counts["level"] = {"n": int(len(m)), "changed": int(len(changed)), "up": up, "down": down}
+        counts["level"] = {"n": int(len(m)), "changed": int(len(changed)), "up": up, "down": down,
+                           "only": int((changed["_merge"] != "both").sum())}
         if {"enrol_lo", "enrol_hi"} <= set(wa.columns) & set(wb.columns):
             both = m[m["_merge"] == "both"]
             rng = both[(both["enrol_lo_old"] != both["enrol_lo_new"]) | (both["enrol_hi_old"] != both["enrol_hi_new"])]
@@ -204,8 +205,8 @@ def _text(c: Comparison, lang: str) -> str:
                        for r in ex.itertuples(index=False))
         lines.append(
             f"- Warning levels: {lv['changed']} of {lv['n']} specialties changed ({lv['up']} toward cutting "
-            f"enrolment, {lv['down']} toward keeping or expanding it)" + (f", e.g. {eg}." if eg else ".") if en else
-            f"- 预警等级：{lv['n']} 个专业中 {lv['changed']} 个有变化（{lv['up']} 个趋向调减，{lv['down']} 个趋向保持或扩招）"
+            f"enrolment, {lv['down']} toward keeping or expanding it, {lv['only']} in one run only)" + (f", e.g. {eg}." if eg else ".") if en else
+            f"- 预警等级：{lv['n']} 个专业中 {lv['changed']} 个有变化（{lv['up']} 个趋向调减，{lv['down']} 个趋向保持或扩招，{lv['only']} 个只在一次测算中出现）"
             + (f"，如 {eg}。" if eg else "。"))
     for aspect, en_name, zh_name in (("range", "Recommended enrolment ranges", "建议招生区间"),
                                      ("rank", "Quality ranks", "质量排名")):

@@ -73,11 +73,11 @@ _MSG = {
 }
 
 
-def _fail(path: Path, lang: str, key: str, **kw) -> ConfigError:
+def _fail(path: Path, lang: str, msg: str, **kw) -> ConfigError:
     m = _MSG.get(lang, _MSG["zh"])
     if "want" in kw:
         kw["want"] = m[kw["want"]]
-    return ConfigError(f"{path}: " + m[key].format(**kw))
+    return ConfigError(f"{path}: " + m[msg].format(**kw))
 
 
 def load_config(path: str | Path, lang: str = "zh") -> dict[str, Any]:
