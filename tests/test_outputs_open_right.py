@@ -48,7 +48,7 @@ def test_every_feed_csv_reads_back_with_its_codes_intact(which, example_run, tmp
     feed = run.export(tmp_path / "feed", formats=("parquet", "csv"))
     manifest = json.loads((feed / "feed.json").read_text(encoding="utf-8"))
     checked = 0
-    for name, entry in manifest["tables"].items():
+    for entry in manifest["tables"].values():
         typed = pd.read_parquet(feed / entry["files"]["parquet"])
         text = pd.read_csv(feed / entry["files"]["csv"], dtype=entry["csv_dtype"])  # the documented hint
         plain = pd.read_csv(feed / entry["files"]["csv"])
