@@ -40,7 +40,15 @@ LEVEL_ZH = {"red": "红色", "orange": "橙色", "yellow": "黄色", "green": "�
 @dataclass
 class Comparison:
     """The changes between an ``old`` and a ``new`` run: one row per change in :attr:`table`
-    (``aspect`` is ``level``, ``rank``, ``range`` or ``total``) plus counts for the text."""
+    (``aspect`` is ``level``, ``rank``, ``range`` or ``total``) plus counts for the text.
+
+    Example:
+        >>> c = Comparison(table=pd.DataFrame(columns=COLUMNS), old_label="as_of 2023", new_label="as_of 2024",
+        ...                counts={})
+        >>> print(c.text("en"))
+        Changes from as_of 2023 to as_of 2024:
+        - No comparable tables in both runs.
+    """
 
     table: pd.DataFrame
     old_label: str
@@ -68,6 +76,16 @@ def compare(old, new) -> Comparison:
     Levels, ranges and ranks are matched by (region, specialty, level), each run at its own plan
     year; totals are the top region's baseline sums for the years both runs hold from the new
     run's ``as_of`` on. A specialty present in one run only is listed with the other side empty.
+
+    Example:
+        >>> from talentforecast.bundle import Bundle
+        >>> from talentforecast.pipeline import Run
+        >>> def run(as_of, rank):
+        ...     q = pd.DataFrame({"region": ["990100"], "specialty": ["610101"], "level": ["中职"],
+        ...                       "year": [as_of], "rank": [rank]})
+        ...     return Run(bundle=Bundle(tables={}), options={"as_of": as_of}, tables={"quality_ranking": q})
+        >>> compare(run(2023, 3), run(2024, 1)).table[["aspect", "old", "new", "change"]].values.tolist()
+        [['rank', 3, 1, -2]]
     """
     a, b = _as_run(old), _as_run(new)
     names = _names()

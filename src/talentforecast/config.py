@@ -86,7 +86,7 @@ def load_config(path: str | Path, lang: str = "zh") -> dict[str, Any]:
     Example:
         >>> import tempfile, pathlib
         >>> p = pathlib.Path(tempfile.mkdtemp()) / "talentforecast.toml"
-        >>> _ = p.write_text("seed = 7\n", encoding="utf-8")
+        >>> _ = p.write_text("seed = 7\\n", encoding="utf-8")
         >>> cfg = load_config(p)
         >>> cfg["seed"], cfg["horizon"], cfg["report_formats"]
         (7, 5, ['html', 'pdf', 'docx'])
@@ -233,7 +233,12 @@ def write_config(path: str | Path, lang: str = "zh") -> Path:
 
 
 def templates_dir() -> Path:
-    """Folder holding the input-table templates (inside the package or ``data/templates``)."""
+    """Folder holding the input-table templates (inside the package or ``data/templates``).
+
+    Example:
+        >>> (templates_dir() / "regions.xlsx").is_file()
+        True
+    """
     here = Path(__file__).resolve().parent
     for folder in (here / "datasets" / "templates", here.parents[1] / "data" / "templates"):
         if (folder / "regions.csv").is_file():

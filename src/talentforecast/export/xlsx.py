@@ -41,6 +41,15 @@ def write_xlsx(run, path: str | Path, tables: tuple[str, ...] = XLSX_TABLES) -> 
     Sheets are named by table; the first sheet ``目录 contents`` lists each with its Chinese and
     English title and row count. Raises :class:`~talentforecast.errors.OutputError` when a table
     exceeds Excel's row limit (nothing is cut).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> from talentforecast.bundle import Bundle
+        >>> from talentforecast.pipeline import Run
+        >>> regions = pd.DataFrame({"region": ["010100"], "region_name": ["某市"], "parent": [None]})
+        >>> run = Run(bundle=Bundle(tables={}), options={"as_of": 2024}, tables={"regions": regions})
+        >>> write_xlsx(run, pathlib.Path(tempfile.mkdtemp()) / "t.xlsx").name
+        't.xlsx'
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
