@@ -85,7 +85,9 @@ def build_app(lang: str = "zh") -> typer.Typer:
         True
     """
     t = _texts()["en" if lang == "en" else "zh"]
-    group_cls, command_cls = _help_classes(t["help"])
+    headings = {} if lang == "en" else {"Usage:": "用法：", "Arguments:": "参数：", "Options:": "选项：",
+                                        "Commands:": "命令："}
+    group_cls, command_cls = _help_classes(t["help"], headings)
     app = typer.Typer(help=t["app"], no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                       context_settings={"help_option_names": ["--help", "-h"]}, rich_markup_mode=None,
                       cls=group_cls)
@@ -117,8 +119,8 @@ def build_app(lang: str = "zh") -> typer.Typer:
     def o_out(default: Any = None, key: str = "out") -> Any:
         return typer.Option(default, "--out", "-o", help=H(key))
 
-    def o_lang() -> Any:
-        return typer.Option(None, "--lang", help=H("lang"))
+    def o_lang(key: str = "lang_ui") -> Any:
+        return typer.Option(None, "--lang", help=H(key))
 
     def o_langs_old() -> Any:
         return typer.Option(None, "--langs", hidden=True, help=H("deprecated").format(new="--lang"))
@@ -130,7 +132,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
         return typer.Option(False, "--quiet", "-q", help=H("quiet"))
 
     @command(help=H("init"), short_help=H("init"))
-    def init(folder: Path = typer.Argument(Path("."), help=H("folder")),
+    def init(folder: Path = typer.Argument(Path("."), help=H("folder"), metavar="FOLDER"),
              force: bool = typer.Option(False, "--force", help=H("force")),
              lang: str = o_lang()) -> None:
         from talentforecast.config import init_folder
@@ -143,7 +145,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
             fail(err)
 
     @command(help=H("validate"), short_help=H("validate"))
-    def validate(files: list[Path] = typer.Argument(..., help=H("files")),
+    def validate(files: list[Path] = typer.Argument(..., help=H("files"), metavar="FILES..."),
                  kind: str = typer.Option(None, "--kind", help=H("kind")),
                  lang: str = o_lang()) -> None:
         from talentforecast.errors import InputError
@@ -182,7 +184,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
                     retrospective: bool = typer.Option(None, "--retrospective/--no-retrospective",
                                                        help=H("retrospective")),
                     params: Path = typer.Option(None, "--params", help=H("params")),
-                    lang: str = o_lang(),
+                    lang: str = o_lang("lang"),
                     report_formats: str = typer.Option(None, "--report-formats", help=H("report_formats")),
                     feed_formats: str = typer.Option(None, "--feed-formats", help=H("feed_formats")),
                     xlsx: bool = typer.Option(None, "--xlsx/--no-xlsx", help=H("xlsx")),
@@ -212,10 +214,10 @@ def build_app(lang: str = "zh") -> typer.Typer:
         _with_argument(run_fn, "data", typer.Argument(None, help=H("data"), show_default=False, metavar="DATA")))
 
     @command(help=H("report"), short_help=H("report"))
-    def report(run_dir: Path = typer.Argument(..., help=H("run_dir")),
+    def report(run_dir: Path = typer.Argument(..., help=H("run_dir"), metavar="RUN_DIR"),
                out: Path = o_out(key="report_out"),
                report_formats: str = typer.Option(None, "--report-formats", help=H("report_formats")),
-               lang: str = o_lang(),
+               lang: str = o_lang("lang"),
                quiet: bool = o_quiet(),
                formats: str = o_formats_old("--report-formats")) -> None:
         from talentforecast.config import LANGS, REPORT_FORMATS
@@ -238,7 +240,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
             fail(err)
 
     @command(help=H("export"), short_help=H("export"))
-    def export(run_dir: Path = typer.Argument(..., help=H("run_dir")),
+    def export(run_dir: Path = typer.Argument(..., help=H("run_dir"), metavar="RUN_DIR"),
                out: Path = o_out(key="feed_out"),
                feed_formats: str = typer.Option(None, "--feed-formats", help=H("feed_formats")),
                lang: str = o_lang(),
@@ -254,10 +256,10 @@ def build_app(lang: str = "zh") -> typer.Typer:
             fail(err)
 
     @command(help=H("compare"), short_help=H("compare"))
-    def compare(old: Path = typer.Argument(..., help=H("old")),
-                new: Path = typer.Argument(..., help=H("new")),
+    def compare(old: Path = typer.Argument(..., help=H("old"), metavar="OLD"),
+                new: Path = typer.Argument(..., help=H("new"), metavar="NEW"),
                 out: Path = typer.Option(None, "--out", "-o", help=H("compare_out")),
-                lang: str = o_lang()) -> None:
+                lang: str = o_lang("lang_text")) -> None:
         from talentforecast.compare import compare as compare_runs
 
         try:
@@ -269,7 +271,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
             fail(err)
 
     @command(help=H("forecast"), short_help=H("forecast"))
-    def forecast(data: Path = typer.Argument(..., help=H("panel")),
+    def forecast(data: Path = typer.Argument(..., help=H("panel"), metavar="PANEL"),
                  h: int = typer.Option(5, "--h", "--horizon", help=H("h")),
                  out: Path = typer.Option(Path("forecast.csv"), "--out", "-o", help=H("forecast_out")),
                  models: str = typer.Option("auto", "--models", help=H("models")),
@@ -290,7 +292,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
             fail(err)
 
     @command(help=H("dashboard"), short_help=H("dashboard"))
-    def dashboard(feed_dir: Path = typer.Argument(..., help=H("feed_dir")),
+    def dashboard(feed_dir: Path = typer.Argument(..., help=H("feed_dir"), metavar="FEED_DIR"),
                   port: int = typer.Option(8050, "--port", help=H("port")),
                   host: str = typer.Option("127.0.0.1", "--host", help=H("host")),
                   lang: str = o_lang()) -> None:
@@ -307,9 +309,14 @@ def build_app(lang: str = "zh") -> typer.Typer:
     return app
 
 
-def _help_classes(text: str):
-    """Group and command classes whose ``--help`` option is described in the chosen language."""
+def _help_classes(text: str, headings: dict[str, str]):
+    """Group and command classes whose help (the ``--help`` option's own line and the section
+    headings click writes in English) is in the chosen language."""
+    import re
+
     from typer.core import TyperCommand, TyperGroup
+
+    pattern = re.compile(r"^(\s*)(" + "|".join(map(re.escape, headings)) + ")", re.MULTILINE) if headings else None
 
     def get_help_option(self, ctx):
         opt = super(type(self), self).get_help_option(ctx)
@@ -317,8 +324,17 @@ def _help_classes(text: str):
             opt.help = text
         return opt
 
-    return (type("Group", (TyperGroup,), {"get_help_option": get_help_option}),
-            type("Command", (TyperCommand,), {"get_help_option": get_help_option}))
+    def format_help(self, ctx, formatter):
+        super(type(self), self).format_help(ctx, formatter)
+        if pattern is not None:
+            out = []
+            for chunk in formatter.buffer:
+                chunk = pattern.sub(lambda m: m.group(1) + headings[m.group(2)], chunk)
+                out.append(chunk.replace("[required]", "[必填]").replace("[default: ", "[默认："))
+            formatter.buffer[:] = out
+
+    methods = {"get_help_option": get_help_option, "format_help": format_help}
+    return type("Group", (TyperGroup,), dict(methods)), type("Command", (TyperCommand,), dict(methods))
 
 
 def _without(fn, name: str):
