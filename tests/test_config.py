@@ -165,3 +165,24 @@ def test_bad_flag_values_are_refused(tmp_path):
     assert result.exit_code == 2 and "--lang must be among zh, en, got fr" in result.output
     result = runner.invoke(cli.build_app("zh"), ["run", str(tmp_path), "--params", str(tmp_path / "none.toml")])
     assert result.exit_code == 2 and "参数文件" in result.output
+
+
+def test_issuing_details_and_region_reach_the_report_meta(tmp_path, monkeypatch):
+    """execute(): the config's [issuing] and the region from regions.csv end up in the run's meta."""
+    import talentforecast as tf
+    import talentforecast.pipeline as pipeline
+    from talentforecast.pipeline import Run
+
+    real = pipeline.run
+    monkeypatch.setattr(pipeline, "run", lambda bundle, **kw: real(bundle, stages=["inputs"], **kw))
+    p = write(tmp_path, f'inputs = "{tf.datasets.example_dir()}"\n[outputs]\nout = "o"\nreport_formats = []\n'
+                        'feed_formats = []\nxlsx = false\n[issuing]\nbody = "某市教育局"\nnumber = "某教发〔2025〕1号"\n'
+                        'data_cutoff = "2024-12-31"\n')
+    written = cli.execute(load_config(p), quiet=True, echo=lambda _: None)
+    assert written["run"] == [tmp_path.resolve() / "o" / "run"] and not written["report"]
+    meta = Run.load(tmp_path / "o" / "run").report_meta()
+    assert meta["issuing"] == {"body": "某市教育局", "number": "某教发〔2025〕1号", "data_cutoff": "2024-12-31"}
+    assert (meta["region"], meta["region_name"]) == ("990100", "示例市")
+    cfg = merge(load_config(p), {"region_name": "另一个名字"})
+    cli.execute(cfg, quiet=True, echo=lambda _: None)
+    assert Run.load(tmp_path / "o" / "run").report_meta()["region_name"] == "另一个名字"

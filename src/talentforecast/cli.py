@@ -414,12 +414,13 @@ def execute(cfg: dict, quiet: bool = True, echo=print, warn=None, label: str = "
     from talentforecast.pipeline import run as run_chain
     from talentforecast.progress import progress_bar
 
+    from talentforecast.datasets import example_dir
+
     meta: dict = {}
-    meta_file = Path(cfg["inputs"]) / "meta.json"
-    if meta_file.is_file():  # the bundled example carries its meta (region, English name, seed)
+    if Path(cfg["inputs"]).resolve() == example_dir().resolve():  # the example's meta: English name, seed
         import json
 
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        meta = json.loads((example_dir() / "meta.json").read_text(encoding="utf-8"))
     if cfg.get("region_name"):
         meta["region_name"] = cfg["region_name"]
     if cfg.get("issuing"):
