@@ -410,11 +410,10 @@ def execute(cfg: dict, quiet: bool = True, echo=print, warn=None, label: str = "
 
     Returns ``{"run": [...], "report": [...], "feed": [...], "xlsx": [...]}``: the paths written.
     """
+    from talentforecast.datasets import example_dir
     from talentforecast.io import read_folder
     from talentforecast.pipeline import run as run_chain
     from talentforecast.progress import progress_bar
-
-    from talentforecast.datasets import example_dir
 
     meta: dict = {}
     if Path(cfg["inputs"]).resolve() == example_dir().resolve():  # the example's meta: English name, seed

@@ -35,10 +35,11 @@ from talentforecast.export.writers import (
     write_json,
     write_parquet,
 )
+from talentforecast.export.xlsx import XLSX_TABLES, write_xlsx
 from talentforecast.schema import SCHEMA_VERSION
 
-__all__ = ["FORMATS", "add_labels", "csv_dtype", "export", "feed_schema", "feed_spec", "feed_tables", "find_feed",
-           "read_feed", "run_identity", "table_schema"]
+__all__ = ["FORMATS", "XLSX_TABLES", "add_labels", "csv_dtype", "export", "feed_schema", "feed_spec", "feed_tables",
+           "find_feed", "read_feed", "run_identity", "table_schema", "write_xlsx"]
 
 FEED_FORMAT = 2  # 2: json/<table>.json in the compact split layout
 MANIFEST = "feed.json"
