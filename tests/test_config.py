@@ -126,13 +126,14 @@ def test_every_run_flag_maps_to_a_config_key(tmp_path, captured):
     params.write_text("[supply]\nforecast = { models = 'drift' }\n", encoding="utf-8")
     args = ["run", str(tmp_path), "--out", "o", "--as-of", "2023", "--horizon", "2", "--policy", "a,b",
             "--scenario", "s.toml", "--seed", "3", "--engine", "dask", "--region-name", "长春市",
-            "--retrospective", "--params", str(params), "--lang", "zh,en", "--report-formats", "",
+            "--retrospective", "--params", str(params), "--previous", "last", "--lang", "zh,en", "--report-formats", "",
             "--feed-formats", "csv", "--no-xlsx"]
     result = runner.invoke(cli.build_app("zh"), args)
     assert result.exit_code == 0, result.output
     expect = {"inputs": tmp_path, "out": Path("o"), "as_of": 2023, "horizon": 2, "policy": ["a", "b"],
               "scenario": Path("s.toml"), "seed": 3, "engine": "dask", "region_name": "长春市",
               "retrospective": True, "params": {"supply": {"forecast": {"models": "drift"}}},
+              "previous": Path("last"),
               "lang": ["zh", "en"], "report_formats": [], "feed_formats": ["csv"], "xlsx": False}
     assert {k: captured[k] for k in expect} == expect
     # every key has its flag, except the sub-folder names and [issuing] (file only)
@@ -186,3 +187,21 @@ def test_issuing_details_and_region_reach_the_report_meta(tmp_path, monkeypatch)
     cfg = merge(load_config(p), {"region_name": "另一个名字"})
     cli.execute(cfg, quiet=True, echo=lambda _: None)
     assert Run.load(tmp_path / "o" / "run").report_meta()["region_name"] == "另一个名字"
+
+
+def test_previous_run_writes_changes_and_puts_the_summary_in_the_meta(tmp_path, monkeypatch):
+    import talentforecast as tf
+    import talentforecast.pipeline as pipeline
+    from talentforecast.pipeline import Run
+
+    real = pipeline.run
+    monkeypatch.setattr(pipeline, "run", lambda bundle, **kw: real(bundle, stages=["inputs"], **kw))
+    p = write(tmp_path, f'inputs = "{tf.datasets.example_dir()}"\n[outputs]\nout = "a"\nreport_formats = []\n'
+                        'feed_formats = []\nxlsx = false\n')
+    cli.execute(load_config(p), echo=lambda _: None)
+    lines: list = []
+    written = cli.execute(merge(load_config(p), {"out": tmp_path / "b", "previous": tmp_path / "a"}), echo=lines.append)
+    assert written["changes"] == [tmp_path / "b" / "changes.csv"] and tmp_path / "b" / "changes.csv" in lines
+    changes = Run.load(tmp_path / "b" / "run").report_meta()["changes"]
+    assert changes["text_zh"] == tf.compare(tmp_path / "a", tmp_path / "b").text("zh")
+    assert changes["previous"] == str(tmp_path / "a")

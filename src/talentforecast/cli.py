@@ -184,6 +184,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
                     retrospective: bool = typer.Option(None, "--retrospective/--no-retrospective",
                                                        help=H("retrospective")),
                     params: Path = typer.Option(None, "--params", help=H("params")),
+                    previous: Path = typer.Option(None, "--previous", help=H("previous")),
                     lang: str = o_lang("lang"),
                     report_formats: str = typer.Option(None, "--report-formats", help=H("report_formats")),
                     feed_formats: str = typer.Option(None, "--feed-formats", help=H("feed_formats")),
@@ -196,7 +197,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
                 flags = {"inputs": data, "out": out, "as_of": as_of, "horizon": horizon,
                          "policy": _split(policy) if policy and "," in policy else policy,
                          "scenario": scenario, "seed": seed, "engine": engine, "region_name": region_name,
-                         "retrospective": retrospective, "params": _read_params(params, t),
+                         "retrospective": retrospective, "params": _read_params(params, t), "previous": previous,
                          "lang": _split(lang if lang is not None else langs),
                          "report_formats": _split(report_formats if report_formats is not None else formats),
                          "feed_formats": _split(feed_formats), "xlsx": xlsx}
@@ -408,7 +409,9 @@ def _run(flags: dict, config_path: Path | None, demo: bool, quiet: bool, t: dict
 def execute(cfg: dict, quiet: bool = True, echo=print, warn=None, label: str = "outputs") -> dict[str, list[Path]]:
     """Run the chain for a merged config (see :mod:`talentforecast.config`) and write every output.
 
-    Returns ``{"run": [...], "report": [...], "feed": [...], "xlsx": [...]}``: the paths written.
+    Returns ``{"run": [...], "report": [...], "feed": [...], "xlsx": [...], "changes": [...]}``: the
+    paths written. With ``previous`` set, :func:`~talentforecast.compare.compare` runs against it:
+    ``changes.csv`` is written under ``out`` and the summary goes into ``meta["changes"]``.
     """
     from talentforecast.datasets import example_dir
     from talentforecast.io import read_folder
@@ -433,8 +436,19 @@ def execute(cfg: dict, quiet: bool = True, echo=print, warn=None, label: str = "
     options["lang"] = cfg["lang"][0] if cfg["lang"] else "zh"
     r = run_chain(bundle, progress=not quiet, **options)
     out = Path(cfg["out"])
+    changes = None
+    if cfg.get("previous"):  # "changes since last year": the table beside the outputs, the summary in the meta
+        from talentforecast.compare import compare
+
+        changes = compare(cfg["previous"], r)
+        r.manifest.setdefault("meta", {})["changes"] = {
+            "previous": str(cfg["previous"]), "old": changes.old_label, "new": changes.new_label,
+            "text_zh": changes.text("zh"), "text_en": changes.text("en"), "file": "changes.csv"}
     langs = cfg["lang"] if cfg["report_formats"] else []
-    written: dict[str, list[Path]] = {"run": [], "report": [], "feed": [], "xlsx": []}
+    written: dict[str, list[Path]] = {"run": [], "report": [], "feed": [], "xlsx": [], "changes": []}
+    if changes is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        written["changes"].append(changes.to_csv(out / "changes.csv"))
     steps = 1 + len(langs) + (1 if cfg["feed_formats"] else 0) + (1 if cfg["xlsx"] else 0)
     with progress_bar(steps, label, enabled=not quiet) as advance:
         written["run"].append(r.save(out / cfg["run"]))

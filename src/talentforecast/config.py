@@ -40,6 +40,7 @@ _TOP: dict[str, tuple[Any, str]] = {
     "retrospective": (False, "retro"),
     "lang": (["zh"], "langs"),
     "params": ({}, "params"),
+    "previous": (None, "path?"),
 }
 _OUTPUTS: dict[str, tuple[Any, str]] = {
     "out": (Path("out/run"), "path"),
