@@ -30,6 +30,109 @@ def test_validate_ok_exits_zero(tmp_path):
     assert runner.invoke(app, ["validate", "--kind", "employment", str(good)]).exit_code == 0
 
 
+# --- one vocabulary, bilingual help -------------------------------------------------------------
+import re  # noqa: E402
+
+import pytest  # noqa: E402
+import typer.core  # noqa: E402
+import typer.main  # noqa: E402
+
+import talentforecast.cli as cli  # noqa: E402
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def commands(app):
+    group = typer.main.get_command(app)
+    return group, {name: group.get_command(None, name) for name in group.list_commands(None)}
+
+
+def test_every_command_and_option_has_help_in_both_languages():
+    for lang in ("zh", "en"):
+        group, cmds = commands(cli.build_app(lang))
+        assert cmds.keys() >= {"init", "validate", "demo", "run", "report", "export", "compare", "forecast", "dashboard"}
+        for name, cmd in cmds.items():
+            assert cmd.help, f"{name} has no help"
+            assert bool(CJK.search(cmd.help)) == (lang == "zh") or name == "demo", (lang, name, cmd.help)
+            for p in cmd.params:
+                if getattr(p, "hidden", False):
+                    continue
+                text = getattr(p, "help", None)
+                assert text, f"{name} {p.name} has no help ({lang})"
+                if lang == "zh":
+                    assert CJK.search(text), f"{name} {p.name}: help not Chinese: {text}"
+
+
+def test_help_is_chinese_by_default_and_english_on_request():
+    zh = runner.invoke(cli.build_app("zh"), ["run", "--help"]).output
+    en = runner.invoke(cli.build_app("en"), ["run", "--help"]).output
+    assert "输出文件夹" in zh and "显示本帮助并退出" in zh and "--region-name" in zh
+    assert "Output folder" in en and "Show this message and exit" in en and not CJK.search(en.replace("示例市", ""))
+    assert cli.ui_lang([], {}) == "zh"
+    assert cli.ui_lang(["run", "--help", "--lang", "en"], {}) == "en"
+    assert cli.ui_lang(["run", "--lang=zh,en"], {"TALENTFORECAST_LANG": "en"}) == "zh"  # the flag wins
+    assert cli.ui_lang([], {"TALENTFORECAST_LANG": "en", "LANG": "zh_CN.UTF-8"}) == "en"
+    assert cli.ui_lang([], {"LANG": "en_GB.UTF-8"}) == "en" and cli.ui_lang([], {"LANG": "C.UTF-8"}) == "zh"
+
+
+def test_the_installed_entry_point_follows_lang(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = str(Path(cli.__file__).resolve().parents[1])
+    env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "TALENTFORECAST_LANG")}
+    env["PYTHONPATH"] = src
+    zh = subprocess.run([sys.executable, "-m", "talentforecast.cli", "--help"], env=env, capture_output=True, text=True)
+    en = subprocess.run([sys.executable, "-m", "talentforecast.cli", "export", "--help", "--lang", "en"],
+                        env=env, capture_output=True, text=True)
+    assert zh.returncode == 0 and "技能人才供需预测" in zh.stdout
+    assert en.returncode == 0 and "Write the dashboard feed" in en.stdout
+
+
+def test_shared_options_mean_the_same_in_every_command():
+    """An option name used by several of demo, run, report, export has one help text."""
+    _, cmds = commands(cli.build_app("zh"))
+    seen: dict[str, str] = {}
+    for name in ("demo", "run", "report", "export"):
+        for p in cmds[name].params:
+            if isinstance(p, typer.core.TyperOption) and not p.hidden and p.opts[0] not in ("--out",):
+                if p.opts[0] == "--lang" and name == "export":  # the feed is bilingual: --lang is messages only
+                    assert p.help == cli._texts()["zh"]["lang_ui"]
+                    continue
+                assert seen.setdefault(p.opts[0], p.help) == p.help, (name, p.opts[0])
+    assert {"--lang", "--report-formats", "--feed-formats", "--quiet"} <= set(seen)
+    run_opts = {p.opts[0] for p in cmds["run"].params if isinstance(p, typer.core.TyperOption)}
+    demo_opts = {p.opts[0] for p in cmds["demo"].params if isinstance(p, typer.core.TyperOption)}
+    assert demo_opts <= run_opts  # run can do all demo does
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    run = tf.run(tf.datasets.load_example(), stages=["inputs"], progress=False)
+    return run.save(tmp_path_factory.mktemp("saved") / "run")
+
+
+def test_quiet_hides_progress_but_not_the_wrote_lines(small_run, tmp_path):
+    app = cli.build_app("zh")
+    result = runner.invoke(app, ["report", str(small_run), "-o", str(tmp_path / "r"), "--report-formats", "html",
+                                 "--lang", "zh,en", "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("已写出") == 2 and "report_en.html" in result.output
+    assert "━" not in result.output and "写出结果" not in result.output
+    result = runner.invoke(cli.build_app("en"), ["export", str(small_run), "-o", str(tmp_path / "f"),
+                                                 "--feed-formats", "csv", "--lang", "en"])
+    assert result.exit_code == 0 and f"wrote {tmp_path / 'f'}" in result.output
+
+
+def test_report_and_export_refuse_unknown_formats(small_run):
+    r = runner.invoke(cli.build_app("en"), ["report", str(small_run), "--report-formats", "pptx"])
+    assert r.exit_code == 2 and "--report-formats must be among html, pdf, docx, got pptx" in r.output
+    r = runner.invoke(cli.build_app("zh"), ["export", str(small_run), "--formats", "xml"])  # old alias
+    assert r.exit_code == 2 and "--feed-formats 的取值应在" in r.output
+
+
 def test_cli_exits_nonzero_when_an_asked_output_is_not_written(tmp_path, monkeypatch, example_run):
     """A missing report dependency is an error the user sees, with exit code 1, not a silent skip."""
     from typer.testing import CliRunner
@@ -46,6 +149,7 @@ def test_cli_exits_nonzero_when_an_asked_output_is_not_written(tmp_path, monkeyp
                     manifest=example_run.manifest)
     monkeypatch.setattr(pipeline, "run", lambda *a, **k: fake)
     monkeypatch.setattr(NoReport, "export", lambda self, out: out)
-    res = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "o"), "-q", "--formats", "html"])
+    res = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "o"), "-q", "--report-formats", "html",
+                                   "--no-xlsx"])
     assert res.exit_code == 1, res.output
     assert "weasyprint" in res.output and "Traceback" not in res.output

@@ -92,3 +92,11 @@ def test_import_talentforecast_loads_no_heavy_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"})
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_public_functions_named_like_their_modules_stay_functions():
+    code = ("import talentforecast as tf, talentforecast.compare, talentforecast.retrospective; "
+            "print(callable(tf.compare), callable(tf.retrospective), type(tf.compare).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"})
+    assert out.stdout.split() == ["True", "True", "function"], out.stdout + out.stderr

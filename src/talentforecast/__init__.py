@@ -13,6 +13,8 @@ Example:
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -22,6 +24,8 @@ _LAZY = {
     "SCHEMA_VERSION": "talentforecast.schema",
     "TABLES": "talentforecast.schema",
     "Bundle": "talentforecast.bundle",
+    "Comparison": "talentforecast.compare",
+    "compare": "talentforecast.compare",
     "ConfigError": "talentforecast.errors",
     "InputError": "talentforecast.errors",
     "ModelError": "talentforecast.errors",
@@ -64,9 +68,26 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
+class _Package(types.ModuleType):
+    """``tf.compare`` and ``tf.retrospective`` are functions living in modules of the same name.
+
+    Importing such a module makes Python set the package attribute to the module; keep the
+    function instead (it loads on first use like every public name).
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _LAZY.get(name) == f"{__name__}.{name}":
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
 if TYPE_CHECKING:  # static checkers and IDEs see the real names
     from talentforecast import catalogs, datasets  # noqa: F401
     from talentforecast.bundle import Bundle  # noqa: F401
+    from talentforecast.compare import Comparison, compare  # noqa: F401
     from talentforecast.errors import (  # noqa: F401
         ConfigError,
         InputError,

@@ -1,256 +1,515 @@
-"""Command line: ``talentforecast demo | run | validate | forecast | report | export | dashboard``."""
+"""Command line: ``talentforecast init | validate | demo | run | report | export | compare | forecast | dashboard``.
+
+One vocabulary across commands (``--out``, ``--lang``, ``--report-formats``, ``--feed-formats``,
+``--quiet``, ``--config`` …); every run option is also a key of ``talentforecast.toml``
+(:mod:`talentforecast.config`). Help and messages are Chinese by default and English with
+``--lang en``, ``TALENTFORECAST_LANG=en`` or an English locale (:func:`ui_lang`).
+"""
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from talentforecast import __version__
-from talentforecast.errors import TalentForecastError
+from talentforecast.errors import ConfigError, TalentForecastError
 
-app = typer.Typer(
-    help="talentforecast: 技能人才供需预测与专业预警 / skilled-talent supply-demand forecasting.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+TEXT_FILE = Path(__file__).with_name("cli_text.toml")
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"talentforecast {__version__}")
-        raise typer.Exit()
+@functools.cache
+def _texts() -> dict[str, dict[str, str]]:
+    return tomllib.loads(TEXT_FILE.read_text(encoding="utf-8"))
 
 
-@app.callback()
-def main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
-) -> None:
-    """talentforecast command line."""
+def ui_lang(argv: list[str] | None = None, env: dict[str, str] | None = None) -> str:
+    """Language of help and messages: ``--lang`` (its first language), then ``TALENTFORECAST_LANG``,
+    then the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG`` starting with ``en``); else Chinese.
+
+    Example:
+        >>> ui_lang(["run", "--lang", "en,zh"], {}), ui_lang([], {"LANG": "en_US.UTF-8"}), ui_lang([], {"LANG": "C.UTF-8"})
+        ('en', 'en', 'zh')
+    """
+    argv = sys.argv[1:] if argv is None else argv
+    env = os.environ if env is None else env
+    for i, a in enumerate(argv):
+        value = a.split("=", 1)[1] if a.startswith(("--lang=", "--langs=")) else (
+            argv[i + 1] if a in ("--lang", "--langs") and i + 1 < len(argv) else None)
+        if value:
+            return "en" if value.split(",")[0].strip() == "en" else "zh"
+    if env.get("TALENTFORECAST_LANG"):
+        return "en" if env["TALENTFORECAST_LANG"].startswith("en") else "zh"
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(var):
+            return "en" if env[var].startswith("en") else "zh"
+    return "zh"
 
 
-def _fail(err: Exception) -> None:
-    from talentforecast.errors import get_lang
-
-    typer.echo(f"{'错误' if get_lang() == 'zh' else 'error'}: {err}", err=True)
-    raise typer.Exit(code=2)
+def _split(value: str | None) -> list[str] | None:
+    return None if value is None else [x.strip() for x in value.split(",") if x.strip()]
 
 
-def _lang(ctx: typer.Context, lang: str) -> None:
-    """Messages in ``lang`` for this command only (restored when it ends, e.g. in tests)."""
+def _check_choices(t: dict, option: str, values: list[str] | None, choices: tuple[str, ...]) -> None:
+    wrong = [v for v in values or [] if v not in choices]
+    if wrong:
+        raise ConfigError(t["bad_list"].format(option=option, choices=", ".join(choices), got=", ".join(wrong)))
+
+
+def _read_params(path: Path | None, t: dict) -> dict | None:
+    if path is None:
+        return None
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(t["bad_params"].format(file=path, err=err)) from err
+    from talentforecast.config import STAGES
+
+    wrong = [k for k, v in raw.items() if k not in STAGES or not isinstance(v, dict)]
+    if wrong:
+        raise ConfigError(t["bad_params"].format(file=path, err=f"[{wrong[0]}] ∉ {list(STAGES)}"))
+    return raw
+
+
+def build_app(lang: str = "zh") -> typer.Typer:
+    """The typer application with help text in ``lang`` (``"zh"`` or ``"en"``).
+
+    Example:
+        >>> from typer.testing import CliRunner
+        >>> "输出文件夹" in CliRunner().invoke(build_app("zh"), ["run", "--help"]).output
+        True
+    """
+    ui = "en" if lang == "en" else "zh"
+    t = _texts()[ui]
+    headings = {} if lang == "en" else {"Usage:": "用法：", "Arguments:": "参数：", "Options:": "选项：",
+                                        "Commands:": "命令："}
+    group_cls, command_cls = _help_classes(t["help"], headings)
+    app = typer.Typer(help=t["app"], no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                      context_settings={"help_option_names": ["--help", "-h"]}, rich_markup_mode=None,
+                      cls=group_cls)
+    command = functools.partial(app.command, cls=command_cls)
+
+    def H(key: str) -> str:  # noqa: N802  (help text)
+        return t[key]
+
+    def fail(err: Exception) -> None:
+        typer.echo(t["error"].format(err=err), err=True)
+        raise typer.Exit(code=2)
+
+    def wrote(path: Any) -> None:
+        typer.echo(t["wrote"].format(path=path))
+
+    def version_cb(value: bool) -> None:
+        if value:
+            typer.echo(f"talentforecast {__version__}")
+            raise typer.Exit()
+
+    @app.callback()
+    def main(version: bool = typer.Option(False, "--version", callback=version_cb, is_eager=True, help=H("version")),
+             ) -> None:
+        pass
+
+    main.__doc__ = t["app"]
+
+    # Shared options: the same names and meanings in every command that has them.
+    def o_out(default: Any = None, key: str = "out") -> Any:
+        return typer.Option(default, "--out", "-o", help=H(key))
+
+    def o_lang(key: str = "lang_ui") -> Any:
+        return typer.Option(None, "--lang", help=H(key))
+
+    def o_langs_old() -> Any:
+        return typer.Option(None, "--langs", hidden=True, help=H("deprecated").format(new="--lang"))
+
+    def o_formats_old(new: str) -> Any:
+        return typer.Option(None, "--formats", hidden=True, help=H("deprecated").format(new=new))
+
+    def o_quiet() -> Any:
+        return typer.Option(False, "--quiet", "-q", help=H("quiet"))
+
+    @command(help=H("init"), short_help=H("init"))
+    def init(folder: Path = typer.Argument(Path("."), help=H("folder"), metavar="FOLDER"),
+             force: bool = typer.Option(False, "--force", help=H("force")),
+             lang: str = o_lang()) -> None:
+        from talentforecast.config import init_folder
+
+        try:
+            for p in init_folder(folder, force=force, lang="en" if (lang or "").startswith("en") else "zh"):
+                wrote(p)
+            typer.echo(t["init_next"].format(tables=folder / "tables", folder=folder))
+        except TalentForecastError as err:
+            fail(err)
+
+    @command(help=H("validate"), short_help=H("validate"))
+    def validate(files: list[Path] = typer.Argument(..., help=H("files"), metavar="FILES..."),
+                 kind: str = typer.Option(None, "--kind", help=H("kind")),
+                 sheet: str = typer.Option(None, "--sheet", help=H("sheet")),
+                 max_shown: int = typer.Option(50, "--max", help=H("max_shown")),
+                 lang: str = o_lang()) -> None:
+        from talentforecast.errors import InputError, set_lang
+        from talentforecast.folder import FolderCheck, check_folder, format_check, infer_kind
+        from talentforecast.io import _read_table
+        from talentforecast.schema import TABLES
+
+        msg_lang = "en" if (lang or ui).startswith("en") else "zh"
+        old = set_lang(msg_lang)
+        try:
+            if len(files) == 1 and files[0].is_dir():  # every check the run makes, cross-table ones included
+                check = check_folder(files[0])
+            else:  # the same report for single files; no cross-table checks
+                check = FolderCheck(", ".join(map(str, files)))
+                for f in files:
+                    k = kind or (f.stem if f.stem in TABLES else infer_kind(f))
+                    if k is None:
+                        typer.echo(t["bad_kind"].format(file=f, kinds=", ".join(TABLES)), err=True)
+                        raise typer.Exit(code=2)
+                    if k != f.stem:
+                        check.inferred[f.name] = k
+                    try:
+                        df = _read_table(f, k, sheet=sheet)[0]
+                        check.files[k], check.rows[k] = f, len(df)
+                        check.notes += df.attrs.get("normalisations", [])
+                    except InputError as err:
+                        check.problems += err.problems
+                        check.notes += getattr(err, "notes", [])
+            typer.echo(format_check(check, msg_lang, max_shown))
+        except TalentForecastError as err:
+            fail(err)
+        finally:
+            set_lang(old)
+        if check.problems:
+            raise typer.Exit(code=1)
+
+    def run_options(demo: bool):
+        """The options of demo and run (same names, same meanings; demo has no DATA)."""
+
+        def command(config: Path = typer.Option(None, "--config", "-c", help=H("config")),
+                    out: Path = o_out(),
+                    as_of: int = typer.Option(None, "--as-of", help=H("as_of")),
+                    horizon: int = typer.Option(None, "--horizon", help=H("horizon")),
+                    policy: str = typer.Option(None, "--policy", help=H("policy")),
+                    scenario: Path = typer.Option(None, "--scenario", help=H("scenario")),
+                    seed: int = typer.Option(None, "--seed", help=H("seed")),
+                    engine: str = typer.Option(None, "--engine", help=H("engine")),
+                    region_name: str = typer.Option(None, "--region-name", help=H("region_name")),
+                    retrospective: bool = typer.Option(None, "--retrospective/--no-retrospective",
+                                                       help=H("retrospective")),
+                    params: Path = typer.Option(None, "--params", help=H("params")),
+                    previous: Path = typer.Option(None, "--previous", help=H("previous")),
+                    lang: str = o_lang("lang"),
+                    report_formats: str = typer.Option(None, "--report-formats", help=H("report_formats")),
+                    feed_formats: str = typer.Option(None, "--feed-formats", help=H("feed_formats")),
+                    xlsx: bool = typer.Option(None, "--xlsx/--no-xlsx", help=H("xlsx")),
+                    quiet: bool = o_quiet(),
+                    langs: str = o_langs_old(),
+                    formats: str = o_formats_old("--report-formats"),
+                    data: Path = None) -> None:
+            try:
+                flags = {"inputs": data, "out": out, "as_of": as_of, "horizon": horizon,
+                         "policy": _split(policy) if policy and "," in policy else policy,
+                         "scenario": scenario, "seed": seed, "engine": engine, "region_name": region_name,
+                         "retrospective": retrospective, "params": _read_params(params, t), "previous": previous,
+                         "lang": _split(lang if lang is not None else langs),
+                         "report_formats": _split(report_formats if report_formats is not None else formats),
+                         "feed_formats": _split(feed_formats), "xlsx": xlsx}
+                _run(flags, config, demo, quiet, t)
+            except TalentForecastError as err:
+                fail(err)
+
+        return command
+
+    demo_fn = run_options(demo=True)
+    command("demo", help=H("demo"), short_help=H("demo"))(_without(demo_fn, "data"))
+
+    run_fn = run_options(demo=False)
+    command("run", help=H("run"), short_help=H("run"))(
+        _with_argument(run_fn, "data", typer.Argument(None, help=H("data"), show_default=False, metavar="DATA")))
+
+    @command(help=H("report"), short_help=H("report"))
+    def report(run_dir: Path = typer.Argument(..., help=H("run_dir"), metavar="RUN_DIR"),
+               out: Path = o_out(key="report_out"),
+               report_formats: str = typer.Option(None, "--report-formats", help=H("report_formats")),
+               lang: str = o_lang("lang"),
+               quiet: bool = o_quiet(),
+               formats: str = o_formats_old("--report-formats")) -> None:
+        from talentforecast.config import LANGS, REPORT_FORMATS
+        from talentforecast.pipeline import Run
+
+        try:
+            fmts = _split(report_formats if report_formats is not None else formats) or list(REPORT_FORMATS)
+            langs = _split(lang) or ["zh"]
+            _check_choices(t, "--report-formats", fmts, REPORT_FORMATS)
+            _check_choices(t, "--lang", langs, LANGS)
+            r = Run.load(run_dir)
+            from talentforecast.progress import progress_bar
+
+            with progress_bar(len(langs), t["outputs"], enabled=not quiet) as advance:
+                for lg in langs:
+                    for p in r.report(out or run_dir.parent / "report", formats=tuple(fmts), lang=lg).values():
+                        wrote(p)
+                    advance(f"report_{lg}")
+        except TalentForecastError as err:
+            fail(err)
+
+    @command(help=H("export"), short_help=H("export"))
+    def export(run_dir: Path = typer.Argument(..., help=H("run_dir"), metavar="RUN_DIR"),
+               out: Path = o_out(key="feed_out"),
+               feed_formats: str = typer.Option(None, "--feed-formats", help=H("feed_formats")),
+               lang: str = o_lang(),
+               formats: str = o_formats_old("--feed-formats")) -> None:
+        from talentforecast.config import FEED_FORMATS
+        from talentforecast.pipeline import Run
+
+        try:
+            fmts = _split(feed_formats if feed_formats is not None else formats) or list(FEED_FORMATS)
+            _check_choices(t, "--feed-formats", fmts, FEED_FORMATS)
+            wrote(Run.load(run_dir).export(out or run_dir.parent / "feed", formats=tuple(fmts)))
+        except TalentForecastError as err:
+            fail(err)
+
+    @command(help=H("compare"), short_help=H("compare"))
+    def compare(old: Path = typer.Argument(..., help=H("old"), metavar="OLD"),
+                new: Path = typer.Argument(..., help=H("new"), metavar="NEW"),
+                out: Path = typer.Option(None, "--out", "-o", help=H("compare_out")),
+                lang: str = o_lang("lang_text")) -> None:
+        from talentforecast.compare import compare as compare_runs
+
+        try:
+            c = compare_runs(old, new)
+            typer.echo(c.text("en" if (lang or "").startswith("en") else "zh"))
+            if out is not None:
+                wrote(c.to_csv(out))
+        except TalentForecastError as err:
+            fail(err)
+
+    @command(help=H("forecast"), short_help=H("forecast"))
+    def forecast(data: Path = typer.Argument(..., help=H("panel"), metavar="PANEL"),
+                 h: int = typer.Option(5, "--h", "--horizon", help=H("h")),
+                 out: Path = typer.Option(Path("forecast.csv"), "--out", "-o", help=H("forecast_out")),
+                 models: str = typer.Option("auto", "--models", help=H("models")),
+                 n_jobs: int = typer.Option(1, "--n-jobs", help=H("n_jobs")),
+                 lang: str = o_lang()) -> None:
+        import pandas as pd
+
+        from talentforecast._atomic import atomic_file
+        from talentforecast.forecasting import forecast as fc
+
+        try:
+            df = pd.read_csv(data)
+            result = fc(df, h=h, models=models if "," not in models else models.split(","), n_jobs=n_jobs)
+            with atomic_file(out, "w") as fh:
+                result.to_csv(fh, index=False)
+            wrote(f"{out} ({len(result)})")
+        except TalentForecastError as err:
+            fail(err)
+
+    @command(help=H("dashboard"), short_help=H("dashboard"))
+    def dashboard(feed_dir: Path = typer.Argument(..., help=H("feed_dir"), metavar="FEED_DIR"),
+                  port: int = typer.Option(8050, "--port", help=H("port")),
+                  host: str = typer.Option("127.0.0.1", "--host", help=H("host")),
+                  lang: str = o_lang()) -> None:
+        try:
+            from talentforecast.dashboard import serve
+        except ImportError as err:
+            typer.echo(t["skipped"].format(what="dashboard", err=err, extra="dashboard"), err=True)
+            raise typer.Exit(code=2) from err
+        try:
+            serve(feed_dir, host=host, port=port)
+        except TalentForecastError as err:
+            fail(err)
+
+    return app
+
+
+def _help_classes(text: str, headings: dict[str, str]):
+    """Group and command classes whose help (the ``--help`` option's own line and the section
+    headings click writes in English) is in the chosen language."""
+    import re
+
+    from typer.core import TyperCommand, TyperGroup
+
+    pattern = re.compile(r"^(\s*)(" + "|".join(map(re.escape, headings)) + ")", re.MULTILINE) if headings else None
+
+    def get_help_option(self, ctx):
+        opt = super(type(self), self).get_help_option(ctx)
+        if opt is not None:
+            opt.help = text
+        return opt
+
+    def format_help(self, ctx, formatter):
+        super(type(self), self).format_help(ctx, formatter)
+        if pattern is not None:
+            out = []
+            for chunk in formatter.buffer:
+                chunk = pattern.sub(lambda m: m.group(1) + headings[m.group(2)], chunk)
+                out.append(chunk.replace("[required]", "[必填]").replace("[default: ", "[默认："))
+            formatter.buffer[:] = out
+
+    methods = {"get_help_option": get_help_option, "format_help": format_help}
+    return type("Group", (TyperGroup,), dict(methods)), type("Command", (TyperCommand,), dict(methods))
+
+
+def _without(fn, name: str):
+    """``fn`` with parameter ``name`` removed from its signature (typer reads the signature)."""
+    import inspect
+
+    sig = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(**kw):
+        return fn(**kw)
+
+    wrapper.__signature__ = sig.replace(parameters=[p for p in sig.parameters.values() if p.name != name])
+    return wrapper
+
+
+def _with_argument(fn, name: str, default):
+    """``fn`` with parameter ``name`` made the first, positional CLI argument."""
+    import inspect
+
+    sig = inspect.signature(fn)
+    params = [p for p in sig.parameters.values() if p.name != name]
+    first = sig.parameters[name].replace(default=default)
+
+    @functools.wraps(fn)
+    def wrapper(**kw):
+        return fn(**kw)
+
+    wrapper.__signature__ = sig.replace(parameters=[first, *params])
+    return wrapper
+
+
+def _run(flags: dict, config_path: Path | None, demo: bool, quiet: bool, t: dict) -> None:
+    """demo and run: config file < command-line flags, then the chain and every output."""
+    from talentforecast.config import (
+        DEFAULTS,
+        FEED_FORMATS,
+        LANGS,
+        REPORT_FORMATS,
+        find_config,
+        merge,
+        read_config,
+    )
+
+    lang = "en" if t is _texts()["en"] else "zh"
+    layers: list[dict] = [DEFAULTS]
+    if demo:  # the example's own defaults; a config applies to demo only when given with --config
+        from talentforecast.datasets import example_dir
+        from talentforecast.demand import EXAMPLE_SCENARIO
+
+        layers.append({"out": Path("out/demo"), "retrospective": True, "scenario": EXAMPLE_SCENARIO,
+                       "lang": ["zh", "en"]})
+        found = Path(config_path) if config_path else None
+        flags = {**flags, "inputs": example_dir()}
+    else:
+        found = find_config(config_path)
+    if found:
+        layers.append(read_config(found, lang=lang))
+    layers.append(flags)
+    cfg = merge(*layers)
+    _check_choices(t, "--lang", cfg["lang"], LANGS)
+    _check_choices(t, "--report-formats", cfg["report_formats"], REPORT_FORMATS)
+    _check_choices(t, "--feed-formats", cfg["feed_formats"], FEED_FORMATS)
+    if cfg.get("inputs") is None:
+        raise ConfigError(t["no_inputs"])
+    from talentforecast._runguard import check_output_folder, output_lock
     from talentforecast.errors import set_lang
 
-    if lang not in ("zh", "en"):
-        typer.echo(f"--lang: zh or en, not {lang}", err=True)
-        raise typer.Exit(code=2)
     old = set_lang(lang)
-    ctx.call_on_close(lambda: set_lang(old))
-
-
-@app.command()
-def validate(
-    ctx: typer.Context,
-    files: list[Path] = typer.Argument(..., help="A folder of input tables, or input files (kind from the name "
-                                                 "or, failing that, from the columns)."),
-    kind: str = typer.Option(None, "--kind", help="Table kind for all files (employment, enrolment, ...)."),
-    sheet: str = typer.Option(None, "--sheet", help="Workbook sheet to read (default: the one holding the table)."),
-    lang: str = typer.Option("zh", "--lang", help="Message language: zh or en."),
-    max_shown: int = typer.Option(50, "--max", help="Print at most this many problems (the total is always shown)."),
-) -> None:
-    """Validate input tables and print every problem (exit code 1 on any problem)."""
-    from talentforecast.errors import InputError
-    from talentforecast.folder import FolderCheck, check_folder, format_check, infer_kind
-    from talentforecast.io import _read_table
-    from talentforecast.schema import TABLES
-
-    _lang(ctx, lang)
-    if len(files) == 1 and files[0].is_dir():
-        check = check_folder(files[0])
-    else:  # the same report for single files; no cross-table checks
-        check = FolderCheck(", ".join(map(str, files)))
-        for f in files:
-            k = kind or (f.stem if f.stem in TABLES else infer_kind(f))
-            if k is None:
-                typer.echo(f"{f}: 无法从文件名或列名判断表类型；请用 --kind 指定 {', '.join(TABLES)} 之一" if lang == "zh" else
-                           f"{f}: cannot tell the table kind from the name or columns; use --kind one of "
-                           f"{', '.join(TABLES)}", err=True)
-                raise typer.Exit(code=2)
-            if k != f.stem:
-                check.inferred[f.name] = k
-            try:
-                df = _read_table(f, k, sheet=sheet)[0]
-                check.files[k], check.rows[k] = f, len(df)
-                check.notes += df.attrs.get("normalisations", [])
-            except InputError as err:
-                check.problems += err.problems
-                check.notes += getattr(err, "notes", [])
-    typer.echo(format_check(check, lang, max_shown))
-    if check.problems:
+    try:
+        check_output_folder(Path(cfg["out"]))  # checked before the computation starts
+        with output_lock(Path(cfg["out"])):
+            written = execute(cfg, quiet=quiet, echo=lambda p: typer.echo(t["wrote"].format(path=p)),
+                              warn=lambda what, err, extra: typer.echo(
+                                  t["skipped"].format(what=what, err=err, extra=extra), err=True),
+                              label=t["outputs"])
+    finally:
+        set_lang(old)
+    if written.get("missing"):  # an output that was asked for and not written is a failure
         raise typer.Exit(code=1)
 
 
-def _execute(bundle, out: Path, quiet: bool, formats: str, langs: str, **options) -> None:
-    from talentforecast.pipeline import run as run_chain
+def execute(cfg: dict, quiet: bool = True, echo=print, warn=None, label: str = "outputs") -> dict[str, list[Path]]:
+    """Run the chain for a merged config (see :mod:`talentforecast.config`) and write every output.
 
-    r = run_chain(bundle, progress=not quiet, **options)
-    r.save(out / "run")
-    written = [str(out / "run")]
-    missing: list[str] = []  # outputs asked for and not written: the exit code says so
-    if formats:
-        for lang in [x for x in langs.split(",") if x]:
-            try:
-                paths = r.report(out / "report", formats=tuple(x for x in formats.split(",") if x), lang=lang)
-                written += [str(p) for p in paths.values()]
-            except ImportError as err:
-                missing.append(f"报告 report ({lang}): 缺少依赖 missing dependency {err.name or err}; "
-                               "请安装 install: pip install 'talentforecast[report]'")
-    try:
-        written.append(str(r.export(out / "feed")))
-    except ImportError as err:
-        missing.append(f"数据接口 feed: 缺少依赖 missing dependency {err.name or err}")
-    if not quiet:
-        for w in written:
-            typer.echo(f"wrote {w}")
-    if missing:
-        for m in missing:
-            typer.echo(f"错误 error: 未写出 not written: {m}", err=True)
-        raise typer.Exit(code=1)
-
-
-@app.command()
-def demo(
-    out: Path = typer.Option(Path("out/demo"), "--out", help="Output folder."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
-    formats: str = typer.Option("html,pdf,docx", "--formats", help="Report formats; empty for none."),
-    langs: str = typer.Option("zh,en", "--langs", help="Report languages."),
-    seed: int = typer.Option(0, "--seed"),
-) -> None:
-    """Run everything on the bundled example region (示例市) and write all outputs."""
-    from talentforecast.datasets import load_example
-    from talentforecast.demand import EXAMPLE_SCENARIO
-
-    try:
-        _execute(load_example(), out, quiet, formats, langs, seed=seed, retrospective=True,
-                 scenario=str(EXAMPLE_SCENARIO))
-    except TalentForecastError as err:
-        _fail(err)
-
-
-@app.command("run")
-def run_cmd(
-    ctx: typer.Context,
-    data: Path = typer.Argument(..., help="Folder of input tables (employment.csv, enrolment.csv, ...)."),
-    out: Path = typer.Option(Path("out/run"), "--out"),
-    policy: str = typer.Option("default", "--policy", help="Policy name(s), comma-separated, or a TOML path."),
-    horizon: int = typer.Option(5, "--horizon"),
-    scenario: Path = typer.Option(None, "--scenario", help="Key-industry scenario TOML."),
-    as_of: int = typer.Option(None, "--as-of", help="Use data up to this year only."),
-    seed: int = typer.Option(0, "--seed"),
-    engine: str = typer.Option("local", "--engine", help="local, dask, spark or ray (see docs/scale.md)."),
-    region_name: str = typer.Option("", "--region-name", help="Default: the top region's name in regions.csv."),
-    lang: str = typer.Option("zh", "--lang", help="Message language: zh or en."),
-    formats: str = typer.Option("html,pdf,docx", "--formats"),
-    langs: str = typer.Option("zh", "--langs"),
-    quiet: bool = typer.Option(False, "--quiet", "-q"),
-) -> None:
-    """Run the annual chain on your own folder of tables."""
-    from talentforecast._runguard import check_as_of, check_output_folder, output_lock
+    Returns ``{"run": [...], "report": [...], "feed": [...], "xlsx": [...], "changes": [...]}``: the
+    paths written, and ``"missing"``: the outputs asked for that could not be written. With ``previous`` set, :func:`~talentforecast.compare.compare` runs against it:
+    ``changes.csv`` is written under ``out`` and the summary goes into ``meta["changes"]``.
+    """
+    from talentforecast.datasets import example_dir
     from talentforecast.folder import read_folder
-    from talentforecast.warning.policy import load_policy
+    from talentforecast.pipeline import run as run_chain
+    from talentforecast.progress import progress_bar
 
-    _lang(ctx, lang)
-    try:  # everything that can be checked is checked before the computation starts
-        check_output_folder(out)
-        pol = policy.split(",") if "," in policy else policy
-        load_policy(pol)
-        bundle = read_folder(data, meta={"region_name": region_name} if region_name else None)
-        bundle.meta.setdefault("region_name", data.name)  # no single top region in regions.csv
-        check_as_of(as_of, bundle.tables)
-        with output_lock(out):
-            _execute(bundle, out, quiet, formats, langs, policy=pol, horizon=horizon,
-                     scenario=str(scenario) if scenario else None, as_of=as_of, seed=seed, engine=engine)
-    except TalentForecastError as err:
-        _fail(err)
+    meta: dict = {}
+    if Path(cfg["inputs"]).resolve() == example_dir().resolve():  # the example's meta: English name, seed
+        import json
 
+        meta = json.loads((example_dir() / "meta.json").read_text(encoding="utf-8"))
+    if cfg.get("region_name"):
+        meta["region_name"] = cfg["region_name"]
+    if cfg.get("issuing"):
+        meta["issuing"] = dict(cfg["issuing"])
+    bundle = read_folder(cfg["inputs"], meta=meta)
+    options = {k: cfg.get(k) for k in ("policy", "horizon", "scenario", "as_of", "seed", "engine", "retrospective",
+                                       "params")}
+    options["scenario"] = str(options["scenario"]) if options["scenario"] else None
+    options["retrospective"] = options["retrospective"] or None
+    options["params"] = options["params"] or None
+    options["lang"] = cfg["lang"][0] if cfg["lang"] else "zh"
+    r = run_chain(bundle, progress=not quiet, **options)
+    out = Path(cfg["out"])
+    changes = None
+    if cfg.get("previous"):  # "changes since last year": the table beside the outputs, the summary in the meta
+        from talentforecast.compare import compare
 
-@app.command()
-def forecast(
-    data: Path = typer.Argument(..., help="Long CSV with unique_id, ds (year), y."),
-    h: int = typer.Option(5, "--h", help="Horizon in years."),
-    out: Path = typer.Option(Path("forecast.csv"), "--out"),
-    models: str = typer.Option("auto", "--models"),
-    n_jobs: int = typer.Option(1, "--n-jobs"),
-) -> None:
-    """Forecast any annual panel (domain-free)."""
-    import pandas as pd
+        changes = compare(cfg["previous"], r)
+        r.manifest.setdefault("meta", {})["changes"] = {
+            "previous": str(cfg["previous"]), "old": changes.old_label, "new": changes.new_label,
+            "text_zh": changes.text("zh"), "text_en": changes.text("en"), "file": "changes.csv"}
+    langs = cfg["lang"] if cfg["report_formats"] else []
+    written: dict[str, list] = {"run": [], "report": [], "feed": [], "xlsx": [], "changes": [], "missing": []}
+    if changes is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        written["changes"].append(changes.to_csv(out / "changes.csv"))
+    steps = 1 + len(langs) + (1 if cfg["feed_formats"] else 0) + (1 if cfg["xlsx"] else 0)
+    with progress_bar(steps, label, enabled=not quiet) as advance:
+        written["run"].append(r.save(out / cfg["run"]))
+        advance("run")
+        try:
+            for lg in langs:
+                written["report"] += list(r.report(out / cfg["report"], formats=tuple(cfg["report_formats"]),
+                                                   lang=lg).values())
+                advance(f"report_{lg}")
+        except ImportError as err:
+            written["missing"].append("report")
+            if warn:
+                warn("report", err, "report")
+        if cfg["feed_formats"]:
+            try:
+                written["feed"].append(r.export(out / cfg["feed"], formats=tuple(cfg["feed_formats"])))
+            except ImportError as err:
+                written["missing"].append("feed")
+                if warn:
+                    warn("feed", err, "dashboard")
+            advance("feed")
+        if cfg["xlsx"]:
+            from talentforecast.export.xlsx import write_xlsx
 
-    from talentforecast._atomic import atomic_file
-    from talentforecast.forecasting import forecast as fc
-
-    try:
-        df = pd.read_csv(data)
-        result = fc(df, h=h, models=models if "," not in models else models.split(","), n_jobs=n_jobs)
-        with atomic_file(out, "w") as fh:
-            result.to_csv(fh, index=False)
-        typer.echo(f"wrote {out} ({len(result)} rows)")
-    except TalentForecastError as err:
-        _fail(err)
-
-
-@app.command()
-def report(
-    run_dir: Path = typer.Argument(..., help="A run folder written by `run` or `demo` (…/run)."),
-    out: Path = typer.Option(None, "--out", help="Report folder (default: RUN_DIR/../report)."),
-    formats: str = typer.Option("html,pdf,docx", "--formats"),
-    lang: str = typer.Option("zh", "--lang", help="zh or en"),
-) -> None:
-    """Write the annual report from a saved run."""
-    from talentforecast.pipeline import Run
-
-    try:
-        r = Run.load(run_dir)
-        paths = r.report(out or run_dir.parent / "report", formats=tuple(formats.split(",")), lang=lang)
-        for p in paths.values():
-            typer.echo(f"wrote {p}")
-    except TalentForecastError as err:
-        _fail(err)
-
-
-@app.command()
-def export(
-    run_dir: Path = typer.Argument(..., help="A run folder written by `run` or `demo` (…/run)."),
-    out: Path = typer.Option(None, "--out", help="Feed folder (default: RUN_DIR/../feed)."),
-    formats: str = typer.Option("parquet,csv,duckdb,json", "--formats"),
-) -> None:
-    """Write the dashboard feed from a saved run."""
-    from talentforecast.pipeline import Run
-
-    try:
-        path = Run.load(run_dir).export(out or run_dir.parent / "feed", formats=tuple(formats.split(",")))
-        typer.echo(f"wrote {path}")
-    except TalentForecastError as err:
-        _fail(err)
+            written["xlsx"].append(write_xlsx(r, out / "tables.xlsx"))
+            advance("xlsx")
+    for key, paths in written.items():
+        for p in paths if key != "missing" else []:
+            echo(p)
+    return written
 
 
-@app.command()
-def dashboard(
-    feed_dir: Path = typer.Argument(..., help="A feed folder written by `export` or `demo` (…/feed)."),
-    port: int = typer.Option(8050, "--port"),
-    host: str = typer.Option("127.0.0.1", "--host", help="Bind address (loopback by default)."),
-) -> None:
-    """Serve the reference dashboard (needs the ``dashboard`` extra), read-only."""
-    try:
-        from talentforecast.dashboard import serve
-    except ImportError as err:
-        typer.echo(f"the dashboard needs the 'dashboard' extra: {err}", err=True)
-        raise typer.Exit(code=2) from err
-    try:
-        serve(feed_dir, host=host, port=port)
-    except TalentForecastError as err:
-        _fail(err)
-
+app = build_app(ui_lang())
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

@@ -58,8 +58,10 @@ class Run:
             tdir.mkdir()
             written: dict[str, dict] = {}
             for name, df in sorted(self.tables.items()):
-                if "csv" in formats:
-                    df.to_csv(tdir / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+                if "csv" in formats:  # CSV is read by people: names beside codes (Parquet stays as run)
+                    from talentforecast.export.writers import write_people_csv
+
+                    write_people_csv(self, df, tdir / f"{name}.csv")
                 if "parquet" in formats:
                     _to_parquet(df, tdir / f"{name}.parquet")
                 written[name] = {"rows": int(len(df)), "columns": [str(c) for c in df.columns],
@@ -148,7 +150,11 @@ def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = Tru
         engine: where forecasts run: ``"local"``, ``"dask"``, ``"spark"``, ``"ray"`` or a client.
         lang: ``"zh"`` or ``"en"``, the language of labels and reasons in the tables.
         retrospective: None, True (the default as-of years) or a list of as-of years to re-run and score.
-        params: per-stage overrides, ``{"demand": {...}, "supply": {...}, "matching": {...}, "warning": {...}}``.
+        params: per-stage overrides, ``{"demand": {...}, "supply": {...}, "matching": {...}, "warning": {...}}``;
+            ``warning`` takes ``history``, ``quality_weights`` and ``proposal_params``; an unknown stage
+            or key raises :class:`~talentforecast.errors.ConfigError`.
+
+    The same options are keys of the run config ``talentforecast.toml`` (:mod:`talentforecast.config`).
 
     Fallbacks of the forecasting core (a model that could not fit a series) are warned about
     (:class:`talentforecast.errors.TalentForecastWarning`) and listed in ``run.manifest["fallbacks"]``.

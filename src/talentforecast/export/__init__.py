@@ -27,7 +27,7 @@ from talentforecast import __version__
 from talentforecast._atomic import atomic_dir
 from talentforecast.errors import InputError, OutputError, Problem
 from talentforecast.export.build import add_labels, feed_tables, run_identity
-from talentforecast.export.spec import feed_schema, feed_spec, table_schema
+from talentforecast.export.spec import csv_dtype, feed_schema, feed_spec, table_schema
 from talentforecast.export.writers import (
     FORMATS,
     write_csv,
@@ -35,10 +35,11 @@ from talentforecast.export.writers import (
     write_json,
     write_parquet,
 )
+from talentforecast.export.xlsx import XLSX_TABLES, write_xlsx
 from talentforecast.schema import SCHEMA_VERSION
 
-__all__ = ["FORMATS", "add_labels", "export", "feed_schema", "feed_spec", "feed_tables", "find_feed",
-           "read_feed", "run_identity", "table_schema"]
+__all__ = ["FORMATS", "XLSX_TABLES", "add_labels", "csv_dtype", "export", "feed_schema", "feed_spec", "feed_tables",
+           "find_feed", "read_feed", "run_identity", "table_schema", "write_xlsx"]
 
 FEED_FORMAT = 2  # 2: json/<table>.json in the compact split layout
 MANIFEST = "feed.json"
@@ -102,6 +103,7 @@ def export(run, out_dir: str | Path, formats: tuple[str, ...] = ("parquet", "csv
             "duckdb": "feed.duckdb" if "duckdb" in formats else None,
             "tables": {name: {"title_zh": spec.tables[name].title_zh, "title_en": spec.tables[name].title_en,
                               "rows": int(len(df)), "columns": list(df.columns), "files": files[name],
+                              "csv_dtype": csv_dtype(schemas[name]),
                               "text_rows": int(len(text[name])) if name in text else None,
                               "text_years_from": (as_of - spec.tables[name].text_years_before_as_of
                                                   if as_of is not None and name in text

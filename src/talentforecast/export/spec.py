@@ -25,6 +25,8 @@ from talentforecast.schema import SCHEMA_VERSION
 SPEC_FILE = Path(__file__).with_name("feed_tables.toml")
 META_COLUMNS = ("schema_version", "run_id", "as_of")
 JSON_TYPES = {"string", "integer", "number", "boolean"}
+# How to read a column back from CSV: codes stay text ("string": 010100 keeps its zero), see csv_dtype
+PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "boolean"}
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def table_schema(name: str, df: pd.DataFrame | None = None, spec: FeedSpec | Non
                  "en": (v or {}).get("en", "column passed through from the run"), "nullable": True}
         props[c] = {"type": [v["type"], "null"] if v.get("nullable") else v["type"],
                     "description": v["en"], "x-description-zh": v["zh"], "x-unit": v["unit"],
-                    "x-added-by-feed": c not in t.columns}
+                    "x-added-by-feed": c not in t.columns, "x-pandas-dtype": PANDAS_DTYPES[v["type"]]}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"talentforecast-feed/{SCHEMA_VERSION}/{name}.schema.json",
@@ -139,6 +141,20 @@ def table_schema(name: str, df: pd.DataFrame | None = None, spec: FeedSpec | Non
         "required": contract,
         "additionalProperties": True,
     }
+
+
+def csv_dtype(schema: dict) -> dict[str, str]:
+    """The ``dtype=`` argument that reads a feed CSV back with its codes as text.
+
+    Plain ``pd.read_csv`` turns a column of digits (region 990100, industry 01) into integers;
+    ``pd.read_csv(path, dtype=csv_dtype(schema))`` keeps every text column as written. The same
+    mapping is in ``feed.json`` under ``tables.<name>.csv_dtype``.
+
+    Example:
+        >>> csv_dtype(table_schema("regions"))["region"]
+        'string'
+    """
+    return {c: p["x-pandas-dtype"] for c, p in schema["properties"].items() if p["x-pandas-dtype"] == "string"}
 
 
 def feed_schema(spec: FeedSpec | None = None) -> dict:

@@ -78,3 +78,22 @@ def write_duckdb(tables: dict[str, pd.DataFrame], schemas: dict[str, dict], path
 
 def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def write_people_csv(run, df: pd.DataFrame, path: Path) -> None:
+    """A run table as CSV for people: Chinese/English names inserted after every code column
+    (region, industry, specialty, level, occupation), codes written verbatim, UTF-8 with BOM.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> from talentforecast.bundle import Bundle
+        >>> from talentforecast.pipeline import Run
+        >>> run = Run(bundle=Bundle(tables={}), options={})
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+        >>> write_people_csv(run, pd.DataFrame({"industry": ["C"], "value": [1]}), p)
+        >>> p.read_text(encoding="utf-8-sig").splitlines()[1]
+        'C,制造业,Manufacturing,1'
+    """
+    from talentforecast.export.build import add_labels, region_names
+
+    add_labels(df, region_names(run)).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
