@@ -48,11 +48,11 @@ def run_bands(data) -> Bands:
 
 def threshold_lines(fig: go.Figure, bands: Bands, lang: str, ratio: str = "sd") -> None:
     """The shortage and surplus edges of the bands as dotted lines (on D/S, their inverses)."""
-    for edge, key, colour in ((bands.shortage_edge, "shortage_line", "#c62828"),
-                              (bands.surplus_edge, "surplus_line", "#1565c0")):
+    for edge, key, colour, pos in ((bands.shortage_edge, "shortage_line", "#c62828", "bottom left"),
+                                   (bands.surplus_edge, "surplus_line", "#1565c0", "top left")):
         y = edge if ratio == "sd" else 1 / edge
         fig.add_hline(y=y, line_dash="dot", line_color=colour, annotation_text=f"{t(lang, key)} {y:.2f}",
-                      annotation_position="top left", annotation_font_color=colour)
+                      annotation_position=pos, annotation_font_color=colour)
 
 
 def band_traces(fig: go.Figure, df: pd.DataFrame, y: str, lo: str, hi: str, label: str, colour: str,
