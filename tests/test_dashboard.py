@@ -10,9 +10,8 @@ pytest.importorskip("dash")
 
 from werkzeug.serving import make_server  # noqa: E402
 
-from talentforecast.dashboard import FeedData, create_app  # noqa: E402
+from talentforecast.dashboard import FeedData, callbacks, create_app, tables, views  # noqa: E402  # noqa: E402
 from talentforecast.dashboard import app as app_mod  # noqa: E402
-from talentforecast.dashboard import callbacks, tables, views  # noqa: E402
 from talentforecast.dashboard.query import WarnFilter, warnings_page_rows  # noqa: E402
 from talentforecast.export.sample import sample_run  # noqa: E402
 
