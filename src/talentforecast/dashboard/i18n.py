@@ -116,8 +116,8 @@ def scenario_name(lang: str, code: str) -> str:
         >>> scenario_name("zh", "baseline"), scenario_name("en", "other")
         ('基准情景 (baseline)', 'other')
     """
-    names = SCENARIOS.get(str(code))
-    return f"{names['en' if lang == 'en' else 'zh']} ({code})" if names else str(code)
+    label = SCENARIOS.get(str(code), {}).get("en" if lang == "en" else "zh", str(code))
+    return str(code) if label == str(code) else f"{label} ({code})"
 
 
 def dropdown_labels(lang: str) -> dict[str, str]:
