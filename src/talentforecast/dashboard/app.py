@@ -76,5 +76,5 @@ def _route(app: Dash, data: FeedData) -> None:
             body = page(data, lang, _query(search)) if page else html.H2(t(lang, "unknown_page"))
         except Exception as err:  # shown, not swallowed: the page says what failed
             app.logger.exception("page %s failed", pathname)
-            body = callbacks.error_notice(lang, err)
+            body = pages.error_notice(lang, err)
         return body, nav, t(lang, "title")

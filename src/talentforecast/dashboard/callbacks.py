@@ -7,20 +7,14 @@ import functools
 
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, State, ctx, html, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 
 from talentforecast.dashboard import figures, tables, views
 from talentforecast.dashboard.data import FeedData, name
 from talentforecast.dashboard.i18n import t
+from talentforecast.dashboard.pages import empty_notice, error_notice
 from talentforecast.dashboard.query import WarnFilter, warnings_page_rows
-
-
-def error_notice(lang: str, err: Exception) -> html.Div:
-    return html.Div(f"{t(lang, 'error')} {type(err).__name__}: {err}", className="notice error", role="alert")
-
-
-def empty_notice(lang: str, cid: str) -> html.Div:
-    return html.Div(t(lang, "no_rows"), className="notice", id=cid)
+from talentforecast.dashboard.views import shortage_view, warn_view
 
 
 def _guard(app: Dash, on_error):
@@ -110,20 +104,17 @@ def _warnings(app: Dash, data: FeedData) -> None:
                   Output("warnings-table", "page_current"), Output("warn-msg", "children"),
                   Output("warn-count", "children"),
                   *WARN_INPUTS, Input("warnings-table", "page_current"), Input("warnings-table", "sort_by"),
-                  Input("lang", "value"))
+                  Input("lang", "value"), prevent_initial_call=True)  # the page holds its first rows
     @_guard(app, lambda lang, err: ([], 1, 0, error_notice(lang, err), ""))
     def warnings(year, level, edu, category, region, school, search, page, sort_by, lang):
         f = _warn_filter(year, level, edu, category, region, school, search)
         # a new filter starts at the first page; paging and sorting keep their page
         page = (page or 0) if ctx.triggered_id == "warnings-table" else 0
-        rows, total = warnings_page_rows(data, f, sort_by, page, tables.PAGE_SIZE)
-        count = t(lang, "page_of").format(n=total)
-        if total == 0:
-            return [], 1, 0, empty_notice(lang, "warn-empty"), count
-        return tables.warn_records(rows, lang), tables.page_count(total), page, None, count
+        return warn_view(data, f, sort_by, page, lang)
 
     @app.callback(Output("warn-category", "options"), Output("warn-category", "value"),
-                  Input("warn-edu", "value"), State("warn-category", "value"), State("lang", "value"))
+                  Input("warn-edu", "value"), State("warn-category", "value"), State("lang", "value"),
+                  prevent_initial_call=True)
     def categories(edu, current, lang):
         opts = views.category_options(data, lang, edu or None)
         keep = current if current in {o["value"] for o in opts} else None
@@ -140,46 +131,23 @@ def _warnings(app: Dash, data: FeedData) -> None:
         return tables.send(rows, "csv" if ctx.triggered_id == "warn-csv" else "xlsx", "warnings")
 
 
-def _shortage_rows(data: FeedData, region, year, scenario, sort_by, page, page_size):
-    sortable = {"rank", "demand_line", "supply_line", "gap", "ratio_ds", "previous_rank", "occupation"}
-    col = {"demand_line": "demand", "supply_line": "supply"}
-    order = [f'{col.get(s["column_id"], s["column_id"])} {"DESC" if s.get("direction") == "desc" else "ASC"} '
-             "NULLS LAST" for s in (sort_by or []) if s.get("column_id") in sortable] + ["rank"]
-    where = "CAST(region AS VARCHAR) = ? AND year = ? AND scenario = ?"
-    params = [region, year, scenario]
-    total = int(data.query(f'SELECT count(*) AS n FROM "shortage_occupations" WHERE {where}', params)["n"].iloc[0])
-    limit = "" if page_size is None else f" LIMIT {int(page_size)} OFFSET {int(page) * int(page_size)}"
-    rows = data.query(f'SELECT * FROM "shortage_occupations" WHERE {where} ORDER BY {", ".join(order)}{limit}', params)
-    return rows, total
-
-
 def _shortage(app: Dash, data: FeedData) -> None:
     inputs = [Input("shortage-region", "value"), Input("shortage-year", "value"), Input("shortage-scenario", "value")]
 
     @app.callback(Output("shortage-table", "data"), Output("shortage-table", "page_count"),
                   Output("shortage-table", "page_current"), Output("shortage-msg", "children"),
                   Output("shortage-count", "children"), *inputs, Input("shortage-table", "page_current"),
-                  Input("shortage-table", "sort_by"), Input("lang", "value"))
+                  Input("shortage-table", "sort_by"), Input("lang", "value"), prevent_initial_call=True)
     @_guard(app, lambda lang, err: ([], 1, 0, error_notice(lang, err), ""))
     def shortage(region, year, scenario, page, sort_by, lang):
         page = (page or 0) if ctx.triggered_id == "shortage-table" else 0
-        rows, total = _shortage_rows(data, region, year, scenario, sort_by, page, tables.PAGE_SIZE)
-        count = t(lang, "page_of").format(n=total)
-        if total == 0:
-            return [], 1, 0, empty_notice(lang, "shortage-empty"), count
-        occ = name(rows, "occupation", lang)
-        recs = [{"rank": int(r["rank"]), "occupation": occ.iloc[i], "demand_line": f"{r['demand']:,.0f}",
-                 "supply_line": f"{r['supply']:,.0f}", "gap": f"{r['gap']:,.0f}",
-                 "ratio_ds": "–" if pd.isna(r["ratio_ds"]) else f"{r['ratio_ds']:.2f}",
-                 "previous_rank": "–" if pd.isna(r["previous_rank"]) else int(r["previous_rank"])}
-                for i, (_, r) in enumerate(rows.iterrows())]
-        return recs, tables.page_count(total), page, None, count
+        return shortage_view(data, region, year, scenario, sort_by, page, lang)
 
     @app.callback(Output("shortage-download", "data"), Input("shortage-csv", "n_clicks"),
                   Input("shortage-xlsx", "n_clicks"), *[State(i.component_id, i.component_property) for i in inputs],
                   State("shortage-table", "sort_by"), prevent_initial_call=True)
     def download(_csv, _xlsx, region, year, scenario, sort_by):
-        rows, _ = _shortage_rows(data, region, year, scenario, sort_by, 0, None)
+        rows, _ = views.shortage_rows(data, region, year, scenario, sort_by, 0, None)
         return tables.send(rows, "csv" if ctx.triggered_id == "shortage-csv" else "xlsx", "shortage")
 
 

@@ -23,6 +23,14 @@ def missing(lang: str, table: str) -> html.Div:
     return html.Div(f"{t(lang, 'absent')} {table}", className="notice")
 
 
+def error_notice(lang: str, err: Exception) -> html.Div:
+    return html.Div(f"{t(lang, 'error')} {type(err).__name__}: {err}", className="notice error", role="alert")
+
+
+def empty_notice(lang: str, cid: str) -> html.Div:
+    return html.Div(t(lang, "no_rows"), className="notice", id=cid)
+
+
 def dropdown(lang: str, **kw) -> dcc.Dropdown:
     """dcc.Dropdown with its own strings ("Search", "No options found") in ``lang``."""
     kw.setdefault("placeholder", t(lang, "placeholder"))

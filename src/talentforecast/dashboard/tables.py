@@ -23,14 +23,16 @@ HEAD = {"region": "region", "specialty": "specialty_col", "level": "edu_level", 
         "previous_level": "previous_level", "enrol": "enrol", "enrolled": "enrolled", "school": "school_unit"}
 
 
-def grid(table_id: str, columns: list[dict], page_size: int = PAGE_SIZE) -> dash_table.DataTable:
-    """An empty DataTable paged, sorted and filtered on the server (custom actions)."""
+def grid(table_id: str, columns: list[dict], records: list[dict] | None = None, pages: int = 1,
+         page_size: int = PAGE_SIZE) -> dash_table.DataTable:
+    """A DataTable paged, sorted and filtered on the server (custom actions), holding its first page
+    (rendered with the page: no second round trip before the first rows)."""
     colour_rules = [{"if": {"filter_query": f'{{warning_level_code}} = "{lv}"', "column_id": "warning_level"},
                      "backgroundColor": c, "color": "#222" if lv == "yellow" else "#fff"}
                     for lv, c in LEVEL_COLOURS.items()]
     return dash_table.DataTable(
-        id=table_id, columns=columns, data=[], page_action="custom", page_current=0, page_size=page_size,
-        page_count=1, sort_action="custom", sort_mode="single", sort_by=[], filter_action="none",
+        id=table_id, columns=columns, data=records or [], page_action="custom", page_current=0,
+        page_size=page_size, page_count=pages, sort_action="custom", sort_mode="single", sort_by=[], filter_action="none",
         markdown_options={"link_target": "_self"}, cell_selectable=False, style_as_list_view=True,
         style_table={"overflowX": "auto"}, css=[{"selector": ".dash-spreadsheet-menu", "rule": "display: none"}],
         style_cell={"fontFamily": FONT, "fontSize": "13px", "textAlign": "left", "whiteSpace": "normal",

@@ -5,22 +5,24 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 from dash import dash_table, dcc, html
 
 from talentforecast.dashboard import figures, tables
-from talentforecast.dashboard.data import FeedData
+from talentforecast.dashboard.data import FeedData, name
 from talentforecast.dashboard.i18n import LEVEL_ORDER, t
 from talentforecast.dashboard.pages import (
     _field,
     default_region,
     default_year,
     dropdown,
+    empty_notice,
     missing,
     options,
     scenario_options,
     years_of,
 )
-from talentforecast.dashboard.query import latest_year
+from talentforecast.dashboard.query import WarnFilter, latest_year, warnings_page_rows
 
 EDU_LEVELS = ("中职", "高职专科", "职业本科")
 
@@ -65,6 +67,43 @@ def school_options(data: FeedData) -> list[dict]:
     return [{"label": v, "value": v} for v in s["s"]]
 
 
+def shortage_rows(data: FeedData, region, year, scenario, sort_by, page, page_size):
+    sortable = {"rank", "demand_line", "supply_line", "gap", "ratio_ds", "previous_rank", "occupation"}
+    col = {"demand_line": "demand", "supply_line": "supply"}
+    order = [f'{col.get(s["column_id"], s["column_id"])} {"DESC" if s.get("direction") == "desc" else "ASC"} '
+             "NULLS LAST" for s in (sort_by or []) if s.get("column_id") in sortable] + ["rank"]
+    where = "CAST(region AS VARCHAR) = ? AND year = ? AND scenario = ?"
+    params = [region, year, scenario]
+    total = int(data.query(f'SELECT count(*) AS n FROM "shortage_occupations" WHERE {where}', params)["n"].iloc[0])
+    limit = "" if page_size is None else f" LIMIT {int(page_size)} OFFSET {int(page) * int(page_size)}"
+    rows = data.query(f'SELECT * FROM "shortage_occupations" WHERE {where} ORDER BY {", ".join(order)}{limit}', params)
+    return rows, total
+
+
+def warn_view(data: FeedData, f: WarnFilter, sort_by, page: int, lang: str) -> tuple:
+    """(records, page count, page, message, count line) of one page of the warnings list."""
+    rows, total = warnings_page_rows(data, f, sort_by, page, tables.PAGE_SIZE)
+    count = t(lang, "page_of").format(n=total)
+    if total == 0:
+        return [], 1, 0, empty_notice(lang, "warn-empty"), count
+    return tables.warn_records(rows, lang), tables.page_count(total), page, None, count
+
+
+def shortage_view(data: FeedData, region, year, scenario, sort_by, page: int, lang: str) -> tuple:
+    """(records, page count, page, message, count line) of one page of the shortage catalogue."""
+    rows, total = shortage_rows(data, region, year, scenario, sort_by, page, tables.PAGE_SIZE)
+    count = t(lang, "page_of").format(n=total)
+    if total == 0:
+        return [], 1, 0, empty_notice(lang, "shortage-empty"), count
+    occ = name(rows, "occupation", lang)
+    recs = [{"rank": int(r["rank"]), "occupation": occ.iloc[i], "demand_line": f"{r['demand']:,.0f}",
+             "supply_line": f"{r['supply']:,.0f}", "gap": f"{r['gap']:,.0f}",
+             "ratio_ds": "–" if pd.isna(r["ratio_ds"]) else f"{r['ratio_ds']:.2f}",
+             "previous_rank": "–" if pd.isna(r["previous_rank"]) else int(r["previous_rank"])}
+            for i, (_, r) in enumerate(rows.iterrows())]
+    return recs, tables.page_count(total), page, None, count
+
+
 def warnings_page(data: FeedData, lang: str, query: dict) -> html.Div:
     if not data.has("warnings"):
         return missing(lang, "warnings")
@@ -72,6 +111,9 @@ def warnings_page(data: FeedData, lang: str, query: dict) -> html.Div:
     level_opts = [{"label": t(lang, "all"), "value": ""}] + [{"label": t(lang, lv), "value": lv}
                                                             for lv in LEVEL_ORDER if lv in present]
     years = years_of(data, "warnings")
+    f = WarnFilter(year=latest_year(data), warning_level=query.get("level") or None, level=query.get("edu") or None,
+                   search=query.get("q") or None)
+    recs, pages, _, msg, count = warn_view(data, f, None, 0, lang)
     return html.Div([
         html.H2(t(lang, "warnings")),
         html.Div([
@@ -90,11 +132,11 @@ def warnings_page(data: FeedData, lang: str, query: dict) -> html.Div:
             _field(t(lang, "search"), dcc.Input(id="warn-search", type="search", debounce=True,
                                                 placeholder=t(lang, "search_hint"), value=query.get("q", ""))),
         ], className="filters"),
-        html.Div([html.Span(id="warn-count", className="count-line"), tables.download_bar("warn", lang)],
+        html.Div([html.Span(count, id="warn-count", className="count-line"), tables.download_bar("warn", lang)],
                  className="table-bar"),
-        html.Div(id="warn-msg"),
+        html.Div(msg, id="warn-msg"),
         tables.grid("warnings-table", tables.warn_columns(lang, "school" in data.columns("warnings"),
-                                                          enrol_year(data))),
+                                                          enrol_year(data)), recs, pages),
     ])
 
 
@@ -102,6 +144,8 @@ def shortage_page(data: FeedData, lang: str, query: dict) -> html.Div:
     if not data.has("shortage_occupations"):
         return missing(lang, "shortage_occupations")
     years, year = default_year(data, "shortage_occupations")
+    region = default_region(data, "shortage_occupations")
+    recs, pages, _, msg, count = shortage_view(data, region, int(year), "baseline", None, 0, lang)
     cols = [{"id": k, "name": t(lang, k if k != "ratio_ds" else "ratio_ds")} for k in
             ("rank", "occupation", "demand_line", "supply_line", "gap", "ratio_ds", "previous_rank")]
     return html.Div([
@@ -109,7 +153,7 @@ def shortage_page(data: FeedData, lang: str, query: dict) -> html.Div:
         html.Div([
             _field(t(lang, "region"), dropdown(lang, id="shortage-region", clearable=False,
                                                options=options(data, "shortage_occupations", "region", lang),
-                                               value=default_region(data, "shortage_occupations"))),
+                                               value=region)),
             _field(t(lang, "year"), dropdown(lang, id="shortage-year", options=years, value=int(year),
                                              clearable=False), "field narrow"),
             _field(t(lang, "scenario"), dcc.RadioItems(id="shortage-scenario", inline=True, value="baseline",
@@ -117,10 +161,10 @@ def shortage_page(data: FeedData, lang: str, query: dict) -> html.Div:
                    "field wide"),
         ], className="filters"),
         html.P(t(lang, "ratio_note"), className="note"),
-        html.Div([html.Span(id="shortage-count", className="count-line"), tables.download_bar("shortage", lang)],
-                 className="table-bar"),
-        html.Div(id="shortage-msg"),
-        tables.grid("shortage-table", cols),
+        html.Div([html.Span(count, id="shortage-count", className="count-line"),
+                  tables.download_bar("shortage", lang)], className="table-bar"),
+        html.Div(msg, id="shortage-msg"),
+        tables.grid("shortage-table", cols, recs, pages),
     ])
 
 
