@@ -52,6 +52,7 @@ def _charts(app: Dash, data: FeedData) -> None:
         if df.empty:
             return figures.empty_figure(title, t(lang, "no_figure")), empty_notice(lang, "demand-empty")
         unit = str(df["unit"].iloc[0])
+        unit = t(lang, "persons") if unit == "persons" else unit  # the feed's unit code, in the interface language
         return figures.demand_figure(df, name(df, "industry", lang), lang, title, unit), None
 
     @app.callback(Output("supply-graph", "figure"), Output("supply-msg", "children"),

@@ -48,7 +48,7 @@ def run_bands(data) -> Bands:
 
 def threshold_lines(fig: go.Figure, bands: Bands, lang: str, ratio: str = "sd") -> None:
     """The shortage and surplus edges of the bands as dotted lines (on D/S, their inverses)."""
-    for edge, key, colour, pos in ((bands.shortage_edge, "shortage_line", "#c62828", "bottom left"),
+    for edge, key, colour, pos in ((bands.shortage_edge, "shortage_line", "#c62828", "bottom right"),
                                    (bands.surplus_edge, "surplus_line", "#1565c0", "top left")):
         y = edge if ratio == "sd" else 1 / edge
         fig.add_hline(y=y, line_dash="dot", line_color=colour, annotation_text=f"{t(lang, key)} {y:.2f}",
@@ -121,13 +121,32 @@ def specialty_figures(demand: pd.DataFrame, supply: pd.DataFrame, matches: pd.Da
     return _layout(hist, t(lang, "history"), t(lang, "persons")), _layout(ratio, t(lang, "ratio_sd_label"))
 
 
+def wrap(label: str, width: int = 10) -> str:
+    """Long axis labels broken over lines, so bars keep their width on a phone.
+
+    Example:
+        >>> wrap("S 公共管理、社会保障和社会组织")
+        'S 公共管理、社会保<br>障和社会组织'
+        >>> wrap("A 农、林、牧、渔业")
+        'A 农、林、牧、渔业'
+    """
+    code, _, text = label.partition(" ")
+    if len(label) <= width or not text:
+        return label
+    step = max(1, width - len(code) - 1)
+    lines = [text[i:i + step] for i in range(0, len(text), step)]
+    if len(lines) > 1 and len(lines[-1]) < 3:  # no line of one or two characters
+        lines[-2:] = [lines[-2] + lines[-1]]
+    return "<br>".join([f"{code} {lines[0]}", *lines[1:]])
+
+
 def supply_figure(df: pd.DataFrame, labels: list[str], title: str, lang: str) -> go.Figure:
     """Supply by specialty, horizontal bars with the 80 % interval as whiskers where there is one."""
     err = None
     if {"lo_80", "hi_80"} <= set(df.columns) and df["hi_80"].notna().any():
         err = {"type": "data", "symmetric": False, "array": list((df["hi_80"] - df["value"]).clip(lower=0)),
                "arrayminus": list((df["value"] - df["lo_80"]).clip(lower=0)), "color": "#555", "thickness": 1}
-    bar = go.Bar(x=list(df["value"]), y=labels, orientation="h", marker_color="#1565c0", error_x=err,
+    bar = go.Bar(x=list(df["value"]), y=[wrap(x, 16) for x in labels], orientation="h", marker_color="#1565c0", error_x=err,
                  name=t(lang, "supply_line"))
     fig = _layout(go.Figure(bar), title, "")
     fig.update_layout(height=max(300, 24 * len(labels) + 100), yaxis={"autorange": "reversed", "automargin": True},
@@ -138,6 +157,7 @@ def supply_figure(df: pd.DataFrame, labels: list[str], title: str, lang: str) ->
 def gap_figure(df: pd.DataFrame, labels: list[str], title: str, lang: str) -> go.Figure:
     """Supply against demand by industry; demand's 80 % interval as whiskers."""
     fig = go.Figure()
+    labels = [wrap(x) for x in labels]
     fig.add_trace(go.Bar(y=labels, x=list(df["supply"]), orientation="h", name=t(lang, "supply_line"),
                          marker_color="#1565c0"))
     err = None
@@ -147,7 +167,7 @@ def gap_figure(df: pd.DataFrame, labels: list[str], title: str, lang: str) -> go
     fig.add_trace(go.Bar(y=labels, x=list(df["demand"]), orientation="h", name=t(lang, "demand_line"),
                          marker_color="#ef6c00", error_x=err))
     _layout(fig, title, "")
-    fig.update_layout(barmode="group", height=max(320, 34 * len(labels) + 120), xaxis_title=t(lang, "persons"),
+    fig.update_layout(barmode="group", height=max(320, 44 * len(labels) + 120), xaxis_title=t(lang, "persons"),
                       yaxis={"autorange": "reversed", "automargin": True}, margin={"l": 10},
                       legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
     return fig
