@@ -129,10 +129,16 @@ def wrap(label: str, width: int = 10) -> str:
         'S 公共管理、社会保<br>障和社会组织'
         >>> wrap("A 农、林、牧、渔业")
         'A 农、林、牧、渔业'
+        >>> wrap("H Accommodation and Catering")
+        'H Accommodation and<br>Catering'
     """
     code, _, text = label.partition(" ")
     if len(label) <= width or not text:
         return label
+    if text.isascii():  # words (English): break between them, about twice as many characters a line
+        import textwrap
+
+        return "<br>".join(textwrap.wrap(label, width * 2))
     step = max(1, width - len(code) - 1)
     lines = [text[i:i + step] for i in range(0, len(text), step)]
     if len(lines) > 1 and len(lines[-1]) < 3:  # no line of one or two characters
@@ -167,7 +173,8 @@ def gap_figure(df: pd.DataFrame, labels: list[str], title: str, lang: str) -> go
     fig.add_trace(go.Bar(y=labels, x=list(df["demand"]), orientation="h", name=t(lang, "demand_line"),
                          marker_color="#ef6c00", error_x=err))
     _layout(fig, title, "")
-    fig.update_layout(barmode="group", height=max(320, 44 * len(labels) + 120), xaxis_title=t(lang, "persons"),
-                      yaxis={"autorange": "reversed", "automargin": True}, margin={"l": 10},
-                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
+    rows = sum(max(44, 17 * (lab.count("<br>") + 1) + 10) for lab in labels)  # room for wrapped labels
+    fig.update_layout(barmode="group", height=max(320, rows + 140), xaxis_title=t(lang, "persons"),
+                      yaxis={"autorange": "reversed", "automargin": True}, margin={"l": 10, "t": 90},
+                      legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0})
     return fig

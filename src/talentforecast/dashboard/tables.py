@@ -66,8 +66,8 @@ def warn_records(rows: pd.DataFrame, lang: str) -> list[dict]:
         out.append({
             "school": d.get("school") or "",
             "region": regions.iloc[i], "specialty": f"[{specs.iloc[i]}]({href})", "level": levels.iloc[i],
-            "category": category_label(d.get("category_code"), d.get(f"category_name_{sfx}") or
-                                       d.get("category_name_zh"), levels.iloc[i]),
+            "category": category_label(d.get("category_code"), d.get(f"category_name_{sfx}"), levels.iloc[i], lang,
+                                       d.get("category_name_zh")),
             "warning_level": t(lang, d["warning_level"]) if d["warning_level"] in LEVEL_COLOURS else d["warning_level"],
             "warning_level_code": d["warning_level"], "action": d[f"action_{sfx}"], "reason": d[f"reason_{sfx}"],
             "probability": "–" if pd.isna(d["probability"]) else f"{d['probability']:.0%}",
@@ -78,16 +78,21 @@ def warn_records(rows: pd.DataFrame, lang: str) -> list[dict]:
     return out
 
 
-def category_label(code, cat_name, level_label) -> str:
-    """"code name (level)": category names repeat across levels, so the level is always shown.
+def category_label(code, cat_name, level_label, lang: str = "zh", zh_name=None) -> str:
+    """"code name (level)": category names repeat across levels, so the level is always shown. A
+    missing English name (the catalogue repeats the code) falls back to ``zh_name``.
 
     Example:
         >>> category_label("51", "电子与信息大类", "高职专科")
         '51 电子与信息大类(高职专科)'
+        >>> category_label("51", "51", "higher vocational (associate)", "en", "电子与信息大类")
+        '51 电子与信息大类 (higher vocational (associate))'
     """
     if code is None or (isinstance(code, float) and pd.isna(code)):
         return "–"
-    return f"{code} {cat_name or ''}({level_label})"
+    if not isinstance(cat_name, str) or not cat_name or cat_name == str(code):
+        cat_name = zh_name if isinstance(zh_name, str) else ""
+    return f"{code} {cat_name} ({level_label})" if lang == "en" else f"{code} {cat_name}({level_label})"
 
 
 def page_count(total: int, page_size: int = PAGE_SIZE) -> int:

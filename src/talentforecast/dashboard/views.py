@@ -42,10 +42,11 @@ def category_options(data: FeedData, lang: str, level: str | None) -> list[dict]
     name_col = "category_name_en" if lang == "en" and "category_name_en" in cols else "category_name_zh"
     lvl_col = "level_name_en" if lang == "en" and "level_name_en" in cols else "level"
     cat = data.cached(f'SELECT level, any_value({lvl_col}) AS lv, CAST(category_code AS VARCHAR) AS code, '
-                      f'any_value({name_col}) AS nm FROM "warnings" WHERE category_code IS NOT NULL GROUP BY 1, 3')
+                      f'any_value({name_col}) AS nm, any_value(category_name_zh) AS zh FROM "warnings" '
+                      "WHERE category_code IS NOT NULL GROUP BY 1, 3")
     order = {v: k for k, v in enumerate(EDU_LEVELS)}
     rows = sorted(cat.itertuples(index=False), key=lambda r: (order.get(r.level, 99), r.code))
-    return [{"label": tables.category_label(r.code, r.nm, r.lv), "value": f"{r.level}|{r.code}"}
+    return [{"label": tables.category_label(r.code, r.nm, r.lv, lang, r.zh), "value": f"{r.level}|{r.code}"}
             for r in rows if not level or r.level == level]
 
 
