@@ -212,6 +212,34 @@ def test_downloads_keep_codes_as_text(demo_out):
     assert len(csv["content"].strip().splitlines()) == len(rows) + 1
 
 
+def test_compare_two_feeds(demo_out):
+    from talentforecast.dashboard.compare import compare_page, compare_rows
+
+    data = FeedData.load(demo_out)
+    w = data.get("warnings")
+    w.loc[w["specialty"] == "460104", "warning_level"] = "yellow"   # red here, yellow there: worse here
+    w.loc[w["specialty"] == "540101", "warning_level"] = "green"    # blue here, green there: better here
+    other = FeedData({"run_id": "other", "as_of": 2023}, frames={"warnings": w[w["specialty"] != "530101"]})
+    rows = compare_rows(data, other).set_index("specialty")
+    assert rows.loc["460104", "change"] == "worse" and rows.loc["540101", "change"] == "better"
+    assert rows.loc["530101", "change"] == "new" and list(rows["change"])[:2] == ["worse", "better"]
+    assert (rows.drop(["460104", "540101", "530101"])["change"] == "same").all()
+    assert "加重 1 · 减轻 1 · 新增 1 · 不变 3" in _serialise(compare_page(data, other, "zh"))
+    assert "--compare" in _serialise(compare_page(data, None, "en"))
+
+
+def test_cli_says_clearly_when_the_feed_is_missing_or_empty(tmp_path):
+    from typer.testing import CliRunner
+
+    from talentforecast.cli import app
+
+    res = CliRunner().invoke(app, ["dashboard", str(tmp_path / "nowhere")])
+    assert res.exit_code != 0 and "feed" in res.output
+    (tmp_path / "feed.json").write_text(json.dumps({"tables": {}}), encoding="utf-8")
+    res = CliRunner().invoke(app, ["dashboard", str(tmp_path)])
+    assert res.exit_code != 0 and "at least one table" in res.output
+
+
 def test_serve_binds_loopback_by_default(demo_out, monkeypatch):
     import dash
 

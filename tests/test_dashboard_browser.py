@@ -42,8 +42,19 @@ def data(feed):
 
 
 @pytest.fixture(scope="module")
-def base(feed):
-    srv = make_server("127.0.0.1", 0, create_app(feed).server, threaded=True)
+def other(feed):
+    """A second feed for /compare: the same warnings with the first red programme at orange."""
+    from talentforecast.export import read_feed
+
+    w = read_feed(feed, ["warnings"])["warnings"]
+    first = w.index[w["warning_level"] == "red"][0]
+    w.loc[first, "warning_level"] = "orange"
+    return FeedData({"run_id": "other", "as_of": 2023}, frames={"warnings": w})
+
+
+@pytest.fixture(scope="module")
+def base(feed, other):
+    srv = make_server("127.0.0.1", 0, create_app(feed, compare=other).server, threaded=True)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{srv.server_port}"
@@ -183,6 +194,11 @@ def test_industry_gap_shortage_glossary_and_retrospective(page, base, data):
     page.goto(base + "/glossary")
     page.wait_for_selector("#glossary dt")
     assert {"概率", "S/D 与 D/S", "毕业去向落实率 与 就业率", "分档"} <= set(page.locator("#glossary dt").all_inner_texts())
+    page.goto(base + "/compare")  # two feeds side by side: the changed programme comes first
+    page.wait_for_selector("#compare-table td", timeout=10000)
+    assert page.inner_text("#compare-summary").startswith("加重 1 · 不变")
+    first = page.locator("#compare-table tbody tr:has(td)").first.inner_text()
+    assert "红色" in first and "橙色" in first and "加重" in first
     page.goto(base + "/retrospective")
     page.wait_for_selector("main h2")
     page.wait_for_selector("#retro-empty, #retro-tables", timeout=10000)

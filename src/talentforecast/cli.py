@@ -196,6 +196,7 @@ def dashboard(
     feed_dir: Path = typer.Argument(..., help="A feed folder written by `export` or `demo` (…/feed)."),
     port: int = typer.Option(8050, "--port"),
     host: str = typer.Option("127.0.0.1", "--host", help="Bind address (loopback by default)."),
+    compare: Path = typer.Option(None, "--compare", help="A second feed (e.g. last year's) shown side by side."),
 ) -> None:
     """Serve the reference dashboard (needs the ``dashboard`` extra), read-only."""
     try:
@@ -204,7 +205,7 @@ def dashboard(
         typer.echo(f"the dashboard needs the 'dashboard' extra: {err}", err=True)
         raise typer.Exit(code=2) from err
     try:
-        serve(feed_dir, host=host, port=port)
+        serve(feed_dir, host=host, port=port, compare=compare)
     except TalentForecastError as err:
         _fail(err)
 

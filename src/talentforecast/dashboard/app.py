@@ -11,6 +11,7 @@ import flask
 from dash import Dash, Input, Output, dcc, html
 
 from talentforecast.dashboard import callbacks, pages, views
+from talentforecast.dashboard.compare import compare_page
 from talentforecast.dashboard.data import FeedData
 from talentforecast.dashboard.i18n import PATHS, t
 from talentforecast.errors import InputError, Problem
@@ -21,11 +22,12 @@ ROUTES = {"/": pages.overview, "/demand": pages.demand_page, "/supply": pages.su
           "/structure": pages.structure_page, "/shortage": views.shortage_page, "/industry": views.industry_page,
           "/retrospective": views.retrospective_page, "/glossary": views.glossary_page}
 NAV = ("overview", "demand", "supply", "warnings", "industry_gap", "structure", "shortage", "retrospective",
-       "glossary")
+       "compare_feeds", "glossary")
 
 
-def create_app(source: str | Path | FeedData) -> Dash:
-    """Build the dashboard over a feed folder, a run folder, a demo output folder or :class:`FeedData`.
+def create_app(source: str | Path | FeedData, compare: str | Path | FeedData | None = None) -> Dash:
+    """Build the dashboard over a feed folder, a run folder, a demo output folder or :class:`FeedData`;
+    ``compare`` (the same kinds) is shown side by side on ``/compare``.
 
     Raises :class:`~talentforecast.errors.InputError` for a folder that holds no feed or an empty one.
 
@@ -36,6 +38,7 @@ def create_app(source: str | Path | FeedData) -> Dash:
         True
     """
     data = source if isinstance(source, FeedData) else FeedData.load(source)
+    other = compare if isinstance(compare, FeedData) or compare is None else FeedData.load(compare)
     if not data.names:
         raise InputError([Problem(str(data.source or source), None, None, None,
                                   "a feed with at least one table (this feed lists none)")])
@@ -56,7 +59,7 @@ def create_app(source: str | Path | FeedData) -> Dash:
         ], className="top"),
         html.Main(id="page"),
     ])
-    _route(app, data)
+    _route(app, data, other)
     callbacks.register(app, data)
     return app
 
@@ -65,11 +68,13 @@ def _query(search: str | None) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
 
 
-def _route(app: Dash, data: FeedData) -> None:
+def _route(app: Dash, data: FeedData, other: FeedData | None) -> None:
+    routes = {**ROUTES, "/compare": lambda d, lang, q: compare_page(d, other, lang)}
+
     @app.callback(Output("page", "children"), Output("nav", "children"), Output("app-title", "children"),
                   Input("url", "pathname"), Input("url", "search"), Input("lang", "value"))
     def route(pathname, search, lang):
-        page = ROUTES.get(pathname or "/")
+        page = routes.get(pathname or "/")
         nav = [dcc.Link(t(lang, key), href=PATHS[key],
                         className="active" if (pathname or "/") == PATHS[key] else "") for key in NAV]
         try:
