@@ -125,7 +125,7 @@ def warnings_page_rows(data: FeedData, f: WarnFilter, sort_by: list[dict] | None
         >>> data = FeedData.from_run(sample_run())
         >>> rows, n = warnings_page_rows(data, WarnFilter(warning_level="red"))
         >>> n, rows["specialty"].tolist()
-        (1, ['460104'])
+        (2, ['460104', '710102'])
     """
     where, params = _where(data, f)
     order = []
