@@ -10,9 +10,10 @@ so the warnings list has 10 × 217 rows). The server runs in its own process (``
 dashboard``); its resident memory (RSS, psutil) is sampled every 50 ms from start to the end of
 the browser session and the peak is reported. In the browser (Playwright, headless chromium,
 fresh tab each time, five times; medians) we time the first rows of the full warnings list
-(``/warnings``, all filters empty) and of the shortage list, twice: "cold" from typing the URL in a
-fresh tab (HTML, Dash's scripts, layout and the page) and "in app" from clicking the menu link on
-the overview; and a filter change (red only) from click to updated rows. "Main thread" is the longest task the page's main thread ran
+(``/warnings``, all filters empty) and of the shortage list, three ways: "shell" from typing the URL
+in a fresh tab to the first rows of the HTML the server sends (plain rows, before Dash's scripts
+run: shell.py), "cold" from typing the URL to the live table (HTML, Dash's scripts, layout and
+the page) and "in app" from clicking the menu link on the overview to the live table; and a filter change (red only) from click to updated rows. "Main thread" is the longest task the page's main thread ran
 (PerformanceObserver longtask; 0 when no task exceeded 50 ms) and the time a trivial script took
 to answer right after the rows appeared.
 """
@@ -123,13 +124,16 @@ def measure(feed: Path, label: str) -> dict:
                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             for key, path, ready in (("warnings", "/warnings", ROWS),
                                      ("shortage", "/shortage", "#shortage-table tbody tr:has(td)")):
-                cold, nav, longest, answer = [], [], [], []
+                shell, cold, nav, longest, answer = [], [], [], [], []
                 for _ in range(REPEAT):
                     page = browser.new_page(viewport={"width": 1440, "height": 900})
                     page.add_init_script(observer)
-                    # cold: a fresh tab typing the URL (HTML, Dash's scripts, layout, page callback)
+                    # cold: a fresh tab typing the URL; first the HTML shell's rows, then the live table
+                    # (Dash's scripts, layout, page callback)
                     t0 = time.perf_counter()
                     page.goto(base + path, wait_until="commit")
+                    page.wait_for_selector(f"#shell-rows td, {ready}", timeout=120000)
+                    shell.append(time.perf_counter() - t0)
                     page.wait_for_selector(ready, timeout=120000)
                     cold.append(time.perf_counter() - t0)
                     t1 = time.perf_counter()
@@ -152,6 +156,8 @@ def measure(feed: Path, label: str) -> dict:
                                                "'红色')", timeout=120000)
                         res.setdefault("filter_red_s", []).append(round(time.perf_counter() - t2, 3))
                     page.close()
+                res[f"{key}_shell_rows_s"] = round(statistics.median(shell), 3)
+                res[f"{key}_shell_rows_max_s"] = round(max(shell), 3)
                 res[f"{key}_cold_s"] = round(statistics.median(cold), 3)
                 res[f"{key}_cold_max_s"] = round(max(cold), 3)
                 res[f"{key}_in_app_s"] = round(statistics.median(nav), 3)

@@ -89,6 +89,18 @@ def test_app_makes_no_write_and_has_no_external_resources(server):
     assert b"http://" not in body.replace(b"http://127.0.0.1", b"") and b"https://" not in body
 
 
+def test_index_page_carries_the_first_rows(server):
+    """Before Dash's scripts run, /warnings already shows its first page (plain HTML), in Chinese."""
+    _, port = server
+    status, body = _raw_get(port, "/warnings?level=red")
+    text = body.decode("utf-8")
+    assert status == 200 and 'id="react-entry-point"' in text and "Loading..." not in text
+    assert "正在加载交互页面" in text and "460104 机械制造及自动化" in text and "共 2 条" in text
+    assert "530101" not in text  # the filter in the URL applies
+    status, body = _raw_get(port, "/shortage")
+    assert status == 200 and 'id="shell-rows"' in body.decode("utf-8")
+
+
 def test_filters_paging_and_english(demo_out):
     data = FeedData.load(demo_out)
     red = _rows(data, warning_level="red")

@@ -14,6 +14,7 @@ from talentforecast.dashboard import callbacks, pages, views
 from talentforecast.dashboard.compare import compare_page
 from talentforecast.dashboard.data import FeedData
 from talentforecast.dashboard.i18n import PATHS, t
+from talentforecast.dashboard.shell import ShellDash
 from talentforecast.errors import InputError, Problem
 
 ASSETS = Path(__file__).with_name("assets")
@@ -44,10 +45,11 @@ def create_app(source: str | Path | FeedData, compare: str | Path | FeedData | N
                                   "a feed with at least one table (this feed lists none)")])
     # static_folder=None: no Flask /static route; Dash serves /assets only from the package folder.
     server = flask.Flask(__name__, static_folder=None)
-    app = Dash(__name__, server=server, assets_folder=str(ASSETS), serve_locally=True,
+    app = ShellDash(__name__, server=server, assets_folder=str(ASSETS), serve_locally=True,
                suppress_callback_exceptions=True, title="talentforecast", update_title=None,
                external_scripts=[], external_stylesheets=[], enable_mcp=False,
                meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
+    app.feed = data  # the index page carries the first rows (shell.py)
     app.layout = html.Div([
         dcc.Location(id="url", refresh=False),
         html.Header([

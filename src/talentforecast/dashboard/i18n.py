@@ -39,7 +39,7 @@ TEXT: dict[str, dict[str, str]] = {
         "no_retro": "本数据包没有回顾评估表(运行未包含回顾评估阶段,或导出时未写出)。",
         "retro_intro": "以过去的数据重演预测和预警,并与后来的实际比较。", "table": "表",
         "compare": "等级历史", "ratio_note": "D/S = 需求 ÷ 供给,大于 1 表示紧缺。", "page_of": "共 {n} 条",
-        "threshold_bands": "分档阈值(来自所用分档配置)", "bands_term": "分档",
+        "threshold_bands": "分档阈值(来自所用分档配置)", "bands_term": "分档", "loading": "正在加载交互页面…",
         "compare_feeds": "两期对比", "compare_none": "没有对比数据包:启动时加上 --compare 另一个数据包目录"
         "(如上一年的运行),即可逐个专业点对比两期的预警等级。", "this_feed": "本期", "other_feed": "对比期",
         "change": "变化", "change_worse": "加重", "change_better": "减轻", "change_new": "新增",
@@ -84,7 +84,7 @@ TEXT: dict[str, dict[str, str]] = {
                     "export did not write one).",
         "retro_intro": "Forecasts and warnings replayed on past data and compared with what happened.",
         "table": "Table", "compare": "Level history", "ratio_note": "D/S = demand ÷ supply; above 1 means shortage.",
-        "page_of": "{n} rows", "threshold_bands": "Band thresholds (from the bands configuration in use)", "bands_term": "Bands",
+        "page_of": "{n} rows", "threshold_bands": "Band thresholds (from the bands configuration in use)", "bands_term": "Bands", "loading": "Loading the interactive page…",
         "compare_feeds": "Two feeds", "compare_none": "No feed to compare with: start the dashboard with "
         "--compare OTHER_FEED (e.g. last year's run) to see each programme's level in both.",
         "this_feed": "This feed", "other_feed": "Other feed", "change": "Change", "change_worse": "more severe",
