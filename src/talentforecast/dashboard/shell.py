@@ -73,11 +73,19 @@ class ShellDash(Dash):
     """Dash whose index page carries :func:`shell_html` for the requested path."""
 
     feed: FeedData | None = None
+    _shells: dict | None = None
 
     def interpolate_index(self, **kwargs) -> str:
         import flask
 
         if self.feed is not None and flask.has_request_context():
-            inner = shell_html(self.feed, flask.request.path, dict(flask.request.args))
-            kwargs["app_entry"] = f'<div id="react-entry-point">{inner}</div>'
+            # the feed is read-only, so a path's shell never changes: keep the last 64
+            key = (flask.request.path, tuple(sorted(flask.request.args.items())))
+            shells = self._shells if self._shells is not None else {}
+            if key not in shells:
+                if len(shells) >= 64:
+                    shells.pop(next(iter(shells)))
+                shells[key] = shell_html(self.feed, key[0], dict(key[1]))
+            self._shells = shells
+            kwargs["app_entry"] = f'<div id="react-entry-point">{shells[key]}</div>'
         return super().interpolate_index(**kwargs)
