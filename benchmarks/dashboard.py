@@ -122,6 +122,14 @@ def measure(feed: Path, label: str) -> dict:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            floor = []  # the browser's own floor: a fresh tab showing a tiny static file from the server
+            for _ in range(REPEAT):
+                page = browser.new_page()
+                t0 = time.perf_counter()
+                page.goto(base + "/assets/style.css", wait_until="load")
+                floor.append(time.perf_counter() - t0)
+                page.close()
+            res["static_file_s"] = round(statistics.median(floor), 3)
             for key, path, ready in (("warnings", "/warnings", ROWS),
                                      ("shortage", "/shortage", "#shortage-table tbody tr:has(td)")):
                 shell, cold, nav, longest, answer = [], [], [], [], []
