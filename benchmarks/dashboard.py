@@ -12,7 +12,7 @@ the browser session and the peak is reported. In the browser (Playwright, headle
 fresh tab each time, five times; medians) we time the first rows of the full warnings list
 (``/warnings``, all filters empty) and of the shortage list, three ways: "shell" from typing the URL
 in a fresh tab to the first rows of the HTML the server sends (plain rows, before Dash's scripts
-run: shell.py), "cold" from typing the URL to the live table (HTML, Dash's scripts, layout and
+run: shell.py; also the browser's first contentful paint, which is that shell), "cold" from typing the URL to the live table (HTML, Dash's scripts, layout and
 the page) and "in app" from clicking the menu link on the overview to the live table; and a filter change (red only) from click to updated rows. "Main thread" is the longest task the page's main thread ran
 (PerformanceObserver longtask; 0 when no task exceeded 50 ms) and the time a trivial script took
 to answer right after the rows appeared.
@@ -132,7 +132,7 @@ def measure(feed: Path, label: str) -> dict:
             res["static_file_s"] = round(statistics.median(floor), 3)
             for key, path, ready in (("warnings", "/warnings", ROWS),
                                      ("shortage", "/shortage", "#shortage-table tbody tr:has(td)")):
-                shell, cold, nav, longest, answer = [], [], [], [], []
+                shell, fcp, cold, nav, longest, answer = [], [], [], [], [], []
                 for _ in range(REPEAT):
                     page = browser.new_page(viewport={"width": 1440, "height": 900})
                     page.add_init_script(observer)
@@ -144,6 +144,10 @@ def measure(feed: Path, label: str) -> dict:
                     shell.append(time.perf_counter() - t0)
                     page.wait_for_selector(ready, timeout=120000)
                     cold.append(time.perf_counter() - t0)
+                    # the browser's own clock: first contentful paint (the shell, rows included) from
+                    # navigation start
+                    fcp.append(page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]"
+                                             "?.startTime ?? null"))
                     t1 = time.perf_counter()
                     page.evaluate("1 + 1")
                     answer.append(time.perf_counter() - t1)
@@ -166,6 +170,7 @@ def measure(feed: Path, label: str) -> dict:
                     page.close()
                 res[f"{key}_shell_rows_s"] = round(statistics.median(shell), 3)
                 res[f"{key}_shell_rows_max_s"] = round(max(shell), 3)
+                res[f"{key}_first_contentful_paint_ms"] = round(statistics.median([x for x in fcp if x is not None]))
                 res[f"{key}_cold_s"] = round(statistics.median(cold), 3)
                 res[f"{key}_cold_max_s"] = round(max(cold), 3)
                 res[f"{key}_in_app_s"] = round(statistics.median(nav), 3)
