@@ -10,7 +10,7 @@ pytest.importorskip("dash")
 
 from werkzeug.serving import make_server  # noqa: E402
 
-from talentforecast.dashboard import FeedData, callbacks, create_app, tables, views  # noqa: E402  # noqa: E402
+from talentforecast.dashboard import FeedData, callbacks, create_app, tables, views  # noqa: E402
 from talentforecast.dashboard import app as app_mod  # noqa: E402
 from talentforecast.dashboard.query import WarnFilter, warnings_page_rows  # noqa: E402
 from talentforecast.export.sample import sample_run  # noqa: E402
@@ -132,15 +132,14 @@ def test_filters_paging_and_english(demo_out):
 
 def test_school_rows_are_filtered_directly_when_the_feed_has_them():
     """District and 专业点 warning rows (a ``school`` column) light up the filters without code changes."""
-    run = sample_run()
-    w = run.tables["warnings"]
-    unit = w.head(2).assign(region="990101", school=["示例职业技术学院", "示例商贸旅游职业学院"])
+    import pandas as pd
+
     from talentforecast.export import feed_tables
 
-    tables_, _ = feed_tables(run)
-    feed_w = tables_["warnings"]
-    extra = feed_w.head(2).assign(region=unit["region"].values, school=unit["school"].values)
-    tables_["warnings"] = __import__("pandas").concat([feed_w.assign(school=None), extra], ignore_index=True)
+    tables_, _ = feed_tables(sample_run())
+    city = tables_["warnings"]
+    units = city.head(2).assign(region="990101", school=["示例职业技术学院", "示例商贸旅游职业学院"])
+    tables_["warnings"] = pd.concat([city.assign(school=None), units], ignore_index=True)
     data = FeedData({"as_of": 2024}, frames=tables_)
     got = _rows(data, school="示例商贸旅游职业学院")
     assert list(got["school"]) == ["示例商贸旅游职业学院"] and list(got["region"]) == ["990101"]

@@ -10,6 +10,9 @@ import plotly.graph_objects as go
 from talentforecast.dashboard.i18n import scenario_name, t
 from talentforecast.matching.config import Bands
 
+# No plotly mode bar: its tooltips ("Zoom", "Download plot as a png") are English only without a
+# locale bundle; drag to zoom and double-click to reset still work, and views download as CSV/XLSX.
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 
 

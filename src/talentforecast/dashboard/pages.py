@@ -159,7 +159,7 @@ def demand_page(data: FeedData, lang: str, query: dict) -> html.Div:
                                                       value="employment_forecast", inline=True)),
         ], className="filters"),
         html.Div(id="demand-msg"),
-        dcc.Graph(id="demand-graph", config={"displaylogo": False, "responsive": True}),
+        dcc.Graph(id="demand-graph", config=figures.GRAPH_CONFIG),
     ])
 
 
@@ -190,7 +190,7 @@ def supply_page(data: FeedData, lang: str, query: dict) -> html.Div:
         ], className="filters"),
         html.P(t(lang, "supply_note"), className="note"),
         html.Div(id="supply-msg"),
-        dcc.Graph(id="supply-graph", config={"displaylogo": False, "responsive": True}),
+        dcc.Graph(id="supply-graph", config=figures.GRAPH_CONFIG),
     ])
 
 
@@ -232,8 +232,8 @@ def specialty_page(data: FeedData, lang: str, query: dict) -> html.Div:
         back, html.H2(title, id="specialty-title"),
         html.Div([level_badge(cur["warning_level"], lang), html.Span(cur[f"action_{sfx}"], className="action")],
                  id="specialty-level"),
-        html.Div([dcc.Graph(figure=hist, config={"displaylogo": False, "responsive": True}, id="specialty-history"),
-                  dcc.Graph(figure=ratio, config={"displaylogo": False, "responsive": True}, id="specialty-ratio")],
+        html.Div([dcc.Graph(figure=hist, config=figures.GRAPH_CONFIG, id="specialty-history"),
+                  dcc.Graph(figure=ratio, config=figures.GRAPH_CONFIG, id="specialty-ratio")],
                  className="two"),
         html.H3(t(lang, "reasons")), html.Ul(reason_items, id="reasons"),
         html.H3(t(lang, "level_history")),
@@ -257,7 +257,7 @@ def structure_page(data: FeedData, lang: str, query: dict) -> html.Div:
                                              value=int(data.as_of if data.as_of in years else years[-1]))),
         ], className="filters"),
         html.P(t(lang, "no_bands"), className="note"),
-        html.Div([dcc.Graph(id="structure-index", config={"displaylogo": False, "responsive": True}),
-                  dcc.Graph(id="structure-deviation", config={"displaylogo": False, "responsive": True})],
+        html.Div([dcc.Graph(id="structure-index", config=figures.GRAPH_CONFIG),
+                  dcc.Graph(id="structure-deviation", config=figures.GRAPH_CONFIG)],
                  className="two"),
     ])

@@ -188,7 +188,7 @@ def industry_page(data: FeedData, lang: str, query: dict) -> html.Div:
         html.P(t(lang, "gap_note"), className="note"),
         html.Div([tables.download_bar("gap", lang)], className="table-bar"),
         html.Div(id="gap-msg"),
-        dcc.Graph(id="gap-graph", config={"displaylogo": False, "responsive": True}),
+        dcc.Graph(id="gap-graph", config=figures.GRAPH_CONFIG),
     ])
 
 
