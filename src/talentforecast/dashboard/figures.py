@@ -93,10 +93,11 @@ def demand_figure(df: pd.DataFrame, labels: pd.Series, lang: str, title: str, un
 
 
 def bar_figure(x, y, title: str, ytitle: str = "", colour: str = "#1565c0", horizontal: bool = False) -> go.Figure:
-    bar = go.Bar(x=y, y=x, orientation="h", marker_color=colour) if horizontal else go.Bar(x=x, y=y, marker_color=colour)
+    bar = go.Bar(x=y, y=[wrap(str(v), 14) for v in x], orientation="h", marker_color=colour) if horizontal \
+        else go.Bar(x=x, y=y, marker_color=colour)
     fig = _layout(go.Figure(bar), title, ytitle)
     if horizontal:
-        fig.update_layout(height=max(300, 28 * len(x) + 80), yaxis={"autorange": "reversed"})
+        fig.update_layout(height=max(300, 28 * len(x) + 80), yaxis={"autorange": "reversed", "automargin": True})
     return fig
 
 
