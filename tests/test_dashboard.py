@@ -1,6 +1,6 @@
 import http.client
+import io
 import json
-import os
 import threading
 from pathlib import Path
 
@@ -10,14 +10,10 @@ pytest.importorskip("dash")
 
 from werkzeug.serving import make_server  # noqa: E402
 
-from talentforecast.dashboard import (  # noqa: E402
-    FeedData,
-    create_app,
-    pages,  # noqa: E402
-)
+from talentforecast.dashboard import FeedData, callbacks, create_app, tables, views  # noqa: E402
+from talentforecast.dashboard import app as app_mod  # noqa: E402
+from talentforecast.dashboard.query import WarnFilter, warnings_page_rows  # noqa: E402
 from talentforecast.export.sample import sample_run  # noqa: E402
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="module")
@@ -41,29 +37,6 @@ def server(demo_out):
     thread.join(5)
 
 
-@pytest.fixture(scope="module", params=["sample", "real"])
-def browser_out(request, demo_out, tmp_path_factory):
-    """The browser walkthrough runs on the sample feed and on a feed of a real (fast) run of the
-    example region through every stage."""
-    if request.param == "sample":
-        return demo_out
-    from test_report_real import real_run
-
-    out = tmp_path_factory.mktemp("real")
-    real_run().export(out / "feed", formats=("parquet",))
-    return out
-
-
-@pytest.fixture(scope="module")
-def browser_server(browser_out):
-    srv = make_server("127.0.0.1", 0, create_app(browser_out).server, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}", srv.server_port
-    srv.shutdown()
-    thread.join(5)
-
-
 def _raw_get(port: int, path: str) -> tuple[int, bytes]:
     con = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     con.putrequest("GET", path, skip_accept_encoding=True)  # raw path: no client-side normalisation
@@ -74,13 +47,18 @@ def _raw_get(port: int, path: str) -> tuple[int, bytes]:
     return resp.status, body
 
 
+def _rows(data, **kw):
+    return warnings_page_rows(data, WarnFilter(**kw), page_size=None)[0]
+
+
 def test_loads_feed_run_and_demo_folders(demo_out):
     feed = FeedData.load(demo_out / "feed")
     via_demo = FeedData.load(demo_out)
     via_run = FeedData.load(demo_out / "run")
     assert feed.source == via_demo.source == demo_out / "feed"
     assert via_run.manifest["run_id"] == feed.manifest["run_id"] == "sample000000"
-    assert sorted(via_run.tables["warnings"]["specialty"]) == sorted(feed.tables["warnings"]["specialty"])
+    assert sorted(via_run.get("warnings")["specialty"]) == sorted(feed.get("warnings")["specialty"])
+    assert feed.files and not feed.frames  # a feed on disk is queried from its Parquet files, not loaded
 
 
 def test_no_route_serves_files_outside_the_package_assets(server, demo_out):
@@ -97,7 +75,7 @@ def test_no_route_serves_files_outside_the_package_assets(server, demo_out):
         status, body = _raw_get(port, path)
         assert b"root:" not in body and secret[:200] not in body, path
         assert b"PAR1" not in body[:4] and b'"feed_format"' not in body, path
-        assert status in (200, 400, 404, 500) , path
+        assert status in (200, 400, 404, 500), path
         if status == 200:  # only the app shell (Dash's catch-all page route) may answer
             assert body.lstrip().startswith(b"<!DOCTYPE html>"), path
     status, body = _raw_get(port, "/assets/style.css")
@@ -111,19 +89,88 @@ def test_app_makes_no_write_and_has_no_external_resources(server):
     assert b"http://" not in body.replace(b"http://127.0.0.1", b"") and b"https://" not in body
 
 
-def test_filters_and_english_switch(demo_out):
+def test_index_page_carries_the_first_rows(server):
+    """Before Dash's scripts run, /warnings already shows its first page (plain HTML), in Chinese."""
+    _, port = server
+    status, body = _raw_get(port, "/warnings?level=red")
+    text = body.decode("utf-8")
+    assert status == 200 and 'id="react-entry-point"' in text and "Loading..." not in text
+    assert "正在加载交互页面" in text and "460104 机械制造及自动化" in text and "共 2 条" in text
+    assert "530101" not in text  # the filter in the URL applies
+    status, body = _raw_get(port, "/shortage")
+    assert status == 200 and 'id="shell-rows"' in body.decode("utf-8")
+
+
+def test_filters_paging_and_english(demo_out):
     data = FeedData.load(demo_out)
-    red = pages.filter_warnings(data, "red", None, None, None)
+    red = _rows(data, warning_level="red")
     assert set(red["warning_level"]) == {"red"} and len(red) == 2
-    cat = pages.filter_warnings(data, None, "46", None, None)
-    assert set(cat["category_code"]) == {"46"} and len(cat) == 2
-    # 示例商贸旅游职业学院 offers every other specialty in the districts below the city
-    school = pages.filter_warnings(data, None, None, "示例商贸旅游职业学院", "990100")
+    cat = _rows(data, category="高职专科|46")
+    assert set(cat["category_code"]) == {"46"} and set(cat["level"]) == {"高职专科"} and len(cat) == 2
+    assert _rows(data, category="中职|46").empty  # category codes are per level
+    # 示例商贸旅游职业学院 offers these specialties in the districts below the city
+    school = _rows(data, school="示例商贸旅游职业学院", region="990100")
     assert sorted(school["specialty"]) == ["460301", "530101", "710102"]
-    assert pages.filter_warnings(data, None, None, None, "990101").empty
-    zh = json.dumps(pages.warnings_table(red, "zh").to_plotly_json(), default=str, ensure_ascii=False)
-    en = json.dumps(pages.warnings_table(red, "en").to_plotly_json(), default=str, ensure_ascii=False)
+    assert _rows(data, region="990101").empty
+    assert list(_rows(data, search="计算机")["specialty"]) == ["510201"]
+    assert list(_rows(data, search="4601")["specialty"]) == ["460104"]
+    assert set(_rows(data, level="中职")["level"]) == {"中职"}
+    # paging and sorting happen in the query: page 2 of 4-row pages holds the rest
+    page0, total = warnings_page_rows(data, WarnFilter(), [{"column_id": "specialty", "direction": "desc"}], 0, 4)
+    page1, _ = warnings_page_rows(data, WarnFilter(), [{"column_id": "specialty", "direction": "desc"}], 1, 4)
+    every = list(page0["specialty"]) + list(page1["specialty"])
+    assert total == 6 and len(page0) == 4 and every == sorted(every, reverse=True)
+    # current enrolment: the provision's last year summed over the districts below the city
+    prov = data.get("provision")
+    want = prov[(prov["specialty"] == "460104") & (prov["year"] == prov["year"].max())]["enrolled"].sum()
+    assert red.set_index("specialty").loc["460104", "enrolled"] == want
+    zh = json.dumps(tables.warn_records(red, "zh"), ensure_ascii=False)
+    en = json.dumps(tables.warn_records(red, "en"), ensure_ascii=False)
     assert "停止招生/退出" in zh and "stop enrolment / exit" in en and "Example City" in en
+    assert "46 装备制造大类(高职专科)" in zh and "](/specialty?region=990100&specialty=460104" in zh
+
+
+def test_school_rows_are_filtered_directly_when_the_feed_has_them():
+    """District and 专业点 warning rows (a ``school`` column) light up the filters without code changes."""
+    import pandas as pd
+
+    from talentforecast.export import feed_tables
+
+    tables_, _ = feed_tables(sample_run())
+    city = tables_["warnings"]
+    units = city.head(2).assign(region="990101", school=["示例职业技术学院", "示例商贸旅游职业学院"])
+    tables_["warnings"] = pd.concat([city.assign(school=None), units], ignore_index=True)
+    data = FeedData({"as_of": 2024}, frames=tables_)
+    got = _rows(data, school="示例商贸旅游职业学院")
+    assert list(got["school"]) == ["示例商贸旅游职业学院"] and list(got["region"]) == ["990101"]
+    assert [o["value"] for o in views.school_options(data)] == ["示例商贸旅游职业学院", "示例职业技术学院"]
+    assert "990101" in [o["value"] for o in views.options(data, "warnings", "region", "zh")]
+    assert tables.warn_columns("zh", True, 2024)[0]["id"] == "school"
+
+
+def test_category_names_carry_their_level(demo_out):
+    data = FeedData.load(demo_out)
+    labels = [o["label"] for o in views.category_options(data, "zh", None)]
+    assert len(labels) == len(set(labels)) and all(lab.endswith(")") for lab in labels)
+    assert {o["value"].split("|")[0] for o in views.category_options(data, "zh", "中职")} == {"中职"}
+
+
+def test_failing_callback_clears_rows_and_says_why():
+    seen = []
+
+    class Log:
+        def exception(self, *a):
+            seen.append(a)
+
+    class App:
+        logger = Log()
+
+    @callbacks._guard(App(), lambda lang, err: ([], 1, 0, callbacks.error_notice(lang, err), ""))
+    def boom(level, lang):
+        raise KeyError("category_code")
+
+    rows, _, _, notice, _ = boom("orange", "en")
+    assert rows == [] and "KeyError" in notice.children and "table was cleared" in notice.children and seen
 
 
 def _serialise(component) -> str:
@@ -134,70 +181,74 @@ def _serialise(component) -> str:
 def test_every_page_renders_in_both_languages(demo_out):
     data = FeedData.load(demo_out)
     q = {"region": "990100", "specialty": "460104", "level": "高职专科"}
-    for render in (pages.overview, pages.demand_page, pages.supply_page, pages.warnings_page,
-                   pages.specialty_page, pages.structure_page, pages.shortage_page):
+    for path, render in app_mod.ROUTES.items():
         for lang in ("zh", "en"):
-            assert _serialise(render(data, lang, q))
-    detail = _serialise(pages.specialty_page(data, "zh", q))
+            assert _serialise(render(data, lang, q)), path
+    detail = _serialise(app_mod.ROUTES["/specialty"](data, "zh", q))
     assert "毕业去向落实率 52%" in detail and "moe-2011.employment_rate" in detail
+    assert "短缺线 0.85" in detail and "过剩线 1.15" in detail  # band thresholds drawn on S/D
+    shortage = _serialise(views.shortage_page(data, "zh", {}))
+    assert "需求/供给 D/S" in shortage and "基准情景 (baseline)" in shortage
+    assert '"search": "搜索"' in shortage  # dcc.Dropdown's own strings translated
+    glossary = _serialise(views.glossary_page(data, "en", {}))
+    assert "Probability" in glossary and "destination rate" in glossary and "shortage (≤0.85)" in glossary
+    # the sample feed holds backtest_metrics: the retrospective page shows it
+    assert "smape" in _serialise(views.retrospective_page(data, "zh", {}))
 
 
-@pytest.mark.browser
-def test_browser_walkthrough(browser_server, browser_out, tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (.ci/run installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    base, port = browser_server
-    data = FeedData.load(browser_out)
-    requests: list[str] = []
-    shot = Path(os.environ.get("TF_SCREENSHOT_DIR", tmp_path)) / "specialty_detail.png"  # set it to keep the image
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            viewport={"width": 1280, "height": 900})
-        try:
-            page = browser.new_page()
-            page.on("request", lambda r: requests.append(r.url))
-            # 1. overview: level counts match the feed
-            page.goto(base + "/")
-            page.wait_for_selector("#count-red", timeout=20000)
-            counts = data.tables["warnings"]["warning_level"].value_counts()
-            assert page.inner_text("#count-red") == str(counts["red"])
-            assert "示例市" in page.inner_text("main")
-            # 2. warnings filtered to red
-            page.click("header nav a[href='/warnings']")
-            page.wait_for_selector("#warnings-table", timeout=60000)  # 217 rows on the real feed
-            page.click("#warn-level label:has-text('红色')")
-            page.wait_for_function("document.querySelectorAll('tr.warn-row').length == "
-                                   f"{int(counts['red'])} && [...document.querySelectorAll('tr.warn-row')]"
-                                   ".every(r => r.dataset.level === 'red')", timeout=10000)
-            # 3. open the first specialty's detail page
-            link = page.locator("tr.warn-row a.specialty-link").first
-            code = link.inner_text().split()[0]
-            link.click()
-            page.wait_for_selector("#reasons li", timeout=10000)
-            page.wait_for_selector("#specialty-history .main-svg", timeout=10000)
-            # 4. the reasons shown are those of the feed's warnings table
-            w = data.tables["warnings"].set_index("specialty").loc[[code]].iloc[0]
-            want = [r["text_zh"] for r in json.loads(w["reasons"])]
-            assert page.locator("#reasons .reason-text").all_inner_texts() == want
-            assert w["warning_level"] == "red" and "红色" in page.inner_text("#specialty-level")
-            # 5. screenshot
-            page.screenshot(path=str(shot), full_page=True)
-            # the English switch re-renders the same page in English
-            page.click(".lang-switch label:has-text('English')")
-            want_en = [r["text_en"] for r in json.loads(w["reasons"])]
-            page.wait_for_function(f"[...document.querySelectorAll('#reasons .reason-text')].map(e => e.innerText)"
-                                   f".join('|') === {json.dumps('|'.join(want_en))}", timeout=10000)
-            assert "Warnings" in page.inner_text("header nav")
-            page.screenshot(path=str(shot.with_name("specialty_detail_en.png")), full_page=True)
-        finally:
-            browser.close()
-    assert shot.stat().st_size > 10_000
-    off_host = [u for u in requests if not u.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:"))]
-    assert requests and not off_host, off_host
+def test_retrospective_page_empty_state():
+    run = sample_run()
+    run.tables.pop("backtest_metrics", None)
+    data = FeedData.from_run(run)
+    assert "没有回顾评估表" in _serialise(views.retrospective_page(data, "zh", {}))
+
+
+def test_downloads_keep_codes_as_text(demo_out):
+    import base64
+
+    import openpyxl
+
+    data = FeedData.load(demo_out)
+    rows = _rows(data)
+    payload = tables.send(rows, "xlsx", "warnings")
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(payload["content"])))
+    sheet = book["warnings"]
+    head = [c.value for c in sheet[1]]
+    col = head.index("specialty") + 1
+    codes = [sheet.cell(row=i, column=col).value for i in range(2, sheet.max_row + 1)]
+    assert codes == list(rows["specialty"]) and all(isinstance(c, str) for c in codes)
+    assert sheet.cell(row=2, column=col).number_format == "@" and "reasons" not in head
+    csv = tables.send(rows, "csv", "warnings")
+    assert csv["content"].startswith("\ufeff") and csv["filename"] == "warnings.csv"
+    assert len(csv["content"].strip().splitlines()) == len(rows) + 1
+
+
+def test_compare_two_feeds(demo_out):
+    from talentforecast.dashboard.compare import compare_page, compare_rows
+
+    data = FeedData.load(demo_out)
+    w = data.get("warnings")
+    w.loc[w["specialty"] == "460104", "warning_level"] = "yellow"   # red here, yellow there: worse here
+    w.loc[w["specialty"] == "540101", "warning_level"] = "green"    # blue here, green there: better here
+    other = FeedData({"run_id": "other", "as_of": 2023}, frames={"warnings": w[w["specialty"] != "530101"]})
+    rows = compare_rows(data, other).set_index("specialty")
+    assert rows.loc["460104", "change"] == "worse" and rows.loc["540101", "change"] == "better"
+    assert rows.loc["530101", "change"] == "new" and list(rows["change"])[:2] == ["worse", "better"]
+    assert (rows.drop(["460104", "540101", "530101"])["change"] == "same").all()
+    assert "加重 1 · 减轻 1 · 新增 1 · 不变 3" in _serialise(compare_page(data, other, "zh"))
+    assert "--compare" in _serialise(compare_page(data, None, "en"))
+
+
+def test_cli_says_clearly_when_the_feed_is_missing_or_empty(tmp_path):
+    from typer.testing import CliRunner
+
+    from talentforecast.cli import app
+
+    res = CliRunner().invoke(app, ["dashboard", str(tmp_path / "nowhere")])
+    assert res.exit_code != 0 and "feed" in res.output
+    (tmp_path / "feed.json").write_text(json.dumps({"tables": {}}), encoding="utf-8")
+    res = CliRunner().invoke(app, ["dashboard", str(tmp_path)])
+    assert res.exit_code != 0 and "at least one table" in res.output
 
 
 def test_serve_binds_loopback_by_default(demo_out, monkeypatch):
@@ -215,4 +266,7 @@ def test_bad_folder_is_an_input_error(tmp_path):
     from talentforecast.errors import InputError
 
     with pytest.raises(InputError, match="feed folder"):
+        create_app(tmp_path)
+    (tmp_path / "feed.json").write_text(json.dumps({"tables": {}}), encoding="utf-8")
+    with pytest.raises(InputError, match="at least one table"):
         create_app(tmp_path)

@@ -312,6 +312,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
     def dashboard(feed_dir: Path = typer.Argument(..., help=H("feed_dir"), metavar="FEED_DIR"),
                   port: int = typer.Option(8050, "--port", help=H("port")),
                   host: str = typer.Option("127.0.0.1", "--host", help=H("host")),
+                  compare: Path = typer.Option(None, "--compare", help=H("compare_feed")),
                   lang: str = o_lang()) -> None:
         try:
             from talentforecast.dashboard import serve
@@ -319,7 +320,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
             typer.echo(t["skipped"].format(what="dashboard", err=err, extra="dashboard"), err=True)
             raise typer.Exit(code=2) from err
         try:
-            serve(feed_dir, host=host, port=port)
+            serve(feed_dir, host=host, port=port, compare=compare)
         except TalentForecastError as err:
             fail(err)
 

@@ -25,6 +25,25 @@ TEXT: dict[str, dict[str, str]] = {
         "back": "返回预警列表", "rows": "条记录", "top_shortage": "紧缺职业前五",
         "red": "红色", "orange": "橙色", "yellow": "黄色", "green": "绿色", "blue": "蓝色",
         "unknown_page": "页面不存在", "absent": "本次运行没有这张表:", "demand_line": "需求", "supply_line": "供给",
+        "industry_gap": "行业供需缺口", "glossary": "术语说明", "retrospective": "回顾评估",
+        "district": "地区(市/区县)", "school_unit": "学校(专业点)", "search": "专业搜索",
+        "search_hint": "专业代码或名称", "download_csv": "下载 CSV", "download_xlsx": "下载 Excel",
+        "error": "出错了,表格已清空:", "enrolled": "招生数", "ratio_ds": "需求/供给 D/S",
+        "ratio_sd_label": "供给/需求 S/D", "shortage_line": "短缺线", "surplus_line": "过剩线",
+        "dd_select_all": "全选", "dd_deselect_all": "全不选", "dd_selected_count": "已选 {num_selected} 项",
+        "dd_search": "搜索", "dd_clear_search": "清除搜索", "dd_clear_selection": "清除选择",
+        "dd_no_options": "没有匹配的选项", "placeholder": "请选择…", "no_figure": "没有符合条件的数据。",
+        "gap_note": "供给:按专业—行业对照折算到行业的毕业生供给(无区间);需求:面向职业院校毕业生的岗位需求,"
+                    "横线为 80% 区间(各层次区间上下限相加,不窄于真实区间)。",
+        "supply_note": "横线为 80% 区间。", "no_bands": "结构相异指数在数据中没有区间。",
+        "no_retro": "本数据包没有回顾评估表(运行未包含回顾评估阶段,或导出时未写出)。",
+        "retro_intro": "以过去的数据重演预测和预警,并与后来的实际比较。", "table": "表",
+        "compare": "等级历史", "ratio_note": "D/S = 需求 ÷ 供给,大于 1 表示紧缺。", "page_of": "共 {n} 条",
+        "threshold_bands": "分档阈值(来自所用分档配置)", "bands_term": "分档", "loading": "正在加载交互页面…",
+        "compare_feeds": "两期对比", "compare_none": "没有对比数据包:启动时加上 --compare 另一个数据包目录"
+        "(如上一年的运行),即可逐个专业点对比两期的预警等级。", "this_feed": "本期", "other_feed": "对比期",
+        "change": "变化", "change_worse": "加重", "change_better": "减轻", "change_new": "新增",
+        "change_gone": "不再预警", "change_same": "不变",
     },
     "en": {
         "title": "Skilled-talent supply, demand and specialty warnings", "overview": "Overview",
@@ -48,12 +67,79 @@ TEXT: dict[str, dict[str, str]] = {
         "red": "red", "orange": "orange", "yellow": "yellow", "green": "green", "blue": "blue",
         "unknown_page": "No such page", "absent": "This run has no table:", "demand_line": "demand",
         "supply_line": "supply",
+        "industry_gap": "Industry gap", "glossary": "Glossary", "retrospective": "Retrospective scores",
+        "district": "Region (city / district)", "school_unit": "School (programme)", "search": "Search specialty",
+        "search_hint": "specialty code or name", "download_csv": "Download CSV",
+        "download_xlsx": "Download Excel", "error": "Something went wrong; the table was cleared:",
+        "enrolled": "Enrolled", "ratio_ds": "Demand/supply D/S", "ratio_sd_label": "Supply/demand S/D",
+        "shortage_line": "shortage line", "surplus_line": "surplus line",
+        "dd_select_all": "Select all", "dd_deselect_all": "Deselect all", "dd_selected_count": "{num_selected} selected",
+        "dd_search": "Search", "dd_clear_search": "Clear search", "dd_clear_selection": "Clear selection",
+        "dd_no_options": "No options found", "placeholder": "Select…", "no_figure": "No data match.",
+        "gap_note": "Supply: graduate supply mapped to industries through the specialty–industry table (no "
+                    "interval); demand: openings for vocational graduates, whiskers: 80% interval (the levels' "
+                    "bounds added up, never narrower than the true interval).",
+        "supply_note": "Whiskers: 80% interval.", "no_bands": "The dissimilarity index has no interval in the data.",
+        "no_retro": "This feed holds no retrospective table (the run had no retrospective stage, or the "
+                    "export did not write one).",
+        "retro_intro": "Forecasts and warnings replayed on past data and compared with what happened.",
+        "table": "Table", "compare": "Level history", "ratio_note": "D/S = demand ÷ supply; above 1 means shortage.",
+        "page_of": "{n} rows", "threshold_bands": "Band thresholds (from the bands configuration in use)", "bands_term": "Bands", "loading": "Loading the interactive page…",
+        "compare_feeds": "Two feeds", "compare_none": "No feed to compare with: start the dashboard with "
+        "--compare OTHER_FEED (e.g. last year's run) to see each programme's level in both.",
+        "this_feed": "This feed", "other_feed": "Other feed", "change": "Change", "change_worse": "more severe",
+        "change_better": "less severe", "change_new": "only here", "change_gone": "only in the other",
+        "change_same": "same",
     },
 }
 
-PAGES = ("overview", "demand", "supply", "warnings", "structure", "shortage")
+PAGES = ("overview", "demand", "supply", "warnings", "industry_gap", "structure", "shortage", "retrospective",
+         "compare_feeds", "glossary")
 PATHS = {"overview": "/", "demand": "/demand", "supply": "/supply", "warnings": "/warnings",
-         "structure": "/structure", "shortage": "/shortage", "specialty": "/specialty"}
+         "structure": "/structure", "shortage": "/shortage", "specialty": "/specialty",
+         "industry_gap": "/industry", "retrospective": "/retrospective", "glossary": "/glossary",
+         "compare_feeds": "/compare"}
+
+# Scenario names: the baseline, then the shipped scenario files' titles (a run's own scenario file
+# with another name shows its code).
+SCENARIOS = {"baseline": {"zh": "基准情景", "en": "baseline"}}
+
+
+def _load_scenarios() -> None:
+    import tomllib
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "demand" / "scenarios"
+    for f in sorted(folder.glob("*.toml")):
+        d = tomllib.loads(f.read_text(encoding="utf-8"))
+        if "name" in d:
+            SCENARIOS[d["name"]] = {"zh": d.get("title_zh", d["name"]), "en": d.get("title_en", d["name"])}
+
+
+_load_scenarios()
+
+
+def scenario_name(lang: str, code: str) -> str:
+    """A scenario's name with its code.
+
+    Example:
+        >>> scenario_name("zh", "baseline"), scenario_name("en", "other")
+        ('基准情景 (baseline)', 'other')
+    """
+    label = SCENARIOS.get(str(code), {}).get("en" if lang == "en" else "zh", str(code))
+    return str(code) if label == str(code) else f"{label} ({code})"
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """dcc.Dropdown's own strings ("Search", "No options found", ...) in ``lang``.
+
+    Example:
+        >>> dropdown_labels("zh")["search"]
+        '搜索'
+    """
+    return {k: t(lang, f"dd_{k if k != 'no_options_found' else 'no_options'}")
+            for k in ("select_all", "deselect_all", "selected_count", "search", "clear_search",
+                      "clear_selection", "no_options_found")}
 
 
 def t(lang: str, key: str) -> str:

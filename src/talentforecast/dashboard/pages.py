@@ -1,4 +1,5 @@
-"""Page layouts. Each takes the feed data, the interface language and the URL query."""
+"""Page layouts. Each takes the feed data, the interface language and the URL query; each reads
+only the slices it shows (SQL through :class:`FeedData`)."""
 
 from __future__ import annotations
 
@@ -9,32 +10,70 @@ from dash import dcc, html
 
 from talentforecast.dashboard import figures
 from talentforecast.dashboard.data import FeedData, name, reasons_of
-from talentforecast.dashboard.i18n import LEVEL_COLOURS, LEVEL_ORDER, t
+from talentforecast.dashboard.i18n import (
+    LEVEL_COLOURS,
+    LEVEL_ORDER,
+    dropdown_labels,
+    scenario_name,
+    t,
+)
 
 
 def missing(lang: str, table: str) -> html.Div:
     return html.Div(f"{t(lang, 'absent')} {table}", className="notice")
 
 
-def _options(df: pd.DataFrame, code: str, lang: str, all_option: bool = False) -> list[dict]:
-    pairs = df.drop_duplicates(code).assign(_l=lambda d: name(d, code, lang)).sort_values(code)
-    opts = [{"label": lab, "value": str(c)} for c, lab in zip(pairs[code], pairs["_l"], strict=True)]
-    return ([{"label": t(lang, "all"), "value": ""}] if all_option else []) + opts
+def error_notice(lang: str, err: Exception) -> html.Div:
+    return html.Div(f"{t(lang, 'error')} {type(err).__name__}: {err}", className="notice error", role="alert")
+
+
+def empty_notice(lang: str, cid: str) -> html.Div:
+    return html.Div(t(lang, "no_rows"), className="notice", id=cid)
+
+
+def dropdown(lang: str, **kw) -> dcc.Dropdown:
+    """dcc.Dropdown with its own strings ("Search", "No options found") in ``lang``."""
+    kw.setdefault("placeholder", t(lang, "placeholder"))
+    return dcc.Dropdown(labels=dropdown_labels(lang), **kw)
+
+
+def options(data: FeedData, table: str, code: str, lang: str) -> list[dict]:
+    """Distinct codes of a table's column with their names, sorted by code."""
+    cols = data.columns(table)
+    names = [c for c in (f"{code}_name_zh", f"{code}_name_en") if c in cols]
+    pairs = data.cached(f'SELECT DISTINCT CAST("{code}" AS VARCHAR) AS "{code}"'
+                        + "".join(f', any_value("{c}") AS "{c}"' for c in names)
+                        + f' FROM "{table}" WHERE "{code}" IS NOT NULL GROUP BY 1 ORDER BY 1')
+    return [{"label": lab, "value": c} for c, lab in zip(pairs[code], name(pairs, code, lang), strict=True)]
+
+
+def scenario_options(data: FeedData, table: str, lang: str) -> list[dict]:
+    codes = data.cached(f'SELECT DISTINCT scenario FROM "{table}" ORDER BY 1')["scenario"].astype(str)
+    return [{"label": scenario_name(lang, c), "value": c} for c in codes]
+
+
+def years_of(data: FeedData, table: str) -> list[int]:
+    return [int(y) for y in data.cached(f'SELECT DISTINCT year FROM "{table}" ORDER BY 1')["year"]]
 
 
 def planning_regions(data: FeedData) -> list[str]:
     """Regions warnings are issued for, else the top of the region tree, else every region."""
-    w = data.get("warnings")
-    if w is not None and len(w):
-        return sorted(w["region"].astype(str).unique())
-    regs = data.get("regions")
-    if regs is not None and "parent" in regs:
-        return sorted(regs.loc[regs["parent"].isna(), "region"].astype(str))
+    if data.has("warnings"):
+        w = data.cached('SELECT DISTINCT CAST(region AS VARCHAR) AS r FROM "warnings" ORDER BY 1')
+        if len(w):
+            regs = list(w["r"])
+            if data.has("regions") and "parent" in data.columns("regions"):  # district rows: keep the top
+                top = set(data.cached('SELECT CAST(region AS VARCHAR) AS r FROM "regions" WHERE parent IS NULL')["r"])
+                return [r for r in regs if r in top] or regs
+            return regs
+    if data.has("regions") and "parent" in data.columns("regions"):
+        return list(data.cached('SELECT CAST(region AS VARCHAR) AS r FROM "regions" WHERE parent IS NULL '
+                                "ORDER BY 1")["r"])
     return []
 
 
-def _field(label: str, control) -> html.Div:
-    return html.Div([html.Label(label), control], className="field")
+def _field(label: str, control, cls: str = "field") -> html.Div:
+    return html.Div([html.Label(label), control], className=cls)
 
 
 def _figure_card(lang: str, label: str, value: str, cid: str) -> html.Div:
@@ -47,219 +86,136 @@ def level_badge(level: str, lang: str) -> html.Span:
     return html.Span(text, className=f"badge level-{level}")
 
 
+def _in(values: list[str]) -> tuple[str, list]:
+    return "list_contains(?, CAST(region AS VARCHAR))", [list(values)]
+
+
 def overview(data: FeedData, lang: str, query: dict) -> html.Div:
     m = data.manifest
     region_label = m.get("region_name") or ""
     cards = [_figure_card(lang, t(lang, "run"), str(m.get("run_id", "")), "run-id"),
              _figure_card(lang, t(lang, "as_of"), str(m.get("as_of", "")), "as-of")]
     plan = planning_regions(data)
-    sd, sup, sm = data.get("specialty_demand"), data.get("supply"), data.get("structure_match")
+    where, p = _in(plan)
     year = (data.as_of or 0) + 1
-    if sd is not None and sup is not None:
-        d = sd[(sd["region"].isin(plan)) & (sd["scenario"] == "baseline") & (sd["year"] == year)]["value"].sum()
-        s = sup[(sup["region"].isin(plan)) & (sup["year"] == year)]["value"].sum()
+    if data.has("specialty_demand") and data.has("supply"):
+        d = data.query(f'SELECT sum(value) AS v FROM "specialty_demand" WHERE {where} AND scenario = '
+                       "'baseline' AND year = ?", [*p, year])["v"].iloc[0]
+        s = data.query(f'SELECT sum(value) AS v FROM "supply" WHERE {where} AND year = ?', [*p, year])["v"].iloc[0]
+        d, s = (0.0 if pd.isna(d) else float(d)), (0.0 if pd.isna(s) else float(s))
         cards += [_figure_card(lang, f"{t(lang, 'demand_total')} {year}", f"{d:,.0f}", "demand-total"),
                   _figure_card(lang, f"{t(lang, 'supply_total')} {year}", f"{s:,.0f}", "supply-total"),
                   _figure_card(lang, t(lang, "ratio_total"), f"{s / d:.2f}" if d else "–", "ratio-total")]
-    if sm is not None:
-        last = sm[(sm["region"].isin(plan)) & (sm["scenario"] == "baseline") & (sm["year"] == data.as_of)]
-        if len(last):
+    if data.has("structure_match"):
+        last = data.query(f'SELECT avg(dissimilarity) AS v, count(*) AS n FROM "structure_match" WHERE {where} '
+                          "AND scenario = 'baseline' AND year = ?", [*p, data.as_of])
+        if int(last["n"].iloc[0]):
             cards.append(_figure_card(lang, f"{t(lang, 'dissimilarity')} {data.as_of}",
-                                      f"{last['dissimilarity'].mean():.3f}", "dissimilarity"))
+                                      f"{last['v'].iloc[0]:.3f}", "dissimilarity"))
     body = [html.H2(f"{t(lang, 'overview')} {region_label}"), html.H3(t(lang, "key_figures")),
             html.Div(cards, className="cards")]
-    w = data.get("warnings")
-    if w is None:
+    if not data.has("warnings"):
         return html.Div([*body, missing(lang, "warnings")])
-    latest = w[w["year"] == w["year"].max()]
-    counts = latest["warning_level"].value_counts()
-    levels = [lv for lv in LEVEL_ORDER if lv in counts.index] + [lv for lv in counts.index if lv not in LEVEL_ORDER]
-    body += [html.H3(f"{t(lang, 'level_counts')} ({int(latest['year'].max())})"),
+    latest = data.query(f'SELECT warning_level, count(*) AS n, max(year) AS y FROM "warnings" WHERE {where} AND '
+                        'year = (SELECT max(year) FROM "warnings") GROUP BY 1', p)
+    counts = dict(zip(latest["warning_level"], latest["n"], strict=True))
+    levels = [lv for lv in LEVEL_ORDER if lv in counts] + [lv for lv in counts if lv not in LEVEL_ORDER]
+    wyear = int(latest["y"].max()) if len(latest) else ""
+    body += [html.H3(f"{t(lang, 'level_counts')} ({wyear})"),
              html.Div([dcc.Link([level_badge(lv, lang), html.Span(str(int(counts[lv])), className="count",
                                                                  id=f"count-{lv}")],
                                 href=f"/warnings?{urlencode({'level': lv})}", className="level-count")
                        for lv in levels], className="level-counts")]
-    sh = data.get("shortage_occupations")
-    if sh is not None and len(sh):
-        top = sh[(sh["region"].isin(plan)) & (sh["scenario"] == "baseline") & (sh["year"] == year)].nsmallest(5, "rank")
-        body += [html.H3(f"{t(lang, 'top_shortage')} ({year})"),
-                 html.Ol([html.Li(f"{lab} ({g:,.0f})") for lab, g in zip(name(top, "occupation", lang), top["gap"],
-                                                                         strict=True)])]
+    if data.has("shortage_occupations"):
+        top = data.query(f'SELECT * FROM "shortage_occupations" WHERE {where} AND scenario = \'baseline\' AND '
+                         "year = ? ORDER BY rank LIMIT 5", [*p, year])
+        if len(top):
+            body += [html.H3(f"{t(lang, 'top_shortage')} ({year})"),
+                     html.Ol([html.Li(f"{lab} ({g:,.0f})") for lab, g in zip(name(top, "occupation", lang),
+                                                                             top["gap"], strict=True)])]
     return html.Div(body)
 
 
 def demand_page(data: FeedData, lang: str, query: dict) -> html.Div:
-    emp = data.get("employment_forecast")
-    if emp is None:
+    if not data.has("employment_forecast"):
         return missing(lang, "employment_forecast")
-    region = _default_region(data, emp)
-    inds = sorted(emp["industry"].astype(str).unique(), key=lambda c: (len(c), c))
+    region = default_region(data, "employment_forecast")
+    inds = [o["value"] for o in options(data, "employment_forecast", "industry", lang)]
+    inds = sorted(inds, key=lambda c: (len(c), c))
     measures = [{"label": t(lang, "employment"), "value": "employment_forecast"}]
-    if data.get("openings") is not None:
+    if data.has("openings"):
         measures.append({"label": t(lang, "openings"), "value": "openings"})
+    scen = scenario_options(data, "employment_forecast", lang)
     return html.Div([
         html.H2(t(lang, "demand")),
         html.Div([
-            _field(t(lang, "region"), dcc.Dropdown(id="demand-region", options=_options(emp, "region", lang),
-                                                   value=region, clearable=False)),
-            _field(t(lang, "industry"), dcc.Dropdown(id="demand-industry", options=_options(emp, "industry", lang),
-                                                     value=inds[:3], multi=True)),
-            _field(t(lang, "scenario"), dcc.Checklist(id="demand-scenario", inline=True,
-                                                      options=sorted(emp["scenario"].astype(str).unique()),
-                                                      value=sorted(emp["scenario"].astype(str).unique()))),
+            _field(t(lang, "region"), dropdown(lang, id="demand-region", value=region, clearable=False,
+                                               options=options(data, "employment_forecast", "region", lang))),
+            _field(t(lang, "industry"), dropdown(lang, id="demand-industry", value=inds[:3], multi=True,
+                                                 options=options(data, "employment_forecast", "industry", lang))),
+            _field(t(lang, "scenario"), dcc.Checklist(id="demand-scenario", inline=True, options=scen,
+                                                      value=[o["value"] for o in scen])),
             _field(t(lang, "measure"), dcc.RadioItems(id="demand-measure", options=measures,
                                                       value="employment_forecast", inline=True)),
         ], className="filters"),
-        dcc.Graph(id="demand-graph", config={"displaylogo": False}),
+        html.Div(id="demand-msg"),
+        dcc.Graph(id="demand-graph", config=figures.GRAPH_CONFIG),
     ])
 
 
-def _default_region(data: FeedData, df: pd.DataFrame) -> str:
+def default_region(data: FeedData, table: str) -> str:
     """The planning region, else the first region of the table."""
-    return (planning_regions(data) or sorted(df["region"].astype(str).unique())[:1])[0]
+    plan = planning_regions(data)
+    present = [o["value"] for o in options(data, table, "region", "zh")]
+    return next((r for r in plan if r in present), present[0] if present else "")
 
 
-def _default_year(data: FeedData, df: pd.DataFrame) -> tuple[list[int], int]:
+def default_year(data: FeedData, table: str) -> tuple[list[int], int]:
     """The table's years and the one to show first: the plan year (as_of + 1) when present."""
-    years = [int(y) for y in sorted(df["year"].unique())]
+    years = years_of(data, table)
     plan_year = data.as_of + 1 if data.as_of is not None else None
     return years, plan_year if plan_year in years else years[-1]
 
 
 def supply_page(data: FeedData, lang: str, query: dict) -> html.Div:
-    sup = data.get("supply")
-    if sup is None:
+    if not data.has("supply"):
         return missing(lang, "supply")
-    region = _default_region(data, sup)
-    years, year = _default_year(data, sup)
+    years, year = default_year(data, "supply")
     return html.Div([
         html.H2(t(lang, "supply")),
         html.Div([
-            _field(t(lang, "region"), dcc.Dropdown(id="supply-region", options=_options(sup, "region", lang),
-                                                   value=region, clearable=False)),
-            _field(t(lang, "year"), dcc.Dropdown(id="supply-year", options=years,
-                                                 value=int(year), clearable=False)),
+            _field(t(lang, "region"), dropdown(lang, id="supply-region", options=options(data, "supply", "region", lang),
+                                               value=default_region(data, "supply"), clearable=False)),
+            _field(t(lang, "year"), dropdown(lang, id="supply-year", options=years, value=int(year), clearable=False)),
         ], className="filters"),
-        dcc.Graph(id="supply-graph", config={"displaylogo": False}),
+        html.P(t(lang, "supply_note"), className="note"),
+        html.Div(id="supply-msg"),
+        dcc.Graph(id="supply-graph", config=figures.GRAPH_CONFIG),
     ])
-
-
-def warnings_page(data: FeedData, lang: str, query: dict) -> html.Div:
-    w = data.get("warnings")
-    if w is None:
-        return missing(lang, "warnings")
-    present = [lv for lv in LEVEL_ORDER if lv in set(w["warning_level"])]
-    level_opts = [{"label": t(lang, "all"), "value": ""}] + [{"label": t(lang, lv), "value": lv} for lv in present]
-    prov = data.get("provision")
-    schools = sorted(prov["school"].astype(str).unique()) if prov is not None else []
-    cat = w.dropna(subset=["category_code"]).drop_duplicates("category_code").sort_values("category_code")
-    cat_label = cat["category_name_en" if lang == "en" else "category_name_zh"].fillna(cat["category_code"])
-    if lang == "en":
-        cat_label = cat["category_code"] + " " + cat["category_name_zh"].fillna("")
-    return html.Div([
-        html.H2(t(lang, "warnings")),
-        html.Div([
-            _field(t(lang, "level"), dcc.RadioItems(id="warn-level", options=level_opts, inline=True,
-                                                    value=query.get("level", ""))),
-            _field(t(lang, "category"), dcc.Dropdown(id="warn-category", placeholder=t(lang, "all"), options=[
-                {"label": lab, "value": c} for c, lab in zip(cat["category_code"], cat_label, strict=True)])),
-            _field(t(lang, "school"), dcc.Dropdown(id="warn-school", placeholder=t(lang, "all"),
-                                                   options=[{"label": s, "value": s} for s in schools])),
-            _field(t(lang, "region"), dcc.Dropdown(id="warn-region", placeholder=t(lang, "all"),
-                                                   options=_options(w, "region", lang))),
-        ], className="filters"),
-        html.Div(id="warn-table"),
-    ])
-
-
-def descendants(data: FeedData, region: str) -> set[str]:
-    """``region`` and every region below it (from the feed's ``regions`` table)."""
-    regs = data.get("regions")
-    out = {region}
-    if regs is None or "parent" not in regs:
-        return out
-    parent = dict(zip(regs["region"].astype(str), regs["parent"], strict=True))
-    changed = True
-    while changed:
-        new = {r for r, p in parent.items() if isinstance(p, str) and p in out} - out
-        out |= new
-        changed = bool(new)
-    return out
-
-
-def filter_warnings(data: FeedData, level: str | None, category: str | None, school: str | None,
-                    region: str | None) -> pd.DataFrame:
-    """Warnings of the latest year matching every filter given (empty values match all)."""
-    w = data.get("warnings")
-    w = w[w["year"] == w["year"].max()]
-    if level:
-        w = w[w["warning_level"] == level]
-    if category:
-        w = w[w["category_code"] == category]
-    if region:
-        w = w[w["region"].astype(str) == region]
-    if school:  # specialties the school offers in the warning's region or below it
-        prov = data.get("provision")
-        offers = prov[prov["school"].astype(str) == school] if prov is not None else pd.DataFrame(
-            columns=["region", "specialty", "level"])
-        keep = [bool((offers["region"].astype(str).isin(descendants(data, str(r))) & (offers["specialty"] == s)
-                      & (offers["level"] == lv)).any())
-                for r, s, lv in zip(w["region"], w["specialty"], w["level"], strict=True)]
-        w = w[keep]
-    order = {lv: k for k, lv in enumerate(LEVEL_ORDER)}
-    return w.sort_values(["warning_level", "region", "specialty"], key=lambda c: c.map(order) if c.name ==
-                         "warning_level" else c)
 
 
 def detail_href(region: str, specialty: str, level: str) -> str:
     return "/specialty?" + urlencode({"region": region, "specialty": specialty, "level": level})
 
 
-def warnings_table(rows: pd.DataFrame, lang: str) -> html.Div:
-    if rows.empty:
-        return html.Div(t(lang, "no_rows"), className="notice", id="warn-empty")
-    sfx = "en" if lang == "en" else "zh"
-    head = html.Tr([html.Th(t(lang, k)) for k in ("region", "specialty_col", "edu_level", "category", "level",
-                                                   "action", "reason", "probability", "previous_level", "enrol")])
-    regions, specs = name(rows, "region", lang), name(rows, "specialty", lang)
-    cats = rows["category_name_zh"].fillna("")
-    body = []
-    for i, (_, r) in enumerate(rows.iterrows()):
-        enrol = "–" if pd.isna(r["enrol_lo"]) else f"{r['enrol_lo']:,.0f}–{r['enrol_hi']:,.0f}"
-        body.append(html.Tr([
-            html.Td(regions.iloc[i]),
-            html.Td(dcc.Link(specs.iloc[i], href=detail_href(str(r["region"]), str(r["specialty"]), str(r["level"])),
-                             className="specialty-link")),
-            html.Td(r["level_name_en"] if lang == "en" else r["level"]), html.Td(cats.iloc[i]),
-            html.Td(level_badge(r["warning_level"], lang)), html.Td(r[f"action_{sfx}"]),
-            html.Td(r[f"reason_{sfx}"], className="reason"),
-            html.Td("–" if pd.isna(r["probability"]) else f"{r['probability']:.0%}"),
-            html.Td(level_badge(r["previous_level"], lang) if isinstance(r["previous_level"], str) else "–"),
-            html.Td(enrol)], className="warn-row", **{"data-level": r["warning_level"]}))
-    return html.Div([html.P(f"{len(rows)} {t(lang, 'rows')}", id="warn-count"),
-                     html.Table([html.Thead(head), html.Tbody(body)], className="table", id="warnings-table")])
-
-
 def specialty_page(data: FeedData, lang: str, query: dict) -> html.Div:
     region, spec, level = query.get("region", ""), query.get("specialty", ""), query.get("level", "")
-    w = data.get("warnings")
-    rows = w[(w["region"].astype(str) == region) & (w["specialty"] == spec) & (w["level"] == level)] \
-        if w is not None else pd.DataFrame()
+    key = "CAST(region AS VARCHAR) = ? AND specialty = ? AND level = ?"
+    rows = data.query(f'SELECT * FROM "warnings" WHERE {key} ORDER BY year', [region, spec, level]) \
+        if data.has("warnings") else pd.DataFrame()
     back = dcc.Link(t(lang, "back"), href="/warnings")
     if rows.empty:
         return html.Div([html.H2(t(lang, "specialty")), html.P(t(lang, "not_found"), className="notice"), back])
-    rows = rows.sort_values("year")
     cur = rows.iloc[-1]
     sfx = "en" if lang == "en" else "zh"
 
     def pick(table: str) -> pd.DataFrame:
-        df = data.get(table)
-        if df is None:
+        if not data.has(table):
             return pd.DataFrame(columns=["year", "scenario", "value", "ratio_sd"])
-        return df[(df["region"].astype(str) == region) & (df["specialty"] == spec) & (df["level"] == level)]
+        return data.query(f'SELECT * FROM "{table}" WHERE {key}', [region, spec, level])
 
     hist, ratio = figures.specialty_figures(pick("specialty_demand"), pick("supply"), pick("matches"),
-                                            data.as_of, lang)
+                                            data.as_of, lang, figures.run_bands(data))
     title = f"{name(rows.tail(1), 'specialty', lang).iloc[0]} · {cur['level_name_en'] if lang == 'en' else level}"
     reasons = reasons_of(cur)
     reason_items = [html.Li([html.Span(x.get(f"text_{sfx}", ""), className="reason-text"),
@@ -276,67 +232,32 @@ def specialty_page(data: FeedData, lang: str, query: dict) -> html.Div:
         back, html.H2(title, id="specialty-title"),
         html.Div([level_badge(cur["warning_level"], lang), html.Span(cur[f"action_{sfx}"], className="action")],
                  id="specialty-level"),
-        html.Div([dcc.Graph(figure=hist, config={"displaylogo": False}, id="specialty-history"),
-                  dcc.Graph(figure=ratio, config={"displaylogo": False}, id="specialty-ratio")], className="two"),
+        html.Div([dcc.Graph(figure=hist, config=figures.GRAPH_CONFIG, id="specialty-history"),
+                  dcc.Graph(figure=ratio, config=figures.GRAPH_CONFIG, id="specialty-ratio")],
+                 className="two"),
         html.H3(t(lang, "reasons")), html.Ul(reason_items, id="reasons"),
         html.H3(t(lang, "level_history")),
-        html.Table([html.Thead(html.Tr([html.Th(t(lang, k)) for k in ("year", "level", "previous_level",
-                                                                      "years_at_level")])),
-                    html.Tbody(history)], className="table", id="level-history"),
+        html.Div(html.Table([html.Thead(html.Tr([html.Th(t(lang, k)) for k in ("year", "level", "previous_level",
+                                                                               "years_at_level")])),
+                             html.Tbody(history)], className="table", id="level-history"), className="scroll"),
     ])
 
 
 def structure_page(data: FeedData, lang: str, query: dict) -> html.Div:
-    sm = data.get("structure_match")
-    if sm is None:
+    if not data.has("structure_match"):
         return missing(lang, "structure_match")
-    region = _default_region(data, sm)
-    years = [int(y) for y in sorted(sm["year"].unique())]
+    years = years_of(data, "structure_match")
     return html.Div([
         html.H2(t(lang, "structure")),
         html.Div([
-            _field(t(lang, "region"), dcc.Dropdown(id="structure-region", options=_options(sm, "region", lang),
-                                                   value=region, clearable=False)),
-            _field(t(lang, "year"), dcc.Dropdown(id="structure-year", options=years,
-                                                 value=int(data.as_of if data.as_of in years else years[-1]),
-                                                 clearable=False)),
+            _field(t(lang, "region"), dropdown(lang, id="structure-region", clearable=False,
+                                               options=options(data, "structure_match", "region", lang),
+                                               value=default_region(data, "structure_match"))),
+            _field(t(lang, "year"), dropdown(lang, id="structure-year", options=years, clearable=False,
+                                             value=int(data.as_of if data.as_of in years else years[-1]))),
         ], className="filters"),
-        html.Div([dcc.Graph(id="structure-index", config={"displaylogo": False}),
-                  dcc.Graph(id="structure-deviation", config={"displaylogo": False})], className="two"),
+        html.P(t(lang, "no_bands"), className="note"),
+        html.Div([dcc.Graph(id="structure-index", config=figures.GRAPH_CONFIG),
+                  dcc.Graph(id="structure-deviation", config=figures.GRAPH_CONFIG)],
+                 className="two"),
     ])
-
-
-def shortage_page(data: FeedData, lang: str, query: dict) -> html.Div:
-    sh = data.get("shortage_occupations")
-    if sh is None:
-        return missing(lang, "shortage_occupations")
-    region = _default_region(data, sh)
-    years, year = _default_year(data, sh)
-    return html.Div([
-        html.H2(t(lang, "shortage")),
-        html.Div([
-            _field(t(lang, "region"), dcc.Dropdown(id="shortage-region", options=_options(sh, "region", lang),
-                                                   value=region, clearable=False)),
-            _field(t(lang, "year"), dcc.Dropdown(id="shortage-year", options=years,
-                                                 value=int(year), clearable=False)),
-            _field(t(lang, "scenario"), dcc.RadioItems(id="shortage-scenario", inline=True,
-                                                       options=sorted(sh["scenario"].astype(str).unique()),
-                                                       value="baseline")),
-        ], className="filters"),
-        html.Div(id="shortage-table"),
-    ])
-
-
-def shortage_table(rows: pd.DataFrame, lang: str) -> html.Div:
-    if rows.empty:
-        return html.Div(t(lang, "no_rows"), className="notice")
-    occ = name(rows, "occupation", lang)
-    head = html.Tr([html.Th(t(lang, k)) for k in ("rank", "occupation", "demand_line", "supply_line", "gap",
-                                                   "ratio", "previous_rank")])
-    body = [html.Tr([html.Td(int(r["rank"])), html.Td(occ.iloc[i]), html.Td(f"{r['demand']:,.0f}"),
-                     html.Td(f"{r['supply']:,.0f}"), html.Td(f"{r['gap']:,.0f}"),
-                     html.Td("–" if pd.isna(r["ratio_ds"]) else f"{r['ratio_ds']:.2f}"),
-                     html.Td("–" if pd.isna(r["previous_rank"]) else int(r["previous_rank"]))],
-                    className="shortage" if r["shortage"] else "")
-            for i, (_, r) in enumerate(rows.iterrows())]
-    return html.Table([html.Thead(head), html.Tbody(body)], className="table")
