@@ -60,14 +60,38 @@ def test_known_answer_openings():
                        "value": [100.0, 110.0, 105.0, 120.0], "observed": True})
     out = openings(fc, pd.DataFrame({"region": "", "industry": ["C"], "rate": [0.1]}))
     got = out.query("industry == 'C'")[["year", "expansion", "replacement", "value"]]
-    # 2021: +10 + 0.1·100; 2022: contraction → 0 + 0.1·110; 2023: +15 + 0.1·105
-    assert got.to_numpy().ravel().tolist() == pytest.approx([2021, 10, 10, 20, 2022, 0, 11, 11, 2023, 15, 10.5, 25.5])
+    # 2021: +10 + 0.1·100; 2022: a contraction offsets replacement: −5 + 11; 2023: +15 + 0.1·105
+    assert got.to_numpy().ravel().tolist() == pytest.approx([2021, 10, 10, 20, 2022, -5, 11, 6, 2023, 15, 10.5, 25.5])
+
+
+def test_decline_beyond_replacement_gives_zero_openings():
+    fc = pd.DataFrame({"region": "a", "industry": "B", "year": [2020, 2021], "value": [100.0, 80.0],
+                       "observed": True})
+    out = openings(fc, pd.DataFrame({"region": "", "industry": ["B"], "rate": [0.05]}))
+    row = out.query("industry == 'B'").iloc[0]
+    assert (row["expansion"], row["replacement"], row["value"]) == pytest.approx((-20, 5, 0))
+
+
+def test_city_openings_are_net_of_district_declines():
+    # district 1 loses 30, district 2 gains 20: the city has −10 + ρ·200 = 10 openings, shared to
+    # district 2 (the only one with a positive need), not 20 + 20 = 40 from clipping per district
+    fc = pd.DataFrame({"region": ["1", "1", "2", "2"], "industry": "C", "year": [2020, 2021] * 2,
+                       "value": [100.0, 70.0, 100.0, 120.0], "observed": True})
+    reg = pd.DataFrame({"region": ["0", "1", "2"], "parent": [None, "0", "0"]})
+    out = openings(fc, pd.DataFrame({"region": "", "industry": ["C"], "rate": [0.1]}), reg)
+    o = out.query("industry == 'C'").set_index("region")
+    assert o.loc["0", ["expansion", "replacement", "value"]].tolist() == pytest.approx([-10, 20, 10])
+    assert o.loc["1", "value"] == 0 and o.loc["2", "value"] == pytest.approx(10)
+    assert o.loc["1", "expansion"] == pytest.approx(-30)
 
 
 def test_expansion_plus_replacement_is_openings(result):
     o = result["openings"]
-    assert np.allclose(o["expansion"] + o["replacement"], o["value"])
-    assert (o["expansion"] >= 0).all()
+    # openings are the positive part of the net need at the row's level (city × industry);
+    # districts are shares of their city's openings, so they add up instead
+    city = o[(o.region == "900") & (o.industry != TOTAL)]
+    assert np.allclose(np.maximum(city["expansion"] + city["replacement"], 0), city["value"])
+    assert (o["value"] >= 0).all()
 
 
 def test_regions_and_industries_add_up(result):
@@ -268,3 +292,31 @@ def test_unknown_reconcile_method_is_a_config_error():
 
     with pytest.raises(ConfigError, match="reconcile"):
         compute_demand(_bundle(False), horizon=2, params={**FAST, "reconcile": "top_down"})
+
+
+@pytest.fixture(scope="module")
+def example_demand():
+    import talentforecast as tf
+    from talentforecast.demand import EXAMPLE_SCENARIO
+
+    return compute_demand(tf.datasets.load_example(), horizon=5, scenario=EXAMPLE_SCENARIO,
+                          params={"n_paths": 200})
+
+
+def test_example_expansion_is_net_change_at_planning_level(example_demand):
+    """Issue 15: planning region × section expansion ≤ sum of positive net section changes (+5 %)."""
+    o = example_demand["openings"].query("scenario == 'baseline' and not observed")
+    city = o[(o.region == "990100") & (o.industry != TOTAL)]
+    e = example_demand["employment_forecast"].query("scenario == 'baseline' and region == '990100' "
+                                                    "and industry != '_T'")
+    w = e.pivot(index="industry", columns="year", values="value")
+    net = w[w.columns.max()] - w[e.loc[e.observed, "year"].max()]
+    assert city["expansion"].clip(lower=0).sum() <= 1.05 * net.clip(lower=0).sum()
+    # expansion telescopes to the net change of each section, declines included
+    assert np.allclose(city.groupby("industry")["expansion"].sum().loc[net.index], net)
+    assert (city["expansion"] < 0).any()
+    # districts add up to the city, openings included
+    dist = o[(o.region != "990100") & (o.industry != TOTAL)].groupby(["industry", "year"])[
+        ["expansion", "replacement", "value"]].sum()
+    assert np.allclose(dist.to_numpy(), city.set_index(["industry", "year"]).loc[dist.index][
+        ["expansion", "replacement", "value"]].to_numpy())

@@ -147,7 +147,7 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
         if p.reconcile != "bottom_up":  # aggregates are sums of reconciled leaves, equal to the reconciled totals
             emp_tab["model"] = emp_tab["model"].replace("bottom_up_sum", f"sum+{p.reconcile}")
         out.setdefault("employment_forecast", []).append(emp_tab)
-        op = openings_paths(emp, rho)
+        op = openings_paths(emp, rho, regions)
         out.setdefault("openings", []).append(openings_table(op, regions, level, name))
         for k, v in allocate(op["openings"], regions, shares, cw, staffing, spec_occ, level, name).items():
             out.setdefault(k, []).append(v)
