@@ -320,3 +320,25 @@ def test_example_expansion_is_net_change_at_planning_level(example_demand):
         ["expansion", "replacement", "value"]].sum()
     assert np.allclose(dist.to_numpy(), city.set_index(["industry", "year"]).loc[dist.index][
         ["expansion", "replacement", "value"]].to_numpy())
+
+
+def test_missing_industry_stops_the_run_naming_it_and_the_param():
+    from talentforecast.errors import InputError
+
+    b = _bundle(False)
+    emp = b["employment"]
+    short = Bundle({**b.tables, "employment": emp[emp.industry != "I"]})
+    with pytest.raises(InputError, match=r"I 信息传输.*missing_industries = \"zero\""):
+        compute_demand(short, horizon=2, params=FAST)
+    out = compute_demand(short, horizon=2, params={**FAST, "missing_industries": "zero"})
+    mi = out["missing_industries"]
+    assert mi[["industry", "n_specialties", "action"]].values.tolist() == [["I", 1, "accepted_zero"]]
+    assert "零需求" in mi["note_zh"].iloc[0]
+    # the specialty served only by I has no demand row, and nothing else moved
+    assert "510201" not in set(out["specialty_demand"]["specialty"])
+    assert compute_demand(b, horizon=2, params=FAST)["missing_industries"].empty
+
+
+def test_example_accepts_only_t_as_zero(example_demand):
+    mi = example_demand["missing_industries"]
+    assert mi["industry"].tolist() == ["T"] and (mi["action"] == "accepted_zero").all()

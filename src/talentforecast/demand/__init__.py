@@ -19,6 +19,7 @@ import pandas as pd
 
 from talentforecast.demand.allocation import allocate, normalise_weights
 from talentforecast.demand.conditions import labour_market_conditions
+from talentforecast.demand.coverage import missing_industries, raise_if_missing
 from talentforecast.demand.employment import employment_table, forecast_leaves, leaf_employment
 from talentforecast.demand.openings import openings, openings_paths, openings_table
 from talentforecast.demand.params import (
@@ -48,6 +49,8 @@ __all__ = [
     "compute_demand",
     "offered_specialties",
     "elasticities",
+    "industry_coverage",
+    "missing_industries",
     "key_industries",
     "labour_market_conditions",
     "load_scenario",
@@ -73,6 +76,31 @@ def _crosswalk(bundle, p: DemandParams, industries: list[str]) -> pd.DataFrame:
         spec = catalogs.specialties()
         levels = spec.drop_duplicates("specialty").set_index("specialty")["level"]
     return normalise_weights(cw, levels)
+
+
+def industry_coverage(bundle, params: DemandParams | dict | None = None) -> pd.DataFrame:
+    """Industries the crosswalk sends demand to but the bundle's employment table lacks.
+
+    Usable before a run (``validate``); the run stops on rows with ``action == "error"`` (see
+    :mod:`talentforecast.demand.coverage` and the demand parameter ``missing_industries``).
+
+    Example:
+        >>> import talentforecast as tf
+        >>> industry_coverage(tf.datasets.load_example())[["industry", "action"]].values.tolist()
+        [['T', 'accepted_zero']]
+    """
+    from talentforecast import catalogs
+
+    p = DemandParams.coerce(params)
+    cw = bundle.get("specialty_industry")
+    if cw is None:
+        cw = catalogs.specialty_industry(p.specialty_industry)
+    if "level" not in cw:
+        spec = catalogs.specialties().drop_duplicates("specialty").set_index("specialty")["level"]
+        cw = cw.assign(level=cw["specialty"].astype(str).map(spec).fillna(""))
+    offered = offered_specialties(bundle, p.offered_window) if p.allocate_over == "offered" else None
+    present = bundle["employment"]["industry"].astype(str).unique()
+    return missing_industries(present, cw, offered, p.missing_industries, tuple(p.zero_industries))
 
 
 def offered_specialties(bundle, window: int = 3) -> set[str]:
@@ -114,6 +142,8 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
         ['baseline', 'key_industries']
     """
     p = DemandParams.coerce(params)
+    coverage = industry_coverage(bundle, p)
+    raise_if_missing(coverage)
     regions = bundle.get("regions")
     emp_in = leaf_employment(bundle["employment"], regions)
     fc = forecast_leaves(emp_in, horizon, level, p.models, seed, n_jobs, progress, reconcile=p.reconcile)
@@ -160,6 +190,7 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
     params_tab["n_paths"] = p.n_paths
     tables["demand_parameters"] = params_tab
     tables["allocation_weights"] = cw
+    tables["missing_industries"] = coverage
     postings = bundle.get("postings")
     if postings is not None:
         tables["labour_market_conditions"] = labour_market_conditions(postings, regions, p.conditions_window)

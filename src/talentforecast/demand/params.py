@@ -224,6 +224,11 @@ class DemandParams:
     # demand of industries no offered specialty serves is reported in `unallocated`
     allocate_over: str = "offered"
     offered_window: int = 3  # a specialty is offered if it enrolled or had students in the last N years
+    # industries the crosswalk sends demand to but the employment table lacks: "error" stops the
+    # run naming them; "zero" accepts them as zero demand, recorded in `missing_industries`
+    missing_industries: str = "error"
+    # accepted as zero without stopping (still listed): T 国际组织 has nil employment in almost every city
+    zero_industries: tuple[str, ...] | list[str] = ("T",)
 
     @classmethod
     def coerce(cls, params: DemandParams | dict | None) -> DemandParams:
@@ -249,6 +254,12 @@ class DemandParams:
 
         if p.reconcile not in METHODS or p.reconcile == "top_down":
             raise ConfigError(f"demand params: key 'reconcile': got {p.reconcile!r}; expected one of {list(METHODS)}")
+        if p.missing_industries not in ("error", "zero"):
+            raise ConfigError(f"demand params: key 'missing_industries': got {p.missing_industries!r}; "
+                              "expected 'error' or 'zero'")
+        if isinstance(p.zero_industries, str) or not all(isinstance(z, str) for z in p.zero_industries):
+            raise ConfigError(f"demand params: key 'zero_industries': got {p.zero_industries!r}; "
+                              "expected a list of GB/T 4754 codes")
         if p.allocate_over not in ("offered", "catalogue"):
             raise ConfigError(f"demand params: key 'allocate_over': got {p.allocate_over!r}; "
                               "expected 'offered' or 'catalogue'")
