@@ -21,7 +21,13 @@ import numpy as np
 import pandas as pd
 
 from talentforecast.demand.params import rates_for, replacement_rates
-from talentforecast.demand.paths import Paths, aggregator, paths_from_forecast, region_descendants, summarise
+from talentforecast.demand.paths import (
+    Paths,
+    aggregator,
+    paths_from_forecast,
+    region_descendants,
+    summarise,
+)
 
 
 def planning_groups(keys: pd.DataFrame, regions: pd.DataFrame | None) -> np.ndarray:
