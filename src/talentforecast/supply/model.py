@@ -155,9 +155,51 @@ def compute_supply(bundle, horizon: int = 5, params: dict | str | None = None,
     cols = ["region", "specialty", "level", "year", "graduates", "value", *bcols,
             *[f"graduates_{c}" for c in bcols], "unit", "observed"]
     supply = supply[cols].sort_values(["region", "level", "specialty", "year"]).reset_index(drop=True)
+    supply["programme_status"] = programme_status(supply, agg, bundle.get("enrolment_plan"), members)
     return {"supply": supply, "completion_rates": comp, "further_study_rates": further,
             "enrolment_forecast": _rollup_enrolment(enf, members, level),
             "participation": enf.participation}
+
+
+def programme_status(supply: pd.DataFrame, agg: pd.DataFrame, plan: pd.DataFrame | None,
+                     members: dict[str, set[str]]) -> np.ndarray:
+    """``enrolling`` or ``not_enrolling`` per supply row (DESIGN §3: a closed programme has no S/D band).
+
+    A history year is not enrolling when the region's programme had no intake, no students and no
+    graduates; a forecast year when its last observed intake was 0, no intake is planned and no
+    cohort still in school graduates that year. A parent region enrols if any member does.
+
+    Example:
+        >>> agg = pd.DataFrame({"region": "a", "specialty": "1", "level": "中职", "year": [2023, 2024],
+        ...                     "enrolled": [0, 0], "in_school": [10, 0], "graduates": [10, 0]})
+        >>> sup = pd.DataFrame({"region": "a", "specialty": "1", "level": "中职", "year": [2023, 2024, 2025],
+        ...                     "graduates": [10.0, 0.0, 0.0], "observed": [True, True, False]})
+        >>> programme_status(sup, agg, None, {"a": {"a"}}).tolist()
+        ['enrolling', 'not_enrolling', 'not_enrolling']
+    """
+    key = [*KEY, "year"]
+    a = agg.assign(region=agg["region"].astype(str))
+    idle_hist = a.set_index(key)[["enrolled", "in_school", "graduates"]].fillna(0).sum(axis=1) == 0
+    last = a.sort_values("year").groupby(KEY)["enrolled"].last()
+    stopped = set(last.index[last.fillna(0) == 0])
+    if plan is not None and len(plan):
+        p = plan[plan["planned"] > 0].assign(region=lambda d: d["region"].astype(str))
+        planned = set(zip(p["region"], p["specialty"].astype(str), strict=True))
+        stopped = {k for k in stopped if (k[0], k[2]) not in planned}
+    leaf = supply[supply["region"].isin(set(a["region"]))]
+    idle = {}
+    for r, sp, lv, yr, g, obs in leaf[["region", "specialty", "level", "year", "graduates", "observed"]].itertuples(
+            index=False):
+        if obs:
+            idle[(r, lv, sp, yr)] = bool(idle_hist.get((r, lv, sp, yr), False))
+        else:
+            idle[(r, lv, sp, yr)] = (r, lv, sp) in stopped and not g > 0
+    out = []
+    for r, sp, lv, yr in supply[["region", "specialty", "level", "year"]].itertuples(index=False):
+        mem = members.get(r, {r})
+        flags = [idle[(m, lv, sp, yr)] for m in mem if (m, lv, sp, yr) in idle]
+        out.append("not_enrolling" if flags and all(flags) else "enrolling")
+    return np.array(out, dtype=object)
 
 
 def _future_frame(keys: list[tuple], years: list[int], values: dict[str, np.ndarray]) -> pd.DataFrame:
