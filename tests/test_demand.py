@@ -197,7 +197,7 @@ def test_rate_file_errors(tmp_path):
 @pytest.mark.parametrize("kind", ["employment_growth", "value_added_growth"])
 def test_higher_target_raises_only_its_industries(kind):
     b = _bundle(False)
-    sc = {"name": "plan", "start": 2021, "end": 2023, "targets": [{"industries": ["C"], kind: 0.15}]}
+    sc = {"name": "plan", "start": 2021, "end": 2023, "mode": "path", "targets": [{"industries": ["C"], kind: 0.15}]}
     out = compute_demand(b, horizon=4, scenario=sc, params=FAST)["employment_forecast"]
     w = out.pivot_table(index=["region", "industry", "year"], columns="scenario", values="value")
     fut = w.index.get_level_values("year") >= 2021
@@ -211,7 +211,7 @@ def test_higher_target_raises_only_its_industries(kind):
 
 def test_scenario_unknown_industry_is_config_error(tmp_path):
     f = tmp_path / "bad.toml"
-    f.write_text('name = "x"\nstart = 2025\nend = 2030\n[[targets]]\nindustries = ["ZZ"]\n'
+    f.write_text('name = "x"\nstart = 2025\nend = 2030\nmode = "path"\n[[targets]]\nindustries = ["ZZ"]\n'
                  "value_added_growth = 0.12\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"bad.toml: key 'targets\[0\].industries': got 'ZZ'"):
         load_scenario(f)
@@ -220,9 +220,14 @@ def test_scenario_unknown_industry_is_config_error(tmp_path):
 @pytest.mark.parametrize("body,key", [
     ('name = "x"\nstart = 2025\nend = 2030\nfoo = 1\ntargets = []\n', "foo"),
     ('name = "x"\nstart = "2025"\nend = 2030\ntargets = []\n', "start"),
-    ('name = "x"\nstart = 2025\nend = 2030\n[[targets]]\ncluster = "nope"\nemployment_growth = 0.1\n',
+    ('name = "x"\nstart = 2025\nend = 2030\nmode = "path"\n[[targets]]\ncluster = "nope"\nemployment_growth = 0.1\n',
      r"targets\[0\].cluster"),
-    ('name = "x"\nstart = 2025\nend = 2030\n[[targets]]\ncluster = "ai"\ngrowth = 0.1\n', r"targets\[0\].growth"),
+    ('name = "x"\nstart = 2025\nend = 2030\nmode = "path"\n[[targets]]\ncluster = "ai"\ngrowth = 0.1\n',
+     r"targets\[0\].growth"),
+    ('name = "x"\nstart = 2025\nend = 2030\n[[targets]]\ncluster = "ai"\nemployment_growth = 0.1\n',
+     r"targets\[0\].mode"),
+    ('name = "x"\nstart = 2025\nend = 2030\nmode = "uplift"\n[[targets]]\ncluster = "ai"\nemployment_growth = 0.1\n',
+     r"targets\[0\]"),
 ])
 def test_scenario_validation(tmp_path, body, key):
     f = tmp_path / "s.toml"
@@ -232,7 +237,8 @@ def test_scenario_validation(tmp_path, body, key):
 
 
 def test_scenario_industry_absent_from_data():
-    sc = {"name": "x", "start": 2021, "end": 2022, "targets": [{"industries": ["A"], "employment_growth": 0.1}]}
+    sc = {"name": "x", "start": 2021, "end": 2022, "mode": "path",
+          "targets": [{"industries": ["A"], "employment_growth": 0.1}]}
     with pytest.raises(ConfigError, match="match no series"):
         compute_demand(_bundle(False), horizon=2, scenario=sc, params=FAST)
 
@@ -342,3 +348,41 @@ def test_missing_industry_stops_the_run_naming_it_and_the_param():
 def test_example_accepts_only_t_as_zero(example_demand):
     mi = example_demand["missing_industries"]
     assert mi["industry"].tolist() == ["T"] and (mi["action"] == "accepted_zero").all()
+
+
+
+@pytest.mark.parametrize("kind", ["employment_uplift", "value_added_uplift"])
+@pytest.mark.parametrize("sign", [1, -1])
+def test_uplift_moves_its_industry_with_its_sign(kind, sign):
+    sc = {"name": "plan", "start": 2021, "end": 2023, "mode": "uplift",
+          "targets": [{"industries": ["I"], kind: 0.03 * sign}]}
+    out = compute_demand(_bundle(False), horizon=3, scenario=sc, params=FAST)
+    cmp_ = out["scenario_comparison"]
+    i = cmp_[cmp_.industry == "I"]
+    if kind == "value_added_uplift":  # through the estimated elasticity b: the effect has the sign of b·u
+        sign *= np.sign(out["elasticities"].set_index("industry").loc["I", "elasticity"])
+    assert (np.sign(i["employment_effect"]) == sign).all()
+    assert (cmp_[cmp_.industry.isin(["C", "F"])]["employment_effect"] == 0).all()
+    assert out["scenario_flags"].empty and not out["scenario_effects"]["below_trend"].any()
+
+
+def test_path_below_trend_is_flagged_not_silent():
+    # I grows 6 %/yr; a plan path of 1 %/yr employment growth lowers it: flagged
+    sc = {"name": "plan", "start": 2021, "end": 2023, "mode": "path",
+          "targets": [{"industries": ["I"], "employment_growth": 0.01}, {"industries": ["F"], "employment_growth": 0.05}]}
+    out = compute_demand(_bundle(False), horizon=3, scenario=sc, params=FAST)
+    eff = out["scenario_effects"]
+    assert eff.set_index(["region", "industry"])["below_trend"].to_dict() == {
+        ("901", "I"): True, ("902", "I"): True, ("901", "F"): False, ("902", "F"): False}
+    flags = out["scenario_flags"]
+    assert flags["industry"].tolist() == ["I"] and flags["regions"].tolist() == [2]
+    assert "低于该行业的趋势" in flags["note_zh"].iloc[0] and "uplift" in flags["note_en"].iloc[0]
+    i = out["scenario_comparison"].query("industry == 'I' and region == '900'")
+    assert (i["employment_effect"] < 0).all()
+
+
+def test_example_scenario_flags_targets_below_trend(example_demand):
+    flags = example_demand["scenario_flags"]
+    cmp_ = example_demand["scenario_comparison"].query("region == '990100' and year == 2029")
+    lowered = set(cmp_.loc[cmp_["employment_effect"] < 0, "industry"])
+    assert lowered and lowered <= set(flags["industry"])

@@ -36,6 +36,8 @@ from talentforecast.demand.scenario import (
     apply_scenario,
     elasticities,
     load_scenario,
+    scenario_comparison,
+    scenario_flags,
 )
 
 EXAMPLE_SCENARIO = SCENARIOS / "example_key_industries.toml"
@@ -56,6 +58,8 @@ __all__ = [
     "load_scenario",
     "openings",
     "replacement_rates",
+    "scenario_comparison",
+    "scenario_flags",
     "vocational_shares",
 ]
 
@@ -131,7 +135,9 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
     Returns ``employment_forecast``, ``openings``, ``vocational_openings``, ``specialty_demand``,
     ``occupation_demand``, ``labour_market_conditions`` (when the bundle has ``postings``), plus the
     parameters used: ``demand_parameters`` (ρ and v per industry), ``allocation_weights``,
-    ``unallocated`` and, with a value-added scenario, ``elasticities`` and ``scenario_effects``.
+    ``unallocated``, ``missing_industries`` and, with a scenario, ``scenario_effects`` (per target
+    × leaf), ``scenario_flags`` (path targets below the trend), ``scenario_comparison`` (scenario
+    against baseline per region × industry × year) and, with value-added targets, ``elasticities``.
     With ``scenario`` every table holds the baseline and the scenario rows (``scenario`` column).
 
     Example:
@@ -154,10 +160,11 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
     if scenario is not None:
         sc = scenario if isinstance(scenario, Scenario) else load_scenario(
             scenario, key_industries(p.key_industries) if p.key_industries else None)
-        el = elasticities(emp_in) if any(t.kind == "value_added_growth" for t in sc.targets) else None
+        el = elasticities(emp_in) if any(t.kind.startswith("value_added") for t in sc.targets) else None
         sc_paths, effects = apply_scenario(base, sc, emp_in, el, seed)
         runs.append((sc.name, sc_paths))
         out["scenario_effects"] = [effects]
+        out["scenario_flags"] = [scenario_flags(effects)]
         if el is not None:
             out["elasticities"] = [el]
     rates = replacement_rates(p.replacement_rates, p.rate_overrides)
@@ -182,6 +189,8 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
         for k, v in allocate(op["openings"], regions, shares, cw, staffing, spec_occ, level, name).items():
             out.setdefault(k, []).append(v)
     tables = {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
+    if scenario is not None:
+        tables["scenario_comparison"] = scenario_comparison(tables["employment_forecast"], tables["openings"])
     tables["unallocated"] = tables["unallocated"].drop_duplicates().reset_index(drop=True)
     params_tab = base.keys.assign(replacement_rate=rho).merge(
         shares.pivot(index="industry", columns="level", values="share").reset_index(), on="industry", how="left")
