@@ -32,8 +32,9 @@ def _tables(run: Run, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
 
 
 DEMAND_TABLES = ("employment_forecast", "openings", "vocational_openings", "specialty_demand",
-                 "occupation_demand", "labour_market_conditions", "unallocated", "allocation_weights")
-SUPPLY_TABLES = ("supply", "completion_rates", "further_study_rates", "enrolment_forecast")
+                 "occupation_demand", "labour_market_conditions", "unallocated", "allocation_weights",
+                 "demand_sensitivity")
+SUPPLY_TABLES = ("supply", "completion_rates", "further_study_rates", "enrolment_forecast", "supply_parameters")
 
 
 def demand_stage(run: Run) -> dict[str, pd.DataFrame]:

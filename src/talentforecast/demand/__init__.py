@@ -39,6 +39,11 @@ from talentforecast.demand.scenario import (
     scenario_comparison,
     scenario_flags,
 )
+from talentforecast.demand.uncertainty import (
+    demand_sensitivity,
+    draw_parameters,
+    entrant_share_range,
+)
 
 EXAMPLE_SCENARIO = SCENARIOS / "example_key_industries.toml"
 
@@ -49,6 +54,7 @@ __all__ = [
     "Scenario",
     "allocate",
     "compute_demand",
+    "entrant_share_range",
     "offered_specialties",
     "elasticities",
     "industry_coverage",
@@ -135,7 +141,8 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
     Returns ``employment_forecast``, ``openings``, ``vocational_openings``, ``specialty_demand``,
     ``occupation_demand``, ``labour_market_conditions`` (when the bundle has ``postings``), plus the
     parameters used: ``demand_parameters`` (ρ and v per industry), ``allocation_weights``,
-    ``unallocated``, ``missing_industries`` and, with a scenario, ``scenario_effects`` (per target
+    ``unallocated``, ``missing_industries``, ``demand_sensitivity`` (point demand of the planning
+    region with each parameter at the ends of its range) and, with a scenario, ``scenario_effects`` (per target
     × leaf), ``scenario_flags`` (path targets below the trend), ``scenario_comparison`` (scenario
     against baseline per region × industry × year) and, with value-added targets, ``elasticities``.
     With ``scenario`` every table holds the baseline and the scenario rows (``scenario`` column).
@@ -171,6 +178,8 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
     shares = vocational_shares(p.vocational_shares)
     shares["share"] = shares["share"] * p.entrant_share  # V counts openings open to school-leavers
     rho = rates_for(base.keys, rates)
+    entrant = entrant_share_range(p.parameter_ranges, p.entrant_share)
+    draws = draw_parameters(base.keys, rates, shares, entrant, p.n_paths, seed) if p.sample_parameters else None
     industries = list(dict.fromkeys(base.keys["industry"]))
     cw = _crosswalk(bundle, p, industries)
     staffing = bundle.get("staffing")
@@ -184,9 +193,13 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
         if p.reconcile != "bottom_up":  # aggregates are sums of reconciled leaves, equal to the reconciled totals
             emp_tab["model"] = emp_tab["model"].replace("bottom_up_sum", f"sum+{p.reconcile}")
         out.setdefault("employment_forecast", []).append(emp_tab)
-        op = openings_paths(emp, rho, regions)
+        op = openings_paths(emp, rho, regions, None if draws is None else draws["rho"])
         out.setdefault("openings", []).append(openings_table(op, regions, level, name))
-        for k, v in allocate(op["openings"], regions, shares, cw, staffing, spec_occ, level, name).items():
+        out.setdefault("demand_sensitivity", []).append(demand_sensitivity(emp, rates, shares, entrant, cw, regions, name))
+        o = op["openings"]
+        # the vocational-share and entrant-share draws scale each path's openings open to school-leavers
+        o_v = o if draws is None else o.with_values(o.point, o.samples * draws["scale"][:, :, None])
+        for k, v in allocate(o_v, regions, shares, cw, staffing, spec_occ, level, name).items():
             out.setdefault(k, []).append(v)
     tables = {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
     if scenario is not None:
@@ -194,7 +207,11 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
     tables["unallocated"] = tables["unallocated"].drop_duplicates().reset_index(drop=True)
     params_tab = base.keys.assign(replacement_rate=rho).merge(
         shares.pivot(index="industry", columns="level", values="share").reset_index(), on="industry", how="left")
+    params_tab = params_tab.assign(replacement_rate_low=rates_for(base.keys, rates, "rate_low"),
+                                   replacement_rate_high=rates_for(base.keys, rates, "rate_high"))
     params_tab["entrant_share"] = p.entrant_share
+    params_tab["entrant_share_low"], params_tab["entrant_share_high"] = entrant["low"], entrant["high"]
+    params_tab["parameters_sampled"] = p.sample_parameters
     params_tab["correlation"] = rho_c
     params_tab["n_paths"] = p.n_paths
     tables["demand_parameters"] = params_tab

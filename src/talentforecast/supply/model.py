@@ -110,6 +110,7 @@ def compute_supply(bundle, horizon: int = 5, params: dict | str | None = None,
     c_idx = comp.set_index(["level", "specialty"])
     f_idx = further.set_index(["level", "specialty"])
     rng = np.random.default_rng(seed + 1)
+    ret_draw = retention_draws(p, n, seed)
     c_cache: dict[tuple, np.ndarray] = {}
 
     def completion_draw(lev: str, spec: str, cohort: int) -> np.ndarray:
@@ -140,7 +141,7 @@ def compute_supply(bundle, horizon: int = 5, params: dict | str | None = None,
             gd[:, j] = e_draw * completion_draw(lev, spec, cohort) if e_point or np.any(e_draw) else 0.0
         g_point[key], g_draws[key] = gp, gd
         s_point[key] = gp * (1 - float(fs["rate"])) * retention[lev]
-        s_draws[key] = gd * (1 - f_draws[(lev, spec)]) * retention[lev]
+        s_draws[key] = gd * (1 - f_draws[(lev, spec)]) * ret_draw[lev][:, None]
 
     members = _members(bundle.get("regions"), set(agg["region"].astype(str)))
     grads = dict(((k, (pt, dr)) for k, pt, dr in _rollup(members, g_point, g_draws)))
@@ -157,8 +158,45 @@ def compute_supply(bundle, horizon: int = 5, params: dict | str | None = None,
     supply = supply[cols].sort_values(["region", "level", "specialty", "year"]).reset_index(drop=True)
     supply["programme_status"] = programme_status(supply, agg, bundle.get("enrolment_plan"), members)
     return {"supply": supply, "completion_rates": comp, "further_study_rates": further,
+            "supply_parameters": supply_parameters(p),
             "enrolment_forecast": _rollup_enrolment(enf, members, level),
             "participation": enf.participation}
+
+
+def retention_draws(p: dict, n: int, seed: int) -> dict[str, np.ndarray]:
+    """Retention share per level and draw: triangular over ``[retention_range]`` (mode = ``[retention]``),
+    one draw per level shared by every specialty and region; fixed when sampling is off.
+
+    Example:
+        >>> from talentforecast.supply.params import load_params
+        >>> d = retention_draws(load_params(), 1000, 0)
+        >>> bool(0.75 <= d["中职"].min() and d["中职"].max() <= 0.95), round(float(d["中职"].mean()), 2)
+        (True, 0.85)
+    """
+    from talentforecast.demand.uncertainty import triangular_ppf
+
+    rng = np.random.default_rng(seed + 7_777)  # own stream: the other draws stay as they were
+    out = {}
+    for lev, r in p["retention"].items():
+        u = rng.random(n)
+        lo, hi = p["retention_range"][lev] if p["simulation"]["sample_parameters"] else (r, r)
+        out[lev] = triangular_ppf(u, lo, r, hi)
+    return out
+
+
+def supply_parameters(p: dict) -> pd.DataFrame:
+    """The assumed supply parameters with their range and basis (one row per parameter × level).
+
+    Example:
+        >>> from talentforecast.supply.params import load_params
+        >>> supply_parameters(load_params()).query("level == '中职'")[["central", "low", "high"]].values.tolist()
+        [[0.85, 0.75, 0.95]]
+    """
+    rows = [("retention", lev, float(r), float(p["retention_range"][lev][0]), float(p["retention_range"][lev][1]),
+             bool(p["simulation"]["sample_parameters"]),
+             "judgement (params.toml [retention_range]); no destination survey shipped")
+            for lev, r in p["retention"].items()]
+    return pd.DataFrame(rows, columns=["parameter", "level", "central", "low", "high", "sampled", "basis"])
 
 
 def programme_status(supply: pd.DataFrame, agg: pd.DataFrame, plan: pd.DataFrame | None,
