@@ -386,3 +386,35 @@ def test_example_scenario_flags_targets_below_trend(example_demand):
     cmp_ = example_demand["scenario_comparison"].query("region == '990100' and year == 2029")
     lowered = set(cmp_.loc[cmp_["employment_effect"] < 0, "industry"])
     assert lowered and lowered <= set(flags["industry"])
+
+
+def test_parameter_draws_widen_intervals_not_points():
+    b = _bundle(False)
+    on = compute_demand(b, horizon=3, params={**FAST, "entrant_share": 0.35}, seed=2)
+    off = compute_demand(b, horizon=3, params={**FAST, "entrant_share": 0.35, "sample_parameters": False}, seed=2)
+    for name in ("openings", "specialty_demand"):
+        a, z = on[name].query("not observed"), off[name].query("not observed")
+        assert np.allclose(a["value"], z["value"])  # central values unchanged
+        assert ((a["hi_95"] - a["lo_95"]).sum()) > 1.1 * ((z["hi_95"] - z["lo_95"]).sum())
+    again = compute_demand(b, horizon=3, params={**FAST, "entrant_share": 0.35}, seed=2)
+    pd.testing.assert_frame_equal(on["specialty_demand"], again["specialty_demand"])
+    p = on["demand_parameters"]
+    assert (p["replacement_rate_low"] < p["replacement_rate"]).all() and (p["entrant_share_high"] == 0.5).all()
+
+
+def test_demand_sensitivity_moves_with_each_parameter(result):
+    ds = result["demand_sensitivity"].query("scenario == 'baseline'")
+    assert set(ds["region"]) == {"900"}  # the planning region only
+    w = ds.pivot_table(index=["quantity", "specialty", "level", "year"], columns=["parameter", "setting"],
+                       values="value")
+    voc = w.loc["vocational_openings"]
+    # vocational openings are proportional to the entrant share (central 1.0 in FAST, range widened to it)
+    assert np.allclose(voc[("entrant_share", "low")], 0.25 * voc[("central", "central")])
+    assert np.allclose(voc[("vocational_share", "high")], 1.3 * voc[("central", "central")])
+    op = w.loc["openings"]
+    assert (op[("replacement_rate", "high")] > op[("central", "central")]).all()
+    assert (op[("replacement_rate", "low")] < op[("central", "central")]).all()
+    # the central setting reproduces the run's own point values
+    sd = result["specialty_demand"].query("scenario == 'baseline' and region == '900' and not observed")
+    cen = w.loc["specialty_demand"][("central", "central")].droplevel("level")
+    assert np.allclose(sd.set_index(["specialty", "year"])["value"].sort_index(), cen.sort_index())

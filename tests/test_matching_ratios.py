@@ -182,3 +182,25 @@ def test_point_outside_its_80_interval_is_noted_not_rejected():
     assert m.loc[0, "interval_note"] == "demand_point_outside_80"
     assert m.loc[0, "ratio_sd"] == 1.25  # the point ratio still uses the point values
     assert m.loc[0, "ratio_sd_lo_80"] < 1.0 < m.loc[0, "ratio_sd_hi_80"]  # median taken as 100
+
+
+def test_sensitivity_table_tornado_rows():
+    from talentforecast.matching import sensitivity
+
+    rows = []
+    for spec, dem in (("a", 100.0), ("b", 10.0)):  # b is below the minimum size: no S/D rows
+        for param, setting, f in (("central", "central", 1.0), ("entrant_share", "low", 0.25 / 0.35),
+                                  ("entrant_share", "high", 0.5 / 0.35)):
+            rows.append(dict(parameter=param, setting=setting, quantity="specialty_demand", region="r",
+                             specialty=spec, level="高职专科", year=2026, value=dem * f, scenario="baseline"))
+    supply = _rows([100.0, 100.0], scenario=None, specialties=["a", "b"])
+    sp = pd.DataFrame({"parameter": "retention", "level": ["高职专科"], "central": [0.7], "low": [0.55],
+                       "high": [0.85]})
+    t = sensitivity(pd.DataFrame(rows), supply, sp)
+    r = t[(t.quantity == "ratio_sd") & (t.specialty == "a")].set_index("parameter")
+    assert r.loc["entrant_share", ["value_low", "value_high"]].tolist() == pytest.approx([1.4, 0.7])
+    assert r.loc["retention", ["value_low", "value_high"]].tolist() == pytest.approx([0.55 / 0.7, 0.85 / 0.7])
+    assert r.loc["entrant_share", "band_changes"] and r.loc["retention", "swing"] == pytest.approx(0.3 / 0.7)
+    assert "b" not in set(t["specialty"])
+    lv = t[(t.quantity == "ratio_sd") & (t.specialty == "_T")].set_index("parameter")
+    assert lv.loc["entrant_share", "value_central"] == pytest.approx(1.0)

@@ -261,3 +261,17 @@ def test_stopped_programme_is_not_enrolling_once_its_students_are_gone(result):
     # a new programme without graduates yet is enrolling, not closed
     assert s.loc[("D1", "610102", 2023)] == "enrolling"
     assert (s.xs("610101", level=1) == "enrolling").all()
+
+
+def test_retention_range_is_sampled_and_documented():
+    b = make_bundle()
+    kw = {"horizon": 3, "forecaster": naive}
+    on = compute_supply(b, params={"simulation": {"n_draws": 300}}, **kw)
+    off = compute_supply(b, params={"simulation": {"n_draws": 300, "sample_parameters": False}}, **kw)
+    a, z = on["supply"].query("not observed"), off["supply"].query("not observed")
+    assert np.allclose(a["value"], z["value"])
+    assert (a["hi_95"] - a["lo_95"]).sum() > 1.1 * (z["hi_95"] - z["lo_95"]).sum()
+    sp = on["supply_parameters"].set_index("level")
+    assert sp.loc["中职", ["central", "low", "high"]].tolist() == [0.85, 0.75, 0.95]
+    with pytest.raises(ConfigError, match="retention_range"):
+        load_params({"retention": {"中职": 0.99}})
