@@ -418,3 +418,17 @@ def test_demand_sensitivity_moves_with_each_parameter(result):
     sd = result["specialty_demand"].query("scenario == 'baseline' and region == '900' and not observed")
     cen = w.loc["specialty_demand"][("central", "central")].droplevel("level")
     assert np.allclose(sd.set_index(["specialty", "year"])["value"].sort_index(), cen.sort_index())
+
+
+def test_run_manifest_records_accepted_missing_industries_and_flags():
+    import talentforecast as tf
+
+    b = _bundle(False)
+    short = Bundle({**b.tables, "employment": b["employment"][b["employment"].industry != "I"]})
+    sc = {"name": "plan", "start": 2021, "end": 2022, "mode": "path",
+          "targets": [{"industries": ["F"], "employment_growth": -0.05}]}
+    r = tf.run(short, stages=["inputs", "demand"], progress=False, horizon=2, scenario=load_scenario(sc),
+               params={"demand": {**FAST, "missing_industries": "zero"}})
+    notes = r.manifest["notes"]
+    assert [n["industry"] for n in notes["missing_industries"]] == ["I"]
+    assert [n["industry"] for n in notes["scenario_flags"]] == ["F"]

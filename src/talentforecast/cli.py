@@ -68,6 +68,9 @@ def _execute(bundle, out: Path, quiet: bool, formats: str, langs: str, **options
     from talentforecast.pipeline import run as run_chain
 
     r = run_chain(bundle, progress=not quiet, **options)
+    for name, rows in (r.manifest.get("notes") or {}).items():  # assumptions the run made, said aloud
+        for row in rows:
+            typer.echo(f"注意 note [{name}] {row.get('industry', '')}: {row.get('note_zh', '')}", err=True)
     r.save(out / "run")
     written = [str(out / "run")]
     if formats:
