@@ -47,6 +47,7 @@ def validate(
     from talentforecast.schema import TABLES
 
     problems = []
+    read = {}
     for f in files:
         k = kind or f.stem
         if k not in TABLES:
@@ -54,10 +55,19 @@ def validate(
             raise typer.Exit(code=2)
         try:
             df = read_table(f, k)
+            read[k] = df
             typer.echo(f"OK  {f} ({k}): {len(df)} rows")
         except InputError as err:
             problems += err.problems
             typer.echo(f"BAD {f} ({k}): {len(err.problems)} problem(s)")
+    if "employment" in read and "enrolment" in read:  # industries the offered specialties need but employment lacks
+        from talentforecast.demand import industry_coverage
+
+        for row in industry_coverage(read).itertuples(index=False):
+            typer.echo(f"{'BAD' if row.action == 'error' else '注意 note'} employment: {row.industry} "
+                       f"{row.industry_name}: {row.note_zh}")
+            if row.action == "error":
+                problems.append(f"employment: industry {row.industry} missing ({row.note_en})")
     for p in problems:
         typer.echo(f"  - {p}")
     if problems:
