@@ -149,7 +149,11 @@ def test_occupation_equal_split_method():
     assert occ["value"].tolist() == pytest.approx([2.0, 2.0])  # 20 × 0.2 / 2
 
 
-def test_intervals_widen_with_horizon(result):
+def test_intervals_widen_with_horizon():
+    # forecast errors accumulate; parameter draws (a spread constant over the horizon, plus Monte
+    # Carlo noise) are switched off so that the property is seen on its own
+    result = compute_demand(_bundle(False), horizon=4, params={**FAST, "n_paths": 3000, "sample_parameters": False},
+                            seed=3)
     for name in ("employment_forecast", "openings", "specialty_demand"):
         t = result[name].query("scenario == 'baseline' and not observed")
         key = [c for c in ("region", "industry", "specialty") if c in t.columns]
@@ -432,3 +436,22 @@ def test_run_manifest_records_accepted_missing_industries_and_flags():
     notes = r.manifest["notes"]
     assert [n["industry"] for n in notes["missing_industries"]] == ["I"]
     assert [n["industry"] for n in notes["scenario_flags"]] == ["F"]
+
+
+def test_crosswalk_weight_draws_widen_specialty_demand_only(tmp_path):
+    from talentforecast.demand.uncertainty import RANGES
+
+    f = tmp_path / "ranges.toml"
+    f.write_text(RANGES.read_text(encoding="utf-8").replace("relative_sd = 0.3", "relative_sd = 0.0"),
+                 encoding="utf-8")
+    b = _bundle(False)
+    wide = compute_demand(b, horizon=2, params=FAST, seed=4)
+    narrow = compute_demand(b, horizon=2, params={**FAST, "parameter_ranges": f}, seed=4)
+    for name, widened in (("vocational_openings", False), ("specialty_demand", True)):
+        a, z = wide[name].query("not observed"), narrow[name].query("not observed")
+        assert np.allclose(a["value"], z["value"])
+        wa, wz = (a["hi_95"] - a["lo_95"]).sum(), (z["hi_95"] - z["lo_95"]).sum()
+        assert (wa > 1.05 * wz) if widened else np.isclose(wa, wz)
+    cw = wide["demand_sensitivity"].query("parameter == 'crosswalk_weight'")
+    assert set(cw["quantity"]) == {"specialty_demand"} and set(cw["setting"]) == {"low", "high"}
+    assert "crosswalk_weight" not in set(narrow["demand_sensitivity"]["parameter"])

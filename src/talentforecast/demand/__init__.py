@@ -40,6 +40,8 @@ from talentforecast.demand.scenario import (
     scenario_flags,
 )
 from talentforecast.demand.uncertainty import (
+    crosswalk_factors,
+    crosswalk_sd,
     demand_sensitivity,
     draw_parameters,
     entrant_share_range,
@@ -180,8 +182,10 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
     rho = rates_for(base.keys, rates)
     entrant = entrant_share_range(p.parameter_ranges, p.entrant_share)
     draws = draw_parameters(base.keys, rates, shares, entrant, p.n_paths, seed) if p.sample_parameters else None
+    cw_sd = crosswalk_sd(p.parameter_ranges)
     industries = list(dict.fromkeys(base.keys["industry"]))
     cw = _crosswalk(bundle, p, industries)
+    cw_fac = crosswalk_factors(cw["specialty"], cw_sd, p.n_paths, seed) if p.sample_parameters and cw_sd > 0 else None
     staffing = bundle.get("staffing")
     spec_occ = None
     if staffing is None:
@@ -195,11 +199,12 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
         out.setdefault("employment_forecast", []).append(emp_tab)
         op = openings_paths(emp, rho, regions, None if draws is None else draws["rho"])
         out.setdefault("openings", []).append(openings_table(op, regions, level, name))
-        out.setdefault("demand_sensitivity", []).append(demand_sensitivity(emp, rates, shares, entrant, cw, regions, name))
+        out.setdefault("demand_sensitivity", []).append(
+            demand_sensitivity(emp, rates, shares, entrant, cw, regions, name, cw_sd))
         o = op["openings"]
         # the vocational-share and entrant-share draws scale each path's openings open to school-leavers
         o_v = o if draws is None else o.with_values(o.point, o.samples * draws["scale"][:, :, None])
-        for k, v in allocate(o_v, regions, shares, cw, staffing, spec_occ, level, name).items():
+        for k, v in allocate(o_v, regions, shares, cw, staffing, spec_occ, level, name, cw_fac).items():
             out.setdefault(k, []).append(v)
     tables = {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
     if scenario is not None:
@@ -212,6 +217,7 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
     params_tab["entrant_share"] = p.entrant_share
     params_tab["entrant_share_low"], params_tab["entrant_share_high"] = entrant["low"], entrant["high"]
     params_tab["parameters_sampled"] = p.sample_parameters
+    params_tab["crosswalk_relative_sd"] = cw_sd
     params_tab["correlation"] = rho_c
     params_tab["n_paths"] = p.n_paths
     tables["demand_parameters"] = params_tab

@@ -11,7 +11,8 @@ Each assumed parameter has a central value and a range in the shipped data
 
 from its own seeded generator, so the forecast paths themselves do not change. Vocational
 openings of path p are O[r,i,p] · v[i,l] · f[i,p] · e[p]; the point path keeps the central
-values. The crosswalk weights w are not sampled (docs/method.md says so).
+values. The crosswalk weights w enter as one lognormal factor per specialty and path (mean 1,
+``[crosswalk] relative_sd``), applied to its demand paths (not renormalised; see the TOML).
 """
 
 from __future__ import annotations
@@ -70,6 +71,40 @@ def entrant_share_range(path: str | Path | None = None, central: float | None = 
     return out
 
 
+def crosswalk_sd(path: str | Path | None = None) -> float:
+    """Relative sd of the crosswalk-weight factor from ``parameter_ranges.toml [crosswalk]``.
+
+    Example:
+        >>> crosswalk_sd()
+        0.3
+    """
+    path = Path(path) if path is not None else RANGES
+    try:
+        v = tomllib.loads(path.read_text(encoding="utf-8")).get("crosswalk", {}).get("relative_sd", 0.0)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read [crosswalk] relative_sd: {e}") from e
+    if not isinstance(v, int | float) or isinstance(v, bool) or not 0 <= v <= 2:
+        raise ConfigError(f"{path}: key 'crosswalk.relative_sd': got {v!r}; expected a number in [0, 2]")
+    return float(v)
+
+
+def _lognormal_sigma(rel_sd: float) -> float:
+    return float(np.sqrt(np.log1p(rel_sd ** 2)))
+
+
+def crosswalk_factors(specialties, rel_sd: float, n_paths: int, seed: int) -> dict[str, np.ndarray]:
+    """One lognormal factor per specialty and path, mean 1 and relative sd ``rel_sd``.
+
+    Example:
+        >>> f = crosswalk_factors(["460103"], 0.3, 20000, 0)["460103"]
+        >>> round(float(f.mean()), 2), round(float(f.std() / f.mean()), 1)
+        (1.0, 0.3)
+    """
+    rng = np.random.default_rng(seed + 2 * _SEED_OFFSET)
+    sig = _lognormal_sigma(rel_sd)
+    return {s: np.exp(sig * rng.standard_normal(n_paths) - sig ** 2 / 2) for s in sorted(set(specialties))}
+
+
 def draw_parameters(keys: pd.DataFrame, rates: pd.DataFrame, shares: pd.DataFrame, entrant: dict,
                     n_paths: int, seed: int) -> dict[str, np.ndarray]:
     """ρ draws (leaves × paths) and the per-path scale of vocational openings (leaves × paths).
@@ -108,12 +143,14 @@ def _roots(regions: pd.DataFrame | None, leaves: list[str]) -> list[str]:
 
 
 def demand_sensitivity(emp, rates: pd.DataFrame, shares: pd.DataFrame, entrant: dict, crosswalk: pd.DataFrame,
-                       regions: pd.DataFrame | None, scenario: str = "baseline") -> pd.DataFrame:
+                       regions: pd.DataFrame | None, scenario: str = "baseline",
+                       crosswalk_rel_sd: float = 0.0) -> pd.DataFrame:
     """Point demand of the planning region(s) with each parameter at its low and high end, the others central.
 
     ``shares`` are the vocational shares already multiplied by the central entrant share (as used
     by the run). Rows: parameter (``central``, ``replacement_rate``, ``vocational_share``,
-    ``entrant_share``), setting (central/low/high), quantity (``openings`` all industries,
+    ``entrant_share``, ``crosswalk_weight`` at the 5 % / 95 % quantiles of its factor, specialty
+    demand only), setting (central/low/high), quantity (``openings`` all industries,
     ``vocational_openings`` per level, ``specialty_demand`` per specialty), region, specialty
     (``_T`` for totals), level, year, value. Forecast years only.
     """
@@ -172,6 +209,12 @@ def demand_sensitivity(emp, rates: pd.DataFrame, shares: pd.DataFrame, entrant: 
         for k, (r, sp, lv) in enumerate(akeys[["region", "specialty", "level"]].itertuples(index=False)):
             rows += [(param, setting, desc, "specialty_demand", r, sp, lv, int(y), float(d[k, t]))
                      for t, y in enumerate(years)]
+    if crosswalk_rel_sd > 0:
+        sig = _lognormal_sigma(crosswalk_rel_sd)
+        central = [r for r in rows if r[0] == "central" and r[3] == "specialty_demand"]
+        for setting, z in (("low", -1.6449), ("high", 1.6449)):
+            f = float(np.exp(z * sig - sig ** 2 / 2))
+            rows += [("crosswalk_weight", setting, f"w[s,·] × {f:.2f}", *r[3:8], r[8] * f) for r in central]
     out = pd.DataFrame(rows, columns=["parameter", "setting", "parameter_value", "quantity", "region", "specialty",
                                       "level", "year", "value"])
     out["scenario"] = scenario
