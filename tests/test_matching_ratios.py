@@ -193,6 +193,13 @@ def test_sensitivity_table_tornado_rows():
                                   ("entrant_share", "high", 0.5 / 0.35)):
             rows.append(dict(parameter=param, setting=setting, quantity="specialty_demand", region="r",
                              specialty=spec, level="高职专科", year=2026, value=dem * f, scenario="baseline"))
+    rows += [dict(parameter=p, setting=st, quantity="openings", region="r", specialty="_T", level="", year=2026,
+                  value=v, scenario="baseline")
+             for p, st, v in (("central", "central", 1000.0), ("entrant_share", "low", 1000.0),
+                              ("entrant_share", "high", 1000.0))]
+    # a parameter that acts on specialty demand only (crosswalk weights) has no openings rows
+    rows += [dict(parameter="crosswalk_weight", setting=st, quantity="specialty_demand", region="r", specialty="a",
+                  level="高职专科", year=2026, value=v, scenario="baseline") for st, v in (("low", 59.0), ("high", 155.0))]
     supply = _rows([100.0, 100.0], scenario=None, specialties=["a", "b"])
     sp = pd.DataFrame({"parameter": "retention", "level": ["高职专科"], "central": [0.7], "low": [0.55],
                        "high": [0.85]})
@@ -204,3 +211,5 @@ def test_sensitivity_table_tornado_rows():
     assert "b" not in set(t["specialty"])
     lv = t[(t.quantity == "ratio_sd") & (t.specialty == "_T")].set_index("parameter")
     assert lv.loc["entrant_share", "value_central"] == pytest.approx(1.0)
+    assert r.loc["crosswalk_weight", "value_low"] == pytest.approx(100 / 59)
+    assert set(t.loc[t.quantity == "openings", "parameter"]) == {"entrant_share"}

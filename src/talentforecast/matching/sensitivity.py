@@ -99,7 +99,7 @@ def sensitivity(demand_sensitivity: pd.DataFrame, supply: pd.DataFrame, supply_p
                                                  aggfunc="sum")
         if t.empty:
             continue
-        for p in params:
+        for p in [p for p in params if (p, "low") in t.columns]:  # e.g. crosswalk weights act on specialties only
             add(q, t.index, p, t[("central", "central")].to_numpy(), t[(p, "low")].to_numpy(),
                 t[(p, "high")].to_numpy(), False)
     out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=COLUMNS)
