@@ -61,7 +61,7 @@ def compare(emp: pd.DataFrame, origin: int, h: int, models: str) -> pd.DataFrame
     op, fc = run(emp, origin, h, models)
     op = op[(op["year"] > origin) & (op["industry"] != "_T")]
     act = emp.sort_values("year").copy()
-    act["actual_expansion"] = act.groupby("industry")["employed"].diff().clip(lower=0)
+    act["actual_expansion"] = act.groupby("industry")["employed"].diff()  # net change, as forecast
     m = op.merge(act[["industry", "year", "employed", "actual_expansion"]], on=["industry", "year"])
     f = fc[~fc["observed"]].merge(act[["industry", "year", "employed"]], on=["industry", "year"])
     cover = f.assign(in80=(f["employed"] >= f["lo_80"]) & (f["employed"] <= f["hi_80"]),

@@ -153,3 +153,14 @@ def test_cli_exits_nonzero_when_an_asked_output_is_not_written(tmp_path, monkeyp
                                    "--no-xlsx"])
     assert res.exit_code == 1, res.output
     assert "weasyprint" in res.output and "Traceback" not in res.output
+
+
+def test_validate_names_industries_missing_from_employment(tmp_path):
+    emp = tmp_path / "employment.csv"
+    emp.write_text("地区,行业代码,年份,就业人数\n990101,C,2023,100\n", encoding="utf-8")
+    enr = tmp_path / "enrolment.csv"
+    enr.write_text("地区,学校,专业代码,层次,年份,招生数,在校生数,毕业生数\n"
+                   "990101,S1,530302,高职专科,2023,50,150,40\n", encoding="utf-8")  # 530302 serves J and others
+    result = runner.invoke(app, ["validate", str(emp), str(enr)])
+    assert result.exit_code == 1
+    assert "'J'" in result.stdout and "missing_industries" in result.stdout

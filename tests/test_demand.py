@@ -60,14 +60,38 @@ def test_known_answer_openings():
                        "value": [100.0, 110.0, 105.0, 120.0], "observed": True})
     out = openings(fc, pd.DataFrame({"region": "", "industry": ["C"], "rate": [0.1]}))
     got = out.query("industry == 'C'")[["year", "expansion", "replacement", "value"]]
-    # 2021: +10 + 0.1·100; 2022: contraction → 0 + 0.1·110; 2023: +15 + 0.1·105
-    assert got.to_numpy().ravel().tolist() == pytest.approx([2021, 10, 10, 20, 2022, 0, 11, 11, 2023, 15, 10.5, 25.5])
+    # 2021: +10 + 0.1·100; 2022: a contraction offsets replacement: −5 + 11; 2023: +15 + 0.1·105
+    assert got.to_numpy().ravel().tolist() == pytest.approx([2021, 10, 10, 20, 2022, -5, 11, 6, 2023, 15, 10.5, 25.5])
+
+
+def test_decline_beyond_replacement_gives_zero_openings():
+    fc = pd.DataFrame({"region": "a", "industry": "B", "year": [2020, 2021], "value": [100.0, 80.0],
+                       "observed": True})
+    out = openings(fc, pd.DataFrame({"region": "", "industry": ["B"], "rate": [0.05]}))
+    row = out.query("industry == 'B'").iloc[0]
+    assert (row["expansion"], row["replacement"], row["value"]) == pytest.approx((-20, 5, 0))
+
+
+def test_city_openings_are_net_of_district_declines():
+    # district 1 loses 30, district 2 gains 20: the city has −10 + ρ·200 = 10 openings, shared to
+    # district 2 (the only one with a positive need), not 20 + 20 = 40 from clipping per district
+    fc = pd.DataFrame({"region": ["1", "1", "2", "2"], "industry": "C", "year": [2020, 2021] * 2,
+                       "value": [100.0, 70.0, 100.0, 120.0], "observed": True})
+    reg = pd.DataFrame({"region": ["0", "1", "2"], "parent": [None, "0", "0"]})
+    out = openings(fc, pd.DataFrame({"region": "", "industry": ["C"], "rate": [0.1]}), reg)
+    o = out.query("industry == 'C'").set_index("region")
+    assert o.loc["0", ["expansion", "replacement", "value"]].tolist() == pytest.approx([-10, 20, 10])
+    assert o.loc["1", "value"] == 0 and o.loc["2", "value"] == pytest.approx(10)
+    assert o.loc["1", "expansion"] == pytest.approx(-30)
 
 
 def test_expansion_plus_replacement_is_openings(result):
     o = result["openings"]
-    assert np.allclose(o["expansion"] + o["replacement"], o["value"])
-    assert (o["expansion"] >= 0).all()
+    # openings are the positive part of the net need at the row's level (city × industry);
+    # districts are shares of their city's openings, so they add up instead
+    city = o[(o.region == "900") & (o.industry != TOTAL)]
+    assert np.allclose(np.maximum(city["expansion"] + city["replacement"], 0), city["value"])
+    assert (o["value"] >= 0).all()
 
 
 def test_regions_and_industries_add_up(result):
@@ -125,7 +149,11 @@ def test_occupation_equal_split_method():
     assert occ["value"].tolist() == pytest.approx([2.0, 2.0])  # 20 × 0.2 / 2
 
 
-def test_intervals_widen_with_horizon(result):
+def test_intervals_widen_with_horizon():
+    # forecast errors accumulate; parameter draws (a spread constant over the horizon, plus Monte
+    # Carlo noise) are switched off so that the property is seen on its own
+    result = compute_demand(_bundle(False), horizon=4, params={**FAST, "n_paths": 3000, "sample_parameters": False},
+                            seed=3)
     for name in ("employment_forecast", "openings", "specialty_demand"):
         t = result[name].query("scenario == 'baseline' and not observed")
         key = [c for c in ("region", "industry", "specialty") if c in t.columns]
@@ -173,7 +201,7 @@ def test_rate_file_errors(tmp_path):
 @pytest.mark.parametrize("kind", ["employment_growth", "value_added_growth"])
 def test_higher_target_raises_only_its_industries(kind):
     b = _bundle(False)
-    sc = {"name": "plan", "start": 2021, "end": 2023, "targets": [{"industries": ["C"], kind: 0.15}]}
+    sc = {"name": "plan", "start": 2021, "end": 2023, "mode": "path", "targets": [{"industries": ["C"], kind: 0.15}]}
     out = compute_demand(b, horizon=4, scenario=sc, params=FAST)["employment_forecast"]
     w = out.pivot_table(index=["region", "industry", "year"], columns="scenario", values="value")
     fut = w.index.get_level_values("year") >= 2021
@@ -187,7 +215,7 @@ def test_higher_target_raises_only_its_industries(kind):
 
 def test_scenario_unknown_industry_is_config_error(tmp_path):
     f = tmp_path / "bad.toml"
-    f.write_text('name = "x"\nstart = 2025\nend = 2030\n[[targets]]\nindustries = ["ZZ"]\n'
+    f.write_text('name = "x"\nstart = 2025\nend = 2030\nmode = "path"\n[[targets]]\nindustries = ["ZZ"]\n'
                  "value_added_growth = 0.12\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"bad.toml: key 'targets\[0\].industries': got 'ZZ'"):
         load_scenario(f)
@@ -196,9 +224,14 @@ def test_scenario_unknown_industry_is_config_error(tmp_path):
 @pytest.mark.parametrize("body,key", [
     ('name = "x"\nstart = 2025\nend = 2030\nfoo = 1\ntargets = []\n', "foo"),
     ('name = "x"\nstart = "2025"\nend = 2030\ntargets = []\n', "start"),
-    ('name = "x"\nstart = 2025\nend = 2030\n[[targets]]\ncluster = "nope"\nemployment_growth = 0.1\n',
+    ('name = "x"\nstart = 2025\nend = 2030\nmode = "path"\n[[targets]]\ncluster = "nope"\nemployment_growth = 0.1\n',
      r"targets\[0\].cluster"),
-    ('name = "x"\nstart = 2025\nend = 2030\n[[targets]]\ncluster = "ai"\ngrowth = 0.1\n', r"targets\[0\].growth"),
+    ('name = "x"\nstart = 2025\nend = 2030\nmode = "path"\n[[targets]]\ncluster = "ai"\ngrowth = 0.1\n',
+     r"targets\[0\].growth"),
+    ('name = "x"\nstart = 2025\nend = 2030\n[[targets]]\ncluster = "ai"\nemployment_growth = 0.1\n',
+     r"targets\[0\].mode"),
+    ('name = "x"\nstart = 2025\nend = 2030\nmode = "uplift"\n[[targets]]\ncluster = "ai"\nemployment_growth = 0.1\n',
+     r"targets\[0\]"),
 ])
 def test_scenario_validation(tmp_path, body, key):
     f = tmp_path / "s.toml"
@@ -208,7 +241,8 @@ def test_scenario_validation(tmp_path, body, key):
 
 
 def test_scenario_industry_absent_from_data():
-    sc = {"name": "x", "start": 2021, "end": 2022, "targets": [{"industries": ["A"], "employment_growth": 0.1}]}
+    sc = {"name": "x", "start": 2021, "end": 2022, "mode": "path",
+          "targets": [{"industries": ["A"], "employment_growth": 0.1}]}
     with pytest.raises(ConfigError, match="match no series"):
         compute_demand(_bundle(False), horizon=2, scenario=sc, params=FAST)
 
@@ -268,3 +302,156 @@ def test_unknown_reconcile_method_is_a_config_error():
 
     with pytest.raises(ConfigError, match="reconcile"):
         compute_demand(_bundle(False), horizon=2, params={**FAST, "reconcile": "top_down"})
+
+
+@pytest.fixture(scope="module")
+def example_demand():
+    import talentforecast as tf
+    from talentforecast.demand import EXAMPLE_SCENARIO
+
+    return compute_demand(tf.datasets.load_example(), horizon=5, scenario=EXAMPLE_SCENARIO,
+                          params={"n_paths": 200})
+
+
+def test_example_expansion_is_net_change_at_planning_level(example_demand):
+    """Issue 15: planning region × section expansion ≤ sum of positive net section changes (+5 %)."""
+    o = example_demand["openings"].query("scenario == 'baseline' and not observed")
+    city = o[(o.region == "990100") & (o.industry != TOTAL)]
+    e = example_demand["employment_forecast"].query("scenario == 'baseline' and region == '990100' "
+                                                    "and industry != '_T'")
+    w = e.pivot(index="industry", columns="year", values="value")
+    net = w[w.columns.max()] - w[e.loc[e.observed, "year"].max()]
+    assert city["expansion"].clip(lower=0).sum() <= 1.05 * net.clip(lower=0).sum()
+    # expansion telescopes to the net change of each section, declines included
+    assert np.allclose(city.groupby("industry")["expansion"].sum().loc[net.index], net)
+    assert (city["expansion"] < 0).any()
+    # districts add up to the city, openings included
+    dist = o[(o.region != "990100") & (o.industry != TOTAL)].groupby(["industry", "year"])[
+        ["expansion", "replacement", "value"]].sum()
+    assert np.allclose(dist.to_numpy(), city.set_index(["industry", "year"]).loc[dist.index][
+        ["expansion", "replacement", "value"]].to_numpy())
+
+
+def test_missing_industry_stops_the_run_naming_it_and_the_param():
+    from talentforecast.errors import InputError
+
+    b = _bundle(False)
+    emp = b["employment"]
+    short = Bundle({**b.tables, "employment": emp[emp.industry != "I"]})
+    with pytest.raises(InputError, match=r"I 信息传输.*missing_industries = \"zero\""):
+        compute_demand(short, horizon=2, params=FAST)
+    out = compute_demand(short, horizon=2, params={**FAST, "missing_industries": "zero"})
+    mi = out["missing_industries"]
+    assert mi[["industry", "n_specialties", "action"]].values.tolist() == [["I", 1, "accepted_zero"]]
+    assert "零需求" in mi["note_zh"].iloc[0]
+    # the specialty served only by I has no demand row, and nothing else moved
+    assert "510201" not in set(out["specialty_demand"]["specialty"])
+    assert compute_demand(b, horizon=2, params=FAST)["missing_industries"].empty
+
+
+def test_example_accepts_only_t_as_zero(example_demand):
+    mi = example_demand["missing_industries"]
+    assert mi["industry"].tolist() == ["T"] and (mi["action"] == "accepted_zero").all()
+
+
+
+@pytest.mark.parametrize("kind", ["employment_uplift", "value_added_uplift"])
+@pytest.mark.parametrize("sign", [1, -1])
+def test_uplift_moves_its_industry_with_its_sign(kind, sign):
+    sc = {"name": "plan", "start": 2021, "end": 2023, "mode": "uplift",
+          "targets": [{"industries": ["I"], kind: 0.03 * sign}]}
+    out = compute_demand(_bundle(False), horizon=3, scenario=sc, params=FAST)
+    cmp_ = out["scenario_comparison"]
+    i = cmp_[cmp_.industry == "I"]
+    if kind == "value_added_uplift":  # through the estimated elasticity b: the effect has the sign of b·u
+        sign *= np.sign(out["elasticities"].set_index("industry").loc["I", "elasticity"])
+    assert (np.sign(i["employment_effect"]) == sign).all()
+    assert (cmp_[cmp_.industry.isin(["C", "F"])]["employment_effect"] == 0).all()
+    assert out["scenario_flags"].empty and not out["scenario_effects"]["below_trend"].any()
+
+
+def test_path_below_trend_is_flagged_not_silent():
+    # I grows 6 %/yr; a plan path of 1 %/yr employment growth lowers it: flagged
+    sc = {"name": "plan", "start": 2021, "end": 2023, "mode": "path",
+          "targets": [{"industries": ["I"], "employment_growth": 0.01}, {"industries": ["F"], "employment_growth": 0.05}]}
+    out = compute_demand(_bundle(False), horizon=3, scenario=sc, params=FAST)
+    eff = out["scenario_effects"]
+    assert eff.set_index(["region", "industry"])["below_trend"].to_dict() == {
+        ("901", "I"): True, ("902", "I"): True, ("901", "F"): False, ("902", "F"): False}
+    flags = out["scenario_flags"]
+    assert flags["industry"].tolist() == ["I"] and flags["regions"].tolist() == [2]
+    assert "低于该行业的趋势" in flags["note_zh"].iloc[0] and "uplift" in flags["note_en"].iloc[0]
+    i = out["scenario_comparison"].query("industry == 'I' and region == '900'")
+    assert (i["employment_effect"] < 0).all()
+
+
+def test_example_scenario_flags_targets_below_trend(example_demand):
+    flags = example_demand["scenario_flags"]
+    cmp_ = example_demand["scenario_comparison"].query("region == '990100' and year == 2029")
+    lowered = set(cmp_.loc[cmp_["employment_effect"] < 0, "industry"])
+    assert lowered and lowered <= set(flags["industry"])
+
+
+def test_parameter_draws_widen_intervals_not_points():
+    b = _bundle(False)
+    on = compute_demand(b, horizon=3, params={**FAST, "entrant_share": 0.35}, seed=2)
+    off = compute_demand(b, horizon=3, params={**FAST, "entrant_share": 0.35, "sample_parameters": False}, seed=2)
+    for name in ("openings", "specialty_demand"):
+        a, z = on[name].query("not observed"), off[name].query("not observed")
+        assert np.allclose(a["value"], z["value"])  # central values unchanged
+        assert ((a["hi_95"] - a["lo_95"]).sum()) > 1.1 * ((z["hi_95"] - z["lo_95"]).sum())
+    again = compute_demand(b, horizon=3, params={**FAST, "entrant_share": 0.35}, seed=2)
+    pd.testing.assert_frame_equal(on["specialty_demand"], again["specialty_demand"])
+    p = on["demand_parameters"]
+    assert (p["replacement_rate_low"] < p["replacement_rate"]).all() and (p["entrant_share_high"] == 0.5).all()
+
+
+def test_demand_sensitivity_moves_with_each_parameter(result):
+    ds = result["demand_sensitivity"].query("scenario == 'baseline'")
+    assert set(ds["region"]) == {"900"}  # the planning region only
+    w = ds.pivot_table(index=["quantity", "specialty", "level", "year"], columns=["parameter", "setting"],
+                       values="value")
+    voc = w.loc["vocational_openings"]
+    # vocational openings are proportional to the entrant share (central 1.0 in FAST, range widened to it)
+    assert np.allclose(voc[("entrant_share", "low")], 0.25 * voc[("central", "central")])
+    assert np.allclose(voc[("vocational_share", "high")], 1.3 * voc[("central", "central")])
+    op = w.loc["openings"]
+    assert (op[("replacement_rate", "high")] > op[("central", "central")]).all()
+    assert (op[("replacement_rate", "low")] < op[("central", "central")]).all()
+    # the central setting reproduces the run's own point values
+    sd = result["specialty_demand"].query("scenario == 'baseline' and region == '900' and not observed")
+    cen = w.loc["specialty_demand"][("central", "central")].droplevel("level")
+    assert np.allclose(sd.set_index(["specialty", "year"])["value"].sort_index(), cen.sort_index())
+
+
+def test_run_manifest_records_accepted_missing_industries_and_flags():
+    import talentforecast as tf
+
+    b = _bundle(False)
+    short = Bundle({**b.tables, "employment": b["employment"][b["employment"].industry != "I"]})
+    sc = {"name": "plan", "start": 2021, "end": 2022, "mode": "path",
+          "targets": [{"industries": ["F"], "employment_growth": -0.05}]}
+    r = tf.run(short, stages=["inputs", "demand"], progress=False, horizon=2, scenario=load_scenario(sc),
+               params={"demand": {**FAST, "missing_industries": "zero"}})
+    notes = r.manifest["notes"]
+    assert [n["industry"] for n in notes["missing_industries"]] == ["I"]
+    assert [n["industry"] for n in notes["scenario_flags"]] == ["F"]
+
+
+def test_crosswalk_weight_draws_widen_specialty_demand_only(tmp_path):
+    from talentforecast.demand.uncertainty import RANGES
+
+    f = tmp_path / "ranges.toml"
+    f.write_text(RANGES.read_text(encoding="utf-8").replace("relative_sd = 0.3", "relative_sd = 0.0"),
+                 encoding="utf-8")
+    b = _bundle(False)
+    wide = compute_demand(b, horizon=2, params=FAST, seed=4)
+    narrow = compute_demand(b, horizon=2, params={**FAST, "parameter_ranges": f}, seed=4)
+    for name, widened in (("vocational_openings", False), ("specialty_demand", True)):
+        a, z = wide[name].query("not observed"), narrow[name].query("not observed")
+        assert np.allclose(a["value"], z["value"])
+        wa, wz = (a["hi_95"] - a["lo_95"]).sum(), (z["hi_95"] - z["lo_95"]).sum()
+        assert (wa > 1.05 * wz) if widened else np.isclose(wa, wz)
+    cw = wide["demand_sensitivity"].query("parameter == 'crosswalk_weight'")
+    assert set(cw["quantity"]) == {"specialty_demand"} and set(cw["setting"]) == {"low", "high"}
+    assert "crosswalk_weight" not in set(narrow["demand_sensitivity"]["parameter"])

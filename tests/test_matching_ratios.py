@@ -42,9 +42,12 @@ def test_band_edges_from_counts():
 
 
 def test_zero_demand_and_both_zero_are_kept():
+    import dataclasses
+
     demand = _rows([0.0, 0.0, 50.0], specialties=["a", "b", "c"])
     supply = _rows([10.0, 0.0, 0.0], scenario=None, specialties=["a", "b", "c"])
-    m = match_ratios(demand, supply, lang="en").set_index("specialty")
+    no_min = dataclasses.replace(load_bands(), min_demand=0.0, min_supply=0.0)
+    m = match_ratios(demand, supply, no_min, lang="en").set_index("specialty")
     assert len(m) == 3
     assert math.isinf(m.loc["a", "ratio_sd"]) and m.loc["a", "band"] == "surplus"
     assert m.loc["a", "ratio_ds"] == 0.0 and m.loc["a", "status"] == "zero_demand"
@@ -53,6 +56,45 @@ def test_zero_demand_and_both_zero_are_kept():
     assert m.loc["b", "band_label"] == "no data" and m.loc["b", "status"] == "no_data"
     assert m.loc["c", "ratio_sd"] == 0.0 and m.loc["c", "band"] == "shortage"
     assert math.isinf(m.loc["c", "ratio_ds"])
+
+
+def test_small_sizes_are_not_banded_and_say_why():
+    # issue 15: S/D 33.6 on a demand of 3.95 persons a year is no market signal
+    demand = _rows([3.95, 0.0, 100.0, 100.0, 50.0], specialties=["a", "b", "c", "d", "e"], spread=0.1)
+    supply = _rows([132.7, 10.0, 12.0, 90.0, 0.0], scenario=None, specialties=["a", "b", "c", "d", "e"], spread=0.1)
+    m = match_ratios(demand, supply).set_index("specialty")
+    assert m["status"].to_dict() == {"a": "below_min_demand", "b": "below_min_demand", "c": "below_min_supply",
+                                     "d": "ok", "e": "below_min_supply"}
+    small = m.loc[["a", "b", "c", "e"]]
+    assert (small["band"] == "none").all() and small["ratio_sd"].isna().all()
+    assert small[["p_shortage", "p_surplus"]].isna().all().all()
+    assert small["demand"].tolist() == [3.95, 0.0, 100.0, 50.0]  # the sizes stay visible
+    assert m.loc["d", "band"] == "good"
+
+
+def test_minimum_is_configurable(tmp_path):
+    from importlib import resources
+
+    text = (resources.files("talentforecast.matching.data") / "bands.toml").read_text(encoding="utf-8")
+    f = tmp_path / "bands.toml"
+    f.write_text(text.replace("demand = 20", "demand = 2"), encoding="utf-8")
+    demand = _rows([3.95], specialties=["a"])
+    supply = _rows([132.7], scenario=None, specialties=["a"])
+    m = match_ratios(demand, supply, load_bands(f))
+    assert m.loc[0, "status"] == "ok" and m.loc[0, "band"] == "surplus"
+    f.write_text(text.replace("demand = 20", "demand = -1"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="minimum.demand"):
+        load_bands(f)
+
+
+def test_not_enrolling_programme_has_no_ratio():
+    demand = _rows([80.0, 80.0], specialties=["a", "b"])
+    supply = _rows([0.0, 0.0], scenario=None, specialties=["a", "b"]).assign(
+        programme_status=["not_enrolling", "enrolling"])
+    m = match_ratios(demand, supply).set_index("specialty")
+    assert m.loc["a", "status"] == "not_enrolling" and np.isnan(m.loc["a", "ratio_sd"])
+    assert m.loc["a", "band"] == "none"  # never S/D = 0 read as shortage
+    assert m.loc["b", "status"] == "below_min_supply"
 
 
 def test_one_sided_rows_are_kept_with_status():
@@ -140,3 +182,34 @@ def test_point_outside_its_80_interval_is_noted_not_rejected():
     assert m.loc[0, "interval_note"] == "demand_point_outside_80"
     assert m.loc[0, "ratio_sd"] == 1.25  # the point ratio still uses the point values
     assert m.loc[0, "ratio_sd_lo_80"] < 1.0 < m.loc[0, "ratio_sd_hi_80"]  # median taken as 100
+
+
+def test_sensitivity_table_tornado_rows():
+    from talentforecast.matching import sensitivity
+
+    rows = []
+    for spec, dem in (("a", 100.0), ("b", 10.0)):  # b is below the minimum size: no S/D rows
+        for param, setting, f in (("central", "central", 1.0), ("entrant_share", "low", 0.25 / 0.35),
+                                  ("entrant_share", "high", 0.5 / 0.35)):
+            rows.append(dict(parameter=param, setting=setting, quantity="specialty_demand", region="r",
+                             specialty=spec, level="高职专科", year=2026, value=dem * f, scenario="baseline"))
+    rows += [dict(parameter=p, setting=st, quantity="openings", region="r", specialty="_T", level="", year=2026,
+                  value=v, scenario="baseline")
+             for p, st, v in (("central", "central", 1000.0), ("entrant_share", "low", 1000.0),
+                              ("entrant_share", "high", 1000.0))]
+    # a parameter that acts on specialty demand only (crosswalk weights) has no openings rows
+    rows += [dict(parameter="crosswalk_weight", setting=st, quantity="specialty_demand", region="r", specialty="a",
+                  level="高职专科", year=2026, value=v, scenario="baseline") for st, v in (("low", 59.0), ("high", 155.0))]
+    supply = _rows([100.0, 100.0], scenario=None, specialties=["a", "b"])
+    sp = pd.DataFrame({"parameter": "retention", "level": ["高职专科"], "central": [0.7], "low": [0.55],
+                       "high": [0.85]})
+    t = sensitivity(pd.DataFrame(rows), supply, sp)
+    r = t[(t.quantity == "ratio_sd") & (t.specialty == "a")].set_index("parameter")
+    assert r.loc["entrant_share", ["value_low", "value_high"]].tolist() == pytest.approx([1.4, 0.7])
+    assert r.loc["retention", ["value_low", "value_high"]].tolist() == pytest.approx([0.55 / 0.7, 0.85 / 0.7])
+    assert r.loc["entrant_share", "band_changes"] and r.loc["retention", "swing"] == pytest.approx(0.3 / 0.7)
+    assert "b" not in set(t["specialty"])
+    lv = t[(t.quantity == "ratio_sd") & (t.specialty == "_T")].set_index("parameter")
+    assert lv.loc["entrant_share", "value_central"] == pytest.approx(1.0)
+    assert r.loc["crosswalk_weight", "value_low"] == pytest.approx(100 / 59)
+    assert set(t.loc[t.quantity == "openings", "parameter"]) == {"entrant_share"}

@@ -251,3 +251,27 @@ def test_further_study_window_uses_recent_years():
                       "further_study": [10.0, 20.0, 60.0, 60.0]})
     f = further_study_rates(o, {"further_study": {"window": 2}})
     assert f["rate"].iloc[0] == pytest.approx(0.6)
+
+
+def test_stopped_programme_is_not_enrolling_once_its_students_are_gone(result):
+    s = result["supply"].set_index(["region", "specialty", "year"])["programme_status"]
+    assert s.loc[("D2", "660101", 2024)] == "enrolling"  # the last cohort still graduates
+    for region in ("D2", "C"):  # the city offers it only in D2
+        assert [s.loc[(region, "660101", y)] for y in (2025, 2026, 2027)] == ["not_enrolling"] * 3
+    # a new programme without graduates yet is enrolling, not closed
+    assert s.loc[("D1", "610102", 2023)] == "enrolling"
+    assert (s.xs("610101", level=1) == "enrolling").all()
+
+
+def test_retention_range_is_sampled_and_documented():
+    b = make_bundle()
+    kw = {"horizon": 3, "forecaster": naive}
+    on = compute_supply(b, params={"simulation": {"n_draws": 300}}, **kw)
+    off = compute_supply(b, params={"simulation": {"n_draws": 300, "sample_parameters": False}}, **kw)
+    a, z = on["supply"].query("not observed"), off["supply"].query("not observed")
+    assert np.allclose(a["value"], z["value"])
+    assert (a["hi_95"] - a["lo_95"]).sum() > 1.1 * (z["hi_95"] - z["lo_95"]).sum()
+    sp = on["supply_parameters"].set_index("level")
+    assert sp.loc["中职", ["central", "low", "high"]].tolist() == [0.85, 0.75, 0.95]
+    with pytest.raises(ConfigError, match="retention_range"):
+        load_params({"retention": {"中职": 0.99}})

@@ -151,7 +151,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
                  sheet: str = typer.Option(None, "--sheet", help=H("sheet")),
                  max_shown: int = typer.Option(50, "--max", help=H("max_shown")),
                  lang: str = o_lang()) -> None:
-        from talentforecast.errors import InputError, set_lang
+        from talentforecast.errors import InputError, Problem, set_lang
         from talentforecast.folder import FolderCheck, check_folder, format_check, infer_kind
         from talentforecast.io import _read_table
         from talentforecast.schema import TABLES
@@ -172,11 +172,22 @@ def build_app(lang: str = "zh") -> typer.Typer:
                         check.inferred[f.name] = k
                     try:
                         df = _read_table(f, k, sheet=sheet)[0]
-                        check.files[k], check.rows[k] = f, len(df)
+                        check.files[k], check.rows[k], check.tables[k] = f, len(df), df
                         check.notes += df.attrs.get("normalisations", [])
                     except InputError as err:
                         check.problems += err.problems
                         check.notes += getattr(err, "notes", [])
+            tables = dict(check.tables) if check.tables else {}
+            if "employment" in tables and "enrolment" in tables:  # industries offered specialties need
+                from talentforecast.demand import industry_coverage
+
+                for row in industry_coverage(tables).itertuples(index=False):
+                    note = row.note_zh if msg_lang == "zh" else row.note_en
+                    if row.action == "error":
+                        check.problems.append(Problem("employment", "industry", None, row.industry, note))
+                    else:
+                        check.notes.append({"file": "employment", "column": "industry", "zh": row.note_zh,
+                                            "normalisation": row.note_en})
             typer.echo(format_check(check, msg_lang, max_shown))
         except TalentForecastError as err:
             fail(err)
@@ -464,6 +475,9 @@ def execute(cfg: dict, quiet: bool = True, echo=print, warn=None, label: str = "
     options["params"] = options["params"] or None
     options["lang"] = cfg["lang"][0] if cfg["lang"] else "zh"
     r = run_chain(bundle, progress=not quiet, **options)
+    for name, rows in (r.manifest.get("notes") or {}).items():  # assumptions the run made, said aloud
+        for row in rows:
+            print(f"注意 note [{name}] {row.get('industry', '')}: {row.get('note_zh', '')}", file=sys.stderr)
     out = Path(cfg["out"])
     changes = None
     if cfg.get("previous"):  # "changes since last year": the table beside the outputs, the summary in the meta

@@ -210,6 +210,9 @@ def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = Tru
     return r
 
 
+MANIFEST_NOTE_TABLES = ("missing_industries", "scenario_flags")
+
+
 def _manifest(r: Run, timings: dict[str, float]) -> dict:
     import importlib.metadata as md
 
@@ -242,6 +245,9 @@ def _manifest(r: Run, timings: dict[str, float]) -> dict:
         "stages": list(timings),
         "meta": r.bundle.meta,
         "inputs": inputs,
+        # assumptions the run had to make, stated where the run is recorded (issue 15)
+        "notes": {n: r.tables[n].to_dict("records") for n in MANIFEST_NOTE_TABLES
+                  if n in r.tables and len(r.tables[n])},
         "timings_seconds": timings,
     }
 

@@ -98,8 +98,9 @@ def supply_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any]) 
 
 
 DEMAND_TABLES = ("employment_forecast", "openings", "vocational_openings", "specialty_demand",
-                 "occupation_demand", "labour_market_conditions", "unallocated", "allocation_weights")
-SUPPLY_TABLES = ("supply", "completion_rates", "further_study_rates", "enrolment_forecast")
+                 "occupation_demand", "labour_market_conditions", "unallocated", "allocation_weights",
+                 "demand_sensitivity")
+SUPPLY_TABLES = ("supply", "completion_rates", "further_study_rates", "enrolment_forecast", "supply_parameters")
 
 
 def matching_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
@@ -189,7 +190,8 @@ STAGES: tuple[Stage, ...] = (
           outputs=("input_summary", "catalogue_summary", "regions", "provision")),
     Stage("demand", demand_stage, inputs=("employment",),
           optional=("regions", "staffing", "postings", "specialty_industry", "enrolment", "enrolment_plan"),
-          outputs=(*DEMAND_TABLES, "demand_parameters", "elasticities", "scenario_effects")),
+          outputs=(*DEMAND_TABLES, "demand_parameters", "elasticities", "scenario_effects", "missing_industries",
+                   "scenario_flags", "scenario_comparison")),
     Stage("supply", supply_stage, inputs=("enrolment",),
           optional=("regions", "population", "enrolment_plan", "outcomes"),
           outputs=(*SUPPLY_TABLES, "participation")),
@@ -198,7 +200,7 @@ STAGES: tuple[Stage, ...] = (
                     *(t for t in DEMAND_TABLES + SUPPLY_TABLES if t not in ("specialty_demand", "supply"))),
           any_of=(("vocational_openings", "openings"),),
           outputs=("matches", "quality", "duplication", "structure_match", "structure_deviation",
-                   "shortage_occupations")),
+                   "shortage_occupations", "sensitivity")),
     Stage("warning", warning_stage, inputs=("matches", "quality", "duplication", "enrolment", "regions"),
           optional=("vocational_openings", "outcomes", "specialty_industry"),
           outputs=("warnings", "proposals", "quality_ranking")),

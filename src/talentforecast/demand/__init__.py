@@ -19,6 +19,7 @@ import pandas as pd
 
 from talentforecast.demand.allocation import allocate, normalise_weights
 from talentforecast.demand.conditions import labour_market_conditions
+from talentforecast.demand.coverage import missing_industries, raise_if_missing
 from talentforecast.demand.employment import employment_table, forecast_leaves, leaf_employment
 from talentforecast.demand.openings import openings, openings_paths, openings_table
 from talentforecast.demand.params import (
@@ -35,6 +36,15 @@ from talentforecast.demand.scenario import (
     apply_scenario,
     elasticities,
     load_scenario,
+    scenario_comparison,
+    scenario_flags,
+)
+from talentforecast.demand.uncertainty import (
+    crosswalk_factors,
+    crosswalk_sd,
+    demand_sensitivity,
+    draw_parameters,
+    entrant_share_range,
 )
 
 EXAMPLE_SCENARIO = SCENARIOS / "example_key_industries.toml"
@@ -46,13 +56,18 @@ __all__ = [
     "Scenario",
     "allocate",
     "compute_demand",
+    "entrant_share_range",
     "offered_specialties",
     "elasticities",
+    "industry_coverage",
+    "missing_industries",
     "key_industries",
     "labour_market_conditions",
     "load_scenario",
     "openings",
     "replacement_rates",
+    "scenario_comparison",
+    "scenario_flags",
     "vocational_shares",
 ]
 
@@ -73,6 +88,31 @@ def _crosswalk(bundle, p: DemandParams, industries: list[str]) -> pd.DataFrame:
         spec = catalogs.specialties()
         levels = spec.drop_duplicates("specialty").set_index("specialty")["level"]
     return normalise_weights(cw, levels)
+
+
+def industry_coverage(bundle, params: DemandParams | dict | None = None) -> pd.DataFrame:
+    """Industries the crosswalk sends demand to but the bundle's employment table lacks.
+
+    Usable before a run (``validate``); the run stops on rows with ``action == "error"`` (see
+    :mod:`talentforecast.demand.coverage` and the demand parameter ``missing_industries``).
+
+    Example:
+        >>> import talentforecast as tf
+        >>> industry_coverage(tf.datasets.load_example())[["industry", "action"]].values.tolist()
+        [['T', 'accepted_zero']]
+    """
+    from talentforecast import catalogs
+
+    p = DemandParams.coerce(params)
+    cw = bundle.get("specialty_industry")
+    if cw is None:
+        cw = catalogs.specialty_industry(p.specialty_industry)
+    if "level" not in cw:
+        spec = catalogs.specialties().drop_duplicates("specialty").set_index("specialty")["level"]
+        cw = cw.assign(level=cw["specialty"].astype(str).map(spec).fillna(""))
+    offered = offered_specialties(bundle, p.offered_window) if p.allocate_over == "offered" else None
+    present = bundle["employment"]["industry"].astype(str).unique()
+    return missing_industries(present, cw, offered, p.missing_industries, tuple(p.zero_industries))
 
 
 def offered_specialties(bundle, window: int = 3) -> set[str]:
@@ -103,7 +143,10 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
     Returns ``employment_forecast``, ``openings``, ``vocational_openings``, ``specialty_demand``,
     ``occupation_demand``, ``labour_market_conditions`` (when the bundle has ``postings``), plus the
     parameters used: ``demand_parameters`` (ρ and v per industry), ``allocation_weights``,
-    ``unallocated`` and, with a value-added scenario, ``elasticities`` and ``scenario_effects``.
+    ``unallocated``, ``missing_industries``, ``demand_sensitivity`` (point demand of the planning
+    region with each parameter at the ends of its range) and, with a scenario, ``scenario_effects`` (per target
+    × leaf), ``scenario_flags`` (path targets below the trend), ``scenario_comparison`` (scenario
+    against baseline per region × industry × year) and, with value-added targets, ``elasticities``.
     With ``scenario`` every table holds the baseline and the scenario rows (``scenario`` column).
 
     Example:
@@ -114,6 +157,8 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
         ['baseline', 'key_industries']
     """
     p = DemandParams.coerce(params)
+    coverage = industry_coverage(bundle, p)
+    raise_if_missing(coverage)
     regions = bundle.get("regions")
     emp_in = leaf_employment(bundle["employment"], regions)
     fc = forecast_leaves(emp_in, horizon, level, p.models, seed, n_jobs, progress, reconcile=p.reconcile)
@@ -124,18 +169,23 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
     if scenario is not None:
         sc = scenario if isinstance(scenario, Scenario) else load_scenario(
             scenario, key_industries(p.key_industries) if p.key_industries else None)
-        el = elasticities(emp_in) if any(t.kind == "value_added_growth" for t in sc.targets) else None
+        el = elasticities(emp_in) if any(t.kind.startswith("value_added") for t in sc.targets) else None
         sc_paths, effects = apply_scenario(base, sc, emp_in, el, seed)
         runs.append((sc.name, sc_paths))
         out["scenario_effects"] = [effects]
+        out["scenario_flags"] = [scenario_flags(effects)]
         if el is not None:
             out["elasticities"] = [el]
     rates = replacement_rates(p.replacement_rates, p.rate_overrides)
     shares = vocational_shares(p.vocational_shares)
     shares["share"] = shares["share"] * p.entrant_share  # V counts openings open to school-leavers
     rho = rates_for(base.keys, rates)
+    entrant = entrant_share_range(p.parameter_ranges, p.entrant_share)
+    draws = draw_parameters(base.keys, rates, shares, entrant, p.n_paths, seed) if p.sample_parameters else None
+    cw_sd = crosswalk_sd(p.parameter_ranges)
     industries = list(dict.fromkeys(base.keys["industry"]))
     cw = _crosswalk(bundle, p, industries)
+    cw_fac = crosswalk_factors(cw["specialty"], cw_sd, p.n_paths, seed) if p.sample_parameters and cw_sd > 0 else None
     staffing = bundle.get("staffing")
     spec_occ = None
     if staffing is None:
@@ -147,19 +197,32 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
         if p.reconcile != "bottom_up":  # aggregates are sums of reconciled leaves, equal to the reconciled totals
             emp_tab["model"] = emp_tab["model"].replace("bottom_up_sum", f"sum+{p.reconcile}")
         out.setdefault("employment_forecast", []).append(emp_tab)
-        op = openings_paths(emp, rho)
+        op = openings_paths(emp, rho, regions, None if draws is None else draws["rho"])
         out.setdefault("openings", []).append(openings_table(op, regions, level, name))
-        for k, v in allocate(op["openings"], regions, shares, cw, staffing, spec_occ, level, name).items():
+        out.setdefault("demand_sensitivity", []).append(
+            demand_sensitivity(emp, rates, shares, entrant, cw, regions, name, cw_sd))
+        o = op["openings"]
+        # the vocational-share and entrant-share draws scale each path's openings open to school-leavers
+        o_v = o if draws is None else o.with_values(o.point, o.samples * draws["scale"][:, :, None])
+        for k, v in allocate(o_v, regions, shares, cw, staffing, spec_occ, level, name, cw_fac).items():
             out.setdefault(k, []).append(v)
     tables = {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
+    if scenario is not None:
+        tables["scenario_comparison"] = scenario_comparison(tables["employment_forecast"], tables["openings"])
     tables["unallocated"] = tables["unallocated"].drop_duplicates().reset_index(drop=True)
     params_tab = base.keys.assign(replacement_rate=rho).merge(
         shares.pivot(index="industry", columns="level", values="share").reset_index(), on="industry", how="left")
+    params_tab = params_tab.assign(replacement_rate_low=rates_for(base.keys, rates, "rate_low"),
+                                   replacement_rate_high=rates_for(base.keys, rates, "rate_high"))
     params_tab["entrant_share"] = p.entrant_share
+    params_tab["entrant_share_low"], params_tab["entrant_share_high"] = entrant["low"], entrant["high"]
+    params_tab["parameters_sampled"] = p.sample_parameters
+    params_tab["crosswalk_relative_sd"] = cw_sd
     params_tab["correlation"] = rho_c
     params_tab["n_paths"] = p.n_paths
     tables["demand_parameters"] = params_tab
     tables["allocation_weights"] = cw
+    tables["missing_industries"] = coverage
     postings = bundle.get("postings")
     if postings is not None:
         tables["labour_market_conditions"] = labour_market_conditions(postings, regions, p.conditions_window)

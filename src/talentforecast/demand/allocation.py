@@ -149,7 +149,8 @@ def _finish(tab: pd.DataFrame, key_cols: list[str], level, scenario: str, unit: 
 
 def allocate(op: Paths, regions: pd.DataFrame | None, shares: pd.DataFrame, crosswalk: pd.DataFrame,
              staffing: pd.DataFrame | None = None, spec_occ: pd.DataFrame | None = None,
-             level=(80, 95), scenario: str = "baseline") -> dict[str, pd.DataFrame]:
+             level=(80, 95), scenario: str = "baseline",
+             specialty_factor: dict[str, np.ndarray] | None = None) -> dict[str, pd.DataFrame]:
     """Vocational openings, specialty and occupation demand from leaf openings paths.
 
     ``op`` is the ``openings`` paths of :func:`~talentforecast.demand.openings.openings_paths`;
@@ -157,7 +158,8 @@ def allocate(op: Paths, regions: pd.DataFrame | None, shares: pd.DataFrame, cros
     ``crosswalk`` is the output of :func:`normalise_weights` (specialty, industry, level, weight_used).
     Returns ``vocational_openings``, ``specialty_demand``, ``unallocated`` (industry × level pairs
     with vocational openings but no specialty/occupation) and, given ``staffing`` or ``spec_occ``,
-    ``occupation_demand``.
+    ``occupation_demand``. ``specialty_factor`` maps a specialty to a factor per sample path
+    (the crosswalk-weight draw), applied to its demand paths, not to its point value.
 
     Example:
         >>> from talentforecast.demand.openings import openings_paths
@@ -179,7 +181,12 @@ def allocate(op: Paths, regions: pd.DataFrame | None, shares: pd.DataFrame, cros
                                          level, scenario, "persons")
     skeys, ms, unalloc = specialty_matrix(vkeys, crosswalk)
     akeys, agg = aggregator(skeys, ["specialty", "level"], regions)
-    out["specialty_demand"] = _finish(summarise(akeys, op, agg @ ms @ mv, level), ["specialty", "level"],
+    fac = None
+    if specialty_factor:
+        ones = np.ones(op.samples.shape[1])
+        fac = np.vstack([specialty_factor.get(sp, ones) for sp in akeys["specialty"]]) if len(akeys) else None
+    out["specialty_demand"] = _finish(summarise(akeys, op, agg @ ms @ mv, level, path_factor=fac),
+                                      ["specialty", "level"],
                                       level, scenario, "persons")
     unalloc["stage"] = "specialty"
     if staffing is not None:

@@ -30,7 +30,8 @@ def _read_csv(path: str | Path, required: tuple[str, ...]) -> pd.DataFrame:
     if not path.exists():
         raise ConfigError(f"{path}: file not found")
     df = pd.read_csv(path, dtype={"industry": str, "region": str}, keep_default_na=False,
-                     na_values={c: [""] for c in ("rate", *LEVELS)})
+                     na_values={c: [""] for c in ("rate", "rate_low", "rate_high", "share_low_factor",
+                                                  "share_high_factor", *LEVELS)})
     missing = [c for c in required if c not in df.columns]
     if missing:
         raise ConfigError(f"{path}: missing column(s) {missing}; expected at least {list(required)}")
@@ -51,7 +52,9 @@ def replacement_rates(path: str | Path | None = None,
                       overrides: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
     """Replacement (exit) rates ρ per industry, with optional per-region overrides.
 
-    Returns columns ``region`` ("" = every region), ``industry``, ``rate``, ``basis``, ``source``.
+    Returns columns ``region`` ("" = every region), ``industry``, ``rate``, ``rate_low``,
+    ``rate_high`` (the range sampled with the forecast paths; a row without them, e.g. an
+    override, is taken as known), ``basis``, ``source``.
 
     Example:
         >>> r = replacement_rates()
@@ -61,12 +64,13 @@ def replacement_rates(path: str | Path | None = None,
     path = Path(path) if path is not None else DATA / "replacement_rates.csv"
     base = _read_csv(path, ("industry", "rate"))
     _check_fraction(base, "rate", path)
+    _ranges(base, path)
     if "region" not in base:
         base["region"] = ""
     for c in ("basis", "source"):
         if c not in base:
             base[c] = ""
-    base = base[["region", "industry", "rate", "basis", "source"]]
+    base = base[["region", "industry", "rate", "rate_low", "rate_high", "basis", "source"]]
     if overrides is None:
         out = base
     else:
@@ -80,10 +84,11 @@ def replacement_rates(path: str | Path | None = None,
             name = str(overrides)
             ov = _read_csv(overrides, ("industry", "rate"))
         _check_fraction(ov, "rate", name)
+        _ranges(ov, name)
         ov["region"] = ov["region"].fillna("").astype(str) if "region" in ov else ""
         ov["basis"] = "override"
         ov["source"] = ov["source"] if "source" in ov else name
-        ov = ov[["region", "industry", "rate", "basis", "source"]]
+        ov = ov[["region", "industry", "rate", "rate_low", "rate_high", "basis", "source"]]
         dup = ov.duplicated(["region", "industry"])
         if dup.any():
             i = int(np.flatnonzero(dup)[0])
@@ -93,6 +98,21 @@ def replacement_rates(path: str | Path | None = None,
             ov.set_index(["region", "industry"]).index)
         out = pd.concat([base[keep], ov], ignore_index=True)
     return out.sort_values(["industry", "region"]).reset_index(drop=True)
+
+
+def _ranges(df: pd.DataFrame, path) -> None:
+    """Fill and check rate_low <= rate <= rate_high (absent or blank: the rate itself, no range)."""
+    for c in ("rate_low", "rate_high"):
+        if c not in df:
+            df[c] = df["rate"]
+        df[c] = df[c].where(df[c].notna(), df["rate"])
+        _check_fraction(df, c, path)
+    bad = (df["rate_low"] > df["rate"] + 1e-12) | (df["rate"] > df["rate_high"] + 1e-12)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ConfigError(f"{path}: row {i + 2}, industry {df.iloc[i]['industry']!r}: got rate_low "
+                          f"{df.iloc[i]['rate_low']}, rate {df.iloc[i]['rate']}, rate_high {df.iloc[i]['rate_high']}; "
+                          "expected rate_low <= rate <= rate_high")
 
 
 def section_of(code: str) -> str:
@@ -110,7 +130,7 @@ def section_of(code: str) -> str:
         return str(code)
 
 
-def rates_for(pairs: pd.DataFrame, rates: pd.DataFrame) -> np.ndarray:
+def rates_for(pairs: pd.DataFrame, rates: pd.DataFrame, column: str = "rate") -> np.ndarray:
     """ρ for each (region, industry) row of ``pairs``, applying the documented precedence.
 
     Example:
@@ -119,7 +139,7 @@ def rates_for(pairs: pd.DataFrame, rates: pd.DataFrame) -> np.ndarray:
         >>> rates_for(p, replacement_rates(overrides=ov)).tolist()
         [0.03, 0.05]
     """
-    lookup = {(r, i): v for r, i, v in rates[["region", "industry", "rate"]].itertuples(index=False)}
+    lookup = {(r, i): v for r, i, v in rates[["region", "industry", column]].itertuples(index=False)}
     out, missing = [], []
     for region, industry in pairs[["region", "industry"]].itertuples(index=False):
         for key in ((region, industry), ("", industry), (region, section_of(industry)),
@@ -139,8 +159,10 @@ def rates_for(pairs: pd.DataFrame, rates: pd.DataFrame) -> np.ndarray:
 def vocational_shares(path: str | Path | None = None) -> pd.DataFrame:
     """Share v[i, level] of an industry's openings open to vocational graduates, long form.
 
-    Returns columns ``industry``, ``level``, ``share``, ``basis``, ``source``. Shares of the
-    three levels must not sum above 1 per industry (the rest goes to other education levels).
+    Returns columns ``industry``, ``level``, ``share``, ``low_factor``, ``high_factor`` (the
+    range sampled with the forecast paths, as factors on the shares; absent: 1, no range),
+    ``basis``, ``source``. Shares of the three levels must not sum above 1 per industry (the
+    rest goes to other education levels).
 
     Example:
         >>> v = vocational_shares()
@@ -162,9 +184,18 @@ def vocational_shares(path: str | Path | None = None) -> pd.DataFrame:
     for c in ("basis", "source"):
         if c not in df:
             df[c] = ""
-    long = df.melt(id_vars=["industry", "basis", "source"], value_vars=levels,
-                   var_name="level", value_name="share")
-    return long[["industry", "level", "share", "basis", "source"]]
+    for c in ("share_low_factor", "share_high_factor"):
+        df[c] = pd.to_numeric(df[c], errors="coerce").fillna(1.0) if c in df else 1.0
+    bad = (df["share_low_factor"] < 0) | (df["share_low_factor"] > 1) | (df["share_high_factor"] < 1)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ConfigError(f"{path}: row {i + 2}, industry {df.at[i, 'industry']!r}: got share_low_factor "
+                          f"{df.at[i, 'share_low_factor']}, share_high_factor {df.at[i, 'share_high_factor']}; "
+                          "expected 0 <= share_low_factor <= 1 <= share_high_factor")
+    long = df.melt(id_vars=["industry", "basis", "source", "share_low_factor", "share_high_factor"],
+                   value_vars=levels, var_name="level", value_name="share")
+    long = long.rename(columns={"share_low_factor": "low_factor", "share_high_factor": "high_factor"})
+    return long[["industry", "level", "share", "low_factor", "high_factor", "basis", "source"]]
 
 
 def shares_for(industries: list[str], shares: pd.DataFrame) -> pd.DataFrame:
@@ -224,6 +255,15 @@ class DemandParams:
     # demand of industries no offered specialty serves is reported in `unallocated`
     allocate_over: str = "offered"
     offered_window: int = 3  # a specialty is offered if it enrolled or had students in the last N years
+    # sample ρ, the vocational shares and the entrant share per path from their shipped ranges, so
+    # every interval and probability downstream includes them (see demand/uncertainty.py)
+    sample_parameters: bool = True
+    parameter_ranges: str | Path | None = None  # TOML with [entrant_share] central/low/high/basis
+    # industries the crosswalk sends demand to but the employment table lacks: "error" stops the
+    # run naming them; "zero" accepts them as zero demand, recorded in `missing_industries`
+    missing_industries: str = "error"
+    # accepted as zero without stopping (still listed): T 国际组织 has nil employment in almost every city
+    zero_industries: tuple[str, ...] | list[str] = ("T",)
 
     @classmethod
     def coerce(cls, params: DemandParams | dict | None) -> DemandParams:
@@ -249,6 +289,12 @@ class DemandParams:
 
         if p.reconcile not in METHODS or p.reconcile == "top_down":
             raise ConfigError(f"demand params: key 'reconcile': got {p.reconcile!r}; expected one of {list(METHODS)}")
+        if p.missing_industries not in ("error", "zero"):
+            raise ConfigError(f"demand params: key 'missing_industries': got {p.missing_industries!r}; "
+                              "expected 'error' or 'zero'")
+        if isinstance(p.zero_industries, str) or not all(isinstance(z, str) for z in p.zero_industries):
+            raise ConfigError(f"demand params: key 'zero_industries': got {p.zero_industries!r}; "
+                              "expected a list of GB/T 4754 codes")
         if p.allocate_over not in ("offered", "catalogue"):
             raise ConfigError(f"demand params: key 'allocate_over': got {p.allocate_over!r}; "
                               "expected 'offered' or 'catalogue'")

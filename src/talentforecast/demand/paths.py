@@ -176,8 +176,13 @@ def aggregator(keys: pd.DataFrame, by: list[str], regions: pd.DataFrame | None,
 
 
 def summarise(keys: pd.DataFrame, paths: Paths, mat: sparse.spmatrix | None = None,
-              level: tuple[int, ...] = (80, 95), chunk: int = 2000) -> pd.DataFrame:
-    """Long table: keys × years with value (point) and sample-quantile bounds of ``mat @ paths``."""
+              level: tuple[int, ...] = (80, 95), chunk: int = 2000,
+              path_factor: np.ndarray | None = None) -> pd.DataFrame:
+    """Long table: keys × years with value (point) and sample-quantile bounds of ``mat @ paths``.
+
+    ``path_factor`` (output rows × paths) multiplies each output row's sample paths (e.g. a
+    drawn parameter that acts after the sum); the point value is not changed.
+    """
     mat = sparse.identity(len(paths.keys), format="csr") if mat is None else sparse.csr_matrix(mat)
     n_out, T = mat.shape[0], len(paths.years)
     value = mat @ paths.point
@@ -191,6 +196,8 @@ def summarise(keys: pd.DataFrame, paths: Paths, mat: sparse.spmatrix | None = No
     flat = np.ascontiguousarray(paths.samples[:, :, fut].transpose(0, 2, 1)).reshape(len(paths.keys), -1)
     for start in range(0, n_out if F else 0, chunk):
         block = (mat[start:start + chunk] @ flat).reshape(-1, P)
+        if path_factor is not None:  # rows of block are (output row, year) pairs, year fastest
+            block = block * np.repeat(path_factor[start:start + chunk], F, axis=0)
         q = np.quantile(block, qs, axis=1, overwrite_input=True).reshape(len(qs), -1, F)
         for j, lv in enumerate(level):
             bounds[f"lo_{lv}"][start:start + chunk, fut] = q[2 * j]

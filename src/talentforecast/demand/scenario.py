@@ -8,14 +8,23 @@ A scenario file::
     [[targets]]
     cluster = "iot"                  # a cluster of key_industries.csv, or
     # industries = ["39", "63"]      # GB/T 4754 codes
-    value_added_growth = 0.12        # per year; or employment_growth = 0.05
+    mode = "path"                    # "path": the plan's own growth (compared with the trend), or
+                                     # "uplift": growth added on top of the baseline
+    value_added_growth = 0.12        # mode "path": per year; or employment_growth = 0.05
+    # value_added_uplift = 0.02      # mode "uplift": +2 points a year over the baseline; or employment_uplift
     share = 0.05                     # share of the matched employment industry the target covers (default 1)
+
+``mode`` may be set once at the top of the file for every target, or per target; one of the
+two is required, so the meaning of every number is declared. A "path" target whose growth lies
+below the baseline trend lowers its industry: such targets are flagged (``below_trend`` in
+``scenario_effects`` and a row of ``scenario_flags``, also in the run manifest), never silently.
 
 Value-added targets go through an employment elasticity estimated per industry with statsmodels
 OLS on first differences, Δlog E = a + b·Δlog VA (pooled over regions): the scenario raises log
 employment by b · share · Σ [log(1+g) − log(1+g_base)], g_base being the industry's mean value-added
 growth over the last five observed years. Employment targets set the growth of the covered share
-directly. The effect reached at ``end`` persists afterwards. Several targets on one industry add up.
+directly. Uplift targets add b · share · Σ log(1+u) (value added) or share · Σ log(1+u)
+(employment) to the baseline's log employment, so their sign is the sign of u. The effect reached at ``end`` persists afterwards. Several targets on one industry add up.
 """
 
 from __future__ import annotations
@@ -33,20 +42,23 @@ from talentforecast.demand.paths import Paths
 from talentforecast.errors import ConfigError, InputError, Problem
 
 TOP_KEYS = {"name": str, "title_zh": str, "title_en": str, "description": str, "start": int, "end": int,
-            "targets": list, "key_industries": str}
+            "targets": list, "key_industries": str, "mode": str}
 TARGET_KEYS = {"cluster": str, "industries": list, "value_added_growth": float, "employment_growth": float,
+               "value_added_uplift": float, "employment_uplift": float, "mode": str,
                "share": float, "regions": list, "note": str}
+KINDS = {"path": ("value_added_growth", "employment_growth"), "uplift": ("value_added_uplift", "employment_uplift")}
 SCENARIOS = Path(__file__).parent / "scenarios"
 
 
 @dataclass
 class Target:
     industries: list[str]
-    kind: str  # "value_added_growth" | "employment_growth"
+    kind: str  # "value_added_growth" | "employment_growth" | "value_added_uplift" | "employment_uplift"
     growth: float
     share: float = 1.0
     regions: list[str] | None = None
     label: str = ""
+    mode: str = "path"  # "path" (absolute growth, compared with the trend) | "uplift" (over the baseline)
 
 
 @dataclass
@@ -55,7 +67,7 @@ class Scenario:
     :func:`load_scenario` from a TOML file or a dict.
 
     Example:
-        >>> s = load_scenario({"name": "grow_39", "start": 2025, "end": 2027,
+        >>> s = load_scenario({"name": "grow_39", "start": 2025, "end": 2027, "mode": "path",
         ...                    "targets": [{"industries": ["39"], "employment_growth": 0.05}]})
         >>> s.name, s.start, s.end, s.targets[0].industries, s.targets[0].kind
         ('grow_39', 2025, 2027, ['39'], 'employment_growth')
@@ -91,8 +103,8 @@ def load_scenario(path: str | Path | dict, clusters: pd.DataFrame | None = None)
 
     Example:
         >>> s = load_scenario(SCENARIOS / "example_key_industries.toml")
-        >>> s.name, s.start, s.end
-        ('key_industries', 2025, 2030)
+        >>> s.name, s.start, s.end, s.targets[0].mode
+        ('key_industries', 2025, 2030, 'path')
     """
     if isinstance(path, dict):
         src, raw = "<dict>", path
@@ -134,9 +146,13 @@ def load_scenario(path: str | Path | dict, clusters: pd.DataFrame | None = None)
                 raise err(f"{where}.{k}", v, f"one of {sorted(TARGET_KEYS)}")
             if not _type_ok(v, TARGET_KEYS[k]):
                 raise err(f"{where}.{k}", v, f"a {TARGET_KEYS[k].__name__}")
-        kinds = [k for k in ("value_added_growth", "employment_growth") if k in t]
-        if len(kinds) != 1:
-            raise err(where, sorted(t), "exactly one of value_added_growth, employment_growth")
+        mode = t.get("mode", raw.get("mode"))
+        if mode not in KINDS:
+            raise err(f"{where}.mode", mode, "'path' (the plan's own growth, compared with the trend) or "
+                      "'uplift' (growth added on top of the baseline), here or at the top of the file")
+        kinds = [k for k in (*KINDS["path"], *KINDS["uplift"]) if k in t]
+        if len(kinds) != 1 or kinds[0] not in KINDS[mode]:
+            raise err(where, sorted(t), f"exactly one of {', '.join(KINDS[mode])} (mode = {mode!r})")
         growth = float(t[kinds[0]])
         if growth <= -1:
             raise err(f"{where}.{kinds[0]}", growth, "a yearly growth rate above -1 (e.g. 0.12)")
@@ -155,7 +171,7 @@ def load_scenario(path: str | Path | dict, clusters: pd.DataFrame | None = None)
         if not 0 < share <= 1:
             raise err(f"{where}.share", share, "a number in (0, 1]")
         regions = [str(r) for r in t["regions"]] if "regions" in t else None
-        targets.append(Target(inds, kinds[0], growth, share, regions, t.get("cluster", ",".join(inds))))
+        targets.append(Target(inds, kinds[0], growth, share, regions, t.get("cluster", ",".join(inds)), mode))
     return Scenario(raw["name"], raw["start"], raw["end"], targets, src,
                     {k: raw[k] for k in ("title_zh", "title_en", "description") if k in raw})
 
@@ -207,7 +223,9 @@ def apply_scenario(base: Paths, scenario: Scenario, employment: pd.DataFrame,
                    elast: pd.DataFrame | None = None, seed: int = 0) -> tuple[Paths, pd.DataFrame]:
     """Scenario employment paths (same random numbers as ``base``) and a table of the applied effects.
 
-    Leaves not named by any target keep exactly the baseline values.
+    Leaves not named by any target keep exactly the baseline values. The effects table has one
+    row per target × leaf with the target's own multiplier in the last year and ``below_trend``
+    (a "path" target that lowers its industry).
     """
     n, P, T = base.samples.shape
     fut = ~base.observed
@@ -218,7 +236,7 @@ def apply_scenario(base: Paths, scenario: Scenario, employment: pd.DataFrame,
     dlog_point = np.zeros((n, T))
     dlog_samples = np.zeros((n, P, T))
     log_rows = []
-    need_va = any(t.kind == "value_added_growth" for t in scenario.targets)
+    need_va = any(t.kind.startswith("value_added") for t in scenario.targets)
     if need_va and elast is None:
         elast = elasticities(employment)
     base_va = _baseline_va_growth(employment) if need_va else {}
@@ -236,7 +254,13 @@ def apply_scenario(base: Paths, scenario: Scenario, employment: pd.DataFrame,
         share_sum[hit] += t.share
         for j in np.flatnonzero(hit):
             ind = base.keys.at[j, "industry"]
-            if t.kind == "employment_growth":
+            before = dlog_point[j, -1]
+            if t.kind == "employment_uplift":
+                d = np.cumsum(np.where(active & (years <= scenario.end), t.share * np.log1p(t.growth), 0.0))
+                dlog_point[j] += d
+                dlog_samples[j] += d
+                b_txt = "direct"
+            elif t.kind == "employment_growth":
                 prev = np.concatenate([[base.point[j, 0]], base.point[j, :-1]])
                 g_base = np.log(np.where(prev > 0, base.point[j] / np.where(prev > 0, prev, 1), 1.0))
                 step = t.share * (np.log1p(t.growth) - g_base)
@@ -251,12 +275,15 @@ def apply_scenario(base: Paths, scenario: Scenario, employment: pd.DataFrame,
                     raise ConfigError(f"{scenario.source}: key 'targets[{k}]': no elasticity for industry {ind!r}")
                 if ind not in b_draw:
                     b_draw[ind] = rng.normal(row["elasticity"], row["se"], P)
-                dva = t.share * (np.log1p(t.growth) - np.log1p(base_va.get(ind, 0.0))) * counted
+                trend = 0.0 if t.kind == "value_added_uplift" else np.log1p(base_va.get(ind, 0.0))
+                dva = t.share * (np.log1p(t.growth) - trend) * counted
                 dlog_point[j] += row["elasticity"] * dva
                 dlog_samples[j] += b_draw[ind][:, None] * dva[None, :]
                 b_txt = f"{row['elasticity']:.3f}"
-            log_rows.append((scenario.name, t.label, base.keys.at[j, "region"], ind, t.kind, t.growth,
-                             t.share, b_txt, float(np.exp(dlog_point[j, -1]))))
+            own = float(dlog_point[j, -1] - before)
+            log_rows.append((scenario.name, t.label, base.keys.at[j, "region"], ind, t.mode, t.kind, t.growth,
+                             t.share, b_txt, float(np.exp(own)), float(np.exp(dlog_point[j, -1])),
+                             t.mode == "path" and own < -1e-12))
     over = share_sum > 1 + 1e-9
     if over.any():
         j = int(np.flatnonzero(over)[0])
@@ -264,11 +291,65 @@ def apply_scenario(base: Paths, scenario: Scenario, employment: pd.DataFrame,
                           f"{base.keys.at[j, 'industry']!r} sum to {share_sum[j]:.2f}; expected at most 1")
     point = base.point * np.exp(dlog_point)
     samples = base.samples * np.exp(dlog_samples)
-    effects = pd.DataFrame(log_rows, columns=["scenario", "target", "region", "industry", "kind", "growth",
-                                              "share", "elasticity", "multiplier_last_year"])
+    effects = pd.DataFrame(log_rows, columns=["scenario", "target", "region", "industry", "mode", "kind", "growth",
+                                              "share", "elasticity", "target_multiplier_last_year",
+                                              "multiplier_last_year", "below_trend"])
     out = base.with_values(point, samples)
     out.info["scenario"] = scenario.name
     return out, effects
+
+
+def scenario_flags(effects: pd.DataFrame) -> pd.DataFrame:
+    """One row per "path" target × industry whose plan growth lies below the trend (it lowers the industry).
+
+    Example:
+        >>> e = pd.DataFrame({"scenario": "s", "target": "iot", "region": ["1", "2"], "industry": "I",
+        ...                   "mode": "path", "kind": "value_added_growth", "growth": 0.12,
+        ...                   "target_multiplier_last_year": [0.97, 0.98], "below_trend": True})
+        >>> scenario_flags(e)[["target", "industry", "regions", "min_multiplier"]].values.tolist()
+        [['iot', 'I', 2, 0.97]]
+    """
+    cols = ["scenario", "target", "industry", "kind", "growth", "regions", "min_multiplier", "note_zh", "note_en"]
+    low = effects[effects["below_trend"].astype(bool)] if len(effects) else effects
+    if low.empty:
+        return pd.DataFrame(columns=cols)
+    g = (low.groupby(["scenario", "target", "industry", "kind", "growth"], as_index=False, sort=True)
+         .agg(regions=("region", "nunique"), min_multiplier=("target_multiplier_last_year", "min")))
+    g["note_zh"] = [f"规划目标（{k} = {gr:.1%}/年）低于该行业的趋势，按绝对路径解读会使 {i} 行业就业比基准低 "
+                    f"{1 - m:.1%}；若本意是在基准上加力，请改用 mode = \"uplift\""
+                    for k, gr, i, m in zip(g["kind"], g["growth"], g["industry"], g["min_multiplier"], strict=True)]
+    g["note_en"] = [f"the plan target ({k} = {gr:.1%}/yr) lies below the industry's trend; read as an absolute "
+                    f"path it lowers {i} employment by up to {1 - m:.1%} against the baseline; if a push over the "
+                    "baseline is meant, use mode = \"uplift\""
+                    for k, gr, i, m in zip(g["kind"], g["growth"], g["industry"], g["min_multiplier"], strict=True)]
+    return g[cols]
+
+
+def scenario_comparison(employment: pd.DataFrame, openings: pd.DataFrame) -> pd.DataFrame:
+    """Each scenario against the baseline per region × industry × forecast year (employment, openings).
+
+    Example:
+        >>> e = pd.DataFrame({"region": "1", "industry": "I", "year": 2026, "observed": False,
+        ...                   "scenario": ["baseline", "plan"], "value": [100.0, 104.0]})
+        >>> o = e.assign(value=[10.0, 13.0])
+        >>> scenario_comparison(e, o)[["scenario", "employment_effect", "openings_effect"]].values.tolist()
+        [['plan', 4.0, 3.0]]
+    """
+    keys = ["region", "industry", "year"]
+    parts = []
+    for name, tab in (("employment", employment), ("openings", openings)):
+        fut = tab[~tab["observed"].astype(bool)]
+        base = fut[fut["scenario"] == "baseline"].set_index(keys)["value"].rename(f"{name}_baseline")
+        sc = fut[fut["scenario"] != "baseline"][[*keys, "scenario", "value"]].rename(columns={"value": f"{name}_scenario"})
+        parts.append(sc.join(base, on=keys))
+    out = parts[0].merge(parts[1], on=[*keys, "scenario"], how="outer")
+    for name in ("employment", "openings"):
+        out[f"{name}_effect"] = out[f"{name}_scenario"] - out[f"{name}_baseline"]
+        out[f"{name}_effect_pct"] = out[f"{name}_effect"] / out[f"{name}_baseline"].where(out[f"{name}_baseline"] > 0)
+    cols = ["region", "industry", "year", "scenario", "employment_baseline", "employment_scenario",
+            "employment_effect", "employment_effect_pct", "openings_baseline", "openings_scenario",
+            "openings_effect", "openings_effect_pct"]
+    return out[cols].sort_values(["scenario", "region", "industry", "year"]).reset_index(drop=True)
 
 
 def _baseline_va_growth(employment: pd.DataFrame, years: int = 5) -> dict[str, float]:

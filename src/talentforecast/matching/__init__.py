@@ -22,12 +22,13 @@ from talentforecast.matching.config import (
 from talentforecast.matching.duplication import duplication
 from talentforecast.matching.quality import consecutive_below, employment_quality, trend_slope
 from talentforecast.matching.ratios import assign_band, band_labels, match_ratios
+from talentforecast.matching.sensitivity import sensitivity
 from talentforecast.matching.shortage import occupation_supply, shortage_occupations
 from talentforecast.matching.structure import structure_match, supply_by_industry
 
 __all__ = [
     "assign_band", "band_labels", "compute_matching", "consecutive_below", "duplication",
-    "employment_quality", "load_bands", "load_duplication", "load_quality", "match_ratios",
+    "employment_quality", "load_bands", "load_duplication", "load_quality", "match_ratios", "sensitivity",
     "occupation_supply", "shortage_occupations", "structure_match", "supply_by_industry", "trend_slope",
 ]
 
@@ -41,7 +42,8 @@ def compute_matching(bundle, demand: Mapping[str, pd.DataFrame], supply: Mapping
                      params: Mapping | None = None, seed: int = 0, lang: str = "zh",
                      progress: bool = False) -> dict[str, pd.DataFrame]:
     """Run the matching stage; returns ``matches``, ``quality``, ``duplication``, ``structure_match``,
-    ``structure_deviation`` and ``shortage_occupations``.
+    ``structure_deviation``, ``shortage_occupations`` and, when the demand tables hold
+    ``demand_sensitivity``, ``sensitivity`` (tornado data, :func:`sensitivity`).
 
     Args:
         bundle: a :class:`talentforecast.bundle.Bundle` (or any mapping with ``.get``) holding the
@@ -98,6 +100,8 @@ def compute_matching(bundle, demand: Mapping[str, pd.DataFrame], supply: Mapping
     elif so is None:
         so = _catalogue("specialty_occupation")
     out["shortage_occupations"] = shortage_occupations(occ, sup, so, config=p.get("shortage"))
+    if demand.get("demand_sensitivity") is not None:  # tornado data (issue 15)
+        out["sensitivity"] = sensitivity(demand["demand_sensitivity"], sup, supply.get("supply_parameters"), bands)
     return out
 
 

@@ -75,6 +75,8 @@ class Bands:
     none: Band
     draws: int
     file: str = "<bands>"
+    min_demand: float = 20.0  # persons/yr: below this, S/D is not banded (status below_min_demand)
+    min_supply: float = 20.0  # persons/yr: below this, S/D is not banded (status below_min_supply)
 
     @property
     def uppers(self) -> list[float]:
@@ -112,7 +114,7 @@ def load_bands(path: str | Path | None = None) -> Bands:
         0.85
     """
     data, file = _read_toml(path, "bands.toml")
-    _no_unknown(data, {"band", "none", "simulation"}, file)
+    _no_unknown(data, {"band", "none", "simulation", "minimum"}, file)
     raw = _get(data, "band", list, file)
     if len(raw) < 2:
         raise ConfigError(f"{file}: key 'band' has {len(raw)} entries; expected at least 2 bands")
@@ -149,7 +151,15 @@ def load_bands(path: str | Path | None = None) -> Bands:
     draws = _get(sim, "draws", int, file, "simulation") if "draws" in sim else 2000
     if draws < 100:
         raise ConfigError(f"{file}: key 'simulation.draws' = {draws}; expected an integer >= 100")
-    return Bands(tuple(bands), none, draws, file)
+    mins = data.get("minimum", {})
+    _no_unknown(mins, {"demand", "supply"}, file, "minimum")
+    lows = {}
+    for k in ("demand", "supply"):
+        v = float(_get(mins, k, (int, float), file, "minimum")) if k in mins else 20.0
+        if not v >= 0:
+            raise ConfigError(f"{file}: key 'minimum.{k}' = {v}; expected a number >= 0 (persons a year)")
+        lows[k] = v
+    return Bands(tuple(bands), none, draws, file, lows["demand"], lows["supply"])
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ BOUNDS = ["lo_80", "hi_80", "lo_95", "hi_95"]
 _P = np.array([0.025, 0.10, 0.50, 0.90, 0.975])  # probabilities of lo_95, lo_80, value, hi_80, hi_95
 _KNOT_COLS = ["lo_95", "lo_80", "value", "hi_80", "hi_95"]
 _TOL = 1e-9
+# statuses whose rows get no ratio, no band and no probabilities (the reason is the status)
+UNBANDED = ["no_demand_row", "no_supply_row", "not_enrolling", "no_data", "below_min_demand", "below_min_supply"]
 _CHUNK = 2000
 
 
@@ -136,7 +138,7 @@ def _simulate(s: np.ndarray, d: np.ndarray, plan_s, plan_d, edges: tuple[float, 
 def _prepare(df: pd.DataFrame, name: str, prefix: str, scenarios: list[str] | None) -> pd.DataFrame:
     cols = [*KEYS, "value", *BOUNDS]
     require_columns(df, cols, name)
-    keep = [c for c in [*cols, "scenario", "observed", "graduates"] if c in df.columns]
+    keep = [c for c in [*cols, "scenario", "observed", "graduates", "programme_status"] if c in df.columns]
     out = df[keep].copy()
     out["specialty"] = out["specialty"].astype(str)
     out["year"] = out["year"].astype(int)
@@ -161,8 +163,11 @@ def match_ratios(specialty_demand: pd.DataFrame, supply: pd.DataFrame, bands: Ba
 
     One row per region × specialty × level × year × scenario found in either input (outer join):
     rows with only one side get ``status`` "no_demand_row"/"no_supply_row" and NaN ratios (band
-    "none"); demand 0 with supply > 0 gives S/D = inf (band surplus, ``status`` "zero_demand");
-    both 0 gives NaN (band "none", ``status`` "no_data"). ``p_shortage`` = P(S/D ≤ shortage edge),
+    "none"); a programme that no longer enrols (supply ``programme_status``) gets "not_enrolling",
+    never S/D = 0; both 0 gives "no_data"; demand or supply below the minimum size of ``bands``
+    (default 20 persons a year) gives "below_min_demand"/"below_min_supply". All of these have
+    no ratio, band "none" and no probabilities. With a minimum of 0, demand 0 with supply > 0 gives
+    S/D = inf (band surplus, ``status`` "zero_demand"). ``p_shortage`` = P(S/D ≤ shortage edge),
     ``p_surplus`` = P(S/D > surplus edge), both from the simulation (``bands.draws`` draws, ``seed``).
 
     Example:
@@ -187,12 +192,16 @@ def match_ratios(specialty_demand: pd.DataFrame, supply: pd.DataFrame, bands: Ba
     with np.errstate(divide="ignore", invalid="ignore"):
         m["ratio_sd"] = sup / dem
         m["ratio_ds"] = dem / sup
+    closed = (m["programme_status"] == "not_enrolling").to_numpy(bool) if "programme_status" in m else \
+        np.zeros(len(m), bool)
     status = np.select(
-        [np.isnan(dem), np.isnan(sup), (dem == 0) & (sup == 0), dem == 0],
-        ["no_demand_row", "no_supply_row", "no_data", "zero_demand"], "ok")
+        [np.isnan(dem), np.isnan(sup), closed, (dem == 0) & (sup == 0), dem < bands.min_demand,
+         sup < bands.min_supply, dem == 0],
+        ["no_demand_row", "no_supply_row", "not_enrolling", "no_data", "below_min_demand", "below_min_supply",
+         "zero_demand"], "ok")
     m["status"] = status
     for c in ["ratio_sd", "ratio_ds"]:
-        m.loc[np.isin(status, ["no_demand_row", "no_supply_row", "no_data"]), c] = np.nan
+        m.loc[np.isin(status, UNBANDED), c] = np.nan
     _add_intervals(m, bands, seed, progress)
     m["band"] = assign_band(m["ratio_sd"], bands)
     m["band_label"] = band_labels(m["band"], bands, lang)

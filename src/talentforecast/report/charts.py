@@ -150,3 +150,45 @@ def ranked_bars(
             fig.legend(handles=[Patch(color=c, label=t) for t, c in legend], loc="outside lower center",
                        ncols=min(len(legend), 5), frameon=False, fontsize=8)
         return _png(fig, dpi)
+
+
+def tornado(
+    labels: Sequence[str],
+    central: float,
+    low: Sequence[float],
+    high: Sequence[float],
+    *,
+    xlabel: str = "",
+    legend: tuple[str, str] = ("low", "high"),
+    refline: float | None = None,
+    dpi: int = 150,
+) -> bytes:
+    """Tornado chart of a sensitivity table: for each parameter, bars from the central value to the
+    value at the low and at the high end of its range, widest swing on top.
+
+    ``low``/``high`` are the quantity's values (not the parameter's); non-finite values are left out.
+
+    Example:
+        >>> tornado(["入职者占比", "留存率"], 1.0, [1.4, 0.79], [0.7, 1.21], xlabel="S/D")[:4]
+        b'\\x89PNG'
+    """
+    lo, hi = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    swing = np.abs(np.nan_to_num(hi - lo, nan=-1.0))
+    order = [i for i in np.argsort(-swing, kind="stable") if np.isfinite(lo[i]) or np.isfinite(hi[i])]
+    n = len(order)
+    with mpl.rc_context(matplotlib_rc()):
+        fig = Figure(figsize=(6.6, 0.9 + 0.32 * max(n, 2)), layout="constrained")
+        ax = fig.subplots()
+        y = np.arange(n)[::-1]
+        for yy, i in zip(y, order, strict=True):
+            for v, color in ((lo[i], "#9db4cc"), (hi[i], "#1f4e79")):
+                if np.isfinite(v):
+                    ax.barh(yy, v - central, left=central, color=color, height=0.6)
+        ax.axvline(central, color="#444444", linewidth=0.9)
+        if refline is not None:
+            ax.axvline(refline, color="#c55a11", linewidth=0.8, linestyle="--")
+        ax.set_yticks(y, [labels[i] for i in order])
+        ax.set_xlabel(xlabel)
+        fig.legend(handles=[Patch(color="#9db4cc", label=legend[0]), Patch(color="#1f4e79", label=legend[1])],
+                   loc="outside lower center", ncols=2, frameon=False, fontsize=8)
+        return _png(fig, dpi)

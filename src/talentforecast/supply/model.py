@@ -110,6 +110,7 @@ def compute_supply(bundle, horizon: int = 5, params: dict | str | None = None,
     c_idx = comp.set_index(["level", "specialty"])
     f_idx = further.set_index(["level", "specialty"])
     rng = np.random.default_rng(seed + 1)
+    ret_draw = retention_draws(p, n, seed)
     c_cache: dict[tuple, np.ndarray] = {}
 
     def completion_draw(lev: str, spec: str, cohort: int) -> np.ndarray:
@@ -140,7 +141,7 @@ def compute_supply(bundle, horizon: int = 5, params: dict | str | None = None,
             gd[:, j] = e_draw * completion_draw(lev, spec, cohort) if e_point or np.any(e_draw) else 0.0
         g_point[key], g_draws[key] = gp, gd
         s_point[key] = gp * (1 - float(fs["rate"])) * retention[lev]
-        s_draws[key] = gd * (1 - f_draws[(lev, spec)]) * retention[lev]
+        s_draws[key] = gd * (1 - f_draws[(lev, spec)]) * ret_draw[lev][:, None]
 
     members = _members(bundle.get("regions"), set(agg["region"].astype(str)))
     grads = dict(((k, (pt, dr)) for k, pt, dr in _rollup(members, g_point, g_draws)))
@@ -155,9 +156,88 @@ def compute_supply(bundle, horizon: int = 5, params: dict | str | None = None,
     cols = ["region", "specialty", "level", "year", "graduates", "value", *bcols,
             *[f"graduates_{c}" for c in bcols], "unit", "observed"]
     supply = supply[cols].sort_values(["region", "level", "specialty", "year"]).reset_index(drop=True)
+    supply["programme_status"] = programme_status(supply, agg, bundle.get("enrolment_plan"), members)
     return {"supply": supply, "completion_rates": comp, "further_study_rates": further,
+            "supply_parameters": supply_parameters(p),
             "enrolment_forecast": _rollup_enrolment(enf, members, level),
             "participation": enf.participation}
+
+
+def retention_draws(p: dict, n: int, seed: int) -> dict[str, np.ndarray]:
+    """Retention share per level and draw: triangular over ``[retention_range]`` (mode = ``[retention]``),
+    one draw per level shared by every specialty and region; fixed when sampling is off.
+
+    Example:
+        >>> from talentforecast.supply.params import load_params
+        >>> d = retention_draws(load_params(), 1000, 0)
+        >>> bool(0.75 <= d["中职"].min() and d["中职"].max() <= 0.95), round(float(d["中职"].mean()), 2)
+        (True, 0.85)
+    """
+    from talentforecast.demand.uncertainty import triangular_ppf
+
+    rng = np.random.default_rng(seed + 7_777)  # own stream: the other draws stay as they were
+    out = {}
+    for lev, r in p["retention"].items():
+        u = rng.random(n)
+        lo, hi = p["retention_range"][lev] if p["simulation"]["sample_parameters"] else (r, r)
+        out[lev] = triangular_ppf(u, lo, r, hi)
+    return out
+
+
+def supply_parameters(p: dict) -> pd.DataFrame:
+    """The assumed supply parameters with their range and basis (one row per parameter × level).
+
+    Example:
+        >>> from talentforecast.supply.params import load_params
+        >>> supply_parameters(load_params()).query("level == '中职'")[["central", "low", "high"]].values.tolist()
+        [[0.85, 0.75, 0.95]]
+    """
+    rows = [("retention", lev, float(r), float(p["retention_range"][lev][0]), float(p["retention_range"][lev][1]),
+             bool(p["simulation"]["sample_parameters"]),
+             "judgement (params.toml [retention_range]); no destination survey shipped")
+            for lev, r in p["retention"].items()]
+    return pd.DataFrame(rows, columns=["parameter", "level", "central", "low", "high", "sampled", "basis"])
+
+
+def programme_status(supply: pd.DataFrame, agg: pd.DataFrame, plan: pd.DataFrame | None,
+                     members: dict[str, set[str]]) -> np.ndarray:
+    """``enrolling`` or ``not_enrolling`` per supply row (DESIGN §3: a closed programme has no S/D band).
+
+    A history year is not enrolling when the region's programme had no intake, no students and no
+    graduates; a forecast year when its last observed intake was 0, no intake is planned and no
+    cohort still in school graduates that year. A parent region enrols if any member does.
+
+    Example:
+        >>> agg = pd.DataFrame({"region": "a", "specialty": "1", "level": "中职", "year": [2023, 2024],
+        ...                     "enrolled": [0, 0], "in_school": [10, 0], "graduates": [10, 0]})
+        >>> sup = pd.DataFrame({"region": "a", "specialty": "1", "level": "中职", "year": [2023, 2024, 2025],
+        ...                     "graduates": [10.0, 0.0, 0.0], "observed": [True, True, False]})
+        >>> programme_status(sup, agg, None, {"a": {"a"}}).tolist()
+        ['enrolling', 'not_enrolling', 'not_enrolling']
+    """
+    key = [*KEY, "year"]
+    a = agg.assign(region=agg["region"].astype(str))
+    idle_hist = a.set_index(key)[["enrolled", "in_school", "graduates"]].fillna(0).sum(axis=1) == 0
+    last = a.sort_values("year").groupby(KEY)["enrolled"].last()
+    stopped = set(last.index[last.fillna(0) == 0])
+    if plan is not None and len(plan):
+        p = plan[plan["planned"] > 0].assign(region=lambda d: d["region"].astype(str))
+        planned = set(zip(p["region"], p["specialty"].astype(str), strict=True))
+        stopped = {k for k in stopped if (k[0], k[2]) not in planned}
+    leaf = supply[supply["region"].isin(set(a["region"]))]
+    idle = {}
+    for r, sp, lv, yr, g, obs in leaf[["region", "specialty", "level", "year", "graduates", "observed"]].itertuples(
+            index=False):
+        if obs:
+            idle[(r, lv, sp, yr)] = bool(idle_hist.get((r, lv, sp, yr), False))
+        else:
+            idle[(r, lv, sp, yr)] = (r, lv, sp) in stopped and not g > 0
+    out = []
+    for r, sp, lv, yr in supply[["region", "specialty", "level", "year"]].itertuples(index=False):
+        mem = members.get(r, {r})
+        flags = [idle[(m, lv, sp, yr)] for m in mem if (m, lv, sp, yr) in idle]
+        out.append("not_enrolling" if flags and all(flags) else "enrolling")
+    return np.array(out, dtype=object)
 
 
 def _future_frame(keys: list[tuple], years: list[int], values: dict[str, np.ndarray]) -> pd.DataFrame:

@@ -51,6 +51,12 @@ def _validate(p: dict, source: str) -> dict:
                 and 0 <= band[0] <= band[1]):
             raise ConfigError(f"{source}: 'entry_age.{level}' must be [age_from, age_to], got {band!r}")
         _number(p, "retention", level, source, 0.0, 1.0)
+        rr = p["retention_range"].get(level)
+        ok = (isinstance(rr, list) and len(rr) == 2 and all(isinstance(x, int | float) and not isinstance(x, bool)
+                                                             for x in rr) and 0 <= rr[0] <= p["retention"][level] <= rr[1] <= 1)
+        if not ok:
+            raise ConfigError(f"{source}: 'retention_range.{level}' must be [low, high] with 0 <= low <= "
+                              f"retention.{level} ({p['retention'][level]}) <= high <= 1, got {rr!r}")
     for section in ("completion", "further_study"):
         if p[section]["group"] not in ("category", "class"):
             raise ConfigError(f"{source}: '{section}.group' must be 'category' or 'class', "
@@ -103,4 +109,7 @@ def load_params(params: dict | str | Path | None = None) -> dict[str, Any]:
         else:
             raise ConfigError(f"params must be a dict or a TOML path, got {type(params).__name__}")
         base = _merge(base, over, "", source)
+    if not isinstance(base["simulation"].get("sample_parameters"), bool):
+        raise ConfigError(f"{source}: 'simulation.sample_parameters' must be true or false, "
+                          f"got {base['simulation'].get('sample_parameters')!r}")
     return _validate(base, source)
