@@ -6,6 +6,7 @@ observable tables only, and scores the warnings against the truth 1–3 years on
 
 - cut = red or orange, scored against *truly bad*: true S/D > 1.15 (ROA surplus) or true,
   noise-free 毕业去向落实率 < 0.60, for the city market of the specialty in year as_of + h;
+  ``cut_recall_fail`` is the recall against the truly failing ones (rate < 0.60) alone;
 - blue, scored against *truly short*: true S/D < 0.85.
 
 Per method, variant and horizon: precision, recall, AUC of the scores, Brier score of the
@@ -105,6 +106,7 @@ def score_run(run, truth, as_of: int, city: str) -> pd.DataFrame:
     d = pd.concat(rows, ignore_index=True)
     d["bad"] = (d["ratio_sd"] > 1.15) | (d["destination_rate"] < 0.60)
     d["short"] = d["ratio_sd"] < 0.85
+    d["fail"] = d["destination_rate"] < 0.60
     p = d["probability"].fillna(0.5)
     d["m_cut"] = d["warning_level"].isin(CUT)
     d["m_blue"] = d["warning_level"] == "blue"
@@ -135,6 +137,9 @@ def summarise(d: pd.DataFrame) -> pd.DataFrame:
             b = metrics(np.asarray(bf, bool), np.asarray(bp, float), np.asarray(bs, float), y_short)
             rows.append({"variant": variant, "h": h, "method": name, "n": c["n"], "bad": c["positives"],
                          **{f"cut_{k}": v for k, v in c.items() if k not in ("n", "positives")},
+                         "fail": int(g["fail"].sum()),
+                         "cut_recall_fail": (float(np.asarray(cf, bool)[g["fail"].to_numpy()].mean())
+                                             if g["fail"].any() else float("nan")),
                          "short": b["positives"], **{f"blue_{k}": v for k, v in b.items()
                                                      if k not in ("n", "positives")}})
     return pd.DataFrame(rows)
@@ -186,7 +191,7 @@ def main() -> None:
     cal = {"cut": calibration(d, "m_pcut", "bad"), "blue": calibration(d, "m_pblue", "short")}
     pd.set_option("display.width", 250)
     cols = ["variant", "h", "method", "n", "bad", "cut_flagged", "cut_precision", "cut_recall", "cut_auc",
-            "cut_brier", "short", "blue_flagged", "blue_precision", "blue_recall", "blue_auc", "blue_brier"]
+            "cut_brier", "fail", "cut_recall_fail", "short", "blue_flagged", "blue_precision", "blue_recall", "blue_auc", "blue_brier"]
     print(markdown(table[cols]))
     for k, c in cal.items():
         print(f"\ncalibration of the method's {k} probability (all variants, horizons):")

@@ -1,10 +1,13 @@
 """Bundled example region 示例市 (fictional prefecture-level city, 4 districts, 2010–2024).
 
+The example is a structural simulation (:mod:`.generator`); its truth is kept apart and read
+only by :func:`load_example_truth` (benchmarks, never a stage of the run).
+
 Example:
     >>> from talentforecast.datasets import load_example
     >>> b = load_example()
-    >>> b.meta["region_name"], sorted(b.tables)[:2]
-    ('示例市', ['employment', 'enrolment'])
+    >>> b.meta["region_name"], sorted(b.tables)[:3]
+    ('示例市', ['destinations', 'employment', 'enrolment'])
 """
 
 from __future__ import annotations
