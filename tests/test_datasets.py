@@ -161,12 +161,13 @@ def test_load_example_dtypes(bundle):
 
 @needs_sources
 def test_generate_reproduces_committed_csvs_byte_for_byte(tmp_path):
-    generate(seed=DEFAULT_SEED, out_dir=tmp_path)
-    committed = example_dir()
-    names = sorted(p.name for p in committed.iterdir())
-    assert names == sorted(p.name for p in tmp_path.iterdir())
-    for name in names:
-        assert (tmp_path / name).read_bytes() == (committed / name).read_bytes(), name
+    generate(seed=DEFAULT_SEED, out_dir=tmp_path / "example")
+    for folder in ("example", "example_truth"):  # the inputs and, apart, the truth
+        committed = example_dir().parent / folder
+        names = sorted(p.name for p in committed.iterdir())
+        assert names == sorted(p.name for p in (tmp_path / folder).iterdir())
+        for name in names:
+            assert (tmp_path / folder / name).read_bytes() == (committed / name).read_bytes(), name
 
 
 @needs_sources
@@ -278,3 +279,17 @@ def test_whole_run_works_without_the_truth_files(tmp_path):
     b = read_folder(tmp_path / "example", meta=load_example().meta)
     run = tf.run(b, stages=["inputs", "demand", "supply", "matching", "warning"], progress=False)
     assert len(run.warnings) > 100
+
+
+@needs_sources
+def test_another_parameter_file_makes_another_world(tmp_path):
+    from talentforecast.datasets._params import PARAMS_PATH
+    from talentforecast.datasets.generator import generate_world
+
+    text = PARAMS_PATH.read_text(encoding="utf-8").replace("rule_weight = 0.9", "rule_weight = 0.3")
+    (tmp_path / "far.toml").write_text(text, encoding="utf-8")
+    tables, truth = generate_world(DEFAULT_SEED, tmp_path / "far.toml")
+    mx = truth["matrix"]
+    tv = (mx["share"] - mx["rule_share"]).abs().groupby(mx["specialty"]).sum() / 2
+    assert tv.median() > 0.4                                          # far from the rules
+    pd.testing.assert_frame_equal(tables["population"], generate(seed=DEFAULT_SEED)["population"])
