@@ -42,6 +42,11 @@ class Truth:
     specialty × year: noise-free rates), ``events`` (opened / expanded / cut / closed),
     ``matrix`` (true destination shares beside the rule crosswalk's), ``hiring`` (school-leaver
     openings per section and year).
+
+    Example:
+        >>> t = load_example_truth()
+        >>> t["market"].columns[:4].tolist()
+        ['specialty', 'level', 'scope', 'year']
     """
 
     tables: dict[str, pd.DataFrame]
