@@ -1,10 +1,16 @@
-"""Documented, seeded generator of the bundled example region 示例市.
+"""Documented, seeded generator of the bundled example region 示例市: a structural simulation.
 
 Real public aggregates (``data/sources``) fix the shapes: the province's census age structure
 (population), its sector value added 2015–2024 (value added by sector), and national vocational
-new entrants 2011–2024 (enrolment trends). Everything else is drawn with
-``numpy.random.default_rng`` from the parameters in ``datasets/data/example_params.toml``;
-``data/README.md`` lists which column is which. The same seed gives byte-identical CSVs.
+new entrants 2011–2024 (enrolment trends). On top, a simulated world (:mod:`._world`) runs year by
+year: section employment with a declining, a booming and a COVID-hit section; a true specialty →
+section destination matrix unlike the rule crosswalk (:mod:`._matrix`); graduates' further
+study, out-migration and job finding against the true local supply/demand, with 技工院校
+graduates and in-migrants competing; schools opening, expanding, cutting and closing programmes
+under a simple policy. Its observable tables go to ``data/example``; its truth to
+``data/example_truth`` (:func:`talentforecast.datasets.load_example_truth`), which no stage reads.
+Every parameter is in ``datasets/data/example_params.toml``; ``data/README.md`` lists which
+column is which. The same seed gives byte-identical CSVs.
 
 Example:
     >>> from talentforecast.datasets.generator import generate
