@@ -64,8 +64,8 @@ def simulate(params: dict, offers: pd.DataFrame, city: pd.DataFrame, matrix: pd.
     Hrel = (H / H.loc[r0:r1].mean()).reindex(columns=SECTIONS).fillna(1.0)
 
     # per-market draws: demand scale, own trend, competitors, 对口 base, national S/D
-    lo_sd, sd = w["demand_scale"]
-    kappa = np.exp(rng.normal(lo_sd, sd, nm))
+    mu, sd = w["demand_scale"]
+    kappa = np.exp(rng.normal(mu, sd, nm))
     trend = np.array([w["specialty_trend"].get(s, 0.0) for s in specs]) + rng.normal(0, w["specialty_trend_sd"], nm)
     m_level = offers.drop_duplicates("specialty").set_index("specialty")["level"].reindex(specs)
     trend = trend + m_level.map(w["level_trend"]).to_numpy(float)  # employers upgrade levels
