@@ -127,6 +127,14 @@ TABLES: dict[str, Table] = {
             rules=("employed_le_graduates", "matched_le_employed", "further_study_le_graduates"),
         ),
         Table(
+            "destinations", "毕业生就业行业去向", "graduate destinations by industry",
+            (_REGION, _SCHOOL, _SPECIALTY, _LEVEL, _YEAR, _INDUSTRY,
+             _count("employed", "就业人数", "graduates employed in this industry (survey, may carry sampling noise)",
+                    ("就业人数", "落实就业人数", "去向人数"))),
+            key=("region", "school", "specialty", "year", "industry"),
+            rules=("level_matches_specialty",),
+        ),
+        Table(
             "population", "分年龄人口", "population by age",
             (_REGION, _YEAR,
              _c("age_from", "int", "years", "起始年龄", "first age in band", ("起始年龄", "年龄下限"), nonnegative=True),

@@ -55,11 +55,17 @@ def _sector_va(params: dict, years: list[int]) -> pd.DataFrame:
     return va.sort_index().loc[years]
 
 
-def employment(params: dict, years: list[int], rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Employment, value added and wage by district × section × year; also the city totals."""
+def employment(params: dict, years: list[int], rng: np.random.Generator,
+               future: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Employment, value added and wage by district × section × year; also the city totals.
+
+    The city totals run ``future`` years past ``years`` (the simulated world's future, kept in
+    the truth); the district table covers ``years`` only.
+    """
     inds = params["industries"]
     districts = [d["code"] for d in params["districts"]]
-    city = _city_employment(params, years, rng)
+    city_all = _city_employment(params, list(years) + [years[-1] + k for k in range(1, future + 1)], rng)
+    city = city_all.loc[years]
     sector_va = _sector_va(params, years)
     wages = params["wages"]
     t0 = years[0]
@@ -85,15 +91,17 @@ def employment(params: dict, years: list[int], rng: np.random.Generator) -> tupl
                 wage = wage_level * wages["district"][j] * np.exp(rng.normal(0, 0.01))
                 rows.append((d, code, t, int(emp[j]), int(va[j]), int(round(wage))))
     df = pd.DataFrame(rows, columns=["region", "industry", "year", "employed", "value_added", "wage"])
-    return df, city
+    return df, city_all
 
 
-def postings(params: dict, city: pd.DataFrame, offerings: pd.DataFrame,
+def postings(params: dict, openings: pd.DataFrame, tightness: pd.DataFrame, offerings: pd.DataFrame,
              rng: np.random.Generator) -> pd.DataFrame:
     """Quarterly openings and job seekers by occupation for the city (public employment service).
 
     Occupations come from the bundled specialty→occupation crosswalk of specialties the region's
-    schools offer; openings follow the employment of the section those graduates mostly go to.
+    schools offer, each tied to one section. Openings follow that section's true school-leaver
+    openings (``openings``: year × section); openings per seeker follow the section's true
+    demand/supply (``tightness``: year × section) around a balance ratio drawn per occupation.
     """
     p = params["postings"]
     cw = _sources.occupation_crosswalk()
@@ -112,13 +120,14 @@ def postings(params: dict, city: pd.DataFrame, offerings: pd.DataFrame,
     for occ in sorted(chosen):
         section = chosen[occ]
         base = rng.uniform(lo, hi)
-        ratio0 = rng.uniform(*p["ratio_default"])
+        ratio0 = rng.uniform(*p["ratio_balance"])
+        ref = max(float(openings.loc[years, section].mean()), 1.0)
         for y in years:
-            growth = (city.at[y, section] / city.at[years[0], section]) ** 1.5
-            ratio = interp(p["ratio"][section], y) if section in p["ratio"] else ratio0
+            level = float(openings.at[y, section]) / ref
+            ratio = ratio0 * float(np.clip(tightness.at[y, section], 0.1, 5.0))
             for q in range(1, 5):
                 shock = p["shocks"].get(f"{y}Q{q}", 1.0)
-                openings = base * growth * p["season"][q - 1] * shock * np.exp(rng.normal(0, p["noise"]))
-                seekers = openings / ratio * np.exp(rng.normal(0, p["noise"]))
-                rows.append((params["region"]["code"], occ, y, q, int(round(openings)), int(round(seekers))))
+                n_open = base * max(level, 0.02) * p["season"][q - 1] * shock * np.exp(rng.normal(0, p["noise"]))
+                seekers = n_open / ratio * np.exp(rng.normal(0, p["noise"]))
+                rows.append((params["region"]["code"], occ, y, q, int(round(n_open)), int(round(seekers))))
     return pd.DataFrame(rows, columns=["region", "occupation", "year", "quarter", "openings", "seekers"])

@@ -20,7 +20,7 @@ def load_params(path: str | Path | None = None) -> dict:
             params = tomllib.load(f)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read generator parameters: {exc}") from exc
-    for key in ("region", "districts", "industries", "school", "offerings", "outcomes"):
+    for key in ("region", "districts", "industries", "school", "offerings", "outcomes", "world"):
         if key not in params:
             raise ConfigError(f"{path}: key '{key}' missing; expected the example generator's parameters")
     return params
