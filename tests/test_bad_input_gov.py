@@ -398,3 +398,18 @@ def test_fast_csv_path_reads_like_the_careful_reader(text, monkeypatch):
     slow = _rawread.read_csv_cells(text.encode(), "f.csv")
     assert fast[0].values.tolist() == slow[0].values.tolist() and list(fast[0].index) == list(slow[0].index)
     assert fast[2] == slow[2]
+
+
+def test_api_run_checks_policy_and_as_of_before_any_stage(tmp_path, monkeypatch):
+    from talentforecast import pipeline
+
+    bundle = tf.read_folder(_folder(tmp_path))
+    ran = []
+    monkeypatch.setitem(pipeline.STAGES, "inputs", lambda r: ran.append(1) or {})
+    bad = tmp_path / "p.toml"
+    bad.write_text('name = "p"\ncolour = "red"\n', encoding="utf-8")
+    with pytest.raises(tf.ConfigError, match="colour"):
+        tf.run(bundle, stages=["inputs"], progress=False, policy=str(bad))
+    with pytest.raises(InputError) as info:
+        tf.run(bundle, stages=["inputs"], progress=False, as_of=2030)
+    assert "2019–2023" in info.value.problems[0].expected and ran == []

@@ -263,7 +263,7 @@ def _coerce(body: pd.DataFrame, spec: Table, units: dict[str, tuple[str, str]], 
                     frac = np.abs(parsed - np.round(parsed))
                 bad = np.flatnonzero(frac > 1e-6)
                 hint_en, hint_zh = "", ""
-                if col.unit == "persons" and len(bad) and unit is None and np.nanmax(parsed) < 1000:
+                if col.unit == "persons" and len(bad) and unit is None and np.nanmax(parsed) < _small_max():
                     hint_en = "; the values look like 万人 (×10000): write the unit in the header, e.g. 就业人数(万人)"
                     hint_zh = "；这些数值像是以万人为单位（×10000）：请在表头注明单位，如 就业人数(万人)"
                 for i in bad:
@@ -295,12 +295,21 @@ def _row_list(rows: list[int]) -> str:
     return f"{rows[0]}…{rows[-1]} ({len(rows)})"
 
 
+def _small_max() -> float:
+    from talentforecast.validation import input_limits
+
+    return float(input_limits()["magnitude"]["small_decimal_max"])
+
+
 def _magnitude(raw: np.ndarray, col: Column, unit: str | None, factor: float, file: str, notes: list[dict]) -> None:
     """Warn when a header's unit and the size of the numbers disagree (persons written under 万人)."""
     if col.unit != "persons" or not np.isfinite(raw).any():
         return
+    from talentforecast.validation import input_limits
+
+    limits = input_limits()["magnitude"]
     med = float(np.nanmedian(raw))
-    if factor >= 1000 and med >= 1000:
+    if factor >= 1000 and med >= limits["scaled_header_median"]:
         _note(notes, file, col.name, f"warning: the header says {unit} but the values look like persons "
               f"(median {med:,.0f} × {factor:g} = {med * factor:,.0f}); found factor {factor:g} too large? "
               "Check the unit", warning=True,
