@@ -413,3 +413,22 @@ def test_api_run_checks_policy_and_as_of_before_any_stage(tmp_path, monkeypatch)
     with pytest.raises(InputError) as info:
         tf.run(bundle, stages=["inputs"], progress=False, as_of=2030)
     assert "2019–2023" in info.value.problems[0].expected and ran == []
+
+
+def test_total_word_in_a_remark_column_is_not_a_total_row(tmp_path):
+    path = csv("地区,行业代码,年份,就业人数,备注\n990101,C,2023,5,与合计口径一致\n")(tmp_path)
+    assert len(tf.read_table(path, "employment")) == 1
+
+
+def test_no_sheet_with_the_table_names_the_sheets(tmp_path):
+    path = book(INSTRUCTIONS, ("附表", [["地区", "年份"], ["990101", 2023]], "visible"))(tmp_path)
+    with pytest.raises(InputError) as info:
+        tf.read_table(path, "employment")
+    assert "sheets: 填表说明, 附表" in info.value.problems[0].expected
+
+
+def test_kind_of_a_workbook_told_from_its_columns(tmp_path):
+    from talentforecast.folder import infer_kind
+
+    path = book(INSTRUCTIONS, ("数据", EMP_ROWS, "visible"))(tmp_path)
+    assert infer_kind(path) == "employment"

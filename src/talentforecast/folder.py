@@ -69,20 +69,31 @@ def infer_kind(path: str | Path, max_xlsx_bytes: int = 50 * 1024 * 1024) -> str 
         >>> infer_kind(p)
         'enrolment'
     """
+    from talentforecast._rawread import open_xlsx, sheet_rows, sheet_states
     from talentforecast.io import _locate_header, _match_header, _read_cells
 
+    path = Path(path)
+    try:  # the first rows of each candidate grid, read once for all kinds
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            book = open_xlsx(path, str(path), max_xlsx_bytes)
+            try:
+                heads = [pd.DataFrame(sheet_rows(book, n, str(path), 15), dtype=object)
+                         for n, state in sheet_states(book) if state == "visible"]
+            finally:
+                book.close()
+        else:
+            heads = [_read_cells(path, str(path), max_xlsx_bytes, [], TABLES["regions"]).iloc[:15]]
+    except InputError:
+        return None
     fits = []
     for kind, spec in TABLES.items():
-        try:
-            raw = _read_cells(Path(path), str(path), max_xlsx_bytes, [], spec)
-        except InputError:
-            continue
-        head = raw.iloc[:15]
-        if head.empty:
-            continue
-        names = _match_header(_locate_header(head, spec)[2], spec)[0]
-        if all(c in names.values() for c in spec.required):
-            fits.append((len(names), len(spec.required), kind))
+        for head in heads:
+            if head.empty:
+                continue
+            names = _match_header(_locate_header(head, spec)[2], spec)[0]
+            if all(c in names.values() for c in spec.required):
+                fits.append((len(names), len(spec.required), kind))
+                break
     if not fits:
         return None
     fits.sort(reverse=True)
