@@ -122,12 +122,15 @@ def demo(
     seed: int = typer.Option(0, "--seed"),
 ) -> None:
     """Run everything on the bundled example region (示例市) and write all outputs."""
+    from talentforecast._runguard import check_output_folder, output_lock
     from talentforecast.datasets import load_example
     from talentforecast.demand import EXAMPLE_SCENARIO
 
     try:
-        _execute(load_example(), out, quiet, formats, langs, seed=seed, retrospective=True,
-                 scenario=str(EXAMPLE_SCENARIO))
+        check_output_folder(out)
+        with output_lock(out):
+            _execute(load_example(), out, quiet, formats, langs, seed=seed, retrospective=True,
+                     scenario=str(EXAMPLE_SCENARIO))
     except TalentForecastError as err:
         _fail(err)
 
