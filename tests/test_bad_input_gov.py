@@ -327,7 +327,11 @@ def test_run_options_checked_before_computing(tmp_path, monkeypatch):
     link.symlink_to(tmp_path)
     called = []
     monkeypatch.setattr("talentforecast.cli._execute", lambda *a, **k: called.append(1))
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "my-notes.docx").write_text("x")
     for args, message in [(["--out", str(as_file)], "a file, not a folder"),
+                          (["--out", str(busy)], "holds other files (my-notes.docx)"),
                           (["--out", str(link)], "a symlink"),
                           (["--as-of", "1990"], "a year within the data (2019–2023"),
                           (["--policy", "no-such-policy"], "not found")]:
@@ -432,3 +436,27 @@ def test_kind_of_a_workbook_told_from_its_columns(tmp_path):
 
     path = book(INSTRUCTIONS, ("数据", EMP_ROWS, "visible"))(tmp_path)
     assert infer_kind(path) == "employment"
+
+
+def test_outputs_replaced_as_one_unit(tmp_path, monkeypatch):
+    from talentforecast import cli
+
+    out = tmp_path / "out"
+    (out / "run").mkdir(parents=True)
+    (out / "run" / "old.txt").write_text("previous run")
+
+    class FakeRun:
+        def save(self, path):
+            Path(path).mkdir(parents=True)
+            (Path(path) / "manifest.json").write_text("{}")
+
+        def export(self, path):
+            raise tf.OutputError("feed failed")
+
+    monkeypatch.setattr("talentforecast.pipeline.run", lambda *a, **k: FakeRun())
+    with pytest.raises(tf.OutputError):
+        cli._execute(None, out, True, "", "zh")
+    assert (out / "run" / "old.txt").read_text() == "previous run"  # nothing half-replaced
+    FakeRun.export = lambda self, path: Path(path).mkdir() or path
+    cli._execute(None, out, True, "", "zh")
+    assert sorted(p.name for p in out.iterdir()) == ["feed", "run"] and (out / "run" / "manifest.json").exists()

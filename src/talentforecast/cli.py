@@ -92,25 +92,28 @@ def validate(
 
 
 def _execute(bundle, out: Path, quiet: bool, formats: str, langs: str, **options) -> None:
+    """Run, then write run/, report/ and feed/ into a temporary sibling swapped in as one unit."""
+    from talentforecast._atomic import atomic_dir
     from talentforecast.pipeline import run as run_chain
 
     r = run_chain(bundle, progress=not quiet, **options)
-    r.save(out / "run")
-    written = [str(out / "run")]
-    if formats:
+    with atomic_dir(out) as tmp:  # a failure leaves the previous outputs whole
+        r.save(tmp / "run")
+        written = ["run"]
+        if formats:
+            try:
+                for lang in [x for x in langs.split(",") if x]:
+                    paths = r.report(tmp / "report", formats=tuple(x for x in formats.split(",") if x), lang=lang)
+                    written += [str(Path(p).relative_to(tmp)) for p in paths.values()]
+            except ImportError as err:
+                typer.echo(f"report skipped ({err}); install the 'report' extra", err=True)
         try:
-            for lang in [x for x in langs.split(",") if x]:
-                paths = r.report(out / "report", formats=tuple(x for x in formats.split(",") if x), lang=lang)
-                written += [str(p) for p in paths.values()]
+            written.append(str(Path(r.export(tmp / "feed")).relative_to(tmp)))
         except ImportError as err:
-            typer.echo(f"report skipped ({err}); install the 'report' extra", err=True)
-    try:
-        written.append(str(r.export(out / "feed")))
-    except ImportError as err:
-        typer.echo(f"export skipped ({err})", err=True)
+            typer.echo(f"export skipped ({err})", err=True)
     if not quiet:
         for w in written:
-            typer.echo(f"wrote {w}")
+            typer.echo(f"wrote {out / w}")
 
 
 @app.command()
