@@ -191,6 +191,12 @@ def check_folder(folder: str | Path, *, check_codes: bool = True, max_xlsx_bytes
     for kind, paths in named.items():
         if len(paths) > 1:
             out.problems.append(_several(kind, paths))
+            for path in paths:  # neither is used, but each one's own problems are still worth fixing
+                try:
+                    _read_table(path, kind, check_codes=check_codes, max_xlsx_bytes=max_xlsx_bytes)
+                except InputError as err:
+                    out.problems += err.problems
+                    out.notes += getattr(err, "notes", [])
         else:
             out.files[kind] = paths[0]
     out.problems += [
