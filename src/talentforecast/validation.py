@@ -41,7 +41,7 @@ def _le(df, spec, file, row_of, small: str, big: str, exempt: np.ndarray | None 
         mask &= ~exempt
     return [
         Problem(file, small, r, df[small].iloc[i], f"{small} ≤ {big} ({df[big].iloc[i]:g})",
-                f"{small} 不超过 {big}（{df[big].iloc[i]:g}）")
+                f"{spec.column(small).description_zh}不超过{spec.column(big).description_zh}（{df[big].iloc[i]:g}）")
         for i, r in zip(np.flatnonzero(mask), _rows(mask, row_of), strict=False)
     ]
 
