@@ -258,6 +258,11 @@ FOLDER_CASES = {
     "parent_rows_beside_children": (lambda t: _folder(t, **{"employment.csv": EMP + "".join(
         f"{r},C,{y},100\n" for r in ("990100", "990101", "990102") for y in range(2019, 2024))}),
         "region", "counted twice; its rows sum to 500"),
+    "grandparent_rows_beside_grandchildren": (lambda t: _folder(t, **{
+        "regions.csv": "地区,地区名称,上级地区代码\n990000,示例省,\n990100,示例市,990000\n990101,中心区,990100\n"
+                       "990102,滨江区,990100\n",
+        "employment.csv": EMP + "".join(f"{r},C,{y},100\n" for r in ("990000", "990101") for y in range(2019, 2024))}),
+        "region", "990000 has rows beside its sub-regions 990101"),
     "section_and_division_rows": (lambda t: _folder(t, **{"employment.csv": EMP + "".join(
         f"990101,{i},{y},100\n" for i in ("C", "13") for y in range(2019, 2024))}), "industry", "section C and divisions"),
     "year_gap_in_series": (lambda t: _folder(t, **{"employment.csv": EMP + "990101,C,2019,5\n990101,C,2021,6\n"}),

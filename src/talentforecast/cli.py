@@ -67,6 +67,10 @@ def validate(
 
     _lang(ctx, lang)
     if len(files) == 1 and files[0].is_dir():
+        if sheet or kind:
+            typer.echo("--sheet/--kind: for single files, not a folder" if lang == "en"
+                       else "--sheet/--kind 只用于单个文件，不用于文件夹", err=True)
+            raise typer.Exit(code=2)
         check = check_folder(files[0])
     else:  # the same report for single files; no cross-table checks
         check = FolderCheck(", ".join(map(str, files)))

@@ -224,7 +224,9 @@ def check_folder(folder: str | Path, *, check_codes: bool = True, max_xlsx_bytes
 def _note_text(note: dict, lang: str) -> str:
     text = note.get("zh") if lang == "zh" and note.get("zh") else note["normalisation"]
     where = note["file"] + (f", {note['column']}" if note.get("column") else "")
-    rows = f" ({note['rows']} 行)" if lang == "zh" and note.get("rows") else (f" ({note['rows']} rows)" if note.get("rows") else "")
+    rows = ""
+    if note.get("rows") and f"{note['rows']} " not in text:  # the text may already say how many rows
+        rows = f"（{note['rows']} 行）" if lang == "zh" else f" ({note['rows']} rows)"
     return f"{where}: {text}{rows}"
 
 
