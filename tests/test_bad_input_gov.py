@@ -300,7 +300,11 @@ def test_clean_folder_passes_and_kind_is_told_from_columns(tmp_path):
     (folder / "enrolment.csv").rename(folder / "2019-2023年分专业招生.csv")
     check = check_folder(folder)
     assert check.problems == [] and check.inferred == {"2019-2023年分专业招生.csv": "enrolment"}
-    assert set(tf.read_folder(_folder(tmp_path / "b")).tables) == {"regions", "employment", "enrolment", "outcomes"}
+    (folder / "说明.csv").write_text("说明\n本文件夹为2023年报送数据\n", encoding="utf-8")
+    bundle = tf.read_folder(folder)  # run reads the same files validate does
+    assert set(bundle.tables) == {"regions", "employment", "enrolment", "outcomes"}
+    assert bundle.meta["files_read_by_columns"] == {"2019-2023年分专业招生.csv": "enrolment"}
+    assert bundle.meta["files_not_read"] == ["说明.csv"]
 
 
 def test_validate_folder_caps_output_and_speaks_both_languages(tmp_path):

@@ -107,7 +107,8 @@ def read_folder(folder: str | Path, meta: dict | None = None, check_codes: bool 
     """Read and validate every table file in a folder into a :class:`~talentforecast.bundle.Bundle`.
 
     Problems from all files and the cross-table checks are collected into one :class:`InputError`
-    (in ``lang``, Chinese by default).
+    (in ``lang``, Chinese by default). Files not named after a table are read as the table their
+    columns name; files that match none are listed in ``meta["files_not_read"]``.
 
     Example:
         >>> import talentforecast as tf
@@ -118,12 +119,16 @@ def read_folder(folder: str | Path, meta: dict | None = None, check_codes: bool 
     """
     from talentforecast.bundle import Bundle
 
-    check = check_folder(folder, check_codes=check_codes, max_xlsx_bytes=max_xlsx_bytes, infer=False)
+    check = check_folder(folder, check_codes=check_codes, max_xlsx_bytes=max_xlsx_bytes)
     if check.problems:
         err = InputError(check.problems, lang=lang)
         err.notes = check.notes
         raise err
     meta = dict(meta or {})
+    if check.inferred:  # read as the table their columns name (validate says the same)
+        meta["files_read_by_columns"] = dict(check.inferred)
+    if check.skipped:  # shown in the run manifest, so a file left out is never a surprise
+        meta["files_not_read"] = list(check.skipped)
     if not meta.get("region_name") and (name := top_region_name(check.tables.get("regions"))):
         meta["region_name"] = name  # titles the report and feed
     return Bundle(tables=check.tables, meta=meta, sources={k: str(p) for k, p in check.files.items()})
