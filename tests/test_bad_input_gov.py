@@ -383,6 +383,8 @@ def test_region_name_comes_from_regions_csv(tmp_path):
 POLICY_CASES = {
     "policy_rate_as_percent": (lambda t: t.replace("threshold = 0.60", "threshold = 60", 1), "write 0.6 for 60 %"),
     "policy_threshold_nan": (lambda t: t.replace("threshold = 0.60", "threshold = nan", 1), "finite number"),
+    "policy_share_as_percent": (lambda t: t + "\n[enrolment]\nreduce_max = 30\n", "write 0.3 for 30 %"),
+    "policy_setting_nan": (lambda t: t + "\n[enrolment]\nkeep_band = nan\n", "a non-negative float"),
     "policy_template_width": (lambda t: t.replace('text_zh = "', 'text_zh = "{value:>100000000}', 1), "at most 40"),
 }
 
