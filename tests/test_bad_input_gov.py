@@ -82,7 +82,18 @@ CASES = [
          error=("region", 3, "Total", "total")),
     Case("total_gbk_csv", "employment", csv(EMP + "990101,C,2023,5\n总  计,C,2023,5\n", "gbk"),
          error=("region", 3, "总  计", "total")),
+    Case("total_in_industry_column", "employment", csv(EMP + "990101,C,2023,5\n990101,小计,2023,5\n"),
+         error=("industry", 3, "小计", "total")),
+    Case("total_ascii_colon_of_which", "employment", csv(EMP + "990101,C,2023,5\n其中:国有,C,2023,5\n"),
+         error=("region", 3, "其中", "total")),
+    Case("total_fullwidth_brackets", "employment", csv(EMP + "990101,C,2023,5\n（合计）,C,2023,5\n"),
+         error=("region", 3, "合计", "total")),
     # workbooks
+    Case("xlsx_formula_without_value_in_code_column", "enrolment",
+         book(("数据", [ENR.strip().split(","), ["990101", '=VLOOKUP(A2,学校!A:B,2,0)', "610101", "中职", 2023, 50, 140, 40]],
+               "visible")), error=("school", 2, "VLOOKUP", "no saved result")),
+    Case("xlsx_error_value_in_year", "employment", book(("数据", [EMP_HEAD, ["990101", "C", "#VALUE!", 5]], "visible")),
+         error=("year", 2, "#VALUE!", "Excel error value")),
     Case("xlsx_instructions_sheet_first", "employment", book(INSTRUCTIONS, ("数据", EMP_ROWS, "visible")),
          note="read sheet '数据' of 2", check=lambda d: list(d["employed"]) == [7, 9]),
     Case("xlsx_hidden_old_sheet", "employment",
@@ -126,6 +137,10 @@ CASES = [
     # implausible magnitudes
     Case("wan_ren_header_holding_persons", "employment", csv("地区,行业代码,年份,就业人数(万人)\n990101,C,2023,15000\n"),
          note="factor 10000", check=lambda d: d.loc[0, "employed"] == 150_000_000),
+    Case("qian_ren_header_holding_persons", "employment", csv("地区,行业代码,年份,就业人数(千人)\n990101,C,2023,52000\n"),
+         note="factor 1000", check=lambda d: d.loc[0, "employed"] == 52_000_000),
+    Case("gbk_title_unit_wan_ren_holding_persons", "employment",
+         csv("示例市分行业就业人员（单位：万人）\n" + EMP + "990101,C,2023,35000\n", "gbk"), note="factor 10000"),
     Case("persons_entered_as_wan_ren", "employment", csv(EMP + "990101,C,2023,1.5\n"),
          error=("employed", 2, "1.5", "look like 万人")),
     # units of optional columns
@@ -143,6 +158,8 @@ CASES = [
     Case("year_as_excel_date_cell", "employment", book(("数据", [EMP_HEAD, ["990101", "C", dt.datetime(2020, 1, 1), 5]], "visible")),
          note="1 January", check=lambda d: d.loc[0, "year"] == 2020),
     Case("year_school_year", "enrolment", csv(ENR + "990101,S01,610101,中职,2020学年,50,140,40\n"), note="学年",
+         check=lambda d: d.loc[0, "year"] == 2020),
+    Case("year_as_pandas_timestamp_text", "employment", csv(EMP + "990101,C,2020-01-01 00:00:00,5\n"), note="1 January",
          check=lambda d: d.loc[0, "year"] == 2020),
     Case("year_span_one_message", "employment",
          csv(EMP + "".join(f"990101,{c},2020-2021学年,5\n" for c in "ABCDEFGH")),
@@ -258,6 +275,11 @@ FOLDER_CASES = {
     "parent_rows_beside_children": (lambda t: _folder(t, **{"employment.csv": EMP + "".join(
         f"{r},C,{y},100\n" for r in ("990100", "990101", "990102") for y in range(2019, 2024))}),
         "region", "counted twice; its rows sum to 500"),
+    "grandparent_rows_beside_grandchildren": (lambda t: _folder(t, **{
+        "regions.csv": "地区,地区名称,上级地区代码\n990000,示例省,\n990100,示例市,990000\n990101,中心区,990100\n"
+                       "990102,滨江区,990100\n",
+        "employment.csv": EMP + "".join(f"{r},C,{y},100\n" for r in ("990000", "990101") for y in range(2019, 2024))}),
+        "region", "990000 has rows beside its sub-regions 990101"),
     "section_and_division_rows": (lambda t: _folder(t, **{"employment.csv": EMP + "".join(
         f"990101,{i},{y},100\n" for i in ("C", "13") for y in range(2019, 2024))}), "industry", "section C and divisions"),
     "year_gap_in_series": (lambda t: _folder(t, **{"employment.csv": EMP + "990101,C,2019,5\n990101,C,2021,6\n"}),
@@ -295,7 +317,11 @@ def test_clean_folder_passes_and_kind_is_told_from_columns(tmp_path):
     (folder / "enrolment.csv").rename(folder / "2019-2023年分专业招生.csv")
     check = check_folder(folder)
     assert check.problems == [] and check.inferred == {"2019-2023年分专业招生.csv": "enrolment"}
-    assert set(tf.read_folder(_folder(tmp_path / "b")).tables) == {"regions", "employment", "enrolment", "outcomes"}
+    (folder / "说明.csv").write_text("说明\n本文件夹为2023年报送数据\n", encoding="utf-8")
+    bundle = tf.read_folder(folder)  # run reads the same files validate does
+    assert set(bundle.tables) == {"regions", "employment", "enrolment", "outcomes"}
+    assert bundle.meta["files_read_by_columns"] == {"2019-2023年分专业招生.csv": "enrolment"}
+    assert bundle.meta["files_not_read"] == ["说明.csv"]
 
 
 def test_validate_folder_caps_output_and_speaks_both_languages(tmp_path):
@@ -317,7 +343,9 @@ def test_run_options_checked_before_computing(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
     from talentforecast import _runguard
-    from talentforecast.cli import app
+    from talentforecast.cli import build_app
+
+    app = build_app("en")  # as `--lang en` on the command line makes it
 
     folder = _folder(tmp_path)
     runner = CliRunner()
@@ -326,8 +354,12 @@ def test_run_options_checked_before_computing(tmp_path, monkeypatch):
     link = tmp_path / "link"
     link.symlink_to(tmp_path)
     called = []
-    monkeypatch.setattr("talentforecast.cli._execute", lambda *a, **k: called.append(1))
+    monkeypatch.setattr("talentforecast.pipeline.run", lambda *a, **k: called.append(1))  # the computation
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "my-notes.docx").write_text("x")
     for args, message in [(["--out", str(as_file)], "a file, not a folder"),
+                          (["--out", str(busy)], "holds other files (my-notes.docx)"),
                           (["--out", str(link)], "a symlink"),
                           (["--as-of", "1990"], "a year within the data (2019–2023"),
                           (["--policy", "no-such-policy"], "not found")]:
@@ -370,6 +402,8 @@ def test_region_name_comes_from_regions_csv(tmp_path):
 POLICY_CASES = {
     "policy_rate_as_percent": (lambda t: t.replace("threshold = 0.60", "threshold = 60", 1), "write 0.6 for 60 %"),
     "policy_threshold_nan": (lambda t: t.replace("threshold = 0.60", "threshold = nan", 1), "finite number"),
+    "policy_share_as_percent": (lambda t: t + "\n[enrolment]\nreduce_max = 30\n", "write 0.3 for 30 %"),
+    "policy_setting_nan": (lambda t: t + "\n[enrolment]\nkeep_band = nan\n", "a non-negative float"),
     "policy_template_width": (lambda t: t.replace('text_zh = "', 'text_zh = "{value:>100000000}', 1), "at most 40"),
 }
 
@@ -398,3 +432,66 @@ def test_fast_csv_path_reads_like_the_careful_reader(text, monkeypatch):
     slow = _rawread.read_csv_cells(text.encode(), "f.csv")
     assert fast[0].values.tolist() == slow[0].values.tolist() and list(fast[0].index) == list(slow[0].index)
     assert fast[2] == slow[2]
+
+
+def test_api_run_checks_policy_and_as_of_before_any_stage(tmp_path, monkeypatch):
+    bundle = tf.read_folder(_folder(tmp_path))
+    ran = []
+    monkeypatch.setattr("talentforecast.graph.call", lambda *a, **k: ran.append(1) or {})  # any stage
+    bad = tmp_path / "p.toml"
+    bad.write_text('name = "p"\ncolour = "red"\n', encoding="utf-8")
+    with pytest.raises(tf.ConfigError, match="colour"):
+        tf.run(bundle, stages=["inputs"], progress=False, policy=str(bad))
+    with pytest.raises(InputError) as info:
+        tf.run(bundle, stages=["inputs"], progress=False, as_of=2030)
+    assert "2019–2023" in info.value.problems[0].expected and ran == []
+
+
+def test_total_word_in_a_remark_column_is_not_a_total_row(tmp_path):
+    path = csv("地区,行业代码,年份,就业人数,备注\n990101,C,2023,5,与合计口径一致\n")(tmp_path)
+    assert len(tf.read_table(path, "employment")) == 1
+
+
+def test_no_sheet_with_the_table_names_the_sheets(tmp_path):
+    path = book(INSTRUCTIONS, ("附表", [["地区", "年份"], ["990101", 2023]], "visible"))(tmp_path)
+    with pytest.raises(InputError) as info:
+        tf.read_table(path, "employment")
+    assert "sheets: 填表说明, 附表" in info.value.problems[0].expected
+
+
+def test_kind_of_a_workbook_told_from_its_columns(tmp_path):
+    from talentforecast.folder import infer_kind
+
+    path = book(INSTRUCTIONS, ("数据", EMP_ROWS, "visible"))(tmp_path)
+    assert infer_kind(path) == "employment"
+
+
+def test_outputs_replaced_as_one_unit(tmp_path, monkeypatch):
+    from talentforecast import cli
+    from talentforecast.config import DEFAULTS, merge
+
+    out = tmp_path / "out"
+    (out / "run").mkdir(parents=True)
+    (out / "run" / "old.txt").write_text("previous run")
+
+    class FakeRun:
+        manifest: dict = {}
+
+        def save(self, path):
+            Path(path).mkdir(parents=True)
+            (Path(path) / "manifest.json").write_text("{}")
+            return Path(path)
+
+        def export(self, path, formats=()):
+            raise tf.OutputError("feed failed")
+
+    monkeypatch.setattr("talentforecast.pipeline.run", lambda *a, **k: FakeRun())
+    monkeypatch.setattr("talentforecast.folder.read_folder", lambda *a, **k: tf.Bundle(tables={}))
+    cfg = merge(DEFAULTS, {"inputs": tmp_path, "out": out, "report_formats": [], "feed_formats": ["parquet"],
+                           "xlsx": False, "lang": ["zh"]})
+    with pytest.raises(tf.OutputError):
+        cli.execute(cfg)
+    assert (out / "run" / "old.txt").read_text() == "previous run"  # nothing half-replaced
+    FakeRun.export = lambda self, path, formats=(): Path(path).mkdir() or path
+    cli.execute(cfg)
+    assert sorted(p.name for p in out.iterdir()) == ["feed", "run"] and (out / "run" / "manifest.json").exists()

@@ -121,7 +121,8 @@ def test_flags_override_the_config_and_the_config_overrides_defaults(tmp_path, c
     assert captured["issuing"] == {"body": "某市教育局", "number": "某教发〔2025〕1号"}
 
 
-def test_every_run_flag_maps_to_a_config_key(tmp_path, captured):
+def test_every_run_flag_maps_to_a_config_key(tmp_path, captured, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # outputs (and the lock) stay out of the checkout
     params = tmp_path / "params.toml"
     params.write_text("[supply]\nforecast = { models = 'drift' }\n", encoding="utf-8")
     args = ["run", str(tmp_path), "--out", "o", "--as-of", "2023", "--horizon", "2", "--policy", "a,b",
@@ -140,7 +141,8 @@ def test_every_run_flag_maps_to_a_config_key(tmp_path, captured):
     assert set(expect) == set(DEFAULTS) - {"issuing", "run", "report", "feed"}
 
 
-def test_deprecated_aliases_still_work(tmp_path, captured):
+def test_deprecated_aliases_still_work(tmp_path, captured, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # outputs (and the lock) stay out of the checkout
     result = runner.invoke(cli.build_app("zh"), ["run", str(tmp_path), "--langs", "en", "--formats", "docx"])
     assert result.exit_code == 0, result.output
     assert captured["lang"] == ["en"] and captured["report_formats"] == ["docx"]

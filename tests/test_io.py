@@ -95,7 +95,7 @@ def test_graduates_larger_than_in_school(tmp_path):
     p = _write(tmp_path, "enrolment.csv", ENROL_HEADER + "990101,S01,610101,中职,2023,50,30,40\n")
     problems, msg = _problems(p, "enrolment")
     assert (problems[0].column, problems[0].row) == ("graduates", 2)
-    assert "in_school" in msg
+    assert "在校生数" in msg and "in_school" in problems[0].expected
 
 
 def test_empty_file_and_header_only(tmp_path):

@@ -19,6 +19,13 @@ from talentforecast.errors import Problem
 from talentforecast.schema import LEVEL_ALIASES, Column, Table
 
 _CODE_COLUMNS = ("region", "school", "specialty", "industry", "occupation", "parent")
+_UNIT_ZH = {"persons": "人", "10k yuan (万元)": "万元", "yuan per year": "元/年", "yuan per month": "元/月",
+            "year": "年份", "years": "岁", "share": "比例", "1-4": "1-4"}
+
+
+def unit_zh(unit: str) -> str:
+    """A contract unit in Chinese, for messages ("persons" → "人")."""
+    return _UNIT_ZH.get(unit, unit)
 
 # multiplier from a unit written in a header to the column's contract unit
 _UNIT_FACTORS: dict[str, dict[str, float]] = {
@@ -138,16 +145,16 @@ def _unit_factor(col: Column, unit: str | None, source: str, file: str, header_r
         if not col.required:  # an optional column is left out rather than read in a unit we do not know
             _note(notes, file, col.name, f"column {col.name} ignored: unit '{unit}' ({source}) is not one we can "
                   f"convert to {col.unit} (known: {', '.join(factors) or col.unit})",
-                  zh=f"列 {col.name} 未读取：单位“{unit}”（{source}）无法换算为 {col.unit}（可识别：{'、'.join(factors)}）")
+                  zh=f"列 {col.name} 未读取：单位“{unit}”（{source}）无法换算为 {unit_zh(col.unit)}（可识别：{'、'.join(factors)}）")
             return None
         problems.append(Problem(file, col.name, header_row, unit,
                                 f"a unit of {col.unit} for {col.name} (one of {', '.join(factors) or col.unit})",
-                                f"{col.name} 的单位应为 {col.unit}（{'、'.join(factors) or col.unit} 之一）"))
+                                f"{col.name} 的单位应为 {unit_zh(col.unit)}（{'、'.join(factors) or col.unit} 之一）"))
         return 1.0
     factor = factors[unit]
     if factor != 1:
         _note(notes, file, col.name, f"{unit} ({source}) converted to {col.unit} (×{factor:g})",
-              zh=f"{unit}（{source}）已换算为 {col.unit}（×{factor:g}）")
+              zh=f"{unit}（{source}）已换算为 {unit_zh(col.unit)}（×{factor:g}）")
     return factor
 
 
@@ -183,12 +190,12 @@ def _bad_number(v: object, col: Column) -> tuple[str, str]:
     """(expected, expected_zh) for a cell that is not a number."""
     if (err := excel_error(v)) is not None:
         return (f"a number ({col.unit}), not the Excel error value {err}: fix the formula in the workbook",
-                f"数值（{col.unit}），而不是 Excel 错误值 {err}：请修正工作簿中的公式")
+                f"数值（{unit_zh(col.unit)}），而不是 Excel 错误值 {err}：请修正工作簿中的公式")
     if isinstance(v, FormulaCell):
         return (f"a number ({col.unit}); the cell holds the formula {v} but no saved result: open and save the "
                 "workbook in Excel/WPS (or paste values) so the result is stored",
-                f"数值（{col.unit}）；该单元格是公式 {v}，但文件中没有保存计算结果：请用 Excel/WPS 打开并保存（或粘贴为数值）")
-    return f"a finite number ({col.unit})", f"有限的数值（{col.unit}）"
+                f"数值（{unit_zh(col.unit)}）；该单元格是公式 {v}，但文件中没有保存计算结果：请用 Excel/WPS 打开并保存（或粘贴为数值）")
+    return f"a finite number ({col.unit})", f"有限的数值（{unit_zh(col.unit)}）"
 
 
 def _coerce_numbers(values: np.ndarray, col: Column, file: str, row_of: np.ndarray,
@@ -221,7 +228,7 @@ def _coerce_numbers(values: np.ndarray, col: Column, file: str, row_of: np.ndarr
         if num is None:
             if col.required:
                 problems.append(Problem(file, col.name, int(row_of[i]), "", f"a number ({col.unit}), not blank",
-                                        f"数值（{col.unit}），不能为空"))
+                                        f"数值（{unit_zh(col.unit)}），不能为空"))
             continue
         if note:
             counts[note] = counts.get(note, 0) + 1
@@ -256,14 +263,14 @@ def _coerce(body: pd.DataFrame, spec: Table, units: dict[str, tuple[str, str]], 
             limit = 2.0**53 if col.dtype == "int" else np.finfo(float).max
             for i in np.flatnonzero(np.abs(np.nan_to_num(parsed, nan=0.0)) >= limit):
                 problems.append(Problem(file, col.name, int(row_of[i]), values[i], f"a number of plausible size ({col.unit})",
-                                        f"大小合理的数值（{col.unit}）"))
+                                        f"大小合理的数值（{unit_zh(col.unit)}）"))
                 parsed[i] = np.nan
             if col.dtype == "int" or col.unit == "persons":
                 with np.errstate(invalid="ignore"):
                     frac = np.abs(parsed - np.round(parsed))
                 bad = np.flatnonzero(frac > 1e-6)
                 hint_en, hint_zh = "", ""
-                if col.unit == "persons" and len(bad) and unit is None and np.nanmax(parsed) < 1000:
+                if col.unit == "persons" and len(bad) and unit is None and np.nanmax(parsed) < _small_max():
                     hint_en = "; the values look like 万人 (×10000): write the unit in the header, e.g. 就业人数(万人)"
                     hint_zh = "；这些数值像是以万人为单位（×10000）：请在表头注明单位，如 就业人数(万人)"
                 for i in bad:
@@ -295,12 +302,21 @@ def _row_list(rows: list[int]) -> str:
     return f"{rows[0]}…{rows[-1]} ({len(rows)})"
 
 
+def _small_max() -> float:
+    from talentforecast.validation import input_limits
+
+    return float(input_limits()["magnitude"]["small_decimal_max"])
+
+
 def _magnitude(raw: np.ndarray, col: Column, unit: str | None, factor: float, file: str, notes: list[dict]) -> None:
     """Warn when a header's unit and the size of the numbers disagree (persons written under 万人)."""
     if col.unit != "persons" or not np.isfinite(raw).any():
         return
+    from talentforecast.validation import input_limits
+
+    limits = input_limits()["magnitude"]
     med = float(np.nanmedian(raw))
-    if factor >= 1000 and med >= 1000:
+    if factor >= 1000 and med >= limits["scaled_header_median"]:
         _note(notes, file, col.name, f"warning: the header says {unit} but the values look like persons "
               f"(median {med:,.0f} × {factor:g} = {med * factor:,.0f}); found factor {factor:g} too large? "
               "Check the unit", warning=True,

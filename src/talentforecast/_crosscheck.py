@@ -62,6 +62,15 @@ def _regions(tables, lines) -> tuple[list[Problem], dict[str, str]]:
     return problems, parent
 
 
+def _ancestors(code: str, parent: dict[str, str]) -> set[str]:
+    out: set[str] = set()
+    node = parent.get(code)
+    while node is not None and node not in out:  # a cycle is reported by _regions
+        out.add(node)
+        node = parent.get(node)
+    return out
+
+
 def _count_column(name: str) -> str | None:
     return next((c.name for c in TABLES[name].columns if c.unit == "persons" and c.required), None)
 
@@ -74,8 +83,9 @@ def _parent_rows(tables, lines, parent: dict[str, str]) -> list[Problem]:
             continue
         present = set(df["region"].dropna())
         value = _count_column(name)
-        for up in sorted({p for c, p in parent.items() if c in present and p in present})[:_MAX]:
-            kids = sorted(c for c, p in parent.items() if p == up and c in present)
+        above = {c: _ancestors(c, parent) & present for c in present}
+        for up in sorted(set().union(*above.values()))[:_MAX]:
+            kids = sorted(c for c, ups in above.items() if up in ups)
             mask = (df["region"] == up).to_numpy()
             totals = ""
             totals_zh = ""

@@ -13,7 +13,12 @@ from pathlib import Path
 
 from talentforecast.errors import InputError, OutputError, Problem
 
-LOCK_NAME = ".talentforecast.lock"
+OUTPUT_ENTRIES = frozenset({"run", "report", "feed", "tables.xlsx", "changes.csv"})
+
+
+def lock_path(out: Path) -> Path:
+    """The lock of an output folder: a hidden sibling, so the folder itself can be swapped whole."""
+    return out.parent / f".{out.name}.talentforecast.lock"
 
 
 def _out_error(en: str, zh: str) -> OutputError:
@@ -26,8 +31,10 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK | os.X_OK)
 
 
-def check_output_folder(out: str | Path) -> Path:
+def check_output_folder(out: str | Path, entries: frozenset[str] | set[str] = OUTPUT_ENTRIES) -> Path:
     """Raise :class:`OutputError` unless ``out`` can be the output folder (created if missing).
+
+    ``entries`` are the names a run writes there (an existing folder may hold only those).
 
     Example:
         >>> import tempfile, pathlib
@@ -50,10 +57,14 @@ def check_output_folder(out: str | Path) -> Path:
                          f"输出文件夹 {out}：{probe} 是文件，无法创建该文件夹")
     if not _writable(probe):
         raise _out_error(f"output folder {out}: {probe} is not writable", f"输出文件夹 {out}：{probe} 不可写")
-    for sub in ("run", "report", "feed"):
-        if (out / sub).exists() and not (out / sub).is_dir():
-            raise _out_error(f"output folder {out}: {out / sub} is a file; the run writes a folder there",
-                             f"输出文件夹 {out}：{out / sub} 是文件，而运行要在此写入文件夹")
+    if out.is_dir():  # the folder is replaced as a whole: it may hold only earlier outputs
+        other = sorted(p.name for p in out.iterdir() if p.name not in entries)
+        if other:
+            shown = ", ".join(other[:5]) + (" …" if len(other) > 5 else "")
+            raise _out_error(f"output folder {out}: holds other files ({shown}); the run replaces the whole folder, "
+                             "so give a new or empty folder, or one written by an earlier run",
+                             f"输出文件夹 {out} 中有其他文件（{shown}）；运行会整体替换该文件夹，请给出新的或空的文件夹，"
+                             "或以前运行写入的文件夹")
     return out
 
 
@@ -77,7 +88,7 @@ def check_as_of(as_of: int | None, tables: dict) -> None:
 
 @contextlib.contextmanager
 def output_lock(out: str | Path) -> Iterator[Path]:
-    """Hold ``out/.talentforecast.lock`` while a run writes there; a second run is refused.
+    """Hold the lock of output folder ``out`` while a run writes there; a second run is refused.
 
     The lock is an OS file lock (released if the process dies), so a stale lock never blocks.
 
@@ -85,11 +96,11 @@ def output_lock(out: str | Path) -> Iterator[Path]:
         >>> import tempfile, pathlib
         >>> with output_lock(pathlib.Path(tempfile.mkdtemp()) / "o") as p:
         ...     p.name
-        '.talentforecast.lock'
+        '.o.talentforecast.lock'
     """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / LOCK_NAME
+    out.parent.mkdir(parents=True, exist_ok=True)
+    path = lock_path(out)
     fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held open for the whole run
     try:
         try:

@@ -160,6 +160,9 @@ def build_app(lang: str = "zh") -> typer.Typer:
         old = set_lang(msg_lang)
         try:
             if len(files) == 1 and files[0].is_dir():  # every check the run makes, cross-table ones included
+                if sheet or kind:
+                    typer.echo(t["folder_no_sheet"], err=True)
+                    raise typer.Exit(code=2)
                 check = check_folder(files[0])
             else:  # the same report for single files; no cross-table checks
                 check = FolderCheck(", ".join(map(str, files)))
@@ -434,7 +437,8 @@ def _run(flags: dict, config_path: Path | None, demo: bool, quiet: bool, t: dict
 
     old = set_lang(lang)
     try:
-        check_output_folder(Path(cfg["out"]))  # checked before the computation starts
+        check_output_folder(Path(cfg["out"]), {cfg["run"], cfg["report"], cfg["feed"], "tables.xlsx",
+                                               "changes.csv"})  # checked before the computation starts
         with output_lock(Path(cfg["out"])):
             written = execute(cfg, quiet=quiet, echo=lambda p: typer.echo(t["wrote"].format(path=p)),
                               warn=lambda what, err, extra: typer.echo(
@@ -453,6 +457,7 @@ def execute(cfg: dict, quiet: bool = True, echo=print, warn=None, label: str = "
     paths written, and ``"missing"``: the outputs asked for that could not be written. With ``previous`` set, :func:`~talentforecast.compare.compare` runs against it:
     ``changes.csv`` is written under ``out`` and the summary goes into ``meta["changes"]``.
     """
+    from talentforecast._atomic import atomic_dir
     from talentforecast.datasets import example_dir
     from talentforecast.folder import read_folder
     from talentforecast.pipeline import run as run_chain
@@ -474,6 +479,12 @@ def execute(cfg: dict, quiet: bool = True, echo=print, warn=None, label: str = "
     options["retrospective"] = options["retrospective"] or None
     options["params"] = options["params"] or None
     options["lang"] = cfg["lang"][0] if cfg["lang"] else "zh"
+    from talentforecast._runguard import check_as_of
+    from talentforecast.warning.policy import load_policy
+
+    check_as_of(options["as_of"], bundle.tables)  # bad options fail before any computation
+    if options["policy"] is not None:
+        load_policy(options["policy"])
     r = run_chain(bundle, progress=not quiet, **options)
     for name, rows in (r.manifest.get("notes") or {}).items():  # assumptions the run made, said aloud
         for row in rows:
@@ -489,16 +500,17 @@ def execute(cfg: dict, quiet: bool = True, echo=print, warn=None, label: str = "
             "text_zh": changes.text("zh"), "text_en": changes.text("en"), "file": "changes.csv"}
     langs = cfg["lang"] if cfg["report_formats"] else []
     written: dict[str, list] = {"run": [], "report": [], "feed": [], "xlsx": [], "changes": [], "missing": []}
-    if changes is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        written["changes"].append(changes.to_csv(out / "changes.csv"))
     steps = 1 + len(langs) + (1 if cfg["feed_formats"] else 0) + (1 if cfg["xlsx"] else 0)
-    with progress_bar(steps, label, enabled=not quiet) as advance:
-        written["run"].append(r.save(out / cfg["run"]))
+    # Everything is written into a temporary sibling that replaces ``out`` as one unit: a failure
+    # half-way leaves the previous outputs whole.
+    with atomic_dir(out) as tmp, progress_bar(steps, label, enabled=not quiet) as advance:
+        if changes is not None:
+            written["changes"].append(changes.to_csv(tmp / "changes.csv"))
+        written["run"].append(r.save(tmp / cfg["run"]))
         advance("run")
         try:
             for lg in langs:
-                written["report"] += list(r.report(out / cfg["report"], formats=tuple(cfg["report_formats"]),
+                written["report"] += list(r.report(tmp / cfg["report"], formats=tuple(cfg["report_formats"]),
                                                    lang=lg).values())
                 advance(f"report_{lg}")
         except ImportError as err:
@@ -507,7 +519,7 @@ def execute(cfg: dict, quiet: bool = True, echo=print, warn=None, label: str = "
                 warn("report", err, "report")
         if cfg["feed_formats"]:
             try:
-                written["feed"].append(r.export(out / cfg["feed"], formats=tuple(cfg["feed_formats"])))
+                written["feed"].append(r.export(tmp / cfg["feed"], formats=tuple(cfg["feed_formats"])))
             except ImportError as err:
                 written["missing"].append("feed")
                 if warn:
@@ -516,8 +528,9 @@ def execute(cfg: dict, quiet: bool = True, echo=print, warn=None, label: str = "
         if cfg["xlsx"]:
             from talentforecast.export.xlsx import write_xlsx
 
-            written["xlsx"].append(write_xlsx(r, out / "tables.xlsx"))
+            written["xlsx"].append(write_xlsx(r, tmp / "tables.xlsx"))
             advance("xlsx")
+    written = {k: [out / Path(p).relative_to(tmp) for p in v] if k != "missing" else v for k, v in written.items()}
     for key, paths in written.items():
         for p in paths if key != "missing" else []:
             echo(p)

@@ -69,20 +69,31 @@ def infer_kind(path: str | Path, max_xlsx_bytes: int = 50 * 1024 * 1024) -> str 
         >>> infer_kind(p)
         'enrolment'
     """
+    from talentforecast._rawread import open_xlsx, sheet_rows, sheet_states
     from talentforecast.io import _locate_header, _match_header, _read_cells
 
+    path = Path(path)
+    try:  # the first rows of each candidate grid, read once for all kinds
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            book = open_xlsx(path, str(path), max_xlsx_bytes)
+            try:
+                heads = [pd.DataFrame(sheet_rows(book, n, str(path), 15), dtype=object)
+                         for n, state in sheet_states(book) if state == "visible"]
+            finally:
+                book.close()
+        else:
+            heads = [_read_cells(path, str(path), max_xlsx_bytes, [], TABLES["regions"]).iloc[:15]]
+    except InputError:
+        return None
     fits = []
     for kind, spec in TABLES.items():
-        try:
-            raw = _read_cells(Path(path), str(path), max_xlsx_bytes, [], spec)
-        except InputError:
-            continue
-        head = raw.iloc[:15]
-        if head.empty:
-            continue
-        names = _match_header(_locate_header(head, spec)[2], spec)[0]
-        if all(c in names.values() for c in spec.required):
-            fits.append((len(names), len(spec.required), kind))
+        for head in heads:
+            if head.empty:
+                continue
+            names = _match_header(_locate_header(head, spec)[2], spec)[0]
+            if all(c in names.values() for c in spec.required):
+                fits.append((len(names), len(spec.required), kind))
+                break
     if not fits:
         return None
     fits.sort(reverse=True)
@@ -96,7 +107,8 @@ def read_folder(folder: str | Path, meta: dict | None = None, check_codes: bool 
     """Read and validate every table file in a folder into a :class:`~talentforecast.bundle.Bundle`.
 
     Problems from all files and the cross-table checks are collected into one :class:`InputError`
-    (in ``lang``, Chinese by default).
+    (in ``lang``, Chinese by default). Files not named after a table are read as the table their
+    columns name; files that match none are listed in ``meta["files_not_read"]``.
 
     Example:
         >>> import talentforecast as tf
@@ -107,12 +119,16 @@ def read_folder(folder: str | Path, meta: dict | None = None, check_codes: bool 
     """
     from talentforecast.bundle import Bundle
 
-    check = check_folder(folder, check_codes=check_codes, max_xlsx_bytes=max_xlsx_bytes, infer=False)
+    check = check_folder(folder, check_codes=check_codes, max_xlsx_bytes=max_xlsx_bytes)
     if check.problems:
         err = InputError(check.problems, lang=lang)
         err.notes = check.notes
         raise err
     meta = dict(meta or {})
+    if check.inferred:  # read as the table their columns name (validate says the same)
+        meta["files_read_by_columns"] = dict(check.inferred)
+    if check.skipped:  # shown in the run manifest, so a file left out is never a surprise
+        meta["files_not_read"] = list(check.skipped)
     if not meta.get("region_name") and (name := top_region_name(check.tables.get("regions"))):
         meta["region_name"] = name  # titles the report and feed
     return Bundle(tables=check.tables, meta=meta, sources={k: str(p) for k, p in check.files.items()})
@@ -180,6 +196,12 @@ def check_folder(folder: str | Path, *, check_codes: bool = True, max_xlsx_bytes
     for kind, paths in named.items():
         if len(paths) > 1:
             out.problems.append(_several(kind, paths))
+            for path in paths:  # neither is used, but each one's own problems are still worth fixing
+                try:
+                    _read_table(path, kind, check_codes=check_codes, max_xlsx_bytes=max_xlsx_bytes)
+                except InputError as err:
+                    out.problems += err.problems
+                    out.notes += getattr(err, "notes", [])
         else:
             out.files[kind] = paths[0]
     out.problems += [
@@ -207,7 +229,9 @@ def check_folder(folder: str | Path, *, check_codes: bool = True, max_xlsx_bytes
 def _note_text(note: dict, lang: str) -> str:
     text = note.get("zh") if lang == "zh" and note.get("zh") else note["normalisation"]
     where = note["file"] + (f", {note['column']}" if note.get("column") else "")
-    rows = f" ({note['rows']} 行)" if lang == "zh" and note.get("rows") else (f" ({note['rows']} rows)" if note.get("rows") else "")
+    rows = ""
+    if note.get("rows") and f"{note['rows']} " not in text:  # the text may already say how many rows
+        rows = f"（{note['rows']} 行）" if lang == "zh" else f" ({note['rows']} rows)"
     return f"{where}: {text}{rows}"
 
 

@@ -39,6 +39,8 @@ _UNITS = "万人|千人|人|亿元|万元|元|%|％"
 _UNIT_RE = re.compile(rf"[（(]\s*({_UNITS})\s*[)）]\s*$")
 _TITLE_UNIT_RE = re.compile(rf"(?:计量)?单位\s*[:：]\s*({_UNITS})|[（(]\s*({_UNITS})\s*[)）]\s*$")
 _SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
+# unread columns that name a row (地区名称, 项目 …): a total label there marks a total row
+_LABEL_HEADER = re.compile(r"名称|名|项目|指标|类别|地区|学校|专业|行业|单位|region|name|item", re.IGNORECASE)
 _FOOTNOTE_RE = re.compile(r"^(注|说明|备注|资料来源|数据来源|来源|note|source)", re.IGNORECASE)
 
 
@@ -335,6 +337,9 @@ def _read_body(path: Path, file: str, kind: str, spec: Table, notes: list[dict],
     missing = [c for c in spec.required if c not in names.values()]
     if missing or dups:
         found = ", ".join(str(c) for c in header if not _blank(c))
+        sheet_note = next((n for n in notes if n["normalisation"].startswith("read sheet")), None)
+        if sheet_note:  # say which sheet was read and which exist
+            found += f" ({sheet_note['normalisation']})"
         raise InputError([Problem(file, p.column, header_line, p.value, p.expected, "每列只出现一次（两列对应同一字段：保留一列）")
                           for p in dups] + [
             Problem(file, c, header_line, None,
@@ -370,8 +375,8 @@ def _read_body(path: Path, file: str, kind: str, spec: Table, notes: list[dict],
             problems.append(Problem(file, None, int(row_of[i]), [v for v in body_raw.iloc[i, unnamed] if not _blank(v)],
                                     "no values outside the header's columns (this row has more fields than the header)",
                                     "表头范围之外没有值（这一行的字段比表头多）"))
-    for p, c in enumerate(header):  # a total label in a column we do not read (地区名称: 全市合计) is still a total
-        if p in names or _blank(c) or p >= body_raw.shape[1]:
+    for p, c in enumerate(header):  # a total label in a name column we do not read (地区名称: 全市合计) is still a total
+        if p in names or _blank(c) or p >= body_raw.shape[1] or not _LABEL_HEADER.search(str(c)):
             continue
         for i in np.flatnonzero(total_mask(body_raw.iloc[:, p]))[:200]:
             problems.append(Problem(file, str(c).strip(), int(row_of[i]), body_raw.iloc[i, p],

@@ -9,9 +9,24 @@ from talentforecast.errors import InputError, Problem
 from talentforecast.schema import LEVELS, Table
 
 _MAX_PER_RULE = 200
+
+
+def input_limits() -> dict:
+    """The plausibility limits of the input checks, from the shipped ``input_checks.toml``.
+
+    Example:
+        >>> input_limits()["enrolment"]["enrolled_factor"]
+        2.0
+    """
+    import tomllib
+    from pathlib import Path
+
+    return tomllib.loads((Path(__file__).parent / "input_checks.toml").read_text(encoding="utf-8"))
+
+
 # enrolled above this multiple of in_school (plus a slack for small programmes) is not plausible
-ENROLLED_FACTOR = 2.0
-ENROLLED_SLACK = 10
+ENROLLED_FACTOR = float(input_limits()["enrolment"]["enrolled_factor"])
+ENROLLED_SLACK = int(input_limits()["enrolment"]["enrolled_slack"])
 
 
 def _rows(mask: np.ndarray, row_of: np.ndarray) -> list[int]:
@@ -26,7 +41,7 @@ def _le(df, spec, file, row_of, small: str, big: str, exempt: np.ndarray | None 
         mask &= ~exempt
     return [
         Problem(file, small, r, df[small].iloc[i], f"{small} ≤ {big} ({df[big].iloc[i]:g})",
-                f"{small} 不超过 {big}（{df[big].iloc[i]:g}）")
+                f"{spec.column(small).description_zh}不超过{spec.column(big).description_zh}（{df[big].iloc[i]:g}）")
         for i, r in zip(np.flatnonzero(mask), _rows(mask, row_of), strict=False)
     ]
 

@@ -117,10 +117,16 @@ def _check_table(file, where, table, spec) -> dict:
             raise _err(file, f"{where}.{key}", key, f"one of {sorted(spec)}")
         typ = spec[key][0]
         ok = _number(value) if typ is float else isinstance(value, typ) and not isinstance(value, bool)
-        if not ok or (_number(value) and value < 0):
+        if not ok or (_number(value) and not 0 <= value < math.inf):  # NaN fails this too
             raise _err(file, f"{where}.{key}", value, f"a non-negative {typ.__name__} ({spec[key][2]})")
+        if key in _SHARES_AT_MOST_ONE and value > 1:  # a cut of more than the whole intake: 30 for 30 %?
+            raise _err(file, f"{where}.{key}", value, f"a share between 0 and 1 (write {value / 100:g} for {value:g} %)",
+                       f"0 到 1 之间的比例（{value:g}% 应写作 {value / 100:g}）")
         out[key] = typ(value)
     return out
+
+
+_SHARES_AT_MOST_ONE = frozenset({"reduce_min", "reduce_max", "watch_reduce", "keep_band"})
 
 
 def _condition(file, where, raw) -> Condition:
