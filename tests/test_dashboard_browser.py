@@ -99,7 +99,7 @@ def _count_is(page, n: int) -> None:
 
 
 def test_overview_and_warnings_list_pages_sorts_and_filters(page, base, data, tmp_path):
-    counts = data.query("SELECT warning_level, count(*) AS n FROM warnings GROUP BY 1").set_index("warning_level")["n"]
+    counts = data.sql("SELECT warning_level, count(*) AS n FROM warnings GROUP BY 1").set_index("warning_level")["n"]
     page.goto(base + "/")
     page.wait_for_selector("#count-red", timeout=20000)
     assert page.inner_text("#count-red") == str(counts["red"]) and "示例市" in page.inner_text("main")
@@ -138,7 +138,7 @@ def test_no_match_filter_clears_rows_with_a_message(page, base, data):
     """orange + a school + a category with no matches: an empty state, never the old rows."""
     school = "示例职业技术学院"
     has = warnings_page_rows(data, WarnFilter(warning_level="orange", school=school), page_size=None)[0]
-    cats = data.query("SELECT DISTINCT level, CAST(category_code AS VARCHAR) AS c FROM warnings ORDER BY 1, 2")
+    cats = data.sql("SELECT DISTINCT level, CAST(category_code AS VARCHAR) AS c FROM warnings ORDER BY 1, 2")
     empty = next(f"{r.level}|{r.c}" for r in cats.itertuples() if warnings_page_rows(
         data, WarnFilter(warning_level="orange", school=school, category=f"{r.level}|{r.c}"), page_size=None)[1] == 0)
     assert len(has) > 0
@@ -163,7 +163,7 @@ def test_specialty_detail_reasons_and_english(page, base, data, tmp_path):
     link.click()
     page.wait_for_selector("#reasons li", timeout=10000)
     page.wait_for_selector("#specialty-ratio .main-svg", timeout=10000)
-    w = data.query("SELECT * FROM warnings WHERE specialty = ? AND warning_level = 'red'", [code]).iloc[0]
+    w = data.sql("SELECT * FROM warnings WHERE specialty = ? AND warning_level = 'red'", [code]).iloc[0]
     assert page.locator("#reasons .reason-text").all_inner_texts() == [r["text_zh"] for r in json.loads(w["reasons"])]
     assert "红色" in page.inner_text("#specialty-level")
     assert "短缺线 0.85" in page.inner_text("#specialty-ratio") and "过剩线 1.15" in page.inner_text("#specialty-ratio")
@@ -187,7 +187,7 @@ def test_industry_gap_shortage_glossary_and_retrospective(page, base, data):
     page.goto(base + "/shortage")
     page.wait_for_selector("#shortage-table tbody tr:has(td)", timeout=20000)
     assert "需求/供给 D/S" in page.inner_text("#shortage-table") and "S/D" not in page.inner_text("#shortage-table")
-    top = data.query("SELECT ratio_ds FROM shortage_occupations WHERE region = '990100' AND scenario = 'baseline' "
+    top = data.sql("SELECT ratio_ds FROM shortage_occupations WHERE region = '990100' AND scenario = 'baseline' "
                      "AND year = ? ORDER BY rank LIMIT 1", [data.as_of + 1])["ratio_ds"].iloc[0]
     assert page.locator("#shortage-table td[data-dash-column='ratio_ds']").first.inner_text() == f"{top:.2f}"
     assert "重点产业集群规划情景 (key_industries)" in page.inner_text("#shortage-scenario")

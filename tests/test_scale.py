@@ -61,8 +61,9 @@ def test_dask_backtest_identical_to_local(dask_client):
 
 def test_run_engine_identical_to_local(dask_client):
     bundle = make_panel(n_regions=2, n_specialties=4, n_industries=5, seed=2)
-    local = tf.run(bundle, stages=["demand"], progress=False)
-    dist = tf.run(bundle, stages=["demand"], progress=False, engine=dask_client)
+    zero = {"demand": {"missing_industries": "zero"}}  # the small panel lacks some sections on purpose
+    local = tf.run(bundle, stages=["demand"], progress=False, params=zero)
+    dist = tf.run(bundle, stages=["demand"], progress=False, engine=dask_client, params=zero)
     pd.testing.assert_frame_equal(local.employment_forecast, dist.employment_forecast)
     assert active() is None  # the engine is only in effect during the run
 

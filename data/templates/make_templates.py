@@ -35,6 +35,8 @@ EXAMPLE_ROWS: dict[str, dict[str, object]] = {
                        "level": "高职专科", "year": 2025, "planned": 80},
     "specialty_industry": {"specialty": "530101", "industry": "J", "weight": 1.0, "rule": "示例 example"},
     "staffing": {"industry": "C", "occupation": "6-18-01-01", "share": 1.0},
+    "destinations": {"region": "990101", "school": "示例商贸旅游职业学院", "specialty": "530101",
+                     "level": "高职专科", "year": 2024, "industry": "J", "employed": 21},
 }
 
 

@@ -21,7 +21,7 @@ class Bundle:
         >>> import talentforecast as tf
         >>> b = tf.datasets.load_example()
         >>> sorted(b.tables)[:3]
-        ['employment', 'enrolment', 'enrolment_plan']
+        ['destinations', 'employment', 'enrolment']
     """
 
     tables: dict[str, pd.DataFrame]

@@ -50,7 +50,7 @@ def find_table_files(folder: str | Path) -> dict[str, Path]:
     Example:
         >>> from talentforecast.datasets import example_dir
         >>> sorted(find_table_files(example_dir()))[:2]
-        ['employment', 'enrolment']
+        ['destinations', 'employment']
     """
     named, _ = _files_by_kind(Path(folder))
     several = [_several(k, ps) for k, ps in named.items() if len(ps) > 1]
@@ -172,7 +172,7 @@ def check_folder(folder: str | Path, *, check_codes: bool = True, max_xlsx_bytes
         >>> from talentforecast.datasets import example_dir
         >>> c = check_folder(example_dir())
         >>> c.problems, sorted(c.tables)[:2]
-        ([], ['employment', 'enrolment'])
+        ([], ['destinations', 'employment'])
     """
     from talentforecast.bundle import REQUIRED_TABLES
     from talentforecast.io import _read_table

@@ -46,7 +46,7 @@ def _charts(app: Dash, data: FeedData) -> None:
     @_guard(app, lambda lang, err: (figures.empty_figure("", t(lang, "no_figure")), error_notice(lang, err)))
     def demand(region, industries, scenarios, measure, lang):
         table = measure if measure in ("employment_forecast", "openings") else "employment_forecast"
-        df = data.query(f'SELECT * FROM "{table}" WHERE CAST(region AS VARCHAR) = ? AND list_contains(?, industry) '
+        df = data.sql(f'SELECT * FROM "{table}" WHERE CAST(region AS VARCHAR) = ? AND list_contains(?, industry) '
                         "AND list_contains(?, scenario)", [region, list(industries or []), list(scenarios or [])])
         title = t(lang, "employment" if table == "employment_forecast" else "openings")
         if df.empty:
@@ -59,7 +59,7 @@ def _charts(app: Dash, data: FeedData) -> None:
                   Input("supply-region", "value"), Input("supply-year", "value"), Input("lang", "value"))
     @_guard(app, lambda lang, err: (figures.empty_figure("", t(lang, "no_figure")), error_notice(lang, err)))
     def supply(region, year, lang):
-        df = data.query('SELECT * FROM "supply" WHERE CAST(region AS VARCHAR) = ? AND year = ? ORDER BY value DESC',
+        df = data.sql('SELECT * FROM "supply" WHERE CAST(region AS VARCHAR) = ? AND year = ? ORDER BY value DESC',
                         [region, year])
         title = f"{t(lang, 'supply')} {year}"
         if df.empty:
@@ -74,7 +74,7 @@ def _charts(app: Dash, data: FeedData) -> None:
     def structure(region, year, lang):
         from talentforecast.dashboard.i18n import scenario_name
 
-        sm = data.query('SELECT * FROM "structure_match" WHERE CAST(region AS VARCHAR) = ? ORDER BY year', [region])
+        sm = data.sql('SELECT * FROM "structure_match" WHERE CAST(region AS VARCHAR) = ? ORDER BY year', [region])
         idx = go.Figure([go.Scatter(x=g["year"], y=g["dissimilarity"], mode="lines+markers",
                                     name=scenario_name(lang, sc)) for sc, g in sm.groupby("scenario", sort=True)])
         idx = figures._layout(idx, t(lang, "dissimilarity")) if len(sm) else \
@@ -82,7 +82,7 @@ def _charts(app: Dash, data: FeedData) -> None:
         title = f"{t(lang, 'deviation')} {year}"
         if not data.has("structure_deviation"):
             return idx, figures.empty_figure(title, f"{t(lang, 'absent')} structure_deviation")
-        d = data.query('SELECT * FROM "structure_deviation" WHERE CAST(region AS VARCHAR) = ? AND year = ? AND '
+        d = data.sql('SELECT * FROM "structure_deviation" WHERE CAST(region AS VARCHAR) = ? AND year = ? AND '
                        "scenario = 'baseline' ORDER BY deviation", [region, year])
         if d.empty:
             return idx, figures.empty_figure(title, t(lang, "no_figure"))
@@ -160,7 +160,7 @@ def gap_rows(data: FeedData, region, year, scenario) -> pd.DataFrame:
         sql = ('SELECT d.*, v.d_lo_80, v.d_hi_80 FROM "structure_deviation" d LEFT JOIN (SELECT region, industry, '
                'year, scenario, sum(lo_80) AS d_lo_80, sum(hi_80) AS d_hi_80 FROM "vocational_openings" GROUP BY ALL) v '
                "USING (region, industry, year, scenario)")
-    return data.query(f"SELECT * FROM ({sql}) WHERE CAST(region AS VARCHAR) = ? AND year = ? AND scenario = ? "
+    return data.sql(f"SELECT * FROM ({sql}) WHERE CAST(region AS VARCHAR) = ? AND year = ? AND scenario = ? "
                       "ORDER BY demand - supply DESC", [region, year, scenario])
 
 

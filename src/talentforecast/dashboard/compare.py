@@ -17,7 +17,7 @@ KEY = ["region", "specialty", "level"]
 
 
 def _latest(data: FeedData) -> pd.DataFrame:
-    return data.query('SELECT CAST(region AS VARCHAR) AS region, * EXCLUDE (region) FROM "warnings" '
+    return data.sql('SELECT CAST(region AS VARCHAR) AS region, * EXCLUDE (region) FROM "warnings" '
                       'WHERE year = (SELECT max(year) FROM "warnings")')
 
 

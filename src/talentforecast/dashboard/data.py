@@ -26,14 +26,14 @@ class FeedData:
     """A feed's tables behind one read-only DuckDB connection, plus the feed manifest.
 
     ``files`` maps table names to Parquet files (a feed on disk); ``frames`` to DataFrames (a run in
-    memory). Either way :meth:`query` runs SQL over them with the table names as view names.
+    memory). Either way :meth:`sql` runs SQL over them with the table names as view names.
 
     Example:
         >>> from talentforecast.export.sample import sample_run
         >>> data = FeedData.from_run(sample_run())
         >>> data.as_of, data.has("warnings")
         (2024, True)
-        >>> int(data.query("SELECT count(*) AS n FROM warnings WHERE warning_level = ?", ["red"])["n"][0])
+        >>> int(data.sql("SELECT count(*) AS n FROM warnings WHERE warning_level = ?", ["red"])["n"][0])
         2
     """
 
@@ -69,8 +69,9 @@ class FeedData:
             return []
         return list(self.cached(f'SELECT * FROM "{name}" LIMIT 0').columns)
 
-    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        """Run a SQL query over the feed's tables and return the result as a DataFrame."""
+    def sql(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """Run a SQL query over the feed's tables; every value from the user goes in ``params`` (``?``),
+        only fixed identifiers and clauses built in code are part of ``sql``."""
         with self._lock:
             return self._con.execute(sql, params or []).df()
 
@@ -82,16 +83,16 @@ class FeedData:
                 self._registered.add(name)
 
     def cached(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        """:meth:`query` remembered for the app's life: for small lookups (options, names); the feed is
+        """:meth:`sql` remembered for the app's life: for small lookups (options, names); the feed is
         read-only, so the answer cannot change."""
         key = (sql, tuple(params or []))
         if key not in self._cache:
-            self._cache[key] = self.query(sql, params)
+            self._cache[key] = self.sql(sql, params)
         return self._cache[key]
 
     def get(self, name: str) -> pd.DataFrame | None:
-        """A whole table (None when absent). Only for small tables: big ones go through :meth:`query`."""
-        return self.query(f'SELECT * FROM "{name}"') if self.has(name) else None
+        """A whole table (None when absent). Only for small tables: big ones go through :meth:`sql`."""
+        return self.sql(f'SELECT * FROM "{name}"') if self.has(name) else None
 
     @property
     def as_of(self) -> int | None:

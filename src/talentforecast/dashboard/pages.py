@@ -99,15 +99,15 @@ def overview(data: FeedData, lang: str, query: dict) -> html.Div:
     where, p = _in(plan)
     year = (data.as_of or 0) + 1
     if data.has("specialty_demand") and data.has("supply"):
-        d = data.query(f'SELECT sum(value) AS v FROM "specialty_demand" WHERE {where} AND scenario = '
+        d = data.sql(f'SELECT sum(value) AS v FROM "specialty_demand" WHERE {where} AND scenario = '
                        "'baseline' AND year = ?", [*p, year])["v"].iloc[0]
-        s = data.query(f'SELECT sum(value) AS v FROM "supply" WHERE {where} AND year = ?', [*p, year])["v"].iloc[0]
+        s = data.sql(f'SELECT sum(value) AS v FROM "supply" WHERE {where} AND year = ?', [*p, year])["v"].iloc[0]
         d, s = (0.0 if pd.isna(d) else float(d)), (0.0 if pd.isna(s) else float(s))
         cards += [_figure_card(lang, f"{t(lang, 'demand_total')} {year}", f"{d:,.0f}", "demand-total"),
                   _figure_card(lang, f"{t(lang, 'supply_total')} {year}", f"{s:,.0f}", "supply-total"),
                   _figure_card(lang, t(lang, "ratio_total"), f"{s / d:.2f}" if d else "–", "ratio-total")]
     if data.has("structure_match"):
-        last = data.query(f'SELECT avg(dissimilarity) AS v, count(*) AS n FROM "structure_match" WHERE {where} '
+        last = data.sql(f'SELECT avg(dissimilarity) AS v, count(*) AS n FROM "structure_match" WHERE {where} '
                           "AND scenario = 'baseline' AND year = ?", [*p, data.as_of])
         if int(last["n"].iloc[0]):
             cards.append(_figure_card(lang, f"{t(lang, 'dissimilarity')} {data.as_of}",
@@ -116,7 +116,7 @@ def overview(data: FeedData, lang: str, query: dict) -> html.Div:
             html.Div(cards, className="cards")]
     if not data.has("warnings"):
         return html.Div([*body, missing(lang, "warnings")])
-    latest = data.query(f'SELECT warning_level, count(*) AS n, max(year) AS y FROM "warnings" WHERE {where} AND '
+    latest = data.sql(f'SELECT warning_level, count(*) AS n, max(year) AS y FROM "warnings" WHERE {where} AND '
                         'year = (SELECT max(year) FROM "warnings") GROUP BY 1', p)
     counts = dict(zip(latest["warning_level"], latest["n"], strict=True))
     levels = [lv for lv in LEVEL_ORDER if lv in counts] + [lv for lv in counts if lv not in LEVEL_ORDER]
@@ -127,7 +127,7 @@ def overview(data: FeedData, lang: str, query: dict) -> html.Div:
                                 href=f"/warnings?{urlencode({'level': lv})}", className="level-count")
                        for lv in levels], className="level-counts")]
     if data.has("shortage_occupations"):
-        top = data.query(f'SELECT * FROM "shortage_occupations" WHERE {where} AND scenario = \'baseline\' AND '
+        top = data.sql(f'SELECT * FROM "shortage_occupations" WHERE {where} AND scenario = \'baseline\' AND '
                          "year = ? ORDER BY rank LIMIT 5", [*p, year])
         if len(top):
             body += [html.H3(f"{t(lang, 'top_shortage')} ({year})"),
@@ -201,7 +201,7 @@ def detail_href(region: str, specialty: str, level: str) -> str:
 def specialty_page(data: FeedData, lang: str, query: dict) -> html.Div:
     region, spec, level = query.get("region", ""), query.get("specialty", ""), query.get("level", "")
     key = "CAST(region AS VARCHAR) = ? AND specialty = ? AND level = ?"
-    rows = data.query(f'SELECT * FROM "warnings" WHERE {key} ORDER BY year', [region, spec, level]) \
+    rows = data.sql(f'SELECT * FROM "warnings" WHERE {key} ORDER BY year', [region, spec, level]) \
         if data.has("warnings") else pd.DataFrame()
     back = dcc.Link(t(lang, "back"), href="/warnings")
     if rows.empty:
@@ -212,7 +212,7 @@ def specialty_page(data: FeedData, lang: str, query: dict) -> html.Div:
     def pick(table: str) -> pd.DataFrame:
         if not data.has(table):
             return pd.DataFrame(columns=["year", "scenario", "value", "ratio_sd"])
-        return data.query(f'SELECT * FROM "{table}" WHERE {key}', [region, spec, level])
+        return data.sql(f'SELECT * FROM "{table}" WHERE {key}', [region, spec, level])
 
     hist, ratio = figures.specialty_figures(pick("specialty_demand"), pick("supply"), pick("matches"),
                                             data.as_of, lang, figures.run_bands(data))

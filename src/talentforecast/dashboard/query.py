@@ -62,7 +62,7 @@ def school_offers(data: FeedData, school: str) -> list[str]:
     """"region|specialty|level" keys a school offers, at the provision's region and every region above."""
     if not data.has("provision"):
         return []
-    prov = data.query('SELECT DISTINCT CAST(region AS VARCHAR) AS region, specialty, level FROM "provision" '
+    prov = data.sql('SELECT DISTINCT CAST(region AS VARCHAR) AS region, specialty, level FROM "provision" '
                       "WHERE CAST(school AS VARCHAR) = ?", [school])
     tree = region_tree(data)
     up = tree.groupby("region")["ancestor"].apply(list).to_dict()
@@ -134,7 +134,7 @@ def warnings_page_rows(data: FeedData, f: WarnFilter, sort_by: list[dict] | None
         if expr:
             order.append(f"{expr} {'DESC' if s.get('direction') == 'desc' else 'ASC'} NULLS LAST")
     order += [LEVEL_RANK, "region", "specialty", "level"]
-    total = int(data.query(f'SELECT count(*) AS n FROM "warnings" WHERE {where}', params)["n"].iloc[0])
+    total = int(data.sql(f'SELECT count(*) AS n FROM "warnings" WHERE {where}', params)["n"].iloc[0])
     limit = "" if page_size is None else f" LIMIT {int(page_size)} OFFSET {int(page) * int(page_size)}"
     with_enrol = data.has("provision")
     if with_enrol:
@@ -144,4 +144,4 @@ def warnings_page_rows(data: FeedData, f: WarnFilter, sort_by: list[dict] | None
                f"AND w.level = enr.level) WHERE {where} ORDER BY {', '.join(order)}{limit}")
     else:
         sql = f'SELECT *, NULL AS enrolled FROM "warnings" WHERE {where} ORDER BY {", ".join(order)}{limit}'
-    return data.query(sql, params), total
+    return data.sql(sql, params), total

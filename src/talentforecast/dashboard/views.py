@@ -75,9 +75,9 @@ def shortage_rows(data: FeedData, region, year, scenario, sort_by, page, page_si
              "NULLS LAST" for s in (sort_by or []) if s.get("column_id") in sortable] + ["rank"]
     where = "CAST(region AS VARCHAR) = ? AND year = ? AND scenario = ?"
     params = [region, year, scenario]
-    total = int(data.query(f'SELECT count(*) AS n FROM "shortage_occupations" WHERE {where}', params)["n"].iloc[0])
+    total = int(data.sql(f'SELECT count(*) AS n FROM "shortage_occupations" WHERE {where}', params)["n"].iloc[0])
     limit = "" if page_size is None else f" LIMIT {int(page_size)} OFFSET {int(page) * int(page_size)}"
-    rows = data.query(f'SELECT * FROM "shortage_occupations" WHERE {where} ORDER BY {", ".join(order)}{limit}', params)
+    rows = data.sql(f'SELECT * FROM "shortage_occupations" WHERE {where} ORDER BY {", ".join(order)}{limit}', params)
     return rows, total
 
 
@@ -201,7 +201,7 @@ def retrospective_page(data: FeedData, lang: str, query: dict) -> html.Div:
     if not names:
         return html.Div([*body, html.Div(t(lang, "no_retro"), className="notice", id="retro-empty")])
     for n in names:
-        df = data.query(f'SELECT * FROM "{n}" LIMIT 5000')
+        df = data.sql(f'SELECT * FROM "{n}" LIMIT 5000')
         df = df.drop(columns=[c for c in ("schema_version", "run_id", "as_of") if c in df])
         body += [html.H3(f"{t(lang, 'table')}: {n}"),
                  dash_table.DataTable(id=f"retro-{n}", columns=[{"id": c, "name": c} for c in df.columns],
