@@ -20,6 +20,7 @@ DEFAULT_COMBINATION = ("median", ("drift", "dotheta", "ets"))  # used when nothi
 EXOG_POOL = ("loglog", "llt")  # added when exog is given; then every combination holds one of them
 MAX_MEMBERS = 4
 MIN_TRAIN = 6
+MIN_TRAIN_SHORT = 4  # fewest training years of a backtest window on panels shorter than MIN_TRAIN + h
 
 
 @dataclass(eq=False)  # holds DataFrames: pandas compares .attrs when printing
@@ -90,14 +91,22 @@ def select(
     progress: bool = False,
 ) -> AutoSelection:
     """Backtest every pool member on training windows and choose the best combination by sMAPE."""
-    eligible = [s for s in series if degenerate_kind(s.y) is None and s.y.size >= h + n_windows - 1 + MIN_TRAIN]
+    ok = [s for s in series if degenerate_kind(s.y) is None]
+    longest = max((s.y.size for s in ok), default=0)
+    # windows train on >= MIN_TRAIN years; a panel too short for that (e.g. 6 years, h=3) is
+    # backtested on what it has, down to MIN_TRAIN_SHORT: members that cannot run on so few years
+    # score as missing, so only what was tested can be chosen, and the intervals get calibrated
+    min_train = MIN_TRAIN if longest >= MIN_TRAIN + h else max(MIN_TRAIN_SHORT, longest - h)
+    eligible = [s for s in ok if s.y.size >= h + min_train]
     if len(eligible) > max_series:
         idx = np.sort(np.random.default_rng(seed).choice(len(eligible), max_series, replace=False))
         eligible = [eligible[i] for i in idx]
     cases, actual, scales = [], [], []
     for s in eligible:
-        for w in range(n_windows):
+        for w in range(n_windows):  # as many of the n_windows origins as leave min_train years
             cut = s.y.size - h - w
+            if cut < min_train:
+                break
             xf = s.X[cut:cut + h] if s.X is not None else None
             cases.append(Series(s.uid, s.ds[:cut], s.y[:cut], s.X[:cut] if s.X is not None else None, xf))
             actual.append(s.y[cut:cut + h])
