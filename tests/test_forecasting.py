@@ -239,3 +239,16 @@ def test_auto_result_prints():
     fc = forecast(df, h=3, models="auto")
     with pd.option_context("display.max_rows", 10, "display.max_columns", 4):
         assert "rows x" in repr(fc)
+
+
+def test_auto_backtests_short_panels():
+    # 8 years, h=3: too short for windows of 6 training years (which left auto with no backtest, a
+    # fixed combination and uncalibrated intervals); now one window of 5 years per series
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame([(f"s{i}", 2010 + t, 100.0 + (2 + i % 3) * t + rng.normal(0, 2)) for i in range(30) for t in range(8)],
+                      columns=["unique_id", "ds", "y"])
+    fc = forecast(df, h=3, models="auto")
+    sel = fc.attrs["auto"]
+    assert sel.n_cases == 30
+    assert not sel.scores.empty and set(sel.quantiles) == {(lv, k) for lv in (80, 95) for k in range(3)}
+    assert sel.quantiles[(95, 2)][1] >= sel.quantiles[(80, 2)][1] > 0

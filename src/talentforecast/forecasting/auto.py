@@ -20,6 +20,7 @@ DEFAULT_COMBINATION = ("median", ("drift", "dotheta", "ets"))  # used when nothi
 EXOG_POOL = ("loglog", "llt")  # added when exog is given; then every combination holds one of them
 MAX_MEMBERS = 4
 MIN_TRAIN = 6
+CAL_WINDOWS = 5  # origins the intervals are calibrated on (the choice uses the first n_windows)
 MIN_TRAIN_SHORT = 4  # fewest training years of a backtest window on panels shorter than MIN_TRAIN + h
 
 
@@ -101,16 +102,7 @@ def select(
     if len(eligible) > max_series:
         idx = np.sort(np.random.default_rng(seed).choice(len(eligible), max_series, replace=False))
         eligible = [eligible[i] for i in idx]
-    cases, actual, scales = [], [], []
-    for s in eligible:
-        for w in range(n_windows):  # as many of the n_windows origins as leave min_train years
-            cut = s.y.size - h - w
-            if cut < min_train:
-                break
-            xf = s.X[cut:cut + h] if s.X is not None else None
-            cases.append(Series(s.uid, s.ds[:cut], s.y[:cut], s.X[:cut] if s.X is not None else None, xf))
-            actual.append(s.y[cut:cut + h])
-            scales.append(scale_of(s.y[:cut]))
+    cases, actual, scales = _cases(eligible, h, range(n_windows), min_train)
     if not cases:
         agg, members = DEFAULT_COMBINATION
         return AutoSelection(agg, members, pd.DataFrame(), {}, 0)
@@ -137,8 +129,35 @@ def select(
                     best = (score, agg, combo, C)
     _, agg, combo, C = best
     scores = pd.DataFrame(rows, columns=["aggregate", "members", "smape"]).sort_values("smape", kind="mergesort")
+    # intervals are calibrated on more origins than the choice is made on (older windows, which
+    # often hold a shock): only the chosen members are run on the extra windows
+    more, more_actual, more_scales = _cases(eligible, h, range(n_windows, max(n_windows, CAL_WINDOWS)), min_train)
+    if more and level:
+        members = [pool[j] for j in combo]
+        got = run_many(members, more, h, (), seed, fallback=False, n_jobs=n_jobs, progress=progress,
+                       description="auto: calibration")
+        G = np.array([[r.pred["mean"] if r.pred is not None else np.full(h, np.nan) for r in row] for row in got])
+        Cm = combine(np.moveaxis(G, 1, 0), agg)
+        Cm = np.where(np.isnan(Cm), _naive(more)[:, None], Cm)
+        A, C, S = np.vstack([A, more_actual]), np.vstack([C, Cm]), np.concatenate([S, more_scales])
     quantiles = calibrate(A, C, S, level)
     return AutoSelection(agg, tuple(pool[j] for j in combo), scores.reset_index(drop=True), quantiles, len(cases))
+
+
+def _cases(eligible: Sequence[Series], h: int, windows: range, min_train: int) -> tuple[list[Series], list, list]:
+    """Backtest cases: for each series, the origins ``w`` in ``windows`` (0 = latest) that leave
+    ``min_train`` training years; the actual ``h`` values and the training part's MASE scale."""
+    cases, actual, scales = [], [], []
+    for s in eligible:
+        for w in windows:
+            cut = s.y.size - h - w
+            if cut < min_train:
+                break
+            xf = s.X[cut:cut + h] if s.X is not None else None
+            cases.append(Series(s.uid, s.ds[:cut], s.y[:cut], s.X[:cut] if s.X is not None else None, xf))
+            actual.append(s.y[cut:cut + h])
+            scales.append(scale_of(s.y[:cut]))
+    return cases, np.asarray(actual).reshape(-1, h), np.asarray(scales, dtype=float)
 
 
 def _naive(cases: Sequence[Series]) -> np.ndarray:
