@@ -99,6 +99,10 @@ def select(
     # score as missing, so only what was tested can be chosen, and the intervals get calibrated
     min_train = MIN_TRAIN if longest >= MIN_TRAIN + h else max(MIN_TRAIN_SHORT, longest - h)
     eligible = [s for s in ok if s.y.size >= h + min_train]
+    # max_series assumes n_windows origins per series; where short series give fewer, sample more
+    # series so the choice rests on as many backtest cases (identical sampling on long panels)
+    per = np.array([min(n_windows, s.y.size - h - min_train + 1) for s in eligible], dtype=float)
+    max_series = int(np.ceil(max_series * n_windows / per.mean())) if len(per) else max_series
     if len(eligible) > max_series:
         idx = np.sort(np.random.default_rng(seed).choice(len(eligible), max_series, replace=False))
         eligible = [eligible[i] for i in idx]
