@@ -118,12 +118,17 @@ def select(
                 F[m, i] = r.pred["mean"]
     A = np.asarray(actual)
     S = np.asarray(scales)
+    # a member that could not run on most cases (e.g. a log model on series with zeros) would be
+    # named in the combination but missing from most forecasts: not eligible
+    runs = np.isfinite(F[:, :, 0]).mean(axis=1) >= 0.5
     rows = []
     best = None
     for k in range(1, min(MAX_MEMBERS, len(pool)) + 1):
         for combo in itertools.combinations(range(len(pool)), k):
             if any(p in EXOG_POOL for p in pool) and not any(pool[j] in EXOG_POOL for j in combo):
                 continue  # exog was given: never silently drop it
+            if not runs[list(combo)].all():
+                continue
             for agg in ("median", "mean") if k > 2 else ("mean",):
                 C = combine(F[list(combo)], agg)
                 C = np.where(np.isnan(C), A[:, :1] * 0 + _naive(cases)[:, None], C)
