@@ -239,3 +239,30 @@ def test_auto_result_prints():
     fc = forecast(df, h=3, models="auto")
     with pd.option_context("display.max_rows", 10, "display.max_columns", 4):
         assert "rows x" in repr(fc)
+
+
+def test_auto_backtests_short_panels():
+    # 8 years, h=3: too short for windows of 6 training years (which left auto with no backtest, a
+    # fixed combination and uncalibrated intervals); now one window of 5 years per series
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame([(f"s{i}", 2010 + t, 100.0 + (2 + i % 3) * t + rng.normal(0, 2)) for i in range(30) for t in range(8)],
+                      columns=["unique_id", "ds", "y"])
+    fc = forecast(df, h=3, models="auto")
+    sel = fc.attrs["auto"]
+    assert sel.n_cases == 30
+    assert not sel.scores.empty and set(sel.quantiles) == {(lv, k) for lv in (80, 95) for k in range(3)}
+    assert sel.quantiles[(95, 2)][1] >= sel.quantiles[(80, 2)][1] > 0
+
+
+def test_auto_never_chooses_a_member_that_cannot_run_on_most_series():
+    # log members need y > 0; with a zero in most histories they would be named but absent
+    rng = np.random.default_rng(5)
+    rows = []
+    for i in range(20):
+        y = np.exp(np.linspace(3, 4, 15) + rng.normal(0, 0.02, 15))  # log-linear: log members would win
+        if i < 15:
+            y[0] = 0.0
+        rows += [(f"s{i}", 2000 + t, float(y[t])) for t in range(15)]
+    fc = forecast(pd.DataFrame(rows, columns=["unique_id", "ds", "y"]), h=2, models="auto")
+    assert not any(m.endswith("_log") for m in fc.attrs["auto"].members)
+    assert fc.attrs["fallbacks"] == []

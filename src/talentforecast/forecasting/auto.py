@@ -21,6 +21,8 @@ DEFAULT_COMBINATION = ("median", ("drift", "dotheta", "ets"))  # used when nothi
 EXOG_POOL = ("loglog", "llt")  # added when exog is given; then every combination holds one of them
 MAX_MEMBERS = 4
 MIN_TRAIN = 6
+CAL_WINDOWS = 5  # origins the intervals are calibrated on (the choice uses the first n_windows)
+MIN_TRAIN_SHORT = 4  # fewest training years of a backtest window on panels shorter than MIN_TRAIN + h
 
 
 @dataclass(eq=False)  # holds DataFrames: pandas compares .attrs when printing
@@ -91,18 +93,21 @@ def select(
     progress: bool = False,
 ) -> AutoSelection:
     """Backtest every pool member on training windows and choose the best combination by sMAPE."""
-    eligible = [s for s in series if degenerate_kind(s.y) is None and s.y.size >= h + n_windows - 1 + MIN_TRAIN]
+    ok = [s for s in series if degenerate_kind(s.y) is None]
+    longest = max((s.y.size for s in ok), default=0)
+    # windows train on >= MIN_TRAIN years; a panel too short for that (e.g. 6 years, h=3) is
+    # backtested on what it has, down to MIN_TRAIN_SHORT: members that cannot run on so few years
+    # score as missing, so only what was tested can be chosen, and the intervals get calibrated
+    min_train = MIN_TRAIN if longest >= MIN_TRAIN + h else max(MIN_TRAIN_SHORT, longest - h)
+    eligible = [s for s in ok if s.y.size >= h + min_train]
+    # max_series assumes n_windows origins per series; where short series give fewer, sample more
+    # series so the choice rests on as many backtest cases (identical sampling on long panels)
+    per = np.array([min(n_windows, s.y.size - h - min_train + 1) for s in eligible], dtype=float)
+    max_series = int(np.ceil(max_series * n_windows / per.mean())) if len(per) else max_series
     if len(eligible) > max_series:
         idx = np.sort(np.random.default_rng(seed).choice(len(eligible), max_series, replace=False))
         eligible = [eligible[i] for i in idx]
-    cases, actual, scales = [], [], []
-    for s in eligible:
-        for w in range(n_windows):
-            cut = s.y.size - h - w
-            xf = s.X[cut:cut + h] if s.X is not None else None
-            cases.append(Series(s.uid, s.ds[:cut], s.y[:cut], s.X[:cut] if s.X is not None else None, xf))
-            actual.append(s.y[cut:cut + h])
-            scales.append(scale_of(s.y[:cut]))
+    cases, actual, scales = _cases(eligible, h, range(n_windows), min_train)
     if not cases:
         agg, members = DEFAULT_COMBINATION
         return AutoSelection(agg, members, pd.DataFrame(), {}, 0)
@@ -114,12 +119,17 @@ def select(
                 F[m, i] = r.pred["mean"]
     A = np.asarray(actual)
     S = np.asarray(scales)
+    # a member that could not run on most cases (e.g. a log model on series with zeros) would be
+    # named in the combination but missing from most forecasts: not eligible
+    runs = np.isfinite(F[:, :, 0]).mean(axis=1) >= 0.5
     rows = []
     best = None
     for k in range(1, min(MAX_MEMBERS, len(pool)) + 1):
         for combo in itertools.combinations(range(len(pool)), k):
             if any(p in EXOG_POOL for p in pool) and not any(pool[j] in EXOG_POOL for j in combo):
                 continue  # exog was given: never silently drop it
+            if not runs[list(combo)].all():
+                continue
             for agg in ("median", "mean") if k > 2 else ("mean",):
                 C = combine(F[list(combo)], agg)
                 C = np.where(np.isnan(C), A[:, :1] * 0 + _naive(cases)[:, None], C)
@@ -129,8 +139,35 @@ def select(
                     best = (score, agg, combo, C)
     _, agg, combo, C = best
     scores = pd.DataFrame(rows, columns=["aggregate", "members", "smape"]).sort_values("smape", kind="mergesort")
+    # intervals are calibrated on more origins than the choice is made on (older windows, which
+    # often hold a shock): only the chosen members are run on the extra windows
+    more, more_actual, more_scales = _cases(eligible, h, range(n_windows, max(n_windows, CAL_WINDOWS)), min_train)
+    if more and level:
+        members = [pool[j] for j in combo]
+        got = run_many(members, more, h, (), seed, fallback=False, n_jobs=n_jobs, progress=progress,
+                       description="auto: calibration")
+        G = np.array([[r.pred["mean"] if r.pred is not None else np.full(h, np.nan) for r in row] for row in got])
+        Cm = combine(np.moveaxis(G, 1, 0), agg)
+        Cm = np.where(np.isnan(Cm), _naive(more)[:, None], Cm)
+        A, C, S = np.vstack([A, more_actual]), np.vstack([C, Cm]), np.concatenate([S, more_scales])
     quantiles = calibrate(A, C, S, level)
     return AutoSelection(agg, tuple(pool[j] for j in combo), scores.reset_index(drop=True), quantiles, len(cases))
+
+
+def _cases(eligible: Sequence[Series], h: int, windows: range, min_train: int) -> tuple[list[Series], list, list]:
+    """Backtest cases: for each series, the origins ``w`` in ``windows`` (0 = latest) that leave
+    ``min_train`` training years; the actual ``h`` values and the training part's MASE scale."""
+    cases, actual, scales = [], [], []
+    for s in eligible:
+        for w in windows:
+            cut = s.y.size - h - w
+            if cut < min_train:
+                break
+            xf = s.X[cut:cut + h] if s.X is not None else None
+            cases.append(Series(s.uid, s.ds[:cut], s.y[:cut], s.X[:cut] if s.X is not None else None, xf))
+            actual.append(s.y[cut:cut + h])
+            scales.append(scale_of(s.y[:cut]))
+    return cases, np.asarray(actual).reshape(-1, h), np.asarray(scales, dtype=float)
 
 
 def _naive(cases: Sequence[Series]) -> np.ndarray:

@@ -70,7 +70,8 @@ def forecast(
         seed: seeds the random parts (series sampled for auto's backtest, Prophet sampling).
         nonnegative: floor forecasts and interval bounds at 0 (history must then be >= 0).
         progress: show a rich progress bar.
-        n_windows: rolling-origin windows auto uses to choose and calibrate.
+        n_windows: rolling-origin windows auto chooses its combination on (its intervals are
+            calibrated on max(n_windows, 5) windows; see docs/forecasting.md).
         engine: where the per-series work runs: ``"local"`` (processes, ``n_jobs``), ``"dask"`` or a
             dask ``Client``, ``"spark"``/a ``SparkSession``, ``"ray"`` (see docs/scale.md); ``None``
             keeps the engine set by :func:`use_engine` (local by default). Results are identical.
