@@ -14,13 +14,14 @@ from warning_cases import LEVEL, enrolment, matches, one, quality
 
 
 def test_previous_level_and_years_at_level_by_reevaluation():
-    # moe-2011 as of 2019: one year below → green; 2020: two → orange; 2021…2023: red
-    q = quality({2019: 0.5, 2020: 0.5, 2021: 0.5, 2022: 0.5, 2023: 0.5})
-    row = one(evaluate_warnings({"quality": q}, "moe-2011", as_of=2023))
+    # moe-2011 as of 2019: one year below → green; 2020: two → orange; 2021…2023: red (cut in 2021)
+    q = {"quality": quality({2019: 0.5, 2020: 0.5, 2021: 0.5, 2022: 0.5, 2023: 0.5}),
+         "enrolment": enrolment({2019: 100, 2020: 100, 2021: 80, 2022: 80, 2023: 80})}
+    row = one(evaluate_warnings(q, "moe-2011", as_of=2023))
     assert (row["warning_level"], row["previous_level"], row["years_at_level"]) == ("red", "red", 3)
-    row = one(evaluate_warnings({"quality": q}, "moe-2011", as_of=2021))
+    row = one(evaluate_warnings(q, "moe-2011", as_of=2021))
     assert (row["warning_level"], row["previous_level"], row["years_at_level"]) == ("red", "orange", 1)
-    row = one(evaluate_warnings({"quality": q}, "moe-2011", as_of=2019))
+    row = one(evaluate_warnings(q, "moe-2011", as_of=2019))
     assert row["previous_level"] is None and row["years_at_level"] == 1
 
 
@@ -102,8 +103,11 @@ def test_retrospective_precision_recall_confusion():
         quality({2021: 0.9, 2022: 0.55, 2023: 0.5}, "S2"),   # green as of 2022 → orange
         quality({2021: 0.5, 2022: 0.5, 2023: 0.9}, "S3"),    # orange → green
     ])
+    # S1's intake was cut in 2023 (the 2011 rule stops only after a cut)
+    intake = pd.concat([enrolment({2021: 100, 2022: 100, 2023: 80 if s == "S1" else 100}, s)
+                        for s in ("S1", "S2", "S3")])
     early = evaluate_warnings({"quality": later[later["year"] <= 2022]}, "moe-2011", as_of=2022)["warnings"]
-    s = retrospective_score(early, {"quality": later}, years_after=[1], policy="moe-2011")
+    s = retrospective_score(early, {"quality": later, "enrolment": intake}, years_after=[1], policy="moe-2011")
     sc = s["retrospective_scores"].set_index("levels")
     assert sc.loc["orange", "n_issued"] == 2 and sc.loc["orange", "n_hit"] == 0
     assert sc.loc["red+orange", "precision"] == pytest.approx(0.5)   # S1 hit, S3 false alarm

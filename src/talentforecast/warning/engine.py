@@ -16,13 +16,15 @@ import math
 from scipy import stats
 
 from talentforecast.warning.enrolment import enrolment_range
-from talentforecast.warning.indicators import Context, Obs
+from talentforecast.warning.indicators import Context, Obs, intake_path
 from talentforecast.warning.policy import Policy
 from talentforecast.warning.rules import (
     ACTIONS,
     ENROLMENT_MODES,
     INDICATORS,
+    LEVEL_NAMES,
     LEVELS,
+    NOT_ENROLLING,
     OP_SYMBOL,
     Condition,
     Rule,
@@ -118,7 +120,8 @@ def fire(rule: Rule, ctx: Context) -> dict | None:
 
 def _fields(ev: dict, ctx: Context, as_of: int, lang: str) -> dict:
     out = {"as_of": as_of, "plan_year": as_of + 1,
-           "cap": fmt_value("graduates", ctx.employed_last)}
+           "cap": fmt_value("graduates", ctx.employed_last),
+           "intake_path": intake_path(ctx.intake_by_year, as_of)[0 if lang == "zh" else 1]}
     for i, c in enumerate(ev["conditions"], start=1):
         f = {"value": fmt_value(c["indicator"], c["value"]),
              "threshold": fmt_value(c["indicator"], c["threshold"]),
@@ -168,8 +171,35 @@ def _quiet_reason(policy: Policy, ctx: Context) -> tuple[str, str]:
     return zh, en
 
 
+def not_enrolling_row(policy: Policy, ctx: Context, as_of: int) -> dict:
+    """The row of a programme that no longer enrols: its own status, no range, no keep/expand."""
+    quiet = policy.settings["not_enrolling_years"]
+    years = sorted(ctx.intake_by_year or {})
+    last = max((y for y in years if ctx.intake_by_year[y] > 0), default=None)
+    span = f"{as_of - quiet + 1}–{as_of}" if quiet > 1 else str(as_of)
+    zh = f"{span}年无招生"
+    en = f"no intake in {span}"
+    if last is not None:
+        zh += f"（最近一次招生为{last}年{ctx.intake_by_year[last]:.0f}人）"
+        en += f" (last intake {ctx.intake_by_year[last]:.0f} in {last})"
+    if ctx.in_school_last > 0:
+        zh += f"，在校生{ctx.in_school_last:.0f}人待毕业"
+        en += f"; {ctx.in_school_last:.0f} students still to graduate"
+    zh += "：未招生专业，不作保持或扩招建议，如恢复招生须重新论证。"
+    en = en[0].upper() + en[1:] + ": not enrolling; no keep or expand advice (re-opening needs a new case)."
+    reason = {"rule_id": "not_enrolling", "level": NOT_ENROLLING, "status": "decisive",
+              "intake": {str(y): ctx.intake_by_year[y] for y in years if y > as_of - 5},
+              "text_zh": zh, "text_en": en}
+    return {"warning_level": NOT_ENROLLING, "action_zh": LEVEL_NAMES[NOT_ENROLLING][0],
+            "action_en": LEVEL_NAMES[NOT_ENROLLING][1], "reasons": json.dumps([reason], ensure_ascii=False),
+            "reason_zh": zh, "reason_en": en, "probability": math.nan, "enrol_lo": math.nan,
+            "enrol_hi": math.nan, "rules_fired": 0}
+
+
 def evaluate_key(policy: Policy, ctx: Context, as_of: int, levels_only: bool = False) -> dict:
     """Evaluate every rule for one region × specialty × level; return the resolved row."""
+    if ctx.not_enrolling:
+        return {"warning_level": NOT_ENROLLING} if levels_only else not_enrolling_row(policy, ctx, as_of)
     fired = [ev for r in policy.rules if (ev := fire(r, ctx)) is not None]
     overridden = set()
     for ev in fired:

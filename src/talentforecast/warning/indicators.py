@@ -42,6 +42,10 @@ class Context:
     intake_year: int | None = None
     employed_last: float = math.nan
     ratio_sd_projected: float = math.nan
+    # intake per year up to as_of, summed over schools, zeros kept (None: no enrolment table)
+    intake_by_year: dict[int, float] | None = None
+    in_school_last: float = math.nan
+    not_enrolling: bool = False
 
 
 def _need(df: pd.DataFrame, name: str, cols: list[str]) -> None:
@@ -306,6 +310,66 @@ def intake(tables, as_of: int) -> dict[tuple, tuple[float, int]]:
     return {(r.region, r.specialty, r.level): (float(r.enrolled), int(r.year)) for r in e.itertuples()}
 
 
+def intake_history(tables, as_of: int) -> tuple[dict[tuple, dict[int, float]], dict[tuple, float], set[str]]:
+    """({key: {year: intake}}, {key: in_school at the latest year}, regions with enrolment rows at as_of).
+
+    Intake is summed over schools; years with a row but no intake are kept as 0 (a closed
+    programme), years with no row are absent.
+    """
+    e = tables.get("enrolment")
+    if e is None:
+        return {}, {}, set()
+    _need(e, "enrolment", KEY + ["year", "enrolled"])
+    e = _str_keys(e)
+    e = e[e["year"] <= as_of]
+    cols = ["enrolled"] + (["in_school"] if "in_school" in e.columns else [])
+    e = e.groupby(KEY + ["year"], as_index=False)[cols].sum(min_count=1)
+    e = _roll_up(e, tables, cols, [], "enrolled")
+    e = e.sort_values(KEY + ["year"])
+    hist: dict[tuple, dict[int, float]] = {}
+    school: dict[tuple, float] = {}
+    for r in e.itertuples(index=False):
+        key = (r.region, r.specialty, r.level)
+        hist.setdefault(key, {})[int(r.year)] = float(r.enrolled) if r.enrolled == r.enrolled else 0.0
+        school[key] = float(getattr(r, "in_school", math.nan))
+    return hist, school, set(e.loc[e["year"] == as_of, "region"])
+
+
+def intake_cut(intakes: dict[int, float], as_of: int, window: int = 3) -> float:
+    """Share by which the as_of intake is below the largest intake of the ``window`` years before.
+
+    NaN when the as_of intake or every earlier year is unknown; 0 when intake did not fall.
+
+    Example:
+        >>> intake_cut({2021: 94, 2022: 120, 2023: 143}, 2023), intake_cut({2021: 100, 2022: 80}, 2022)
+        (0.0, 0.2)
+    """
+    if as_of not in intakes:
+        return math.nan
+    before = [intakes[y] for y in range(as_of - window, as_of) if y in intakes]
+    peak = max(before, default=math.nan)
+    if not peak > 0:
+        return math.nan
+    return round(max(0.0, (peak - intakes[as_of]) / peak), 6)
+
+
+def intake_path(intakes: dict[int, float] | None, as_of: int, years: int = 4) -> tuple[str, str]:
+    """The intake path of the last ``years`` years, e.g. ("94 → 120 → 143（2021–2023年）", …en).
+
+    Example:
+        >>> intake_path({2021: 94, 2022: 120, 2023: 143}, 2023)[0]
+        '94 → 120 → 143（2021–2023年）'
+    """
+    if not intakes:
+        return "无招生数据", "no enrolment data"
+    ys = [y for y in sorted(intakes) if as_of - years < y <= as_of]
+    if not ys:
+        return "无招生数据", "no enrolment data"
+    path = " → ".join(f"{intakes[y]:.0f}" for y in ys)
+    span = str(ys[0]) if len(ys) == 1 else f"{ys[0]}–{ys[-1]}"
+    return f"{path}（{span}年）", f"{path} ({span})"
+
+
 def offered(tables, series: dict, as_of: int, window: int, regions) -> set[tuple]:
     """Keys with enrolment, graduates or observed supply > 0 in the ``window`` years up to as_of."""
     lo = as_of - window + 1
@@ -345,6 +409,8 @@ def contexts(tables, series, as_of: int, settings: dict, regions, only: set | No
     """One :class:`Context` per offered key for ``as_of`` (only the keys in ``only`` when given)."""
     points = build_points(tables, as_of, settings, regions)
     intakes = intake(tables, as_of)
+    hist, in_school, enrolling_regions = intake_history(tables, as_of)
+    quiet = settings.get("not_enrolling_years", 2)
     out = {}
     for key in sorted(offered(tables, series, as_of, settings["offered_window"], regions)):
         if only is not None and key not in only:
@@ -353,6 +419,15 @@ def contexts(tables, series, as_of: int, settings: dict, regions, only: set | No
         ctx = Context(series=ser, points=points.get(key, {}))
         if key in intakes:
             ctx.last_intake, ctx.intake_year = intakes[key]
+        if hist:
+            ctx.intake_by_year = hist.get(key, {})
+            ctx.in_school_last = in_school.get(key, math.nan)
+            # no intake in each of the last `quiet` years, where the region reports enrolment at as_of
+            ctx.not_enrolling = key[0] in enrolling_regions and all(
+                not ctx.intake_by_year.get(y, 0.0) > 0 for y in range(as_of - quiet + 1, as_of + 1))
+            cut = intake_cut(ctx.intake_by_year, as_of)
+            if cut == cut:
+                ctx.points["intake_cut"] = Obs(as_of, cut)
         rates = ser.get("employment_rate", {})
         if rates:
             y = max(rates)

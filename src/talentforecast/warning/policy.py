@@ -47,6 +47,8 @@ SETTINGS = {
     "offered_window": (int, 2, "a specialty is offered if it has enrolment, graduates or supply "
                                 "in this many years up to as_of"),
     "scenario": (str, "baseline", "which matching scenario the ratio indicators come from"),
+    "not_enrolling_years": (int, 2, "a programme with no intake in each of this many years up to "
+                                     "as_of is 'not_enrolling' (no level, no range)"),
 }
 ENROLMENT = {
     "reduce_min": (float, 0.10, "orange: smallest cut of last intake (share)"),

@@ -27,7 +27,12 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "green": ("保持", "keep"),
     "blue": ("扩招", "expand enrolment"),
 }
+# A programme with no intake in the latest years: its own status, outside the rule levels.
+NOT_ENROLLING = "not_enrolling"
+INSUFFICIENT = ("证据不足", "insufficient evidence")
+CONFLICT = ("证据冲突", "conflicting evidence")
 LEVEL_NAMES: dict[str, tuple[str, str]] = {
+    NOT_ENROLLING: ("未招生", "not enrolling"),
     "red": ("红色", "red"), "orange": ("橙色", "orange"), "yellow": ("黄色", "yellow"),
     "green": ("绿色", "green"), "blue": ("蓝色", "blue"),
 }
@@ -79,10 +84,13 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     Indicator("n_schools", "point", "exact", "开设学校数", "schools offering it", ".0f"),
     Indicator("demand_per_school", "point", "none", "校均需求", "demand per school", ".1f"),
     Indicator("duplication_flag", "point", "exact", "设置雷同标记", "duplication flag", ".0f"),
+    # share by which the as_of intake is below the peak of the 3 years before (0 = no cut): the
+    # 2011 rule stops a specialty only after a cut (see policies/moe-2011.toml)
+    Indicator("intake_cut", "point", "exact", "招生调减幅度", "intake cut", ".0%"),
 )}
 
 TEMPLATE_FIELDS = {"value", "threshold", "years", "year_span", "op", "indicator", "as_of",
-                   "plan_year", "cap"} | {f"{k}_{i}" for k in ("value", "threshold", "years", "year_span")
+                   "plan_year", "cap", "intake_path"} | {f"{k}_{i}" for k in ("value", "threshold", "years", "year_span")
                                           for i in range(1, 6)}
 
 
