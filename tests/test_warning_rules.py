@@ -52,7 +52,7 @@ def test_not_enrolling_is_its_own_status_without_a_range():
     res = evaluate_warnings({"quality": q, "enrolment": e, **_shortage()}, "default", as_of=2023)
     row = one(res)
     assert row["warning_level"] == "not_enrolling" and row["enrol_lo"] != row["enrol_lo"]
-    assert "2022–2023年无招生" in row["reason_zh"] and "90人" in row["reason_zh"]
+    assert "2022–2023年无招生" in row["reason_zh"] and "在校生90人（2023年）" in row["reason_zh"]
     assert "扩" not in row["action_zh"] and "保持" not in row["action_zh"]
     # one year without intake (e.g. alternate-year enrolment) is not yet "not enrolling"
     e2 = enrolment({2020: 100, 2021: 90, 2022: 80, 2023: 0}, "S1")

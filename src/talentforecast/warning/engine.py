@@ -174,21 +174,22 @@ def _quiet_reason(policy: Policy, ctx: Context) -> tuple[str, str]:
 def not_enrolling_row(policy: Policy, ctx: Context, as_of: int) -> dict:
     """The row of a programme that no longer enrols: its own status, no range, no keep/expand."""
     quiet = policy.settings["not_enrolling_years"]
-    years = sorted(ctx.intake_by_year or {})
-    last = max((y for y in years if ctx.intake_by_year[y] > 0), default=None)
-    span = f"{as_of - quiet + 1}–{as_of}" if quiet > 1 else str(as_of)
+    intakes = ctx.intake_by_year or {}
+    last = max((y for y in intakes if intakes[y] > 0), default=None)
+    first = last + 1 if last is not None else as_of - quiet + 1
+    span = f"{first}–{as_of}" if first < as_of else str(as_of)
     zh = f"{span}年无招生"
     en = f"no intake in {span}"
     if last is not None:
-        zh += f"（最近一次招生为{last}年{ctx.intake_by_year[last]:.0f}人）"
-        en += f" (last intake {ctx.intake_by_year[last]:.0f} in {last})"
+        zh += f"（最近一次招生为{last}年{intakes[last]:.0f}人）"
+        en += f" (last intake {intakes[last]:.0f} in {last})"
     if ctx.in_school_last > 0:
-        zh += f"，在校生{ctx.in_school_last:.0f}人待毕业"
-        en += f"; {ctx.in_school_last:.0f} students still to graduate"
+        zh += f"，在校生{ctx.in_school_last:.0f}人（{ctx.in_school_year}年）待毕业"
+        en += f"; {ctx.in_school_last:.0f} students ({ctx.in_school_year}) still to graduate"
     zh += "：未招生专业，不作保持或扩招建议，如恢复招生须重新论证。"
     en = en[0].upper() + en[1:] + ": not enrolling; no keep or expand advice (re-opening needs a new case)."
     reason = {"rule_id": "not_enrolling", "level": NOT_ENROLLING, "status": "decisive",
-              "intake": {str(y): ctx.intake_by_year[y] for y in years if y > as_of - 5},
+              "intake": {str(y): intakes[y] for y in sorted(intakes) if y > as_of - 5},
               "text_zh": zh, "text_en": en}
     return {"warning_level": NOT_ENROLLING, "action_zh": LEVEL_NAMES[NOT_ENROLLING][0],
             "action_en": LEVEL_NAMES[NOT_ENROLLING][1], "reasons": json.dumps([reason], ensure_ascii=False),

@@ -45,6 +45,7 @@ class Context:
     # intake per year up to as_of, summed over schools, zeros kept (None: no enrolment table)
     intake_by_year: dict[int, float] | None = None
     in_school_last: float = math.nan
+    in_school_year: int | None = None
     not_enrolling: bool = False
 
 
@@ -310,8 +311,8 @@ def intake(tables, as_of: int) -> dict[tuple, tuple[float, int]]:
     return {(r.region, r.specialty, r.level): (float(r.enrolled), int(r.year)) for r in e.itertuples()}
 
 
-def intake_history(tables, as_of: int) -> tuple[dict[tuple, dict[int, float]], dict[tuple, float], set[str]]:
-    """({key: {year: intake}}, {key: in_school at the latest year}, regions with enrolment rows at as_of).
+def intake_history(tables, as_of: int) -> tuple[dict, dict, set[str]]:
+    """({key: {year: intake}}, {key: (in_school, year) at its latest row}, regions with rows at as_of).
 
     Intake is summed over schools; years with a row but no intake are kept as 0 (a closed
     programme), years with no row are absent.
@@ -331,7 +332,7 @@ def intake_history(tables, as_of: int) -> tuple[dict[tuple, dict[int, float]], d
     for r in e.itertuples(index=False):
         key = (r.region, r.specialty, r.level)
         hist.setdefault(key, {})[int(r.year)] = float(r.enrolled) if r.enrolled == r.enrolled else 0.0
-        school[key] = float(getattr(r, "in_school", math.nan))
+        school[key] = (float(getattr(r, "in_school", math.nan)), int(r.year))
     return hist, school, set(e.loc[e["year"] == as_of, "region"])
 
 
@@ -421,7 +422,7 @@ def contexts(tables, series, as_of: int, settings: dict, regions, only: set | No
             ctx.last_intake, ctx.intake_year = intakes[key]
         if hist:
             ctx.intake_by_year = hist.get(key, {})
-            ctx.in_school_last = in_school.get(key, math.nan)
+            ctx.in_school_last, ctx.in_school_year = in_school.get(key, (math.nan, None))
             # no intake in each of the last `quiet` years, where the region reports enrolment at as_of
             ctx.not_enrolling = key[0] in enrolling_regions and all(
                 not ctx.intake_by_year.get(y, 0.0) > 0 for y in range(as_of - quiet + 1, as_of + 1))
