@@ -53,8 +53,16 @@ def _p_one(c: Condition, o: Obs) -> float:
     if method == "beta":
         if not o.n > 0:
             return math.nan
-        k = min(max(o.value * o.n, 0.0), o.n)
-        cdf = float(stats.beta.cdf(c.threshold, k + 0.5, o.n - k + 0.5))
+        # a peer gap or adjusted value is the rate shifted: move the threshold to the rate scale
+        rate = o.rate if o.rate == o.rate else o.value
+        threshold = c.threshold + (rate - o.value)
+        k = min(max(rate * o.n, 0.0), o.n)
+        # prior: shrunk toward the peer mean with strength kappa (beta-binomial), else Jeffreys
+        if o.kappa > 0 and 0 < o.prior < 1:
+            a0, b0 = o.kappa * o.prior, o.kappa * (1 - o.prior)
+        else:
+            a0 = b0 = 0.5
+        cdf = float(stats.beta.cdf(threshold, k + a0, o.n - k + b0))
         return cdf if below else 1 - cdf
     if method == "lognormal":
         if o.sigma > 0 and o.value > 0:

@@ -33,7 +33,7 @@ def _with_catalogue(tables: dict) -> dict:
         from talentforecast import catalogs
     except ImportError:  # pragma: no cover - catalogs is part of the package
         return tables
-    for name in ("specialties", "specialty_industry"):
+    for name in ("specialties", "specialty_industry", "specialty_occupation"):
         if name not in tables and hasattr(catalogs, name):
             tables[name] = getattr(catalogs, name)()
     return tables
@@ -95,7 +95,7 @@ def evaluate_warnings(tables: dict[str, pd.DataFrame], policy: str | Path | list
         as_of = default_as_of(tables, settings["scenario"])
     as_of = int(as_of)
     regions = planning_regions(tables, regions)
-    series = build_series(tables, settings["scenario"])
+    series = build_series(tables, settings["scenario"], settings)
     ctxs = contexts(tables, series, as_of, settings, regions)
     rows = {key: evaluate_key(pol, ctx, as_of) for key, ctx in ctxs.items()}
     current = {key: r["warning_level"] for key, r in rows.items()}

@@ -15,8 +15,14 @@ import pandas as pd
 from scipy import stats
 
 from talentforecast.errors import ConfigError, InputError, Problem
+from talentforecast.matching.quality import _slopes  # slope per year over calendar-year windows
+from talentforecast.warning.peers import add_peer_columns, shrink_strength
+from talentforecast.warning.postings import postings_ratio
 
 KEY = ["region", "specialty", "level"]
+# observed rates from quality/outcomes: 毕业去向落实率, 就业率 (without 升学), 对口率, salary ratio
+RATES = ("employment_rate", "job_rate", "matched_rate", "salary_ratio")
+SHARES = ("employment_rate", "job_rate", "matched_rate")  # rates out of graduates: beta probability
 Z95, Z80 = float(stats.norm.ppf(0.975)), float(stats.norm.ppf(0.9))
 
 
@@ -30,6 +36,9 @@ class Obs:
     sigma: float = math.nan  # sd of log(ratio) from the forecast interval (lognormal probability)
     p_gt: float = math.nan  # matching's p_surplus, a fallback when there is no interval
     p_lt: float = math.nan  # matching's p_shortage
+    rate: float = math.nan  # the rate behind a peer gap / adjusted value (beta on the rate scale)
+    prior: float = math.nan  # peer mean the rate is shrunk toward
+    kappa: float = math.nan  # strength of that prior, in pseudo-graduates (NaN: no shrinkage)
 
 
 @dataclass
@@ -139,11 +148,12 @@ def quality_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
         name = "outcomes"
         _need(out, name, ["region", "specialty", "year", "graduates", "employed"])
         placed = out["employed"] + (out["further_study"].fillna(0) if "further_study" in out.columns else 0)
-        q = out.assign(employment_rate=placed / out["graduates"].where(out["graduates"] > 0))
+        grads = out["graduates"].where(out["graduates"] > 0)
+        q = out.assign(employment_rate=placed / grads, job_rate=out["employed"] / grads)
         if "matched" in out.columns:
             q["matched_rate"] = out["matched"] / out["employed"].where(out["employed"] > 0)
     if "destination_rate" in q.columns:  # 毕业去向落实率 when the table has both rates
-        q = q.drop(columns="employment_rate", errors="ignore").rename(
+        q = q.rename(columns={"employment_rate": "job_rate"}).rename(
             columns={"destination_rate": "employment_rate"})
     _need(q, name, ["region", "specialty", "year", "graduates", "employment_rate"])
     q = _str_keys(q)
@@ -152,8 +162,8 @@ def quality_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
     elif "school" in q.columns:
         totals = q["school"].isna() | q["school"].astype(str).str.strip().isin(["", "*"])
         q = q[totals] if totals.any() else q
-    rates = [c for c in ("employment_rate", "matched_rate", "salary_ratio") if c in q.columns]
-    for c in ("employment_rate", "matched_rate"):
+    rates = [c for c in RATES if c in q.columns]
+    for c in ("employment_rate", "job_rate", "matched_rate"):
         if c in q.columns:
             bad = q[(q[c] > 1 + 1e-9) | (q[c] < 0)]
             if not bad.empty:
@@ -195,30 +205,53 @@ def _sigma(df: pd.DataFrame, col: str) -> pd.Series:
     return sig
 
 
-def _obs_frame(df: pd.DataFrame, col: str, n=None, sigma=None) -> pd.DataFrame:
+def _obs_frame(df: pd.DataFrame, col: str, n=None, sigma=None, rate=None, prior=None,
+               kappa=None) -> pd.DataFrame:
     out = df[KEY + ["year"]].copy()
     out["value"] = df[col].astype(float)
     out["n"] = np.nan if n is None else n
     out["sigma"] = np.nan if sigma is None else sigma
     out["p_gt"] = df["p_surplus"] if "p_surplus" in df.columns else np.nan
     out["p_lt"] = df["p_shortage"] if "p_shortage" in df.columns else np.nan
+    for name, v in (("rate", rate), ("prior", prior), ("kappa", kappa)):
+        out[name] = np.nan if v is None else v
     return out
 
 
-def build_series(tables: dict[str, pd.DataFrame], scenario: str) -> dict[tuple, dict]:
+def _quality_frames(q: pd.DataFrame, tables, settings: dict) -> dict[str, pd.DataFrame]:
+    """Observed rates with their trend, change, peer gap/percentile and shock-adjusted values."""
+    frames = {"graduates": _obs_frame(q, "graduates")}
+    rates = [c for c in RATES if c in q.columns]
+    q = add_peer_columns(q, rates, tables.get("specialties"), settings.get("peer_min", 3))
+    shrink = settings.get("shrinkage", "none") == "empirical_bayes"
+    q = q.sort_values(KEY + ["year"])
+    contiguous = (q["year"] - q.groupby(KEY)["year"].shift()) == 1
+    for c in rates:
+        share = c in SHARES
+        kappa = shrink_strength(q, c) if shrink and share else None
+        prior = q[f"{c}_peer_mean"] if share else None
+        n = q["graduates"] if share else None
+        frames[c] = _obs_frame(q, c, n=n, rate=q[c], prior=prior, kappa=kappa)
+        for suffix in ("peer_gap", "adjusted"):
+            frames[f"{c}_{suffix}"] = _obs_frame(q, f"{c}_{suffix}", n=n, rate=q[c], prior=prior, kappa=kappa)
+        frames[f"{c}_peer_pct"] = _obs_frame(q, f"{c}_peer_pct")
+        frames[f"{c}_trend"] = _obs_frame(q.assign(_t=_slopes(q, KEY, c, 3)), "_t")
+    prev = q.groupby(KEY)["employment_rate"].shift()
+    q = q.assign(change=(q["employment_rate"] - prev).where(contiguous))
+    frames["employment_rate_change"] = _obs_frame(q, "change")
+    return frames
+
+
+def build_series(tables: dict[str, pd.DataFrame], scenario: str, settings: dict | None = None) -> dict[tuple, dict]:
     """{key: {indicator: {year: Obs}}} for every yearly (observed) indicator."""
+    settings = settings or {}
     frames: dict[str, pd.DataFrame] = {}
     q = quality_table(tables)
     if q is not None:
-        frames["graduates"] = _obs_frame(q, "graduates")
-        for c in ("employment_rate", "matched_rate", "salary_ratio"):
-            if c in q.columns:
-                frames[c] = _obs_frame(q, c, n=q["graduates"])
-        q = q.sort_values(KEY + ["year"])
-        prev = q.groupby(KEY)["employment_rate"].shift()
-        gap = q["year"] - q.groupby(KEY)["year"].shift()
-        q = q.assign(change=(q["employment_rate"] - prev).where(gap == 1))
-        frames["employment_rate_change"] = _obs_frame(q, "change")
+        frames.update(_quality_frames(q, tables, settings))
+    pr = postings_ratio(tables)
+    if pr is not None:
+        frames["postings_ratio_ds"] = _obs_frame(pr, "ratio_ds")
     m = matches_table(tables, scenario)
     if m is not None:
         hist = m[m["observed"].astype(bool)]
@@ -229,11 +262,10 @@ def build_series(tables: dict[str, pd.DataFrame], scenario: str) -> dict[tuple, 
     out: dict[tuple, dict] = {}
     for ind, f in frames.items():
         f = f.dropna(subset=["value"])
-        for row in f.itertuples(index=False):
-            key = (row.region, row.specialty, row.level)
-            out.setdefault(key, {}).setdefault(ind, {})[int(row.year)] = Obs(
-                int(row.year), float(row.value), float(row.n), float(row.sigma),
-                float(row.p_gt), float(row.p_lt))
+        cols = [f[c].tolist() for c in (*KEY, "year", "value", "n", "sigma", "p_gt", "p_lt", "rate", "prior",
+                                        "kappa")]
+        for r, s, lev, y, *vals in zip(*cols, strict=True):
+            out.setdefault((r, s, lev), {}).setdefault(ind, {})[int(y)] = Obs(int(y), *map(float, vals))
     return out
 
 

@@ -47,6 +47,9 @@ SETTINGS = {
     "offered_window": (int, 2, "a specialty is offered if it has enrolment, graduates or supply "
                                 "in this many years up to as_of"),
     "scenario": (str, "baseline", "which matching scenario the ratio indicators come from"),
+    "shrinkage": (str, "none", "small-cohort rates: 'none' (Jeffreys prior) or 'empirical_bayes' "
+                               "(beta-binomial, shrunk toward the peer mean)"),
+    "peer_min": (int, 3, "fewest peers (same level and 专业大类) before the whole level is used"),
     "not_enrolling_years": (int, 2, "a programme with no intake in each of this many years up to "
                                      "as_of is 'not_enrolling' (no level, no range)"),
 }

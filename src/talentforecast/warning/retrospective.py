@@ -30,7 +30,7 @@ def realised_levels(observed_tables: dict, policy, as_of: int, regions=None) -> 
     """region, specialty, level, warning_level (+ observed indicators) as of ``as_of``."""
     pol = load_policy(policy)
     tables = _with_catalogue(observed_tables)
-    series = build_series(tables, pol.settings["scenario"])
+    series = build_series(tables, pol.settings["scenario"], pol.settings)
     ctxs = contexts(tables, series, as_of, pol.settings, planning_regions(tables, regions))
     rows = []
     for key, ctx in ctxs.items():
@@ -69,7 +69,7 @@ def retrospective_score(warnings_as_of: pd.DataFrame, observed_tables: dict[str,
         >>> early = evaluate_warnings({"quality": q[q.year <= 2022]}, "moe-2011", as_of=2022)["warnings"]
         >>> s = retrospective_score(early, {"quality": q}, years_after=1, policy="moe-2011")
         >>> s["retrospective_confusion"][["issued", "realised", "n"]].values.tolist()
-        [['orange', 'red', 1]]
+        [['orange', 'orange', 1]]
     """
     need = KEY + ["year", "warning_level"]
     missing = [c for c in need if c not in warnings_as_of.columns]

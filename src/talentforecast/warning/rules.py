@@ -63,30 +63,69 @@ class Indicator:
     zh: str
     en: str
     fmt: str = ".2f"
+    # "observed" (graduate outcomes, postings, enrolment, provision) or "model" (projections and
+    # crosswalk-derived demand): observed evidence is primary (see engine.combine)
+    evidence: str = "observed"
+
+
+_RATE_NAMES = {"employment_rate": ("毕业去向落实率", "destination rate", ".1%", "beta"),
+               "job_rate": ("就业率(不含升学)", "employment rate (without further study)", ".1%", "beta"),
+               "matched_rate": ("对口就业率", "matched-employment rate", ".1%", "beta"),
+               "salary_ratio": ("起薪与地区平均之比", "starting salary / regional average", ".2f", "exact")}
+
+
+def _relative() -> list[Indicator]:
+    """Per observed rate: peer gap, peer percentile, shock-adjusted value and trend."""
+    out = []
+    for name, (zh, en, fmt, prob) in _RATE_NAMES.items():
+        gap_fmt = "+.1%" if fmt == ".1%" else "+.2f"
+        out += [Indicator(f"{name}_peer_gap", "series", prob, f"{zh}与同类专业之差",
+                          f"{en} minus peers", gap_fmt),
+                Indicator(f"{name}_peer_pct", "series", "exact", f"{zh}在同类专业中的百分位",
+                          f"{en} percentile among peers", ".0%"),
+                Indicator(f"{name}_adjusted", "series", prob, f"{zh}(剔除共同年度波动)",
+                          f"{en} (common shock removed)", fmt),
+                Indicator(f"{name}_trend", "series", "exact", f"{zh}年均变化(近3年)",
+                          f"{en} change a year (3 years)", gap_fmt)]
+    return out
 
 
 INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     # 毕业去向落实率: graduates with a destination (job or further study) / graduates; read from
     # quality.destination_rate when present, else quality.employment_rate
     Indicator("employment_rate", "series", "beta", "毕业去向落实率", "employment rate", ".1%"),
+    # 就业率: employed / graduates, without further study (升学)
+    Indicator("job_rate", "series", "beta", "就业率(不含升学)", "employment rate (without further study)",
+              ".1%"),
+    # 求人倍率 from public employment-service postings of the occupations the specialty trains for
+    Indicator("postings_ratio_ds", "series", "exact", "求人倍率(岗位/求职者)", "postings openings per seeker"),
     Indicator("matched_rate", "series", "beta", "对口就业率", "matched-employment rate", ".1%"),
     Indicator("salary_ratio", "series", "exact", "起薪与地区平均之比", "starting salary / regional average"),
     Indicator("graduates", "series", "exact", "毕业生数", "graduates", ".0f"),
     Indicator("employment_rate_change", "series", "exact", "落实率同比变化", "change in employment rate",
               "+.1%"),
-    Indicator("ratio_sd", "series", "lognormal", "供需比(已观测)", "observed supply/demand ratio"),
-    Indicator("ratio_ds", "series", "lognormal", "求人倍率(已观测)", "observed demand/supply ratio"),
-    Indicator("ratio_sd_projected", "point", "lognormal", "预测供需比", "projected supply/demand ratio"),
-    Indicator("ratio_ds_projected", "point", "lognormal", "预测求人倍率", "projected demand/supply ratio"),
-    Indicator("p_surplus", "point", "exact", "预测过剩概率", "projected probability of surplus", ".0%"),
-    Indicator("p_shortage", "point", "exact", "预测短缺概率", "projected probability of shortage", ".0%"),
-    Indicator("demand_growth_projected", "point", "none", "预测需求增长", "projected demand growth", "+.0%"),
+    # past S/D with crosswalk-derived demand: a model quantity, not an observed outcome
+    Indicator("ratio_sd", "series", "lognormal", "供需比(已观测)", "observed supply/demand ratio",
+              evidence="model"),
+    Indicator("ratio_ds", "series", "lognormal", "求人倍率(已观测)", "observed demand/supply ratio",
+              evidence="model"),
+    Indicator("ratio_sd_projected", "point", "lognormal", "预测供需比", "projected supply/demand ratio",
+              evidence="model"),
+    Indicator("ratio_ds_projected", "point", "lognormal", "预测求人倍率", "projected demand/supply ratio",
+              evidence="model"),
+    Indicator("p_surplus", "point", "exact", "预测过剩概率", "projected probability of surplus", ".0%",
+              evidence="model"),
+    Indicator("p_shortage", "point", "exact", "预测短缺概率", "projected probability of shortage", ".0%",
+              evidence="model"),
+    Indicator("demand_growth_projected", "point", "none", "预测需求增长", "projected demand growth", "+.0%",
+              evidence="model"),
     Indicator("n_schools", "point", "exact", "开设学校数", "schools offering it", ".0f"),
-    Indicator("demand_per_school", "point", "none", "校均需求", "demand per school", ".1f"),
+    Indicator("demand_per_school", "point", "none", "校均需求", "demand per school", ".1f", evidence="model"),
     Indicator("duplication_flag", "point", "exact", "设置雷同标记", "duplication flag", ".0f"),
     # share by which the as_of intake is below the peak of the 3 years before (0 = no cut): the
     # 2011 rule stops a specialty only after a cut (see policies/moe-2011.toml)
     Indicator("intake_cut", "point", "exact", "招生调减幅度", "intake cut", ".0%"),
+    *_relative(),
 )}
 
 TEMPLATE_FIELDS = {"value", "threshold", "years", "year_span", "op", "indicator", "as_of",
