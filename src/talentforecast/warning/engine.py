@@ -15,12 +15,15 @@ import math
 
 from scipy import stats
 
+from talentforecast.warning.combine import resolve
 from talentforecast.warning.enrolment import enrolment_range
 from talentforecast.warning.indicators import Context, Obs, intake_path
 from talentforecast.warning.policy import Policy
 from talentforecast.warning.rules import (
     ACTIONS,
+    CONFLICT,
     ENROLMENT_MODES,
+    INSUFFICIENT,
     INDICATORS,
     LEVEL_NAMES,
     LEVELS,
@@ -88,6 +91,7 @@ def rule_probability(rule: Rule, ctx: Context) -> float:
     """P(all conditions past their thresholds): product over conditions and years, treated as
     independent, except that several bounds on one projected ratio form one interval."""
     p = 1.0
+    same: dict[tuple, float] = {}
     by_ind: dict[str, list[Condition]] = {}
     for c in rule.conditions:
         by_ind.setdefault(c.indicator, []).append(c)
@@ -103,8 +107,23 @@ def rule_probability(rule: Rule, ctx: Context) -> float:
         for c in conds:
             obs, _ = _obs_for(c, ctx)
             for o in obs:
+                if o is not None and spec.probability == "beta":
+                    # bounds on one rate in one year (raw, adjusted, peer gap) are one event: the
+                    # strictest bound, not a product of near-duplicates
+                    k = (_base(ind), o.year, c.op in ("lt", "le"))
+                    same[k] = min(same.get(k, 1.0), _p_one(c, o))
+                    continue
                 p *= _p_one(c, o) if o is not None else math.nan
+    for q in same.values():
+        p *= q
     return max(0.0, min(1.0, p)) if p == p else math.nan
+
+
+def _base(indicator: str) -> str:
+    for suffix in ("_peer_gap", "_adjusted"):
+        if indicator.endswith(suffix):
+            return indicator[: -len(suffix)]
+    return indicator
 
 
 def _span(years: list[int]) -> str:
@@ -216,35 +235,79 @@ def evaluate_key(policy: Policy, ctx: Context, as_of: int, levels_only: bool = F
             overridden |= {e["rule"].id for e in fired
                            if e is not ev and fnmatch.fnmatchcase(e["rule"].id, pattern)}
     live = [e for e in fired if e["rule"].id not in overridden]
-    level = max((e["rule"].level for e in live), key=LEVELS.get, default="green")
-    if levels_only:
-        return {"warning_level": level}
-    decisive = [e for e in live if e["rule"].level == level]
     for ev in fired:
         ev["probability"] = rule_probability(ev["rule"], ctx)
-    ranges = []
-    for ev in decisive:
-        lo, hi = enrolment_range(ev["rule"].enrolment, ctx.last_intake, policy.enrolment,
-                                 ctx.employed_last, ctx.intake_year == as_of, ctx.ratio_sd_projected)
-        ranges.append((ENROLMENT_MODES.index(ev["rule"].enrolment), hi if hi == hi else math.inf, lo, hi, ev))
-    if decisive:
+    res = resolve(live, policy.settings)
+    level, decisive = res["level"], res["decisive"]
+    if levels_only:
+        return {"warning_level": level}
+    watch = res["forced_yellow"] or (res["insufficient"] and level == "yellow")
+    if watch:
+        lo, hi = enrolment_range("watch", ctx.last_intake, policy.enrolment)
+        action_zh, action_en = ACTIONS["yellow"]
+    elif decisive:
+        ranges = []
+        for ev in decisive:
+            lo, hi = enrolment_range(ev["rule"].enrolment, ctx.last_intake, policy.enrolment,
+                                     ctx.employed_last, ctx.intake_year == as_of, ctx.ratio_sd_projected)
+            ranges.append((ENROLMENT_MODES.index(ev["rule"].enrolment), hi if hi == hi else math.inf, lo, hi, ev))
         _, _, lo, hi, lead = min(ranges, key=lambda t: (t[1], t[0]))
         action_zh, action_en = lead["rule"].action_zh, lead["rule"].action_en
-        probs = [e["probability"] for e in decisive if e["probability"] == e["probability"]]
-        probability = max(probs) if probs else math.nan
     else:
         lo, hi = enrolment_range("keep", ctx.last_intake, policy.enrolment)
         action_zh, action_en = ACTIONS["green"]
-        probability = math.nan
-    reasons = [_reason(e, "decisive", ctx, as_of) for e in decisive]
-    reasons += [_reason(e, "contributing", ctx, as_of) for e in live if e not in decisive]
-    reasons += [_reason(e, "overridden", ctx, as_of) for e in fired if e["rule"].id in overridden]
-    if decisive:
-        reason_zh = " ".join(r["text_zh"] for r in reasons if r["status"] == "decisive")
-        reason_en = " ".join(r["text_en"] for r in reasons if r["status"] == "decisive")
+    probs = [e["probability"] for e in decisive if e["probability"] == e["probability"]]
+    probability = max(probs) if probs else math.nan
+
+    def status(e):
+        if e["rule"].id in overridden:
+            return "overridden"
+        if e in res["insufficient"]:
+            return "insufficient"
+        if e in res["conflicting"] and (res["forced_yellow"] or e not in decisive):
+            return "conflicting"
+        return "decisive" if e in decisive else "contributing"
+
+    reasons = [_reason(e, status(e), ctx, as_of) for e in fired]
+    for r, e in zip(reasons, fired, strict=True):
+        r["evidence"] = e.get("kind", "observed" if e["rule"].id in overridden else "model")
+    order = {"decisive": 0, "insufficient": 1, "conflicting": 2, "contributing": 3, "overridden": 4}
+    reasons.sort(key=lambda r: order[r["status"]])
+    if fired:
+        reason_zh, reason_en = _texts(reasons, res, policy)
     else:
         reason_zh, reason_en = _quiet_reason(policy, ctx)
     return {"warning_level": level, "action_zh": action_zh, "action_en": action_en,
             "reasons": json.dumps(reasons, ensure_ascii=False), "reason_zh": reason_zh,
             "reason_en": reason_en, "probability": probability, "enrol_lo": lo, "enrol_hi": hi,
-            "rules_fired": len(fired)}
+            "rules_fired": len(fired), "conflict": res["conflict"], "insufficient": bool(res["insufficient"])}
+
+
+def _texts(reasons: list[dict], res: dict, policy: Policy) -> tuple[str, str]:
+    """The reason sentence: decisive rules, then 证据不足 and 证据冲突 notes with both sides."""
+    zh, en = [], []
+    dec = [r for r in reasons if r["status"] == "decisive"]
+    if dec and not res["forced_yellow"]:
+        zh += [r["text_zh"] for r in dec]
+        en += [r["text_en"] for r in dec]
+    settings = policy.settings
+    for r in reasons:
+        if r["status"] != "insufficient":
+            continue
+        t = settings.get(f"min_probability_{r['level']}", 0.0)
+        p = "–" if r["probability"] is None else f"{r['probability']:.0%}"
+        zh.append(f"【{INSUFFICIENT[0]}】{r['text_zh']}（该判断的概率为{p}，低于政策门槛{t:.0%}，暂不据此"
+                  f"{ACTIONS[r['level']][0]}，需关注。）")
+        en.append(f"[{INSUFFICIENT[1]}] {r['text_en']} (probability {p}, below the policy threshold "
+                  f"{t:.0%}: watch rather than {ACTIONS[r['level']][1]}.)")
+    if res["conflict"]:
+        side = {"observed": ("已观测", "observed"), "model": ("预测/模型", "model")}
+        parts_zh = [f"{side[r['evidence']][0]}：{r['text_zh']}" for r in reasons
+                    if r["rule_id"] in {e["rule"].id for e in res["conflicting"]}]
+        parts_en = [f"{side[r['evidence']][1]}: {r['text_en']}" for r in reasons
+                    if r["rule_id"] in {e["rule"].id for e in res["conflicting"]}]
+        lead_zh = "判为关注。" if res["forced_yellow"] else "以已观测结果为准。"
+        lead_en = "watch." if res["forced_yellow"] else "observed outcomes decide."
+        zh.append(f"【{CONFLICT[0]}】" + " ".join(parts_zh) + " " + lead_zh)
+        en.append(f"[{CONFLICT[1]}] " + " ".join(parts_en) + " " + lead_en)
+    return " ".join(zh), " ".join(en)

@@ -23,7 +23,8 @@ from talentforecast.warning.ranking import load_quality_weights, quality_ranking
 
 WARNING_COLUMNS = ["region", "specialty", "level", "year", "warning_level", "action_zh", "action_en",
                    "reasons", "reason_zh", "reason_en", "probability", "previous_level",
-                   "years_at_level", "enrol_lo", "enrol_hi", "action", "reason", "as_of", "policy"]
+                   "years_at_level", "enrol_lo", "enrol_hi", "action", "reason", "as_of", "policy",
+                   "conflict", "insufficient"]
 
 
 def _with_catalogue(tables: dict) -> dict:
@@ -105,6 +106,8 @@ def evaluate_warnings(tables: dict[str, pd.DataFrame], policy: str | Path | list
         track = hist.from_evaluation(tables, pol, series, as_of, current, regions)
     out = []
     for key, r in rows.items():
+        r.setdefault("conflict", False)
+        r.setdefault("insufficient", False)
         prev, n = track.get(key, (None, 1))
         out.append({**dict(zip(KEY, key, strict=True)), "year": as_of + 1, **r, "previous_level": prev,
                     "years_at_level": n, "action": r[f"action_{lang}"], "reason": r[f"reason_{lang}"],

@@ -8,7 +8,8 @@ level in the region is used. For each rate ``R`` (one value a year):
   shock common to all (a COVID year) moves R and its peers alike and leaves the gap unchanged;
 - ``R_peer_pct``: the share of peers with a lower rate that year (0 = lowest, 1 = highest);
 - ``R_adjusted``: R with the year's common shock removed, R − (peer mean that year − the peers'
-  mean over all years), to be read against the same absolute standards (e.g. 60 %).
+  mean over all years), to be read against the same absolute standards (e.g. 60 %); R itself
+  when there are no peers.
 
 Rates of small cohorts are noisy: their probabilities use a beta posterior shrunk toward the
 peer mean with a strength ``kappa`` (pseudo-graduates) estimated per region × level from the
@@ -70,10 +71,11 @@ def add_peer_columns(q: pd.DataFrame, rates: list[str], catalogue: pd.DataFrame 
         if col not in q.columns:
             continue
         m_cat, n_cat = _loo(q, [*GROUP, "_cat"], col)
-        m_lvl, _ = _loo(q, GROUP, col)
+        m_lvl, n_lvl = _loo(q, GROUP, col)
         narrow = n_cat >= min_peers
+        m_lvl = m_lvl.where(n_lvl >= min_peers)  # too few peers even in the level: no peer values
         mean = m_cat.where(narrow, m_lvl)
-        pct = _pct(q, [*GROUP, "_cat"], col).where(narrow, _pct(q, GROUP, col))
+        pct = _pct(q, [*GROUP, "_cat"], col).where(narrow, _pct(q, GROUP, col).where(n_lvl >= min_peers))
         q[f"{col}_peer_mean"] = mean
         q[f"{col}_peer_gap"] = q[col] - mean
         q[f"{col}_peer_pct"] = pct
@@ -81,7 +83,9 @@ def add_peer_columns(q: pd.DataFrame, rates: list[str], catalogue: pd.DataFrame 
         key = ["region", "level", "_cat"]
         longrun = q.assign(_m=mean).groupby(key)["_m"].transform("mean")
         longrun_lvl = q.assign(_m=m_lvl).groupby(["region", "level"])["_m"].transform("mean")
-        q[f"{col}_adjusted"] = q[col] - (mean - longrun.where(narrow, longrun_lvl))
+        shock = mean - longrun.where(narrow, longrun_lvl)
+        # without peers no common shock can be estimated: the adjusted value is the raw one
+        q[f"{col}_adjusted"] = q[col] - shock.fillna(0.0)
     return q.drop(columns="_cat")
 
 
