@@ -41,7 +41,12 @@ def test_planning_region_rolls_up_districts():
     regions = pd.DataFrame({"region": ["C", "D1", "D2"], "region_name": ["市", "一区", "二区"],
                             "parent": [None, "C", "C"]})
     w = evaluate_warnings({"quality": q, "regions": regions}, "moe-2011", as_of=2023)["warnings"]
-    assert list(w["region"]) == ["C"] and w["warning_level"].iloc[0] == "green"  # 80% overall
+    got = {(r.planning_unit, r.region): r.warning_level for r in w.itertuples()}
+    assert got == {("planning_region", "C"): "green",  # 80% overall
+                   ("district", "D1"): "orange", ("district", "D2"): "green"}
+    w = evaluate_warnings({"quality": q, "regions": regions}, "moe-2011", as_of=2023,
+                          units=["planning_region"])["warnings"]
+    assert list(w["region"]) == ["C"]
     w = evaluate_warnings({"quality": q, "regions": regions}, "moe-2011", as_of=2023,
                           regions=["D1", "D2"])["warnings"]
     assert dict(zip(w["region"], w["warning_level"], strict=True)) == {"D1": "orange", "D2": "green"}
@@ -114,3 +119,17 @@ def test_retrospective_precision_recall_confusion():
     assert sc.loc["red+orange", "recall"] == pytest.approx(0.5)      # S2 missed
     conf = s["retrospective_confusion"]
     assert conf["n"].sum() == 3 and set(s["retrospective_detail"]["realised"]) == {"red", "orange", "green"}
+
+
+def test_district_and_programme_units():
+    regions = pd.DataFrame({"region": ["C", "D1"], "region_name": ["市", "一区"], "parent": [None, "C"]})
+    out = pd.DataFrame({"region": "D1", "school": ["A", "A", "B", "B"], "specialty": "S1",
+                        "year": [2022, 2023] * 2, "graduates": 100,
+                        "employed": [40, 40, 90, 90], "matched": 30, "further_study": 0})
+    e = pd.concat([enrolment({2022: 100, 2023: 100}, region="D1").assign(school=s) for s in ("A", "B")])
+    w = evaluate_warnings({"outcomes": out, "enrolment": e, "regions": regions}, "moe-2011", as_of=2023)["warnings"]
+    got = {(r.planning_unit, r.region, r.school): r.warning_level for r in w.itertuples()}
+    assert got == {("planning_region", "C", "*"): "green", ("district", "D1", "*"): "green",  # 65% overall
+                   ("programme", "D1", "A"): "orange", ("programme", "D1", "B"): "green"}
+    prog = w[w["school"] == "A"].iloc[0]
+    assert (prog["enrol_lo"], prog["enrol_hi"]) == (70, 90)  # from the school's own intake of 100

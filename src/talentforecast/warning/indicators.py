@@ -218,11 +218,17 @@ def _obs_frame(df: pd.DataFrame, col: str, n=None, sigma=None, rate=None, prior=
     return out
 
 
+def _peer_map(tables) -> dict[str, str]:
+    """{unit region: region of its peers} for programme units (empty for region units)."""
+    u = tables.get("unit_peers")
+    return {} if u is None else dict(zip(u["region"], u["peer_region"], strict=True))
+
+
 def _quality_frames(q: pd.DataFrame, tables, settings: dict) -> dict[str, pd.DataFrame]:
     """Observed rates with their trend, change, peer gap/percentile and shock-adjusted values."""
     frames = {"graduates": _obs_frame(q, "graduates")}
     rates = [c for c in RATES if c in q.columns]
-    q = add_peer_columns(q, rates, tables.get("specialties"), settings.get("peer_min", 3))
+    q = add_peer_columns(q, rates, tables.get("specialties"), settings.get("peer_min", 3), _peer_map(tables))
     shrink = settings.get("shrinkage", "none") == "empirical_bayes"
     q = q.sort_values(KEY + ["year"])
     contiguous = (q["year"] - q.groupby(KEY)["year"].shift()) == 1
@@ -443,6 +449,8 @@ def contexts(tables, series, as_of: int, settings: dict, regions, only: set | No
     points = build_points(tables, as_of, settings, regions)
     intakes = intake(tables, as_of)
     hist, in_school, enrolling_regions = intake_history(tables, as_of)
+    peer_of = _peer_map(tables)
+    enrolling_regions |= {r for r, p in peer_of.items() if p in {peer_of.get(x) for x in enrolling_regions}}
     quiet = settings.get("not_enrolling_years", 2)
     out = {}
     for key in sorted(offered(tables, series, as_of, settings["offered_window"], regions)):

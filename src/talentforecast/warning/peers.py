@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-GROUP = ["region", "level", "year"]
+GROUP = ["_peer_region", "level", "year"]
 
 
 def category(specialty: pd.Series, catalogue: pd.DataFrame | None = None) -> pd.Series:
@@ -63,9 +63,12 @@ def _pct(df: pd.DataFrame, by: list[str], col: str) -> pd.Series:
 
 
 def add_peer_columns(q: pd.DataFrame, rates: list[str], catalogue: pd.DataFrame | None = None,
-                     min_peers: int = 3) -> pd.DataFrame:
-    """``q`` (region, specialty, level, year, graduates, rates…) with the peer columns added."""
+                     min_peers: int = 3, peer_region: dict | None = None) -> pd.DataFrame:
+    """``q`` (region, specialty, level, year, graduates, rates…) with the peer columns added.
+
+    ``peer_region`` maps a region to the region whose units are its peers (a 专业点's district)."""
     q = q.copy()
+    q["_peer_region"] = q["region"].map(peer_region or {}).fillna(q["region"])
     q["_cat"] = category(q["specialty"], catalogue)
     for col in rates:
         if col not in q.columns:
@@ -80,13 +83,13 @@ def add_peer_columns(q: pd.DataFrame, rates: list[str], catalogue: pd.DataFrame 
         q[f"{col}_peer_gap"] = q[col] - mean
         q[f"{col}_peer_pct"] = pct
         # the common shock of a year: the peers' mean that year minus their mean over all years
-        key = ["region", "level", "_cat"]
+        key = ["_peer_region", "level", "_cat"]
         longrun = q.assign(_m=mean).groupby(key)["_m"].transform("mean")
-        longrun_lvl = q.assign(_m=m_lvl).groupby(["region", "level"])["_m"].transform("mean")
+        longrun_lvl = q.assign(_m=m_lvl).groupby(["_peer_region", "level"])["_m"].transform("mean")
         shock = mean - longrun.where(narrow, longrun_lvl)
         # without peers no common shock can be estimated: the adjusted value is the raw one
         q[f"{col}_adjusted"] = q[col] - shock.fillna(0.0)
-    return q.drop(columns="_cat")
+    return q.drop(columns="_cat")  # _peer_region stays: shrink_strength groups on it
 
 
 def shrink_strength(q: pd.DataFrame, col: str, lo: float = 2.0, hi: float = 1000.0) -> pd.Series:
@@ -105,12 +108,13 @@ def shrink_strength(q: pd.DataFrame, col: str, lo: float = 2.0, hi: float = 1000
     ok = q[col].notna() & (q["graduates"] > 0)
     d = q[ok]
     out = pd.Series(np.nan, index=q.index)
-    for _, idx in d.groupby(["region", "level"]).groups.items():
+    by = "_peer_region" if "_peer_region" in q.columns else "region"
+    for _, idx in d.groupby([by, "level"]).groups.items():
         x, n = d.loc[idx, col].astype(float), d.loc[idx, "graduates"].astype(float)
         m = float(np.average(x, weights=n))
         noise = float(np.mean(x.clip(0, 1) * (1 - x.clip(0, 1)) / n))
         tau2 = float(x.var(ddof=1)) - noise if len(x) > 1 else np.nan
         kappa = hi if not tau2 > 0 else float(np.clip(m * (1 - m) / tau2 - 1, lo, hi))
-        region, level = d.loc[idx[0], "region"], d.loc[idx[0], "level"]
-        out[(q["region"] == region) & (q["level"] == level)] = kappa
+        region, level = d.loc[idx[0], by], d.loc[idx[0], "level"]
+        out[(q[by] == region) & (q["level"] == level)] = kappa
     return out

@@ -41,6 +41,8 @@ def _by_occupation(tables) -> pd.DataFrame | None:
 
 def postings_ratio(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
     """region × specialty × level × year openings, seekers, ratio_ds (see module doc); None without postings."""
+    if tables.get("postings_ratio") is not None:  # already computed (programme units)
+        return tables["postings_ratio"]
     occ = _by_occupation(tables)
     so = tables.get("specialty_occupation")
     if occ is None or occ.empty or so is None:
@@ -59,10 +61,17 @@ def postings_ratio(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
         openings=("openings", "sum"), seekers=("seekers", "sum"), n_occupations=("occupation", "nunique"))
     reg = tables.get("regions")
     if reg is not None and "parent" in reg.columns:
+        parent = {str(r): str(p) for r, p in zip(reg["region"], reg["parent"], strict=True)
+                  if isinstance(p, str) and p.strip()}
         have = set(out["region"])
-        kids = [(str(r), str(p)) for r, p in zip(reg["region"], reg["parent"], strict=True)
-                if isinstance(p, str) and p.strip() and str(r) not in have and str(p) in have]
-        out = pd.concat([out, *[out[out["region"] == p].assign(region=r) for r, p in kids]], ignore_index=True)
+        extra = []
+        for r in parent:
+            a = r
+            while a in parent and a not in have:  # the nearest ancestor with postings
+                a = parent[a]
+            if r not in have and a in have:
+                extra.append(out[out["region"] == a].assign(region=r))
+        out = pd.concat([out, *extra], ignore_index=True)
     out["ratio_ds"] = out["openings"] / out["seekers"].where(out["seekers"] > 0)
     out["year"] = out["year"].astype(int)
     return out[COLUMNS]
