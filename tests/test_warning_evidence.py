@@ -125,3 +125,26 @@ def test_postings_ratio_through_occupations():
                           as_of=2023)["warnings"].set_index("specialty")
     assert w.loc["S1", "warning_level"] == "blue" and "3.20" in w.loc["S1", "reason_zh"]
     assert w.loc["S2", "warning_level"] == "yellow" and "0.20" in w.loc["S2", "reason_zh"]
+
+
+def test_enrolment_range_from_the_gap_bounded_by_capacity_and_cohort(tmp_path):
+    pol = policy_file(tmp_path, 'extends = ["roa-bands"]\n[enrolment]\nbasis = "gap"\ncapacity_slack = 0.1\n')
+    comp = pd.DataFrame({"specialty": "S1", "level": LEVEL, "rate": [0.8]})
+
+    def run(ratio, demand, intake, population=(1000.0, 1000.0)):
+        m = matches({2023: 1.0}, {2026: ratio}, spread=0.01)
+        m = m.assign(graduates=200.0, demand=demand, demand_lo_80=demand * 0.8, demand_hi_80=demand * 1.2)
+        part = pd.DataFrame({"region": "R", "level": LEVEL, "year": [2023, 2024], "population": list(population)})
+        tables = {"matches": m, "completion_rates": comp, "enrolment": enrolment(intake), "participation": part}
+        return one(evaluate_warnings(tables, pol, as_of=2023))
+
+    # supply 100 of 200 graduates, completion 0.8: target = demand / 0.4
+    blue = run(0.5, 200.0, {2022: 100, 2023: 100})
+    assert blue["warning_level"] == "blue" and blue["target_intake"] == pytest.approx(500)
+    assert (blue["enrol_lo"], blue["enrol_hi"]) == (110, 110)  # capacity 100 × 1.1 bounds the target 400–600
+    shrinking = run(0.5, 200.0, {2022: 100, 2023: 100}, population=(1000.0, 800.0))
+    # cohort −20 %: at most 100 × 1.1 × 0.8 = 88 even though demand calls for more
+    assert (shrinking["enrol_lo"], shrinking["enrol_hi"]) == (88, 88)
+    orange = run(1.6, 30.0, {2022: 100, 2023: 100})
+    assert orange["warning_level"] == "orange" and orange["target_intake"] == pytest.approx(75)
+    assert (orange["enrol_lo"], orange["enrol_hi"]) == (60, 90)  # target 60–90, and at least the 10 % cut

@@ -62,7 +62,8 @@ register_stage("supply", supply_stage)
 register_stage("matching", matching_stage)
 
 
-WARNING_INPUTS = ("matches", "quality", "duplication", "vocational_openings")
+WARNING_INPUTS = ("matches", "quality", "duplication", "vocational_openings", "completion_rates", "participation",
+                  "labour_market_conditions")
 
 
 def warning_stage(run: Run) -> dict[str, pd.DataFrame]:

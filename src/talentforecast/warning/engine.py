@@ -16,7 +16,7 @@ import math
 from scipy import stats
 
 from talentforecast.warning.combine import resolve
-from talentforecast.warning.enrolment import enrolment_range
+from talentforecast.warning.enrolment import enrolment_range, gap_range
 from talentforecast.warning.indicators import Context, Obs, intake_path
 from talentforecast.warning.policy import Policy
 from talentforecast.warning.rules import (
@@ -227,6 +227,7 @@ def evaluate_key(policy: Policy, ctx: Context, as_of: int, levels_only: bool = F
     """Evaluate every rule for one region × specialty × level; return the resolved row."""
     if ctx.not_enrolling:
         return {"warning_level": NOT_ENROLLING} if levels_only else not_enrolling_row(policy, ctx, as_of)
+    cap = ctx.cap * (1 + policy.enrolment["capacity_slack"])
     fired = [ev for r in policy.rules if (ev := fire(r, ctx)) is not None]
     overridden = set()
     for ev in fired:
@@ -252,6 +253,9 @@ def evaluate_key(policy: Policy, ctx: Context, as_of: int, levels_only: bool = F
             ranges.append((ENROLMENT_MODES.index(ev["rule"].enrolment), hi if hi == hi else math.inf, lo, hi, ev))
         _, _, lo, hi, lead = min(ranges, key=lambda t: (t[1], t[0]))
         action_zh, action_en = lead["rule"].action_zh, lead["rule"].action_en
+        if policy.enrolment["basis"] == "gap":
+            lo, hi = gap_range(lead["rule"].enrolment, lo, hi, ctx.last_intake, ctx.target, cap,
+                               policy.enrolment)
     else:
         lo, hi = enrolment_range("keep", ctx.last_intake, policy.enrolment)
         action_zh, action_en = ACTIONS["green"]
@@ -279,7 +283,10 @@ def evaluate_key(policy: Policy, ctx: Context, as_of: int, levels_only: bool = F
     return {"warning_level": level, "action_zh": action_zh, "action_en": action_en,
             "reasons": json.dumps(reasons, ensure_ascii=False), "reason_zh": reason_zh,
             "reason_en": reason_en, "probability": probability, "enrol_lo": lo, "enrol_hi": hi,
-            "rules_fired": len(fired), "conflict": res["conflict"], "insufficient": bool(res["insufficient"])}
+            "rules_fired": len(fired), "conflict": res["conflict"], "insufficient": bool(res["insufficient"]),
+            "target_intake": ctx.target[0] if ctx.target else math.nan,
+            "target_lo": ctx.target[1] if ctx.target else math.nan,
+            "target_hi": ctx.target[2] if ctx.target else math.nan, "capacity_cap": cap}
 
 
 def _texts(reasons: list[dict], res: dict, policy: Policy) -> tuple[str, str]:

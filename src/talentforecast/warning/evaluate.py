@@ -9,6 +9,7 @@ import pandas as pd
 from talentforecast.errors import ConfigError, InputError, Problem
 from talentforecast.warning import history as hist
 from talentforecast.warning.engine import evaluate_key
+from talentforecast.warning.enrolment import bound_totals, cohort_growth
 from talentforecast.warning.indicators import (
     KEY,
     build_series,
@@ -26,7 +27,8 @@ from talentforecast.warning.units import UNITS, programme_tables, region_units, 
 WARNING_COLUMNS = ["region", "specialty", "level", "year", "warning_level", "action_zh", "action_en",
                    "reasons", "reason_zh", "reason_en", "probability", "previous_level",
                    "years_at_level", "enrol_lo", "enrol_hi", "action", "reason", "as_of", "policy",
-                   "conflict", "insufficient", "planning_unit", "school"]
+                   "conflict", "insufficient", "planning_unit", "school", "target_intake", "target_lo",
+                   "target_hi", "capacity_cap", "enrol_bounded"]
 
 
 def _with_catalogue(tables: dict) -> dict:
@@ -152,7 +154,13 @@ def _evaluate(tables, pol: Policy, as_of: int, regions, history, lang: str) -> t
         out.append({**dict(zip(KEY, key, strict=True)), "year": as_of + 1, **r, "previous_level": prev,
                     "years_at_level": n, "action": r[f"action_{lang}"], "reason": r[f"reason_{lang}"],
                     "as_of": as_of, "policy": pol.name, "school": "*"})
-    return pd.DataFrame(out, columns=WARNING_COLUMNS), ctxs
+    w = pd.DataFrame(out, columns=WARNING_COLUMNS)
+    if pol.enrolment["basis"] == "gap" and not w.empty:
+        last = {k: c.intake_by_year.get(as_of, 0.0) for k, c in ctxs.items() if c.intake_by_year}
+        w = bound_totals(w, last, cohort_growth(tables, as_of), pol.enrolment["capacity_slack"])
+    else:
+        w["enrol_bounded"] = False
+    return w, ctxs
 
 
 def _projected_supply(tables, as_of: int, settings: dict) -> dict[tuple, float]:

@@ -16,6 +16,7 @@ from scipy import stats
 
 from talentforecast.errors import ConfigError, InputError, Problem
 from talentforecast.matching.quality import _slopes  # slope per year over calendar-year windows
+from talentforecast.warning.enrolment import cohort_growth, gap_targets
 from talentforecast.warning.peers import add_peer_columns, shrink_strength
 from talentforecast.warning.postings import postings_ratio
 
@@ -56,6 +57,8 @@ class Context:
     in_school_last: float = math.nan
     in_school_year: int | None = None
     not_enrolling: bool = False
+    target: tuple[float, float, float] | None = None  # gap target intake (value, lo_80, hi_80)
+    cap: float = math.nan  # recent capacity × school-age cohort growth
 
 
 def _need(df: pd.DataFrame, name: str, cols: list[str]) -> None:
@@ -450,6 +453,8 @@ def contexts(tables, series, as_of: int, settings: dict, regions, only: set | No
     intakes = intake(tables, as_of)
     hist, in_school, enrolling_regions = intake_history(tables, as_of)
     peer_of = _peer_map(tables)
+    targets = gap_targets(tables, as_of, as_of + settings["projection_offset"], regions)
+    growth = cohort_growth(tables, as_of)
     enrolling_regions |= {r for r, p in peer_of.items() if p in {peer_of.get(x) for x in enrolling_regions}}
     quiet = settings.get("not_enrolling_years", 2)
     out = {}
@@ -466,6 +471,9 @@ def contexts(tables, series, as_of: int, settings: dict, regions, only: set | No
             # no intake in each of the last `quiet` years, where the region reports enrolment at as_of
             ctx.not_enrolling = key[0] in enrolling_regions and all(
                 not ctx.intake_by_year.get(y, 0.0) > 0 for y in range(as_of - quiet + 1, as_of + 1))
+            recent = [v for y, v in ctx.intake_by_year.items() if y > as_of - 5]
+            g = growth.get((peer_of.get(key[0], key[0]), key[2]), 1.0)
+            ctx.cap = max(recent) * g if recent and max(recent) > 0 else math.nan
             cut = intake_cut(ctx.intake_by_year, as_of)
             if cut == cut:
                 ctx.points["intake_cut"] = Obs(as_of, cut)
@@ -473,6 +481,7 @@ def contexts(tables, series, as_of: int, settings: dict, regions, only: set | No
         if rates:
             y = max(rates)
             ctx.employed_last = rates[y].value * rates[y].n
+        ctx.target = targets.get(key)
         if "ratio_sd_projected" in ctx.points:
             ctx.ratio_sd_projected = ctx.points["ratio_sd_projected"].value
         out[key] = ctx

@@ -58,13 +58,17 @@ SETTINGS = {
     "not_enrolling_years": (int, 2, "a programme with no intake in each of this many years up to "
                                      "as_of is 'not_enrolling' (no level, no range)"),
 }
-CHOICES = {"projection_role": ("decide", "modify"), "shrinkage": ("none", "empirical_bayes")}
+CHOICES = {"projection_role": ("decide", "modify"), "shrinkage": ("none", "empirical_bayes"),
+           "basis": ("rule", "gap")}
 ENROLMENT = {
     "reduce_min": (float, 0.10, "orange: smallest cut of last intake (share)"),
     "reduce_max": (float, 0.30, "orange: largest cut of last intake (share)"),
     "watch_reduce": (float, 0.10, "yellow: range from last intake × (1 − watch_reduce) to last intake"),
     "keep_band": (float, 0.05, "green: last intake ± keep_band"),
     "expand_max": (float, 0.30, "blue: at most last intake × (1 + expand_max)"),
+    "basis": (str, "rule", "'rule': ranges from the rule's shares of last intake; 'gap': expand and "
+                           "reduce ranges moved to the gap target's 80% interval (enrolment.gap_range)"),
+    "capacity_slack": (float, 0.10, "'gap': at most the largest intake of 5 years × (1 + slack) × cohort growth"),
 }
 
 
@@ -280,8 +284,9 @@ def _load_file(path: Path, stack: tuple[Path, ...]) -> Policy:
     settings = {**policy.explicit_settings,
                 **_check_table(path, "settings", raw.get("settings", {}), SETTINGS)}
     for key, allowed in CHOICES.items():
-        if key in settings and settings[key] not in allowed:
-            raise _err(path, f"settings.{key}", settings[key], f"one of {', '.join(allowed)}")
+        for where, table in (("settings", settings), ("enrolment", raw.get("enrolment", {}))):
+            if key in table and table[key] not in allowed:
+                raise _err(path, f"{where}.{key}", table[key], f"one of {', '.join(allowed)}")
     for key, value in settings.items():
         if key.startswith("min_probability_") and value > 1:
             raise _err(path, f"settings.{key}", value, "a probability between 0 and 1")

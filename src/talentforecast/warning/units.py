@@ -63,6 +63,11 @@ def programme_tables(tables: dict, districts: set[str]) -> tuple[dict, list[str]
     out["enrolment"] = e
     pairs = e[["region", "specialty", "level"]].drop_duplicates()
     pairs = pairs.assign(district=[split_programme(p)[0] for p in pairs["region"]])
+    # each programme's share of its district's latest intake in the specialty (for gap targets)
+    last = e[e["year"] == e["year"].max()].groupby(["region", "specialty", "level"], as_index=False)["enrolled"].sum()
+    pairs = pairs.merge(last, on=["region", "specialty", "level"], how="left")
+    total = pairs.groupby(["district", "specialty", "level"])["enrolled"].transform("sum")
+    pairs["demand_share"] = pairs["enrolled"] / total.where(total > 0)
     q = tables.get("quality")
     if q is not None and "scope" in q.columns:
         q = q[(q["scope"] == "school") & q["region"].astype(str).isin(districts)]
@@ -76,7 +81,8 @@ def programme_tables(tables: dict, districts: set[str]) -> tuple[dict, list[str]
         if t is None:
             continue
         t = t.assign(region=t["region"].astype(str), specialty=t["specialty"].astype(str))
-        m = pairs[["region", "specialty", "district"]].merge(
+        keep = ["region", "specialty", "district"] + (["demand_share"] if name == "matches" else [])
+        m = pairs[keep].merge(
             t.rename(columns={"region": "district"}), on=["district", "specialty"])
         if "level_y" in m.columns:
             m = m.rename(columns={"level_x": "level"}).drop(columns="level_y")
