@@ -72,17 +72,20 @@ def catalogue():
 
 
 def test_proposals_name_unoffered_candidates():
-    openings = pd.DataFrame({"region": "R", "industry": ["C", "I"], "level": LEVEL, "year": 2026,
-                             "scenario": "baseline", "value": [500.0, 10.0], "observed": False})
-    cross = pd.DataFrame({"specialty": ["S1", "S2", "S3", "S4"], "industry": ["C", "C", "C", "I"],
-                          "weight": [0.2, 0.5, 0.3, 1.0]})
+    # C grows 400 → 500; M shrinks 800 → 600 (no proposal however little it is covered)
+    openings = pd.DataFrame({"region": "R", "industry": ["C", "I", "M", "C", "I", "M"], "level": LEVEL,
+                             "year": [2026] * 3 + [2023] * 3, "scenario": "baseline",
+                             "value": [500.0, 10.0, 600.0, 400.0, 8.0, 800.0], "observed": False})
+    cross = pd.DataFrame({"specialty": ["S1", "S2", "S3", "S4", "S4"], "industry": ["C", "C", "C", "I", "M"],
+                          "weight": [0.2, 0.5, 0.3, 1.0, 1.0]})
     m = matches({2023: 1.0}, {2026: 1.0}, supply=50)
     res = evaluate_warnings({"matches": m, "vocational_openings": openings, "specialty_industry": cross,
                              "specialties": catalogue()}, "roa-bands", as_of=2023)
     p = res["proposals"]
     assert list(p["specialty"]) == ["S2", "S3"]  # S1 is offered; I is below min_openings
     assert (p["industry"] == "C").all() and p["coverage"].iloc[0] < 0.5
-    assert "乙" in p["reason_zh"].iloc[0]
+    assert "乙" in p["reason_zh"].iloc[0] and "增长25%" in p["reason_zh"].iloc[0]
+    assert list(p["fit"]) == [0.5, 0.3]  # ranked by fit, not a fixed number of candidates
 
 
 def test_quality_ranking_within_category(tmp_path):

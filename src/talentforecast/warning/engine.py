@@ -284,6 +284,7 @@ def evaluate_key(policy: Policy, ctx: Context, as_of: int, levels_only: bool = F
             "reasons": json.dumps(reasons, ensure_ascii=False), "reason_zh": reason_zh,
             "reason_en": reason_en, "probability": probability, "enrol_lo": lo, "enrol_hi": hi,
             "rules_fired": len(fired), "conflict": res["conflict"], "insufficient": bool(res["insufficient"]),
+            "last_intake": ctx.intake_by_year.get(as_of, math.nan) if ctx.intake_by_year else math.nan,
             "target_intake": ctx.target[0] if ctx.target else math.nan,
             "target_lo": ctx.target[1] if ctx.target else math.nan,
             "target_hi": ctx.target[2] if ctx.target else math.nan, "capacity_cap": cap}

@@ -18,6 +18,7 @@ from talentforecast.warning.indicators import (
     planning_regions,
     quality_table,
 )
+from talentforecast.warning.lists import ranked_lists
 from talentforecast.warning.policy import Policy, load_policy
 from talentforecast.warning.postings import postings_ratio
 from talentforecast.warning.proposals import load_proposal_params, propose
@@ -28,7 +29,7 @@ WARNING_COLUMNS = ["region", "specialty", "level", "year", "warning_level", "act
                    "reasons", "reason_zh", "reason_en", "probability", "previous_level",
                    "years_at_level", "enrol_lo", "enrol_hi", "action", "reason", "as_of", "policy",
                    "conflict", "insufficient", "planning_unit", "school", "target_intake", "target_lo",
-                   "target_hi", "capacity_cap", "enrol_bounded"]
+                   "target_hi", "capacity_cap", "enrol_bounded", "last_intake"]
 
 
 def _with_catalogue(tables: dict) -> dict:
@@ -86,7 +87,9 @@ def evaluate_warnings(tables: dict[str, pd.DataFrame], policy: str | Path | list
             district, 专业点); the ``unit`` column says which, ``school`` names the school.
 
     Returns:
-        ``{"warnings", "proposals", "quality_ranking"}``.
+        ``{"warnings", "proposals", "quality_ranking", "warning_exit_list", "warning_expand_list"}``:
+        the annex of every unit's classification, new-specialty proposals, the quality ranking and
+        the two short ranked lists (see ``warning.lists``).
 
     Example:
         >>> import pandas as pd
@@ -132,7 +135,8 @@ def evaluate_warnings(tables: dict[str, pd.DataFrame], policy: str | Path | list
                         tables.get("specialties"), _projected_supply(tables, as_of, settings),
                         set(ctxs), as_of, settings["projection_offset"],
                         load_proposal_params(proposal_params), settings["scenario"], regions)
-    return {"warnings": warnings, "proposals": proposals, "quality_ranking": ranking}
+    return {"warnings": warnings, "proposals": proposals, "quality_ranking": ranking,
+            **ranked_lists(warnings, settings["list_size"])}
 
 
 def _evaluate(tables, pol: Policy, as_of: int, regions, history, lang: str) -> tuple[pd.DataFrame, dict]:
