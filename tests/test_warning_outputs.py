@@ -136,3 +136,43 @@ def test_district_and_programme_units():
                    ("programme", "D1", "A"): "orange", ("programme", "D1", "B"): "green"}
     prog = w[w["school"] == "A"].iloc[0]
     assert (prog["enrol_lo"], prog["enrol_hi"]) == (70, 90)  # from the school's own intake of 100
+
+
+def test_human_review_overrides_applied_last_and_validated(tmp_path):
+    q = pd.concat([quality({2022: 0.5, 2023: 0.5}, "S1"), quality({2022: 0.5, 2023: 0.5}, "S2")])
+    e = pd.concat([enrolment({2022: 100, 2023: 100}, "S1"), enrolment({2022: 300, 2023: 300}, "S2")])
+    path = tmp_path / "review.csv"
+    path.write_text("region,specialty,level,warning_level,new_level,reason,reviewer,date\n"
+                    f"R,S1,{LEVEL},orange,yellow,新实训基地投入使用,张三,2025-03-01\n", encoding="utf-8")
+    res = evaluate_warnings({"quality": q, "enrolment": e}, "moe-2011", as_of=2023, overrides=path)
+    w = res["warnings"].set_index("specialty")
+    assert w.loc["S1", "warning_level"] == "yellow" and w.loc["S1", "original_level"] == "orange"
+    assert bool(w.loc["S1", "reviewed"]) and w.loc["S1", "reviewer"] == "张三"
+    assert w.loc["S1", "reason_zh"].startswith("【人工复核】张三于2025-03-01将橙色调整为黄色")
+    assert not bool(w.loc["S2", "reviewed"]) and w.loc["S2", "warning_level"] == "orange"
+    # the short exit list follows the reviewed level: only S2 is left on it
+    assert list(res["warning_exit_list"]["specialty"]) == ["S2"]
+    # a stale review (the level changed since) and bad values are refused with their row
+    path.write_text("region,specialty,level,warning_level,new_level,reason,reviewer,date\n"
+                    f"R,S1,{LEVEL},red,yellow,x,张三,2025-03-01\n"
+                    f"R,S2,{LEVEL},orange,purple,x,,03/01/2025\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        evaluate_warnings({"quality": q, "enrolment": e}, "moe-2011", as_of=2023, overrides=path)
+    text = str(err.value)
+    assert "new_level" in text and "reviewer" in text and "date" in text and "3" in text
+    path.write_text("region,specialty,level,warning_level,new_level,reason,reviewer,date\n"
+                    f"R,S1,{LEVEL},red,yellow,x,张三,2025-03-01\n", encoding="utf-8")
+    with pytest.raises(InputError, match="warning_level"):
+        evaluate_warnings({"quality": q, "enrolment": e}, "moe-2011", as_of=2023, overrides=path)
+
+
+def test_short_lists_rank_by_probability_times_size(tmp_path):
+    q = pd.concat([quality({2022: 0.5, 2023: 0.5}, s) for s in ("S1", "S2", "S3")])
+    e = pd.concat([enrolment({2022: n, 2023: n}, s) for s, n in (("S1", 50), ("S2", 400), ("S3", 100))])
+    pol = tmp_path / "p.toml"
+    pol.write_text('extends = ["moe-2011"]\n[settings]\nlist_size = 2\n', encoding="utf-8")
+    res = evaluate_warnings({"quality": q, "enrolment": e}, pol, as_of=2023)
+    lst = res["warning_exit_list"]
+    assert list(lst["specialty"]) == ["S2", "S3"] and list(lst["rank"]) == [1, 2]
+    assert (lst["strength"] == (lst["probability"] * lst["size"]).round(2)).all()
+    assert len(res["warnings"]) == 3  # the annex keeps every row

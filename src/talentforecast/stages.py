@@ -70,15 +70,15 @@ def warning_stage(run: Run) -> dict[str, pd.DataFrame]:
     from talentforecast.warning import evaluate_warnings
 
     p = dict(stage_params(run, "warning") or {})
-    unknown = sorted(set(p) - {"history", "quality_weights", "proposal_params"})
+    unknown = sorted(set(p) - {"history", "quality_weights", "proposal_params", "overrides"})
     if unknown:
         raise ConfigError(f"run params['warning']: unknown key(s) {unknown}; "
-                          "expected history, quality_weights, proposal_params")
+                          "expected history, quality_weights, proposal_params, overrides")
     tables = {**run.bundle.tables, **_tables(run, WARNING_INPUTS)}
     return evaluate_warnings(tables, policy=run.options["policy"], as_of=run.options["as_of"],
                              lang=run.options["lang"], history=p.get("history"),
                              quality_weights=p.get("quality_weights"),
-                             proposal_params=p.get("proposal_params"))
+                             proposal_params=p.get("proposal_params"), overrides=p.get("overrides"))
 
 
 def retrospective_stage(run: Run) -> dict[str, pd.DataFrame]:

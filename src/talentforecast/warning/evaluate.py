@@ -19,6 +19,7 @@ from talentforecast.warning.indicators import (
     quality_table,
 )
 from talentforecast.warning.lists import ranked_lists
+from talentforecast.warning.review import REVIEW_COLUMNS, apply_overrides
 from talentforecast.warning.policy import Policy, load_policy
 from talentforecast.warning.postings import postings_ratio
 from talentforecast.warning.proposals import load_proposal_params, propose
@@ -65,7 +66,8 @@ def evaluate_warnings(tables: dict[str, pd.DataFrame], policy: str | Path | list
                       regions: list[str] | str | None = None,
                       quality_weights: str | Path | None = None,
                       proposal_params: str | Path | None = None,
-                      units: tuple[str, ...] | list[str] = UNITS) -> dict[str, pd.DataFrame]:
+                      units: tuple[str, ...] | list[str] = UNITS,
+                      overrides: str | Path | pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """Issue warnings for every specialty offered in the planning region(s).
 
     Args:
@@ -84,7 +86,8 @@ def evaluate_warnings(tables: dict[str, pd.DataFrame], policy: str | Path | list
             explicitly, only those regions are evaluated (as planning regions).
         units: planning units (with ``regions`` not given): "planning_region", "district" (the
             children of the planning regions) and "programme" (each school × specialty of a
-            district, 专业点); the ``unit`` column says which, ``school`` names the school.
+            district, 专业点); the ``planning_unit`` column says which, ``school`` names the school.
+        overrides: human review (人工复核), a CSV path or DataFrame applied last (``warning.review``).
 
     Returns:
         ``{"warnings", "proposals", "quality_ranking", "warning_exit_list", "warning_expand_list"}``:
@@ -128,6 +131,10 @@ def evaluate_warnings(tables: dict[str, pd.DataFrame], policy: str | Path | list
     warnings = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=WARNING_COLUMNS)
     warnings = warnings.reindex(columns=WARNING_COLUMNS)
     warnings = warnings.astype({"year": int, "years_at_level": int, "as_of": int})
+    if overrides is not None:
+        warnings = apply_overrides(warnings, overrides, lang)
+    else:
+        warnings = warnings.assign(reviewed=False, **{c: None for c in REVIEW_COLUMNS[1:]})
     regions = [r for r, u in (unit_of or {}).items() if u == "planning_region"] or top
     ctxs = {k: c for k, c in ctxs.items() if regions is None or k[0] in set(regions)}
     ranking = quality_ranking(ctxs, tables.get("specialties"), as_of, load_quality_weights(quality_weights))
