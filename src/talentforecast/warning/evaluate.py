@@ -19,11 +19,11 @@ from talentforecast.warning.indicators import (
     quality_table,
 )
 from talentforecast.warning.lists import ranked_lists
-from talentforecast.warning.review import REVIEW_COLUMNS, apply_overrides
 from talentforecast.warning.policy import Policy, load_policy
 from talentforecast.warning.postings import postings_ratio
 from talentforecast.warning.proposals import load_proposal_params, propose
 from talentforecast.warning.ranking import load_quality_weights, quality_ranking
+from talentforecast.warning.review import REVIEW_COLUMNS, apply_overrides
 from talentforecast.warning.units import UNITS, programme_tables, region_units, split_programme
 
 WARNING_COLUMNS = ["region", "specialty", "level", "year", "warning_level", "action_zh", "action_en",
