@@ -236,7 +236,9 @@ def evaluate_key(policy: Policy, ctx: Context, as_of: int, levels_only: bool = F
                            if e is not ev and fnmatch.fnmatchcase(e["rule"].id, pattern)}
     live = [e for e in fired if e["rule"].id not in overridden]
     for ev in fired:
-        ev["probability"] = rule_probability(ev["rule"], ctx)
+        # levels only (history): a probability matters only where a strong level is gated
+        gated = policy.settings.get(f"min_probability_{ev['rule'].level}", 0.0) > 0
+        ev["probability"] = rule_probability(ev["rule"], ctx) if gated or not levels_only else math.nan
     res = resolve(live, policy.settings)
     level, decisive = res["level"], res["decisive"]
     if levels_only:

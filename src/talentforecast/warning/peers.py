@@ -106,15 +106,15 @@ def shrink_strength(q: pd.DataFrame, col: str, lo: float = 2.0, hi: float = 1000
         8.9
     """
     ok = q[col].notna() & (q["graduates"] > 0)
-    d = q[ok]
-    out = pd.Series(np.nan, index=q.index)
     by = "_peer_region" if "_peer_region" in q.columns else "region"
-    for _, idx in d.groupby([by, "level"]).groups.items():
-        x, n = d.loc[idx, col].astype(float), d.loc[idx, "graduates"].astype(float)
-        m = float(np.average(x, weights=n))
-        noise = float(np.mean(x.clip(0, 1) * (1 - x.clip(0, 1)) / n))
-        tau2 = float(x.var(ddof=1)) - noise if len(x) > 1 else np.nan
-        kappa = hi if not tau2 > 0 else float(np.clip(m * (1 - m) / tau2 - 1, lo, hi))
-        region, level = d.loc[idx[0], by], d.loc[idx[0], "level"]
-        out[(q[by] == region) & (q["level"] == level)] = kappa
-    return out
+    x = q[col].astype(float).where(ok)
+    n = q["graduates"].astype(float).where(ok)
+    d = pd.DataFrame({"g1": q[by], "g2": q["level"], "x": x, "n": n, "xn": x * n,
+                      "b": x.clip(0, 1) * (1 - x.clip(0, 1)) / n})
+    g = d.groupby(["g1", "g2"])
+    m = g["xn"].transform("sum") / g["n"].transform("sum")
+    tau2 = g["x"].transform("var") - g["b"].transform("mean")
+    kappa = (m * (1 - m) / tau2.where(tau2 > 0) - 1).clip(lo, hi)
+    # rates that vary no more than sampling noise: shrink strongly
+    kappa = kappa.where(tau2 > 0, hi).where(g["x"].transform("count") > 0)
+    return kappa.where(g["x"].transform("count") > 1, hi).astype(float)
