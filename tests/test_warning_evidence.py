@@ -49,26 +49,41 @@ def test_threshold_setting_is_validated(tmp_path):
 
 def test_good_outcomes_against_projected_surplus_is_a_conflict_not_a_cut():
     q = _peer_rates({2022: 0.95, 2023: 0.96})
-    m = matches({2023: 1.0}, {2026: 1.6}, specialty="51A", spread=0.05)
+    # 51A at 1.6 against a level aggregate of 0.87 (51B at 0.6): relatively in surplus
+    m = pd.concat([matches({2023: 1.0}, {2026: 1.6}, specialty="51A", spread=0.05),
+                   matches({2023: 1.0}, {2026: 0.6}, specialty="51B", spread=0.05)])
     row = one(evaluate_warnings({"quality": q, "matches": m}, "default", as_of=2023), "51A")
     assert row["warning_level"] == "yellow" and row["conflict"]
     assert "证据冲突" in row["reason_zh"] and "已观测" in row["reason_zh"] and "预测" in row["reason_zh"]
-    assert "96.0%" in row["reason_zh"] and "1.60" in row["reason_zh"]  # both sides with their values
+    assert "96.0%" in row["reason_zh"] and "1.83倍" in row["reason_zh"]  # both sides with their values
     status = {r["rule_id"]: (r["status"], r["evidence"]) for r in reasons(row)}
     assert status["outcomes.good"] == ("conflicting", "observed")
-    assert status["roa-bands.surplus"] == ("conflicting", "model")
+    assert status["default.relative-surplus"] == ("conflicting", "model")
     # the projection alone (roa-bands) would have cut
     assert one(evaluate_warnings({"matches": m}, "roa-bands", as_of=2023), "51A")["warning_level"] == "orange"
 
 
 def test_poor_outcomes_decide_over_a_projected_shortage():
     q = _peer_rates({2022: 0.45, 2023: 0.45})
-    m = matches({2023: 1.0}, {2026: 0.5}, specialty="51A", spread=0.05)
+    m = pd.concat([matches({2023: 1.0}, {2026: 0.5}, specialty="51A", spread=0.05),
+                   matches({2023: 1.0}, {2026: 1.5}, specialty="51B", spread=0.05)])
     row = one(evaluate_warnings({"quality": q, "matches": m}, "default", as_of=2023), "51A")
     assert row["warning_level"] == "orange" and row["conflict"]
     status = {r["rule_id"]: r["status"] for r in reasons(row)}
-    assert status["moe-2011.reduce"] == "decisive" and status["roa-bands.shortage"] == "conflicting"
-    assert "45.0%" in row["reason_zh"] and "0.50" in row["reason_zh"]
+    assert status["moe-2011.reduce"] == "decisive" and status["default.relative-shortage"] == "conflicting"
+    assert "45.0%" in row["reason_zh"] and "0.67倍" in row["reason_zh"]
+    assert "共同年度波动后为45.0%" in row["reason_zh"]  # peers steady at 90%: no common shock
+
+
+def test_a_shared_assumption_moves_absolute_but_not_relative_projections():
+    # every projected ratio ×1.4 (e.g. a lower entrant share): the relative levels stay
+    def levels(scale):
+        m = pd.concat([matches({2023: 1.0}, {2026: r * scale}, specialty=s, spread=0.05, supply=100)
+                       for s, r in (("51A", 0.4), ("51B", 1.0), ("51C", 1.0), ("51D", 2.0))])
+        w = evaluate_warnings({"matches": m}, "default", as_of=2023)["warnings"]
+        return dict(zip(w["specialty"], w["warning_level"], strict=True))
+    assert levels(1.0)["51A"] == levels(1.4)["51A"] == "blue"
+    assert levels(1.0)["51D"] == levels(1.4)["51D"] == "orange"
 
 
 def test_a_common_shock_does_not_fire_the_rule_by_itself():

@@ -72,7 +72,7 @@ def _p_one(c: Condition, o: Obs) -> float:
             return cdf if below else 1 - cdf
         fallback = (o.p_lt if below else o.p_gt) if c.indicator.startswith("ratio_sd") else \
             (o.p_gt if below else o.p_lt)
-        if fallback == fallback:
+        if fallback == fallback and not c.indicator.endswith("_rel"):  # matching's p are absolute
             return fallback
         return 1.0 if c.holds(o.value) else 0.0
     if method == "exact":

@@ -17,6 +17,7 @@ from talentforecast.warning.indicators import (
     matches_table,
     planning_regions,
     quality_table,
+    with_relative_ratio,
 )
 from talentforecast.warning.lists import ranked_lists
 from talentforecast.warning.policy import Policy, load_policy
@@ -121,7 +122,10 @@ def evaluate_warnings(tables: dict[str, pd.DataFrame], policy: str | Path | list
         frames.append(w)
     districts = {r for r, u in (unit_of or {}).items() if u == "district"} or set(top or [])
     if "programme" in units and regions is None:
-        pt, pids = programme_tables({**tables, "postings_ratio": postings_ratio(tables)}, districts)
+        # a programme is judged against its district's market: ratios relative to the district's level
+        m = tables.get("matches")
+        extra = {"matches": with_relative_ratio(m)} if m is not None and {"supply", "demand"} <= set(m.columns) else {}
+        pt, pids = programme_tables({**tables, **extra, "postings_ratio": postings_ratio(tables)}, districts)
         if pids:
             w, _ = _evaluate(pt, pol, as_of, pids, None, lang)
             split = [split_programme(p) for p in w["region"]]

@@ -287,6 +287,29 @@ def _latest(df: pd.DataFrame, lo: int, hi: int, prefer: int) -> pd.DataFrame:
     return d.sort_values("_rank").groupby(KEY, as_index=False).tail(1).drop(columns="_rank")
 
 
+def with_relative_ratio(m: pd.DataFrame) -> pd.DataFrame:
+    """``m`` with ``ratio_sd_rel``: S/D ÷ the level's aggregate S/D (Σ supply / Σ demand) in the
+    same region, year and scenario.
+
+    An assumption shared by all specialties (entrant share, participation) moves every ratio
+    alike and leaves this one unchanged; a level's enrolment is bounded by its cohort anyway,
+    so the choice is how to share it out.
+
+    Example:
+        >>> m = pd.DataFrame({"region": "R", "level": "L", "year": 2026, "specialty": ["A", "B"],
+        ...                   "supply": [50.0, 150.0], "demand": [100.0, 100.0], "ratio_sd": [0.5, 1.5]})
+        >>> with_relative_ratio(m)["ratio_sd_rel"].tolist()
+        [0.5, 1.5]
+    """
+    by = [c for c in ("region", "level", "year", "scenario") if c in m.columns]
+    # over the specialties with supply there: demand for specialties nobody offers in a district
+    # would otherwise make every offered one look in surplus
+    offered = m["supply"] > 0
+    g = m.assign(_s=m["supply"].where(offered, 0.0), _d=m["demand"].where(offered, 0.0)).groupby(by)
+    agg = g["_s"].transform("sum") / g["_d"].transform("sum").where(lambda x: x > 0)
+    return m.assign(ratio_sd_rel=m["ratio_sd"] / agg)
+
+
 def build_points(tables, as_of: int, settings: dict, regions=None) -> dict[tuple, dict[str, Obs]]:
     """{key: {indicator: Obs}} for projected and count indicators as of ``as_of``.
 
@@ -316,6 +339,10 @@ def build_points(tables, as_of: int, settings: dict, regions=None) -> dict[tuple
         for c in ("p_surplus", "p_shortage"):
             if c in proj.columns:
                 put(proj, c, c)
+        if "ratio_sd_rel" not in proj.columns and {"supply", "demand"} <= set(proj.columns):
+            proj = with_relative_ratio(proj)
+        if "ratio_sd_rel" in proj.columns:
+            put(proj, "ratio_sd_projected_rel", "ratio_sd_rel", sigma=sig)
         if "demand" in m.columns:
             now = m[m["year"] == as_of][KEY + ["demand"]].rename(columns={"demand": "demand_now"})
             g = proj.merge(now, on=KEY)

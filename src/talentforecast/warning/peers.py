@@ -25,7 +25,6 @@ Example:
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 GROUP = ["_peer_region", "level", "year"]
@@ -83,10 +82,9 @@ def add_peer_columns(q: pd.DataFrame, rates: list[str], catalogue: pd.DataFrame 
         q[f"{col}_peer_gap"] = q[col] - mean
         q[f"{col}_peer_pct"] = pct
         # the common shock of a year: the peers' mean that year minus their mean over all years
-        key = ["_peer_region", "level", "_cat"]
-        longrun = q.assign(_m=mean).groupby(key)["_m"].transform("mean")
-        longrun_lvl = q.assign(_m=m_lvl).groupby(["_peer_region", "level"])["_m"].transform("mean")
-        shock = mean - longrun.where(narrow, longrun_lvl)
+        # the same unit's peer mean averaged over its years: the shock is this year's departure
+        own = ["region", "specialty", "level"]
+        shock = mean - q.assign(_m=mean).groupby(own)["_m"].transform("mean")
         # without peers no common shock can be estimated: the adjusted value is the raw one
         q[f"{col}_adjusted"] = q[col] - shock.fillna(0.0)
     return q.drop(columns="_cat")  # _peer_region stays: shrink_strength groups on it

@@ -113,6 +113,8 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
               evidence="model"),
     Indicator("ratio_ds_projected", "point", "lognormal", "预测求人倍率", "projected demand/supply ratio",
               evidence="model"),
+    Indicator("ratio_sd_projected_rel", "point", "lognormal", "预测供需比(相对同层次总体)",
+              "projected S/D relative to its level's aggregate", evidence="model"),
     Indicator("p_surplus", "point", "exact", "预测过剩概率", "projected probability of surplus", ".0%",
               evidence="model"),
     Indicator("p_shortage", "point", "exact", "预测短缺概率", "projected probability of shortage", ".0%",
