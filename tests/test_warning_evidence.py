@@ -163,3 +163,19 @@ def test_enrolment_range_from_the_gap_bounded_by_capacity_and_cohort(tmp_path):
     orange = run(1.6, 30.0, {2022: 100, 2023: 100})
     assert orange["warning_level"] == "orange" and orange["target_intake"] == pytest.approx(75)
     assert (orange["enrol_lo"], orange["enrol_hi"]) == (60, 90)  # target 60–90, and at least the 10 % cut
+
+
+def test_duplication_per_class_across_levels_with_programme_sizes():
+    # five small programmes of class 4601 over two levels; the class is crowded against its market
+    e = pd.concat([enrolment({2023: 30}, specialty=s).assign(school=sch, level=lv)
+                   for s, sch, lv in (("4601A", "a", "中职"), ("4601A", "b", "中职"), ("4601B", "c", LEVEL),
+                                      ("4601B", "d", LEVEL), ("4601B", "e", LEVEL))]
+                  + [enrolment({2023: 100}, specialty="5101A").assign(school="f")])
+    m = pd.concat([matches({2023: 1.0}, {2026: 3.0}, specialty="4601B", supply=90),
+                   matches({2023: 1.0}, {2026: 0.5}, specialty="5101A", supply=100)])
+    w = evaluate_warnings({"enrolment": e, "matches": m}, "duplication", as_of=2023,
+                          units=["planning_region"])["warnings"].set_index("specialty")
+    assert w.loc["4601B", "warning_level"] == "orange"
+    assert "5个专业点" in w.loc["4601B", "reason_zh"] and "招生中位数仅30人" in w.loc["4601B", "reason_zh"]
+    assert w.loc["4601A", "warning_level"] == "orange"  # the 中职 programmes of the same class too
+    assert w.loc["5101A", "warning_level"] == "green"

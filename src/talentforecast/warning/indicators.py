@@ -19,10 +19,13 @@ from talentforecast.matching.quality import _slopes  # slope per year over calen
 from talentforecast.warning.enrolment import cohort_growth, gap_targets
 from talentforecast.warning.peers import add_peer_columns, shrink_strength
 from talentforecast.warning.postings import postings_ratio
+from talentforecast.warning.provision import class_table
 
 KEY = ["region", "specialty", "level"]
 # observed rates from quality/outcomes: 毕业去向落实率, 就业率 (without 升学), 对口率, salary ratio
 RATES = ("employment_rate", "job_rate", "matched_rate", "salary_ratio")
+CLASS_INDICATORS = ("class_programmes", "class_median_intake", "class_ratio_sd_rel", "class_programmes_province",
+                    "class_region_share")
 SHARES = ("employment_rate", "job_rate", "matched_rate")  # rates out of graduates: beta probability
 Z95, Z80 = float(stats.norm.ppf(0.975)), float(stats.norm.ppf(0.9))
 
@@ -482,6 +485,11 @@ def contexts(tables, series, as_of: int, settings: dict, regions, only: set | No
     peer_of = _peer_map(tables)
     targets = gap_targets(tables, as_of, as_of + settings["projection_offset"], regions)
     growth = cohort_growth(tables, as_of)
+    classes = class_table(tables, as_of, as_of + settings["projection_offset"])
+    by_class = {(r["region"], r["class_code"]): r for r in classes.to_dict("records")}
+    class_of = dict(zip(tables["specialties"]["specialty"].astype(str), tables["specialties"]["class_code"].astype(str),
+                        strict=True)) if tables.get("specialties") is not None and "class_code" in tables[
+                            "specialties"].columns else {}
     enrolling_regions |= {r for r, p in peer_of.items() if p in {peer_of.get(x) for x in enrolling_regions}}
     quiet = settings.get("not_enrolling_years", 2)
     out = {}
@@ -509,6 +517,10 @@ def contexts(tables, series, as_of: int, settings: dict, regions, only: set | No
             y = max(rates)
             ctx.employed_last = rates[y].value * rates[y].n
         ctx.target = targets.get(key)
+        row = by_class.get((peer_of.get(key[0], key[0]), class_of.get(key[1], key[1][:4])))
+        for ind in CLASS_INDICATORS if row else ():
+            if row[ind] == row[ind]:
+                ctx.points[ind] = Obs(as_of, float(row[ind]))
         if "ratio_sd_projected" in ctx.points:
             ctx.ratio_sd_projected = ctx.points["ratio_sd_projected"].value
         out[key] = ctx

@@ -127,6 +127,17 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     # share by which the as_of intake is below the peak of the 3 years before (0 = no cut): the
     # 2011 rule stops a specialty only after a cut (see policies/moe-2011.toml)
     Indicator("intake_cut", "point", "exact", "招生调减幅度", "intake cut", ".0%"),
+    # 设置雷同 per 专业类 across levels (warning/provision.py)
+    Indicator("class_programmes", "point", "exact", "同专业类专业点数(各层次)", "programmes of the class (all levels)",
+              ".0f"),
+    Indicator("class_median_intake", "point", "exact", "同专业类专业点招生中位数", "median intake of the class's programmes",
+              ".0f"),
+    Indicator("class_ratio_sd_rel", "point", "exact", "专业类预测供需比(相对全区)", "class projected S/D relative to the region",
+              evidence="model"),
+    Indicator("class_programmes_province", "point", "exact", "全省同专业类专业点数", "programmes of the class in the province",
+              ".0f"),
+    Indicator("class_region_share", "point", "exact", "本地占全省该专业类招生比例", "region's share of the province's intake",
+              ".0%"),
     *_relative(),
 )}
 
