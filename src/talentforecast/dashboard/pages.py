@@ -195,9 +195,11 @@ def filter_warnings(data: FeedData, level: str | None, category: str | None, sch
     if "planning_unit" in w.columns:
         # 专业点 rows only for a chosen school (its own list); otherwise the region units
         progs = w["planning_unit"] == "programme"
-        w = w[progs & (w["school"].astype(str) == school)] if school else w[~progs]
-        if school:
-            school = None  # already applied
+        own = progs & (w["school"].astype(str) == str(school)) if school else progs & False
+        if own.any():
+            w, school = w[own], None  # the school's own list
+        else:
+            w = w[~progs]
     if level:
         w = w[w["warning_level"] == level]
     if category:
