@@ -77,6 +77,8 @@ def retrospective_score(warnings_as_of: pd.DataFrame, observed_tables: dict[str,
         raise InputError([Problem("warnings", c, None, None, "a column of the warnings table") for c in missing])
     if warnings_as_of.empty:
         raise InputError([Problem("warnings", None, None, None, "at least one warning row")])
+    if "planning_unit" in warnings_as_of.columns:  # scored for the planning region(s), as realised
+        warnings_as_of = warnings_as_of[warnings_as_of["planning_unit"] == "planning_region"]
     years = warnings_as_of["as_of"] if "as_of" in warnings_as_of.columns else warnings_as_of["year"] - 1
     as_of = int(years.max())
     hs = [years_after] if isinstance(years_after, int) else list(years_after)
