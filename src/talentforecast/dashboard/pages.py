@@ -192,14 +192,6 @@ def filter_warnings(data: FeedData, level: str | None, category: str | None, sch
     """Warnings of the latest year matching every filter given (empty values match all)."""
     w = data.get("warnings")
     w = w[w["year"] == w["year"].max()]
-    if "planning_unit" in w.columns:
-        # 专业点 rows only for a chosen school (its own list); otherwise the region units
-        progs = w["planning_unit"] == "programme"
-        own = progs & (w["school"].astype(str) == str(school)) if school else progs & False
-        if own.any():
-            w, school = w[own], None  # the school's own list
-        else:
-            w = w[~progs]
     if level:
         w = w[w["warning_level"] == level]
     if category:
