@@ -20,7 +20,7 @@ import talentforecast as tf
 from talentforecast.warning import evaluate_warnings, load_policy
 
 HERE = Path(__file__).resolve().parent
-LEVELS = ["red", "orange", "yellow", "green", "blue"]
+LEVELS = ["red", "orange", "yellow", "green", "blue", "not_enrolling"]
 KEY = ["region", "specialty", "level"]
 
 
@@ -49,10 +49,13 @@ def main() -> None:
 
     own = load_policy(args.policy)
     on_scenario = load_policy(args.policy_on_scenario)  # [settings] scenario = "equipment_push"
+    def city(w: pd.DataFrame) -> pd.DataFrame:  # the planning region's rows (districts and 专业点 too exist)
+        return w[w["planning_unit"] == "planning_region"]
+
     results = {
-        "default": run.warnings,
-        own.name: evaluate_warnings(tables, policy=own)["warnings"],
-        on_scenario.name: evaluate_warnings(tables, policy=on_scenario)["warnings"],
+        "default": city(run.warnings),
+        own.name: city(evaluate_warnings(tables, policy=own, units=["planning_region"])["warnings"]),
+        on_scenario.name: city(evaluate_warnings(tables, policy=on_scenario, units=["planning_region"])["warnings"]),
     }
     counts = pd.DataFrame({k: w.warning_level.value_counts() for k, w in results.items()})
     print(f"Warnings for {int(run.warnings.year.iloc[0])} (specialties per level):")

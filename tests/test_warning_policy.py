@@ -120,3 +120,14 @@ def test_list_of_policies_combines_and_settings_override(tmp_path):
 def test_bad_lang():
     with pytest.raises(ConfigError, match="lang"):
         evaluate_warnings({"quality": quality({2023: 0.5})}, lang="fr")
+
+
+def test_policy_doc_lists_every_rule_of_every_shipped_policy():
+    from pathlib import Path
+
+    from talentforecast.warning import shipped_policies
+    doc = (Path(__file__).parents[1] / "docs" / "policy.md").read_text(encoding="utf-8")
+    for name in shipped_policies():
+        assert f"### `{name}`" in doc, name
+        for rule in load_policy(name).rules:
+            assert f"`{rule.id}`" in doc, rule.id

@@ -21,7 +21,7 @@ def level_of(rates, policy, **tables):
 # --- moe-2011 -------------------------------------------------------------------------------
 @pytest.mark.parametrize("rates, expected", [
     ({2022: 0.55, 2023: 0.58}, "orange"),                 # two years below 60%
-    ({2021: 0.5, 2022: 0.55, 2023: 0.58}, "red"),         # still below in a third year
+    ({2021: 0.5, 2022: 0.55, 2023: 0.58}, "orange"),      # third year, but no cut known: cut first
     ({2022: 0.70, 2023: 0.55}, "green"),                  # only one year below
     ({2022: 0.60, 2023: 0.60}, "green"),                  # exactly 60% is not below
     ({2022: 0.5999, 2023: 0.5999}, "orange"),
@@ -29,6 +29,39 @@ def level_of(rates, policy, **tables):
 ])
 def test_moe_2011(rates, expected):
     assert level_of(rates, "moe-2011")["warning_level"] == expected
+
+
+def test_stop_only_after_a_cut_and_the_text_shows_the_intake_path():
+    rates = {2021: 0.5, 2022: 0.55, 2023: 0.58}
+    # intake rose 94 → 143: no cut happened, so no stop, and no text claims a cut
+    rose = level_of(rates, "moe-2011", enrolment=enrolment({2021: 94, 2022: 120, 2023: 143}))
+    assert rose["warning_level"] == "orange"
+    assert "94 → 120 → 143" in rose["reason_zh"] and "调减后" not in rose["reason_zh"]
+    assert "已调减" not in rose["reason_zh"]
+    cut = level_of(rates, "moe-2011", enrolment=enrolment({2021: 143, 2022: 120, 2023: 94}))
+    assert cut["warning_level"] == "red" and "143 → 120 → 94" in cut["reason_zh"]
+    assert "34%" in cut["reason_zh"]  # (143 − 94) / 143
+    # a policy can stop without a cut: province-tiered's suspend rule has no intake condition
+    assert level_of(rates, "province-tiered")["warning_level"] == "red"
+
+
+def test_not_enrolling_is_its_own_status_without_a_range():
+    q = quality({2022: 0.9, 2023: 0.9}, "S1")
+    e = enrolment({2020: 100, 2021: 90, 2022: 0, 2023: 0}, "S1")
+    e.loc[e["year"] == 2023, "in_school"] = 90
+    res = evaluate_warnings({"quality": q, "enrolment": e, **_shortage()}, "default", as_of=2023)
+    row = one(res)
+    assert row["warning_level"] == "not_enrolling" and row["enrol_lo"] != row["enrol_lo"]
+    assert "2022–2023年无招生" in row["reason_zh"] and "在校生90人（2023年）" in row["reason_zh"]
+    assert "扩" not in row["action_zh"] and "保持" not in row["action_zh"]
+    # one year without intake (e.g. alternate-year enrolment) is not yet "not enrolling"
+    e2 = enrolment({2020: 100, 2021: 90, 2022: 80, 2023: 0}, "S1")
+    assert one(evaluate_warnings({"quality": q, "enrolment": e2}, "default", as_of=2023))[
+        "warning_level"] != "not_enrolling"
+
+
+def _shortage() -> dict:
+    return {"matches": matches({2023: 0.5}, {2026: 0.5})}
 
 
 def test_missing_year_breaks_the_run():
@@ -159,7 +192,8 @@ def test_probability_from_graduates_and_intervals():
 
 def test_enrolment_ranges_follow_level():
     e = enrolment({2023: 100})
-    red = one(evaluate_warnings({"quality": quality({2021: .5, 2022: .5, 2023: .5}), "enrolment": e},
+    cut = enrolment({2022: 120, 2023: 100})
+    red = one(evaluate_warnings({"quality": quality({2021: .5, 2022: .5, 2023: .5}), "enrolment": cut},
                                 "moe-2011", as_of=2023))
     assert (red["enrol_lo"], red["enrol_hi"]) == (0, 0)
     orange = one(evaluate_warnings({"quality": quality({2022: .5, 2023: .5}), "enrolment": e},

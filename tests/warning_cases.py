@@ -46,3 +46,18 @@ def one(result: dict, specialty: str = "S1") -> pd.Series:
 
 def reasons(row) -> list[dict]:
     return json.loads(row["reasons"])
+
+
+def peers(rates_by_specialty: dict[str, dict[int, float]], region: str = "R", graduates: float = 100,
+          level: str = LEVEL) -> pd.DataFrame:
+    """Several specialties of one 专业大类 (codes 51xxxx-like "51A", "51B", …) with yearly rates."""
+    rows = [{"region": region, "specialty": s, "level": level, "year": y, "graduates": graduates,
+             "employment_rate": r} for s, rates in rates_by_specialty.items() for y, r in rates.items()]
+    return pd.DataFrame(rows)
+
+
+def policy_file(tmp_path, text: str, name: str = "p"):
+    """Write a policy TOML into tmp_path and return its path."""
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path

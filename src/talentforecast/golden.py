@@ -69,9 +69,11 @@ def figures(tables: Mapping[str, pd.DataFrame], named: list[str] | None = None) 
             str(k): round(float(v), 4) for k, v in s.groupby("level")["value"].sum().items()}
     if "warnings" in tables:
         w = tables["warnings"]
+        if "planning_unit" in w:  # district and 专业点 rows are counted apart
+            units = w["planning_unit"].value_counts().sort_index()
+            out["warning_rows_by_unit"] = {str(k): int(v) for k, v in units.items()}
+            w = w[w["planning_unit"] == "planning_region"]
         w = w[w["region"].astype(str) == pr] if "region" in w else w
-        if "unit" in w:
-            w = w[w["unit"] == w["unit"].iloc[0]] if len(w) else w
         out["warning_counts"] = {str(k): int(v) for k, v in w["warning_level"].value_counts().sort_index().items()}
         keys = (w["specialty"].astype(str) + "|" + w["level"].astype(str))
         if named is None:

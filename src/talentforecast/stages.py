@@ -114,7 +114,7 @@ def matching_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any]
                             lang=p["lang"])
 
 
-WARNING_PARAMS = ("history", "quality_weights", "proposal_params")
+WARNING_PARAMS = ("history", "quality_weights", "proposal_params", "overrides")
 
 
 def warning_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
@@ -128,7 +128,7 @@ def warning_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any])
         raise ConfigError(f"run params['warning']: unknown key(s) {unknown}; expected {', '.join(WARNING_PARAMS)}")
     return evaluate_warnings(dict(tables), policy=p["policy"], as_of=p["as_of"], lang=p["lang"],
                              history=w.get("history"), quality_weights=w.get("quality_weights"),
-                             proposal_params=w.get("proposal_params"))
+                             proposal_params=w.get("proposal_params"), overrides=w.get("overrides"))
 
 
 CHAIN = ("inputs", "demand", "supply", "matching", "warning")
@@ -202,9 +202,11 @@ STAGES: tuple[Stage, ...] = (
           outputs=("matches", "quality", "duplication", "structure_match", "structure_deviation",
                    "shortage_occupations", "sensitivity")),
     Stage("warning", warning_stage, inputs=("matches", "quality", "duplication", "enrolment", "regions"),
-          optional=("vocational_openings", "outcomes", "specialty_industry"),
-          outputs=("warnings", "proposals", "quality_ranking")),
+          optional=("vocational_openings", "outcomes", "specialty_industry", "completion_rates", "participation",
+                    "labour_market_conditions", "postings", "province_enrolment"),
+          outputs=("warnings", "proposals", "quality_ranking", "warning_exit_list", "warning_expand_list")),
     Stage("retrospective", retrospective_stage, inputs=("matches", "quality", "warnings"),
-          optional=(*INPUT_TABLES, "duplication", "vocational_openings"),
+          optional=(*INPUT_TABLES, "duplication", "vocational_openings", "completion_rates", "participation",
+                    "labour_market_conditions"),
           outputs=("retrospective_scores", "retrospective_confusion", "retrospective_detail")),
 )

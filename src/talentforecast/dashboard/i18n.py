@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-LEVEL_ORDER = ("red", "orange", "yellow", "green", "blue")
-LEVEL_COLOURS = {"red": "#c62828", "orange": "#ef6c00", "yellow": "#f9a825", "green": "#2e7d32", "blue": "#1565c0"}
+LEVEL_ORDER = ("red", "orange", "yellow", "green", "blue", "not_enrolling")
+LEVEL_COLOURS = {"red": "#c62828", "orange": "#ef6c00", "yellow": "#f9a825", "green": "#2e7d32", "blue": "#1565c0",
+                 "not_enrolling": "#757575"}
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -23,7 +24,7 @@ TEXT: dict[str, dict[str, str]] = {
         "rank": "排名", "occupation": "职业", "gap": "缺口", "previous_rank": "上年排名",
         "persons": "人", "no_rows": "没有符合条件的记录。", "not_found": "未找到该专业的预警记录。",
         "back": "返回预警列表", "rows": "条记录", "top_shortage": "紧缺职业前五",
-        "red": "红色", "orange": "橙色", "yellow": "黄色", "green": "绿色", "blue": "蓝色",
+        "red": "红色", "orange": "橙色", "yellow": "黄色", "green": "绿色", "blue": "蓝色", "not_enrolling": "未招生",
         "unknown_page": "页面不存在", "absent": "本次运行没有这张表:", "demand_line": "需求", "supply_line": "供给",
         "industry_gap": "行业供需缺口", "glossary": "术语说明", "retrospective": "回顾评估",
         "district": "地区(市/区县)", "school_unit": "学校(专业点)", "search": "专业搜索",
@@ -65,6 +66,7 @@ TEXT: dict[str, dict[str, str]] = {
         "persons": "persons", "no_rows": "No rows match.", "not_found": "No warning found for this specialty.",
         "back": "Back to warnings", "rows": "rows", "top_shortage": "Top five shortage occupations",
         "red": "red", "orange": "orange", "yellow": "yellow", "green": "green", "blue": "blue",
+        "not_enrolling": "not enrolling",
         "unknown_page": "No such page", "absent": "This run has no table:", "demand_line": "demand",
         "supply_line": "supply",
         "industry_gap": "Industry gap", "glossary": "Glossary", "retrospective": "Retrospective scores",

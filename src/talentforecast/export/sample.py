@@ -111,7 +111,10 @@ def sample_run(seed: int = 0) -> Run:
                          "probability": 0.9 if level == "red" else 0.6,
                          "previous_level": "orange" if level == "red" else level,
                          "years_at_level": 1 if level == "red" else 2,
-                         "enrol_lo": 0.0 if level == "red" else 40.0, "enrol_hi": 0.0 if level == "red" else 90.0})
+                         "enrol_lo": 0.0 if level == "red" else 40.0, "enrol_hi": 0.0 if level == "red" else 90.0,
+                         "planning_unit": "planning_region" if r == regs[0] else "district", "school": "*",
+                         "conflict": False, "insufficient": False, "reviewed": False, "original_level": None,
+                         "reviewer": None, "review_date": None, "review_reason": None})
     warnings = pd.DataFrame(warn)
     years = [*HISTORY, *HORIZON]
     sm = pd.DataFrame([{"region": r, "year": t, "scenario": "baseline", "supply_mapped": 1000.0 + t,

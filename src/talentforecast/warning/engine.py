@@ -15,14 +15,18 @@ import math
 
 from scipy import stats
 
-from talentforecast.warning.enrolment import enrolment_range
-from talentforecast.warning.indicators import Context, Obs
+from talentforecast.warning.combine import resolve
+from talentforecast.warning.enrolment import enrolment_range, gap_range
+from talentforecast.warning.indicators import Context, Obs, intake_path
 from talentforecast.warning.policy import Policy
 from talentforecast.warning.rules import (
     ACTIONS,
+    CONFLICT,
     ENROLMENT_MODES,
     INDICATORS,
-    LEVELS,
+    INSUFFICIENT,
+    LEVEL_NAMES,
+    NOT_ENROLLING,
     OP_SYMBOL,
     Condition,
     Rule,
@@ -51,8 +55,16 @@ def _p_one(c: Condition, o: Obs) -> float:
     if method == "beta":
         if not o.n > 0:
             return math.nan
-        k = min(max(o.value * o.n, 0.0), o.n)
-        cdf = float(stats.beta.cdf(c.threshold, k + 0.5, o.n - k + 0.5))
+        # a peer gap or adjusted value is the rate shifted: move the threshold to the rate scale
+        rate = o.rate if o.rate == o.rate else o.value
+        threshold = c.threshold + (rate - o.value)
+        k = min(max(rate * o.n, 0.0), o.n)
+        # prior: shrunk toward the peer mean with strength kappa (beta-binomial), else Jeffreys
+        if o.kappa > 0 and 0 < o.prior < 1:
+            a0, b0 = o.kappa * o.prior, o.kappa * (1 - o.prior)
+        else:
+            a0 = b0 = 0.5
+        cdf = float(stats.beta.cdf(threshold, k + a0, o.n - k + b0))
         return cdf if below else 1 - cdf
     if method == "lognormal":
         if o.sigma > 0 and o.value > 0:
@@ -60,7 +72,7 @@ def _p_one(c: Condition, o: Obs) -> float:
             return cdf if below else 1 - cdf
         fallback = (o.p_lt if below else o.p_gt) if c.indicator.startswith("ratio_sd") else \
             (o.p_gt if below else o.p_lt)
-        if fallback == fallback:
+        if fallback == fallback and not c.indicator.endswith("_rel"):  # matching's p are absolute
             return fallback
         return 1.0 if c.holds(o.value) else 0.0
     if method == "exact":
@@ -78,6 +90,7 @@ def rule_probability(rule: Rule, ctx: Context) -> float:
     """P(all conditions past their thresholds): product over conditions and years, treated as
     independent, except that several bounds on one projected ratio form one interval."""
     p = 1.0
+    same: dict[tuple, float] = {}
     by_ind: dict[str, list[Condition]] = {}
     for c in rule.conditions:
         by_ind.setdefault(c.indicator, []).append(c)
@@ -93,8 +106,23 @@ def rule_probability(rule: Rule, ctx: Context) -> float:
         for c in conds:
             obs, _ = _obs_for(c, ctx)
             for o in obs:
+                if o is not None and spec.probability == "beta":
+                    # bounds on one rate in one year (raw, adjusted, peer gap) are one event: the
+                    # strictest bound, not a product of near-duplicates
+                    k = (_base(ind), o.year, c.op in ("lt", "le"))
+                    same[k] = min(same.get(k, 1.0), _p_one(c, o))
+                    continue
                 p *= _p_one(c, o) if o is not None else math.nan
+    for q in same.values():
+        p *= q
     return max(0.0, min(1.0, p)) if p == p else math.nan
+
+
+def _base(indicator: str) -> str:
+    for suffix in ("_peer_gap", "_adjusted"):
+        if indicator.endswith(suffix):
+            return indicator[: -len(suffix)]
+    return indicator
 
 
 def _span(years: list[int]) -> str:
@@ -118,7 +146,8 @@ def fire(rule: Rule, ctx: Context) -> dict | None:
 
 def _fields(ev: dict, ctx: Context, as_of: int, lang: str) -> dict:
     out = {"as_of": as_of, "plan_year": as_of + 1,
-           "cap": fmt_value("graduates", ctx.employed_last)}
+           "cap": fmt_value("graduates", ctx.employed_last),
+           "intake_path": intake_path(ctx.intake_by_year, as_of)[0 if lang == "zh" else 1]}
     for i, c in enumerate(ev["conditions"], start=1):
         f = {"value": fmt_value(c["indicator"], c["value"]),
              "threshold": fmt_value(c["indicator"], c["threshold"]),
@@ -168,8 +197,37 @@ def _quiet_reason(policy: Policy, ctx: Context) -> tuple[str, str]:
     return zh, en
 
 
+def not_enrolling_row(policy: Policy, ctx: Context, as_of: int) -> dict:
+    """The row of a programme that no longer enrols: its own status, no range, no keep/expand."""
+    quiet = policy.settings["not_enrolling_years"]
+    intakes = ctx.intake_by_year or {}
+    last = max((y for y in intakes if intakes[y] > 0), default=None)
+    first = last + 1 if last is not None else as_of - quiet + 1
+    span = f"{first}–{as_of}" if first < as_of else str(as_of)
+    zh = f"{span}年无招生"
+    en = f"no intake in {span}"
+    if last is not None:
+        zh += f"（最近一次招生为{last}年{intakes[last]:.0f}人）"
+        en += f" (last intake {intakes[last]:.0f} in {last})"
+    if ctx.in_school_last > 0:
+        zh += f"，在校生{ctx.in_school_last:.0f}人（{ctx.in_school_year}年）待毕业"
+        en += f"; {ctx.in_school_last:.0f} students ({ctx.in_school_year}) still to graduate"
+    zh += "：未招生专业，不作保持或扩招建议，如恢复招生须重新论证。"
+    en = en[0].upper() + en[1:] + ": not enrolling; no keep or expand advice (re-opening needs a new case)."
+    reason = {"rule_id": "not_enrolling", "level": NOT_ENROLLING, "status": "decisive",
+              "intake": {str(y): intakes[y] for y in sorted(intakes) if y > as_of - 5},
+              "text_zh": zh, "text_en": en}
+    return {"warning_level": NOT_ENROLLING, "action_zh": LEVEL_NAMES[NOT_ENROLLING][0],
+            "action_en": LEVEL_NAMES[NOT_ENROLLING][1], "reasons": json.dumps([reason], ensure_ascii=False),
+            "reason_zh": zh, "reason_en": en, "probability": math.nan, "enrol_lo": math.nan,
+            "enrol_hi": math.nan, "rules_fired": 0}
+
+
 def evaluate_key(policy: Policy, ctx: Context, as_of: int, levels_only: bool = False) -> dict:
     """Evaluate every rule for one region × specialty × level; return the resolved row."""
+    if ctx.not_enrolling:
+        return {"warning_level": NOT_ENROLLING} if levels_only else not_enrolling_row(policy, ctx, as_of)
+    cap = ctx.cap * (1 + policy.enrolment["capacity_slack"])
     fired = [ev for r in policy.rules if (ev := fire(r, ctx)) is not None]
     overridden = set()
     for ev in fired:
@@ -177,35 +235,88 @@ def evaluate_key(policy: Policy, ctx: Context, as_of: int, levels_only: bool = F
             overridden |= {e["rule"].id for e in fired
                            if e is not ev and fnmatch.fnmatchcase(e["rule"].id, pattern)}
     live = [e for e in fired if e["rule"].id not in overridden]
-    level = max((e["rule"].level for e in live), key=LEVELS.get, default="green")
+    for ev in fired:
+        # levels only (history): a probability matters only where a strong level is gated
+        gated = policy.settings.get(f"min_probability_{ev['rule'].level}", 0.0) > 0
+        ev["probability"] = rule_probability(ev["rule"], ctx) if gated or not levels_only else math.nan
+    res = resolve(live, policy.settings)
+    level, decisive = res["level"], res["decisive"]
     if levels_only:
         return {"warning_level": level}
-    decisive = [e for e in live if e["rule"].level == level]
-    for ev in fired:
-        ev["probability"] = rule_probability(ev["rule"], ctx)
-    ranges = []
-    for ev in decisive:
-        lo, hi = enrolment_range(ev["rule"].enrolment, ctx.last_intake, policy.enrolment,
-                                 ctx.employed_last, ctx.intake_year == as_of, ctx.ratio_sd_projected)
-        ranges.append((ENROLMENT_MODES.index(ev["rule"].enrolment), hi if hi == hi else math.inf, lo, hi, ev))
-    if decisive:
+    watch = res["forced_yellow"] or (res["insufficient"] and level == "yellow")
+    if watch:
+        lo, hi = enrolment_range("watch", ctx.last_intake, policy.enrolment)
+        action_zh, action_en = ACTIONS["yellow"]
+    elif decisive:
+        ranges = []
+        for ev in decisive:
+            lo, hi = enrolment_range(ev["rule"].enrolment, ctx.last_intake, policy.enrolment,
+                                     ctx.employed_last, ctx.intake_year == as_of, ctx.ratio_sd_projected)
+            ranges.append((ENROLMENT_MODES.index(ev["rule"].enrolment), hi if hi == hi else math.inf, lo, hi, ev))
         _, _, lo, hi, lead = min(ranges, key=lambda t: (t[1], t[0]))
         action_zh, action_en = lead["rule"].action_zh, lead["rule"].action_en
-        probs = [e["probability"] for e in decisive if e["probability"] == e["probability"]]
-        probability = max(probs) if probs else math.nan
+        if policy.enrolment["basis"] == "gap":
+            lo, hi = gap_range(lead["rule"].enrolment, lo, hi, ctx.last_intake, ctx.target, cap,
+                               policy.enrolment)
     else:
         lo, hi = enrolment_range("keep", ctx.last_intake, policy.enrolment)
         action_zh, action_en = ACTIONS["green"]
-        probability = math.nan
-    reasons = [_reason(e, "decisive", ctx, as_of) for e in decisive]
-    reasons += [_reason(e, "contributing", ctx, as_of) for e in live if e not in decisive]
-    reasons += [_reason(e, "overridden", ctx, as_of) for e in fired if e["rule"].id in overridden]
-    if decisive:
-        reason_zh = " ".join(r["text_zh"] for r in reasons if r["status"] == "decisive")
-        reason_en = " ".join(r["text_en"] for r in reasons if r["status"] == "decisive")
+    probs = [e["probability"] for e in decisive if e["probability"] == e["probability"]]
+    probability = max(probs) if probs else math.nan
+
+    def status(e):
+        if e["rule"].id in overridden:
+            return "overridden"
+        if e in res["insufficient"]:
+            return "insufficient"
+        if e in res["conflicting"] and (res["forced_yellow"] or e not in decisive):
+            return "conflicting"
+        return "decisive" if e in decisive else "contributing"
+
+    reasons = [_reason(e, status(e), ctx, as_of) for e in fired]
+    for r, e in zip(reasons, fired, strict=True):
+        r["evidence"] = e.get("kind", "observed" if e["rule"].id in overridden else "model")
+    order = {"decisive": 0, "insufficient": 1, "conflicting": 2, "contributing": 3, "overridden": 4}
+    reasons.sort(key=lambda r: order[r["status"]])
+    if fired:
+        reason_zh, reason_en = _texts(reasons, res, policy)
     else:
         reason_zh, reason_en = _quiet_reason(policy, ctx)
     return {"warning_level": level, "action_zh": action_zh, "action_en": action_en,
             "reasons": json.dumps(reasons, ensure_ascii=False), "reason_zh": reason_zh,
             "reason_en": reason_en, "probability": probability, "enrol_lo": lo, "enrol_hi": hi,
-            "rules_fired": len(fired)}
+            "rules_fired": len(fired), "conflict": res["conflict"], "insufficient": bool(res["insufficient"]),
+            "last_intake": ctx.intake_by_year.get(as_of, math.nan) if ctx.intake_by_year else math.nan,
+            "target_intake": ctx.target[0] if ctx.target else math.nan,
+            "target_lo": ctx.target[1] if ctx.target else math.nan,
+            "target_hi": ctx.target[2] if ctx.target else math.nan, "capacity_cap": cap}
+
+
+def _texts(reasons: list[dict], res: dict, policy: Policy) -> tuple[str, str]:
+    """The reason sentence: decisive rules, then 证据不足 and 证据冲突 notes with both sides."""
+    zh, en = [], []
+    dec = [r for r in reasons if r["status"] == "decisive"]
+    if dec and not res["forced_yellow"]:
+        zh += [r["text_zh"] for r in dec]
+        en += [r["text_en"] for r in dec]
+    settings = policy.settings
+    for r in reasons:
+        if r["status"] != "insufficient":
+            continue
+        t = settings.get(f"min_probability_{r['level']}", 0.0)
+        p = "–" if r["probability"] is None else f"{r['probability']:.0%}"
+        zh.append(f"【{INSUFFICIENT[0]}】{r['text_zh']}（该判断的概率为{p}，低于政策门槛{t:.0%}，暂不据此"
+                  f"{ACTIONS[r['level']][0]}，需关注。）")
+        en.append(f"[{INSUFFICIENT[1]}] {r['text_en']} (probability {p}, below the policy threshold "
+                  f"{t:.0%}: watch rather than {ACTIONS[r['level']][1]}.)")
+    if res["conflict"]:
+        side = {"observed": ("已观测", "observed"), "model": ("预测/模型", "model")}
+        parts_zh = [f"{side[r['evidence']][0]}：{r['text_zh']}" for r in reasons
+                    if r["rule_id"] in {e["rule"].id for e in res["conflicting"]}]
+        parts_en = [f"{side[r['evidence']][1]}: {r['text_en']}" for r in reasons
+                    if r["rule_id"] in {e["rule"].id for e in res["conflicting"]}]
+        lead_zh = "判为关注。" if res["forced_yellow"] else "以已观测结果为准。"
+        lead_en = "watch." if res["forced_yellow"] else "observed outcomes decide."
+        zh.append(f"【{CONFLICT[0]}】" + " ".join(parts_zh) + " " + lead_zh)
+        en.append(f"[{CONFLICT[1]}] " + " ".join(parts_en) + " " + lead_en)
+    return " ".join(zh), " ".join(en)

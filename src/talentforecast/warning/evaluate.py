@@ -9,6 +9,7 @@ import pandas as pd
 from talentforecast.errors import ConfigError, InputError, Problem
 from talentforecast.warning import history as hist
 from talentforecast.warning.engine import evaluate_key
+from talentforecast.warning.enrolment import bound_totals, cohort_growth
 from talentforecast.warning.indicators import (
     KEY,
     build_series,
@@ -16,14 +17,21 @@ from talentforecast.warning.indicators import (
     matches_table,
     planning_regions,
     quality_table,
+    with_relative_ratio,
 )
+from talentforecast.warning.lists import ranked_lists
 from talentforecast.warning.policy import Policy, load_policy
+from talentforecast.warning.postings import postings_ratio
 from talentforecast.warning.proposals import load_proposal_params, propose
 from talentforecast.warning.ranking import load_quality_weights, quality_ranking
+from talentforecast.warning.review import REVIEW_COLUMNS, apply_overrides
+from talentforecast.warning.units import UNITS, programme_tables, region_units, split_programme
 
 WARNING_COLUMNS = ["region", "specialty", "level", "year", "warning_level", "action_zh", "action_en",
                    "reasons", "reason_zh", "reason_en", "probability", "previous_level",
-                   "years_at_level", "enrol_lo", "enrol_hi", "action", "reason", "as_of", "policy"]
+                   "years_at_level", "enrol_lo", "enrol_hi", "action", "reason", "as_of", "policy",
+                   "conflict", "insufficient", "planning_unit", "school", "target_intake", "target_lo",
+                   "target_hi", "capacity_cap", "enrol_bounded", "last_intake"]
 
 
 def _with_catalogue(tables: dict) -> dict:
@@ -33,7 +41,7 @@ def _with_catalogue(tables: dict) -> dict:
         from talentforecast import catalogs
     except ImportError:  # pragma: no cover - catalogs is part of the package
         return tables
-    for name in ("specialties", "specialty_industry"):
+    for name in ("specialties", "specialty_industry", "specialty_occupation"):
         if name not in tables and hasattr(catalogs, name):
             tables[name] = getattr(catalogs, name)()
     return tables
@@ -58,7 +66,9 @@ def evaluate_warnings(tables: dict[str, pd.DataFrame], policy: str | Path | list
                       as_of: int | None = None, lang: str = "zh", history: pd.DataFrame | None = None,
                       regions: list[str] | str | None = None,
                       quality_weights: str | Path | None = None,
-                      proposal_params: str | Path | None = None) -> dict[str, pd.DataFrame]:
+                      proposal_params: str | Path | None = None,
+                      units: tuple[str, ...] | list[str] = UNITS,
+                      overrides: str | Path | pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """Issue warnings for every specialty offered in the planning region(s).
 
     Args:
@@ -73,10 +83,17 @@ def evaluate_warnings(tables: dict[str, pd.DataFrame], policy: str | Path | list
             are always in ``action_zh``/``action_en``/``reason_zh``/``reason_en``).
         history: earlier published warnings (same columns) for previous_level/years_at_level;
             default: the policy re-evaluated as of earlier years (see ``warning.history``).
-        regions: regions to warn for; default those without a parent in ``regions``.
+        regions: regions to warn for; default those without a parent in ``regions``. Given
+            explicitly, only those regions are evaluated (as planning regions).
+        units: planning units (with ``regions`` not given): "planning_region", "district" (the
+            children of the planning regions) and "programme" (each school × specialty of a
+            district, 专业点); the ``planning_unit`` column says which, ``school`` names the school.
+        overrides: human review (人工复核), a CSV path or DataFrame applied last (``warning.review``).
 
     Returns:
-        ``{"warnings", "proposals", "quality_ranking"}``.
+        ``{"warnings", "proposals", "quality_ranking", "warning_exit_list", "warning_expand_list"}``:
+        the annex of every unit's classification, new-specialty proposals, the quality ranking and
+        the two short ranked lists (see ``warning.lists``).
 
     Example:
         >>> import pandas as pd
@@ -94,8 +111,49 @@ def evaluate_warnings(tables: dict[str, pd.DataFrame], policy: str | Path | list
     if as_of is None:
         as_of = default_as_of(tables, settings["scenario"])
     as_of = int(as_of)
-    regions = planning_regions(tables, regions)
-    series = build_series(tables, settings["scenario"])
+    top = planning_regions(tables, regions)
+    unit_of = region_units(tables, top, tuple(units)) if regions is None else {r: "planning_region" for r in top}
+    if regions is None and top is None:  # no regions table: every region is its own planning region
+        unit_of = None
+    frames, ctxs = [], {}
+    if unit_of is None or unit_of:
+        w, ctxs = _evaluate(tables, pol, as_of, None if unit_of is None else sorted(unit_of), history, lang)
+        w["planning_unit"] = w["region"].map(unit_of or {}).fillna("planning_region")
+        frames.append(w)
+    districts = {r for r, u in (unit_of or {}).items() if u == "district"} or set(top or [])
+    if "programme" in units and regions is None:
+        # a programme is judged against its district's market: ratios relative to the district's level
+        m = tables.get("matches")
+        extra = {"matches": with_relative_ratio(m)} if m is not None and {"supply", "demand"} <= set(m.columns) else {}
+        pt, pids = programme_tables({**tables, **extra, "postings_ratio": postings_ratio(tables)}, districts)
+        if pids:
+            w, _ = _evaluate(pt, pol, as_of, pids, None, lang)
+            split = [split_programme(p) for p in w["region"]]
+            w["region"], w["school"] = [d for d, _ in split], [sc for _, sc in split]
+            w["planning_unit"] = "programme"
+            frames.append(w)
+    warnings = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=WARNING_COLUMNS)
+    warnings = warnings.reindex(columns=WARNING_COLUMNS)
+    warnings = warnings.astype({"year": int, "years_at_level": int, "as_of": int})
+    if overrides is not None:
+        warnings = apply_overrides(warnings, overrides, lang)
+    else:
+        warnings = warnings.assign(reviewed=False, **{c: None for c in REVIEW_COLUMNS[1:]})
+    regions = [r for r, u in (unit_of or {}).items() if u == "planning_region"] or top
+    ctxs = {k: c for k, c in ctxs.items() if regions is None or k[0] in set(regions)}
+    ranking = quality_ranking(ctxs, tables.get("specialties"), as_of, load_quality_weights(quality_weights))
+    proposals = propose(tables.get("vocational_openings"), tables.get("specialty_industry"),
+                        tables.get("specialties"), _projected_supply(tables, as_of, settings),
+                        set(ctxs), as_of, settings["projection_offset"],
+                        load_proposal_params(proposal_params), settings["scenario"], regions)
+    return {"warnings": warnings, "proposals": proposals, "quality_ranking": ranking,
+            **ranked_lists(warnings, settings["list_size"])}
+
+
+def _evaluate(tables, pol: Policy, as_of: int, regions, history, lang: str) -> tuple[pd.DataFrame, dict]:
+    """Warnings for the region units ``regions`` of ``tables`` (programme tables use programme ids)."""
+    settings = pol.settings
+    series = build_series(tables, settings["scenario"], settings)
     ctxs = contexts(tables, series, as_of, settings, regions)
     rows = {key: evaluate_key(pol, ctx, as_of) for key, ctx in ctxs.items()}
     current = {key: r["warning_level"] for key, r in rows.items()}
@@ -105,18 +163,19 @@ def evaluate_warnings(tables: dict[str, pd.DataFrame], policy: str | Path | list
         track = hist.from_evaluation(tables, pol, series, as_of, current, regions)
     out = []
     for key, r in rows.items():
+        r.setdefault("conflict", False)
+        r.setdefault("insufficient", False)
         prev, n = track.get(key, (None, 1))
         out.append({**dict(zip(KEY, key, strict=True)), "year": as_of + 1, **r, "previous_level": prev,
                     "years_at_level": n, "action": r[f"action_{lang}"], "reason": r[f"reason_{lang}"],
-                    "as_of": as_of, "policy": pol.name})
-    warnings = pd.DataFrame(out, columns=WARNING_COLUMNS)
-    warnings = warnings.astype({"year": int, "years_at_level": int, "as_of": int})
-    ranking = quality_ranking(ctxs, tables.get("specialties"), as_of, load_quality_weights(quality_weights))
-    proposals = propose(tables.get("vocational_openings"), tables.get("specialty_industry"),
-                        tables.get("specialties"), _projected_supply(tables, as_of, settings),
-                        set(ctxs), as_of, settings["projection_offset"],
-                        load_proposal_params(proposal_params), settings["scenario"], regions)
-    return {"warnings": warnings, "proposals": proposals, "quality_ranking": ranking}
+                    "as_of": as_of, "policy": pol.name, "school": "*"})
+    w = pd.DataFrame(out, columns=WARNING_COLUMNS)
+    if pol.enrolment["basis"] == "gap" and not w.empty:
+        last = {k: c.intake_by_year.get(as_of, 0.0) for k, c in ctxs.items() if c.intake_by_year}
+        w = bound_totals(w, last, cohort_growth(tables, as_of), pol.enrolment["capacity_slack"])
+    else:
+        w["enrol_bounded"] = False
+    return w, ctxs
 
 
 def _projected_supply(tables, as_of: int, settings: dict) -> dict[tuple, float]:

@@ -15,8 +15,18 @@ import pandas as pd
 from scipy import stats
 
 from talentforecast.errors import ConfigError, InputError, Problem
+from talentforecast.matching.quality import _slopes  # slope per year over calendar-year windows
+from talentforecast.warning.enrolment import cohort_growth, gap_targets
+from talentforecast.warning.peers import add_peer_columns, shrink_strength
+from talentforecast.warning.postings import postings_ratio
+from talentforecast.warning.provision import class_table
 
 KEY = ["region", "specialty", "level"]
+# observed rates from quality/outcomes: 毕业去向落实率, 就业率 (without 升学), 对口率, salary ratio
+RATES = ("employment_rate", "job_rate", "matched_rate", "salary_ratio")
+CLASS_INDICATORS = ("class_programmes", "class_median_intake", "class_ratio_sd_rel", "class_programmes_province",
+                    "class_region_share")
+SHARES = ("employment_rate", "job_rate", "matched_rate")  # rates out of graduates: beta probability
 Z95, Z80 = float(stats.norm.ppf(0.975)), float(stats.norm.ppf(0.9))
 
 
@@ -30,6 +40,9 @@ class Obs:
     sigma: float = math.nan  # sd of log(ratio) from the forecast interval (lognormal probability)
     p_gt: float = math.nan  # matching's p_surplus, a fallback when there is no interval
     p_lt: float = math.nan  # matching's p_shortage
+    rate: float = math.nan  # the rate behind a peer gap / adjusted value (beta on the rate scale)
+    prior: float = math.nan  # peer mean the rate is shrunk toward
+    kappa: float = math.nan  # strength of that prior, in pseudo-graduates (NaN: no shrinkage)
 
 
 @dataclass
@@ -42,6 +55,13 @@ class Context:
     intake_year: int | None = None
     employed_last: float = math.nan
     ratio_sd_projected: float = math.nan
+    # intake per year up to as_of, summed over schools, zeros kept (None: no enrolment table)
+    intake_by_year: dict[int, float] | None = None
+    in_school_last: float = math.nan
+    in_school_year: int | None = None
+    not_enrolling: bool = False
+    target: tuple[float, float, float] | None = None  # gap target intake (value, lo_80, hi_80)
+    cap: float = math.nan  # recent capacity × school-age cohort growth
 
 
 def _need(df: pd.DataFrame, name: str, cols: list[str]) -> None:
@@ -134,11 +154,12 @@ def quality_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
         name = "outcomes"
         _need(out, name, ["region", "specialty", "year", "graduates", "employed"])
         placed = out["employed"] + (out["further_study"].fillna(0) if "further_study" in out.columns else 0)
-        q = out.assign(employment_rate=placed / out["graduates"].where(out["graduates"] > 0))
+        grads = out["graduates"].where(out["graduates"] > 0)
+        q = out.assign(employment_rate=placed / grads, job_rate=out["employed"] / grads)
         if "matched" in out.columns:
             q["matched_rate"] = out["matched"] / out["employed"].where(out["employed"] > 0)
     if "destination_rate" in q.columns:  # 毕业去向落实率 when the table has both rates
-        q = q.drop(columns="employment_rate", errors="ignore").rename(
+        q = q.rename(columns={"employment_rate": "job_rate"}).rename(
             columns={"destination_rate": "employment_rate"})
     _need(q, name, ["region", "specialty", "year", "graduates", "employment_rate"])
     q = _str_keys(q)
@@ -147,8 +168,8 @@ def quality_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
     elif "school" in q.columns:
         totals = q["school"].isna() | q["school"].astype(str).str.strip().isin(["", "*"])
         q = q[totals] if totals.any() else q
-    rates = [c for c in ("employment_rate", "matched_rate", "salary_ratio") if c in q.columns]
-    for c in ("employment_rate", "matched_rate"):
+    rates = [c for c in RATES if c in q.columns]
+    for c in ("employment_rate", "job_rate", "matched_rate"):
         if c in q.columns:
             bad = q[(q[c] > 1 + 1e-9) | (q[c] < 0)]
             if not bad.empty:
@@ -190,30 +211,59 @@ def _sigma(df: pd.DataFrame, col: str) -> pd.Series:
     return sig
 
 
-def _obs_frame(df: pd.DataFrame, col: str, n=None, sigma=None) -> pd.DataFrame:
+def _obs_frame(df: pd.DataFrame, col: str, n=None, sigma=None, rate=None, prior=None,
+               kappa=None) -> pd.DataFrame:
     out = df[KEY + ["year"]].copy()
     out["value"] = df[col].astype(float)
     out["n"] = np.nan if n is None else n
     out["sigma"] = np.nan if sigma is None else sigma
     out["p_gt"] = df["p_surplus"] if "p_surplus" in df.columns else np.nan
     out["p_lt"] = df["p_shortage"] if "p_shortage" in df.columns else np.nan
+    for name, v in (("rate", rate), ("prior", prior), ("kappa", kappa)):
+        out[name] = np.nan if v is None else v
     return out
 
 
-def build_series(tables: dict[str, pd.DataFrame], scenario: str) -> dict[tuple, dict]:
+def _peer_map(tables) -> dict[str, str]:
+    """{unit region: region of its peers} for programme units (empty for region units)."""
+    u = tables.get("unit_peers")
+    return {} if u is None else dict(zip(u["region"], u["peer_region"], strict=True))
+
+
+def _quality_frames(q: pd.DataFrame, tables, settings: dict) -> dict[str, pd.DataFrame]:
+    """Observed rates with their trend, change, peer gap/percentile and shock-adjusted values."""
+    frames = {"graduates": _obs_frame(q, "graduates")}
+    rates = [c for c in RATES if c in q.columns]
+    q = add_peer_columns(q, rates, tables.get("specialties"), settings.get("peer_min", 3), _peer_map(tables))
+    shrink = settings.get("shrinkage", "none") == "empirical_bayes"
+    q = q.sort_values(KEY + ["year"])
+    contiguous = (q["year"] - q.groupby(KEY)["year"].shift()) == 1
+    for c in rates:
+        share = c in SHARES
+        kappa = shrink_strength(q, c) if shrink and share else None
+        prior = q[f"{c}_peer_mean"] if share else None
+        n = q["graduates"] if share else None
+        frames[c] = _obs_frame(q, c, n=n, rate=q[c], prior=prior, kappa=kappa)
+        for suffix in ("peer_gap", "adjusted"):
+            frames[f"{c}_{suffix}"] = _obs_frame(q, f"{c}_{suffix}", n=n, rate=q[c], prior=prior, kappa=kappa)
+        frames[f"{c}_peer_pct"] = _obs_frame(q, f"{c}_peer_pct")
+        frames[f"{c}_trend"] = _obs_frame(q.assign(_t=_slopes(q, KEY, c, 3)), "_t")
+    prev = q.groupby(KEY)["employment_rate"].shift()
+    q = q.assign(change=(q["employment_rate"] - prev).where(contiguous))
+    frames["employment_rate_change"] = _obs_frame(q, "change")
+    return frames
+
+
+def build_series(tables: dict[str, pd.DataFrame], scenario: str, settings: dict | None = None) -> dict[tuple, dict]:
     """{key: {indicator: {year: Obs}}} for every yearly (observed) indicator."""
+    settings = settings or {}
     frames: dict[str, pd.DataFrame] = {}
     q = quality_table(tables)
     if q is not None:
-        frames["graduates"] = _obs_frame(q, "graduates")
-        for c in ("employment_rate", "matched_rate", "salary_ratio"):
-            if c in q.columns:
-                frames[c] = _obs_frame(q, c, n=q["graduates"])
-        q = q.sort_values(KEY + ["year"])
-        prev = q.groupby(KEY)["employment_rate"].shift()
-        gap = q["year"] - q.groupby(KEY)["year"].shift()
-        q = q.assign(change=(q["employment_rate"] - prev).where(gap == 1))
-        frames["employment_rate_change"] = _obs_frame(q, "change")
+        frames.update(_quality_frames(q, tables, settings))
+    pr = postings_ratio(tables)
+    if pr is not None:
+        frames["postings_ratio_ds"] = _obs_frame(pr, "ratio_ds")
     m = matches_table(tables, scenario)
     if m is not None:
         hist = m[m["observed"].astype(bool)]
@@ -224,11 +274,10 @@ def build_series(tables: dict[str, pd.DataFrame], scenario: str) -> dict[tuple, 
     out: dict[tuple, dict] = {}
     for ind, f in frames.items():
         f = f.dropna(subset=["value"])
-        for row in f.itertuples(index=False):
-            key = (row.region, row.specialty, row.level)
-            out.setdefault(key, {}).setdefault(ind, {})[int(row.year)] = Obs(
-                int(row.year), float(row.value), float(row.n), float(row.sigma),
-                float(row.p_gt), float(row.p_lt))
+        cols = [f[c].tolist() for c in (*KEY, "year", "value", "n", "sigma", "p_gt", "p_lt", "rate", "prior",
+                                        "kappa")]
+        for r, s, lev, y, *vals in zip(*cols, strict=True):
+            out.setdefault((r, s, lev), {}).setdefault(ind, {})[int(y)] = Obs(int(y), *map(float, vals))
     return out
 
 
@@ -239,6 +288,29 @@ def _latest(df: pd.DataFrame, lo: int, hi: int, prefer: int) -> pd.DataFrame:
         return d
     d = d.assign(_rank=np.where(d["year"] == prefer, 10_000, d["year"]))
     return d.sort_values("_rank").groupby(KEY, as_index=False).tail(1).drop(columns="_rank")
+
+
+def with_relative_ratio(m: pd.DataFrame) -> pd.DataFrame:
+    """``m`` with ``ratio_sd_rel``: S/D ÷ the level's aggregate S/D (Σ supply / Σ demand) in the
+    same region, year and scenario.
+
+    An assumption shared by all specialties (entrant share, participation) moves every ratio
+    alike and leaves this one unchanged; a level's enrolment is bounded by its cohort anyway,
+    so the choice is how to share it out.
+
+    Example:
+        >>> m = pd.DataFrame({"region": "R", "level": "L", "year": 2026, "specialty": ["A", "B"],
+        ...                   "supply": [50.0, 150.0], "demand": [100.0, 100.0], "ratio_sd": [0.5, 1.5]})
+        >>> with_relative_ratio(m)["ratio_sd_rel"].tolist()
+        [0.5, 1.5]
+    """
+    by = [c for c in ("region", "level", "year", "scenario") if c in m.columns]
+    # over the specialties with supply there: demand for specialties nobody offers in a district
+    # would otherwise make every offered one look in surplus
+    offered = m["supply"] > 0
+    g = m.assign(_s=m["supply"].where(offered, 0.0), _d=m["demand"].where(offered, 0.0)).groupby(by)
+    agg = g["_s"].transform("sum") / g["_d"].transform("sum").where(lambda x: x > 0)
+    return m.assign(ratio_sd_rel=m["ratio_sd"] / agg)
 
 
 def build_points(tables, as_of: int, settings: dict, regions=None) -> dict[tuple, dict[str, Obs]]:
@@ -270,6 +342,10 @@ def build_points(tables, as_of: int, settings: dict, regions=None) -> dict[tuple
         for c in ("p_surplus", "p_shortage"):
             if c in proj.columns:
                 put(proj, c, c)
+        if "ratio_sd_rel" not in proj.columns and {"supply", "demand"} <= set(proj.columns):
+            proj = with_relative_ratio(proj)
+        if "ratio_sd_rel" in proj.columns:
+            put(proj, "ratio_sd_projected_rel", "ratio_sd_rel", sigma=sig)
         if "demand" in m.columns:
             now = m[m["year"] == as_of][KEY + ["demand"]].rename(columns={"demand": "demand_now"})
             g = proj.merge(now, on=KEY)
@@ -304,6 +380,66 @@ def intake(tables, as_of: int) -> dict[tuple, tuple[float, int]]:
     e = _roll_up(e, tables, ["enrolled"], [], "enrolled")
     e = e[e["enrolled"] > 0].sort_values("year").groupby(KEY).tail(1)
     return {(r.region, r.specialty, r.level): (float(r.enrolled), int(r.year)) for r in e.itertuples()}
+
+
+def intake_history(tables, as_of: int) -> tuple[dict, dict, set[str]]:
+    """({key: {year: intake}}, {key: (in_school, year) at its latest row}, regions with rows at as_of).
+
+    Intake is summed over schools; years with a row but no intake are kept as 0 (a closed
+    programme), years with no row are absent.
+    """
+    e = tables.get("enrolment")
+    if e is None:
+        return {}, {}, set()
+    _need(e, "enrolment", KEY + ["year", "enrolled"])
+    e = _str_keys(e)
+    e = e[e["year"] <= as_of]
+    cols = ["enrolled"] + (["in_school"] if "in_school" in e.columns else [])
+    e = e.groupby(KEY + ["year"], as_index=False)[cols].sum(min_count=1)
+    e = _roll_up(e, tables, cols, [], "enrolled")
+    e = e.sort_values(KEY + ["year"])
+    hist: dict[tuple, dict[int, float]] = {}
+    school: dict[tuple, float] = {}
+    for r in e.itertuples(index=False):
+        key = (r.region, r.specialty, r.level)
+        hist.setdefault(key, {})[int(r.year)] = float(r.enrolled) if r.enrolled == r.enrolled else 0.0
+        school[key] = (float(getattr(r, "in_school", math.nan)), int(r.year))
+    return hist, school, set(e.loc[e["year"] == as_of, "region"])
+
+
+def intake_cut(intakes: dict[int, float], as_of: int, window: int = 3) -> float:
+    """Share by which the as_of intake is below the largest intake of the ``window`` years before.
+
+    NaN when the as_of intake or every earlier year is unknown; 0 when intake did not fall.
+
+    Example:
+        >>> intake_cut({2021: 94, 2022: 120, 2023: 143}, 2023), intake_cut({2021: 100, 2022: 80}, 2022)
+        (0.0, 0.2)
+    """
+    if as_of not in intakes:
+        return math.nan
+    before = [intakes[y] for y in range(as_of - window, as_of) if y in intakes]
+    peak = max(before, default=math.nan)
+    if not peak > 0:
+        return math.nan
+    return round(max(0.0, (peak - intakes[as_of]) / peak), 6)
+
+
+def intake_path(intakes: dict[int, float] | None, as_of: int, years: int = 4) -> tuple[str, str]:
+    """The intake path of the last ``years`` years, e.g. ("94 → 120 → 143（2021–2023年）", …en).
+
+    Example:
+        >>> intake_path({2021: 94, 2022: 120, 2023: 143}, 2023)[0]
+        '94 → 120 → 143（2021–2023年）'
+    """
+    if not intakes:
+        return "无招生数据", "no enrolment data"
+    ys = [y for y in sorted(intakes) if as_of - years < y <= as_of]
+    if not ys:
+        return "无招生数据", "no enrolment data"
+    path = " → ".join(f"{intakes[y]:.0f}" for y in ys)
+    span = str(ys[0]) if len(ys) == 1 else f"{ys[0]}–{ys[-1]}"
+    return f"{path}（{span}年）", f"{path} ({span})"
 
 
 def offered(tables, series: dict, as_of: int, window: int, regions) -> set[tuple]:
@@ -345,6 +481,17 @@ def contexts(tables, series, as_of: int, settings: dict, regions, only: set | No
     """One :class:`Context` per offered key for ``as_of`` (only the keys in ``only`` when given)."""
     points = build_points(tables, as_of, settings, regions)
     intakes = intake(tables, as_of)
+    hist, in_school, enrolling_regions = intake_history(tables, as_of)
+    peer_of = _peer_map(tables)
+    targets = gap_targets(tables, as_of, as_of + settings["projection_offset"], regions)
+    growth = cohort_growth(tables, as_of)
+    classes = class_table(tables, as_of, as_of + settings["projection_offset"])
+    by_class = {(r["region"], r["class_code"]): r for r in classes.to_dict("records")}
+    class_of = dict(zip(tables["specialties"]["specialty"].astype(str), tables["specialties"]["class_code"].astype(str),
+                        strict=True)) if tables.get("specialties") is not None and "class_code" in tables[
+                            "specialties"].columns else {}
+    enrolling_regions |= {r for r, p in peer_of.items() if p in {peer_of.get(x) for x in enrolling_regions}}
+    quiet = settings.get("not_enrolling_years", 2)
     out = {}
     for key in sorted(offered(tables, series, as_of, settings["offered_window"], regions)):
         if only is not None and key not in only:
@@ -353,10 +500,27 @@ def contexts(tables, series, as_of: int, settings: dict, regions, only: set | No
         ctx = Context(series=ser, points=points.get(key, {}))
         if key in intakes:
             ctx.last_intake, ctx.intake_year = intakes[key]
+        if hist:
+            ctx.intake_by_year = hist.get(key, {})
+            ctx.in_school_last, ctx.in_school_year = in_school.get(key, (math.nan, None))
+            # no intake in each of the last `quiet` years, where the region reports enrolment at as_of
+            ctx.not_enrolling = key[0] in enrolling_regions and all(
+                not ctx.intake_by_year.get(y, 0.0) > 0 for y in range(as_of - quiet + 1, as_of + 1))
+            recent = [v for y, v in ctx.intake_by_year.items() if y > as_of - 5]
+            g = growth.get((peer_of.get(key[0], key[0]), key[2]), 1.0)
+            ctx.cap = max(recent) * g if recent and max(recent) > 0 else math.nan
+            cut = intake_cut(ctx.intake_by_year, as_of)
+            if cut == cut:
+                ctx.points["intake_cut"] = Obs(as_of, cut)
         rates = ser.get("employment_rate", {})
         if rates:
             y = max(rates)
             ctx.employed_last = rates[y].value * rates[y].n
+        ctx.target = targets.get(key)
+        row = by_class.get((peer_of.get(key[0], key[0]), class_of.get(key[1], key[1][:4])))
+        for ind in CLASS_INDICATORS if row else ():
+            if row[ind] == row[ind]:
+                ctx.points[ind] = Obs(as_of, float(row[ind]))
         if "ratio_sd_projected" in ctx.points:
             ctx.ratio_sd_projected = ctx.points["ratio_sd_projected"].value
         out[key] = ctx

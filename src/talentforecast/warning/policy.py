@@ -49,13 +49,29 @@ SETTINGS = {
     "offered_window": (int, 2, "a specialty is offered if it has enrolment, graduates or supply "
                                 "in this many years up to as_of"),
     "scenario": (str, "baseline", "which matching scenario the ratio indicators come from"),
+    "shrinkage": (str, "none", "small-cohort rates: 'none' (Jeffreys prior) or 'empirical_bayes' "
+                               "(beta-binomial, shrunk toward the peer mean)"),
+    "peer_min": (int, 3, "fewest peers (same level and 专业大类) before the whole level is used"),
+    "projection_role": (str, "decide", "'decide': every rule competes on severity; 'modify': observed "
+                                       "outcomes decide, model/projection rules modify (warning/combine.py)"),
+    "min_probability_red": (float, 0.0, "red only when its probability is at least this (else 证据不足)"),
+    "min_probability_orange": (float, 0.0, "orange only when its probability is at least this"),
+    "min_probability_blue": (float, 0.0, "blue only when its probability is at least this"),
+    "list_size": (int, 20, "rows per planning region in the short exit/cut and expand lists"),
+    "not_enrolling_years": (int, 2, "a programme with no intake in each of this many years up to "
+                                     "as_of is 'not_enrolling' (no level, no range)"),
 }
+CHOICES = {"projection_role": ("decide", "modify"), "shrinkage": ("none", "empirical_bayes"),
+           "basis": ("rule", "gap")}
 ENROLMENT = {
     "reduce_min": (float, 0.10, "orange: smallest cut of last intake (share)"),
     "reduce_max": (float, 0.30, "orange: largest cut of last intake (share)"),
     "watch_reduce": (float, 0.10, "yellow: range from last intake × (1 − watch_reduce) to last intake"),
     "keep_band": (float, 0.05, "green: last intake ± keep_band"),
     "expand_max": (float, 0.30, "blue: at most last intake × (1 + expand_max)"),
+    "basis": (str, "rule", "'rule': ranges from the rule's shares of last intake; 'gap': expand and "
+                           "reduce ranges moved to the gap target's 80% interval (enrolment.gap_range)"),
+    "capacity_slack": (float, 0.10, "'gap': at most the largest intake of 5 years × (1 + slack) × cohort growth"),
 }
 
 
@@ -294,12 +310,25 @@ def _load_file(path: Path, stack: tuple[Path, ...]) -> Policy:
         for key in fields:
             if key not in PATCH_KEYS:
                 raise _err(path, f"patch '{rid}', key '{key}'", key, f"one of {sorted(PATCH_KEYS)}")
-        rules[idx] = _build_rule(path, f"patch '{rid}'", rid, {**_as_raw(rules[idx]), **fields})
+        base = _as_raw(rules[idx])
+        # a patch's conditions replace the inherited ones (all_of ↔ a single condition)
+        if "all_of" in fields or set(fields) & COND_KEYS:
+            base = {k: v for k, v in base.items() if k not in COND_KEYS | {"all_of"}}
+            if "all_of" not in fields:
+                base.update({k: v for k, v in _as_raw(rules[idx]).items() if k in COND_KEYS})
+        rules[idx] = _build_rule(path, f"patch '{rid}'", rid, {**base, **fields})
     rules += own
     _check_unique(path, rules)
     _check_overrides(path, rules)
     settings = {**policy.explicit_settings,
                 **_check_table(path, "settings", raw.get("settings", {}), SETTINGS)}
+    for key, allowed in CHOICES.items():
+        for where, table in (("settings", settings), ("enrolment", raw.get("enrolment", {}))):
+            if key in table and table[key] not in allowed:
+                raise _err(path, f"{where}.{key}", table[key], f"one of {', '.join(allowed)}")
+    for key, value in settings.items():
+        if key.startswith("min_probability_") and value > 1:
+            raise _err(path, f"settings.{key}", value, "a probability between 0 and 1")
     enrol = {**policy.explicit_enrolment,
              **_check_table(path, "enrolment", raw.get("enrolment", {}), ENROLMENT)}
     return Policy(name, tuple(rules), settings, enrol, (*policy.sources, str(path)))

@@ -19,8 +19,9 @@ from talentforecast.errors import ConfigError, InputError, Problem
 
 PARAMS_FILE = Path(__file__).parent / "data" / "proposals.toml"
 PARAMS = {"min_openings": float, "max_coverage": float, "max_candidates": int}
+OPTIONAL = {"min_growth": 0.0, "min_fit": 0.1}  # optional keys and their defaults
 COLUMNS = ["region", "industry", "level", "year", "openings", "matched_supply", "coverage", "gap",
-           "candidate_rank", "specialty", "specialty_name", "category_name", "weight",
+           "candidate_rank", "specialty", "specialty_name", "category_name", "weight", "fit", "growth",
            "reason_zh", "reason_en"]
 
 
@@ -33,9 +34,15 @@ def load_proposal_params(path: str | Path | None = None) -> dict:
         if not isinstance(v, int | float) or isinstance(v, bool) or v < 0 or (typ is int and v != int(v)):
             raise ConfigError(f"{path}: key '{key}': got {v!r}; expected a non-negative {typ.__name__}")
     for key in raw:
-        if key not in PARAMS:
-            raise ConfigError(f"{path}: key '{key}': unknown; expected one of {sorted(PARAMS)}")
-    return {k: typ(raw[k]) for k, typ in PARAMS.items()}
+        if key not in PARAMS and key not in OPTIONAL:
+            raise ConfigError(f"{path}: key '{key}': unknown; expected one of {sorted({**PARAMS, **OPTIONAL})}")
+    out = {k: typ(raw[k]) for k, typ in PARAMS.items()}
+    for key, default in OPTIONAL.items():
+        v = raw.get(key, default)
+        if not isinstance(v, int | float) or isinstance(v, bool):
+            raise ConfigError(f"{path}: key '{key}': got {v!r}; expected a number")
+        out[key] = float(v)
+    return out
 
 
 def propose(openings: pd.DataFrame | None, crosswalk: pd.DataFrame | None,
@@ -54,10 +61,16 @@ def propose(openings: pd.DataFrame | None, crosswalk: pd.DataFrame | None,
     if "scenario" in v.columns:
         v = v[v["scenario"] == scenario]
     target = as_of + offset
+    now = v[v["year"] == as_of].set_index(["region", "industry", "level"])["value"]
     v = v[(v["year"] > as_of) & (v["year"] <= target)]
     if v.empty:
         return pd.DataFrame(columns=COLUMNS)
     v = v[v["year"] == v.groupby(["region", "industry", "level"])["year"].transform("max")]
+    # growing demand only: none in a shrinking (or unknown) industry
+    base = np.array([now.get((r, i, lv), np.nan) for r, i, lv in zip(v["region"], v["industry"], v["level"],
+                                                                   strict=True)], dtype=float)
+    v = v.assign(growth=v["value"].to_numpy() / np.where(base > 0, base, np.nan) - 1)
+    v = v[v["growth"] > params.get("min_growth", 0.0)]
     if regions is not None:
         v = v[v["region"].isin(regions)]
     cat = catalogue.astype({"specialty": str, "level": str})[["specialty", "level", "specialty_name",
@@ -83,18 +96,21 @@ def propose(openings: pd.DataFrame | None, crosswalk: pd.DataFrame | None,
             cands = w[(w["industry"] == r.industry) & (w["level"] == r.level)]
             cands = cands[np.array([(region, s, r.level) not in offered for s in cands["specialty"]],
                                    dtype=bool)]
-            cands = cands.sort_values(["weight", "specialty"], ascending=[False, True])
+            # fit: the candidate's share of the industry's crosswalk weight at this level
+            cands = cands[cands["w"] >= params.get("min_fit", 0.0)]
+            cands = cands.sort_values(["w", "specialty"], ascending=[False, True])
             for k, c in enumerate(cands.head(params["max_candidates"]).itertuples(index=False), 1):
                 rows.append({
                     "region": region, "industry": r.industry, "level": r.level, "year": int(r.year),
                     "openings": float(r.value), "matched_supply": a, "coverage": cover,
                     "gap": float(r.value) - a, "candidate_rank": k, "specialty": c.specialty,
                     "specialty_name": c.specialty_name, "category_name": c.category_name,
-                    "weight": float(c.weight),
-                    "reason_zh": f"{r.year}年预测{r.level}层次行业{r.industry}职业岗位需求{r.value:.0f}人，"
+                    "weight": float(c.weight), "fit": round(float(c.w), 4), "growth": round(float(r.growth), 4),
+                    "reason_zh": f"{r.year}年预测{r.level}层次行业{r.industry}职业岗位需求{r.value:.0f}人"
+                                 f"（比{as_of}年增长{r.growth:.0%}），"
                                  f"本地开设专业供给仅覆盖{cover:.0%}，建议新设“{c.specialty_name}”。",
                     "reason_en": f"Projected {r.level} openings in industry {r.industry} in {r.year}: "
-                                 f"{r.value:.0f}, of which local supply covers {cover:.0%}; "
+                                 f"{r.value:.0f} ({r.growth:+.0%} on {as_of}), of which local supply covers {cover:.0%}; "
                                  f"consider opening {c.specialty} {c.specialty_name}.",
                 })
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -30,7 +30,7 @@ def realised_levels(observed_tables: dict, policy, as_of: int, regions=None) -> 
     """region, specialty, level, warning_level (+ observed indicators) as of ``as_of``."""
     pol = load_policy(policy)
     tables = _with_catalogue(observed_tables)
-    series = build_series(tables, pol.settings["scenario"])
+    series = build_series(tables, pol.settings["scenario"], pol.settings)
     ctxs = contexts(tables, series, as_of, pol.settings, planning_regions(tables, regions))
     rows = []
     for key, ctx in ctxs.items():
@@ -69,7 +69,7 @@ def retrospective_score(warnings_as_of: pd.DataFrame, observed_tables: dict[str,
         >>> early = evaluate_warnings({"quality": q[q.year <= 2022]}, "moe-2011", as_of=2022)["warnings"]
         >>> s = retrospective_score(early, {"quality": q}, years_after=1, policy="moe-2011")
         >>> s["retrospective_confusion"][["issued", "realised", "n"]].values.tolist()
-        [['orange', 'red', 1]]
+        [['orange', 'orange', 1]]
     """
     need = KEY + ["year", "warning_level"]
     missing = [c for c in need if c not in warnings_as_of.columns]
@@ -77,6 +77,8 @@ def retrospective_score(warnings_as_of: pd.DataFrame, observed_tables: dict[str,
         raise InputError([Problem("warnings", c, None, None, "a column of the warnings table") for c in missing])
     if warnings_as_of.empty:
         raise InputError([Problem("warnings", None, None, None, "at least one warning row")])
+    if "planning_unit" in warnings_as_of.columns:  # scored for the planning region(s), as realised
+        warnings_as_of = warnings_as_of[warnings_as_of["planning_unit"] == "planning_region"]
     years = warnings_as_of["as_of"] if "as_of" in warnings_as_of.columns else warnings_as_of["year"] - 1
     as_of = int(years.max())
     hs = [years_after] if isinstance(years_after, int) else list(years_after)

@@ -27,7 +27,12 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "green": ("保持", "keep"),
     "blue": ("扩招", "expand enrolment"),
 }
+# A programme with no intake in the latest years: its own status, outside the rule levels.
+NOT_ENROLLING = "not_enrolling"
+INSUFFICIENT = ("证据不足", "insufficient evidence")
+CONFLICT = ("证据冲突", "conflicting evidence")
 LEVEL_NAMES: dict[str, tuple[str, str]] = {
+    NOT_ENROLLING: ("未招生", "not enrolling"),
     "red": ("红色", "red"), "orange": ("橙色", "orange"), "yellow": ("黄色", "yellow"),
     "green": ("绿色", "green"), "blue": ("蓝色", "blue"),
 }
@@ -58,31 +63,86 @@ class Indicator:
     zh: str
     en: str
     fmt: str = ".2f"
+    # "observed" (graduate outcomes, postings, enrolment, provision) or "model" (projections and
+    # crosswalk-derived demand): observed evidence is primary (see engine.combine)
+    evidence: str = "observed"
+
+
+_RATE_NAMES = {"employment_rate": ("毕业去向落实率", "destination rate", ".1%", "beta"),
+               "job_rate": ("就业率(不含升学)", "employment rate (without further study)", ".1%", "beta"),
+               "matched_rate": ("对口就业率", "matched-employment rate", ".1%", "beta"),
+               "salary_ratio": ("起薪与地区平均之比", "starting salary / regional average", ".2f", "exact")}
+
+
+def _relative() -> list[Indicator]:
+    """Per observed rate: peer gap, peer percentile, shock-adjusted value and trend."""
+    out = []
+    for name, (zh, en, fmt, prob) in _RATE_NAMES.items():
+        gap_fmt = "+.1%" if fmt == ".1%" else "+.2f"
+        out += [Indicator(f"{name}_peer_gap", "series", prob, f"{zh}与同类专业之差",
+                          f"{en} minus peers", gap_fmt),
+                Indicator(f"{name}_peer_pct", "series", "exact", f"{zh}在同类专业中的百分位",
+                          f"{en} percentile among peers", ".0%"),
+                Indicator(f"{name}_adjusted", "series", prob, f"{zh}(剔除共同年度波动)",
+                          f"{en} (common shock removed)", fmt),
+                Indicator(f"{name}_trend", "series", "exact", f"{zh}年均变化(近3年)",
+                          f"{en} change a year (3 years)", gap_fmt)]
+    return out
 
 
 INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     # 毕业去向落实率: graduates with a destination (job or further study) / graduates; read from
     # quality.destination_rate when present, else quality.employment_rate
     Indicator("employment_rate", "series", "beta", "毕业去向落实率", "employment rate", ".1%"),
+    # 就业率: employed / graduates, without further study (升学)
+    Indicator("job_rate", "series", "beta", "就业率(不含升学)", "employment rate (without further study)",
+              ".1%"),
+    # 求人倍率 from public employment-service postings of the occupations the specialty trains for
+    Indicator("postings_ratio_ds", "series", "exact", "求人倍率(岗位/求职者)", "postings openings per seeker"),
     Indicator("matched_rate", "series", "beta", "对口就业率", "matched-employment rate", ".1%"),
     Indicator("salary_ratio", "series", "exact", "起薪与地区平均之比", "starting salary / regional average"),
     Indicator("graduates", "series", "exact", "毕业生数", "graduates", ".0f"),
     Indicator("employment_rate_change", "series", "exact", "落实率同比变化", "change in employment rate",
               "+.1%"),
-    Indicator("ratio_sd", "series", "lognormal", "供需比(已观测)", "observed supply/demand ratio"),
-    Indicator("ratio_ds", "series", "lognormal", "求人倍率(已观测)", "observed demand/supply ratio"),
-    Indicator("ratio_sd_projected", "point", "lognormal", "预测供需比", "projected supply/demand ratio"),
-    Indicator("ratio_ds_projected", "point", "lognormal", "预测求人倍率", "projected demand/supply ratio"),
-    Indicator("p_surplus", "point", "exact", "预测过剩概率", "projected probability of surplus", ".0%"),
-    Indicator("p_shortage", "point", "exact", "预测短缺概率", "projected probability of shortage", ".0%"),
-    Indicator("demand_growth_projected", "point", "none", "预测需求增长", "projected demand growth", "+.0%"),
+    # past S/D with crosswalk-derived demand: a model quantity, not an observed outcome
+    Indicator("ratio_sd", "series", "lognormal", "供需比(已观测)", "observed supply/demand ratio",
+              evidence="model"),
+    Indicator("ratio_ds", "series", "lognormal", "求人倍率(已观测)", "observed demand/supply ratio",
+              evidence="model"),
+    Indicator("ratio_sd_projected", "point", "lognormal", "预测供需比", "projected supply/demand ratio",
+              evidence="model"),
+    Indicator("ratio_ds_projected", "point", "lognormal", "预测求人倍率", "projected demand/supply ratio",
+              evidence="model"),
+    Indicator("ratio_sd_projected_rel", "point", "lognormal", "预测供需比(相对同层次总体)",
+              "projected S/D relative to its level's aggregate", evidence="model"),
+    Indicator("p_surplus", "point", "exact", "预测过剩概率", "projected probability of surplus", ".0%",
+              evidence="model"),
+    Indicator("p_shortage", "point", "exact", "预测短缺概率", "projected probability of shortage", ".0%",
+              evidence="model"),
+    Indicator("demand_growth_projected", "point", "none", "预测需求增长", "projected demand growth", "+.0%",
+              evidence="model"),
     Indicator("n_schools", "point", "exact", "开设学校数", "schools offering it", ".0f"),
-    Indicator("demand_per_school", "point", "none", "校均需求", "demand per school", ".1f"),
+    Indicator("demand_per_school", "point", "none", "校均需求", "demand per school", ".1f", evidence="model"),
     Indicator("duplication_flag", "point", "exact", "设置雷同标记", "duplication flag", ".0f"),
+    # share by which the as_of intake is below the peak of the 3 years before (0 = no cut): the
+    # 2011 rule stops a specialty only after a cut (see policies/moe-2011.toml)
+    Indicator("intake_cut", "point", "exact", "招生调减幅度", "intake cut", ".0%"),
+    # 设置雷同 per 专业类 across levels (warning/provision.py)
+    Indicator("class_programmes", "point", "exact", "同专业类专业点数(各层次)", "programmes of the class (all levels)",
+              ".0f"),
+    Indicator("class_median_intake", "point", "exact", "同专业类专业点招生中位数", "median intake of the class's programmes",
+              ".0f"),
+    Indicator("class_ratio_sd_rel", "point", "exact", "专业类预测供需比(相对全区)", "class projected S/D relative to the region",
+              evidence="model"),
+    Indicator("class_programmes_province", "point", "exact", "全省同专业类专业点数", "programmes of the class in the province",
+              ".0f"),
+    Indicator("class_region_share", "point", "exact", "本地占全省该专业类招生比例", "region's share of the province's intake",
+              ".0%"),
+    *_relative(),
 )}
 
 TEMPLATE_FIELDS = {"value", "threshold", "years", "year_span", "op", "indicator", "as_of",
-                   "plan_year", "cap"} | {f"{k}_{i}" for k in ("value", "threshold", "years", "year_span")
+                   "plan_year", "cap", "intake_path"} | {f"{k}_{i}" for k in ("value", "threshold", "years", "year_span")
                                           for i in range(1, 6)}
 
 
