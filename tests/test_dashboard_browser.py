@@ -25,6 +25,17 @@ pytestmark = [pytest.mark.browser,
                                  "(.ci/run installs it)")]
 REQUESTS: list[str] = []
 ROWS = "#warnings-table tbody tr:has(td)"
+ZH = {"red": "红色", "orange": "橙色"}
+
+
+def strongest(w) -> str:
+    """The most severe cut level the run issued (red when there is one, else orange)."""
+    return "red" if (w["warning_level"] == "red").any() else "orange"
+
+
+def city_rows(data):
+    unit = " WHERE planning_unit = 'planning_region'" if "planning_unit" in data.columns("warnings") else ""
+    return data.sql(f"SELECT * FROM warnings{unit}")
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +58,9 @@ def other(feed):
     from talentforecast.export import read_feed
 
     w = read_feed(feed, ["warnings"])["warnings"]
-    first = w.index[w["warning_level"] == "red"][0]
-    w.loc[first, "warning_level"] = "orange"
+    lv = strongest(w)
+    first = w.index[w["warning_level"] == lv][0]
+    w.loc[first, "warning_level"] = {"red": "orange", "orange": "yellow"}[lv]  # one level milder last year
     return FeedData({"run_id": "other", "as_of": 2023}, frames={"warnings": w})
 
 
@@ -99,10 +111,12 @@ def _count_is(page, n: int) -> None:
 
 
 def test_overview_and_warnings_list_pages_sorts_and_filters(page, base, data, tmp_path):
-    counts = data.sql("SELECT warning_level, count(*) AS n FROM warnings GROUP BY 1").set_index("warning_level")["n"]
+    w = city_rows(data)
+    lv = strongest(w)
+    counts = w.groupby("warning_level").size()
     page.goto(base + "/")
-    page.wait_for_selector("#count-red", timeout=20000)
-    assert page.inner_text("#count-red") == str(counts["red"]) and "示例市" in page.inner_text("main")
+    page.wait_for_selector(f"#count-{lv}", timeout=20000)
+    assert page.inner_text(f"#count-{lv}") == str(counts[lv]) and "示例市" in page.inner_text("main")
     page.click("header nav a[href='/warnings']")
     page.wait_for_selector(ROWS, timeout=10000)  # first page: PAGE_SIZE rows, not the whole list
     assert page.locator(ROWS).count() == PAGE_SIZE
@@ -119,11 +133,11 @@ def test_overview_and_warnings_list_pages_sorts_and_filters(page, base, data, tm
     want_p = [f"{p:.0%}" for p in want["probability"]]
     page.wait_for_function("[...document.querySelectorAll('#warnings-table td[data-dash-column=probability]')]"
                            f".slice(0, 3).map(e => e.innerText).join('|') === {json.dumps('|'.join(want_p))}")
-    # red only
-    page.click("#warn-level label:has-text('红色')")
-    _count_is(page, int(counts["red"]))
+    # the strongest cut level only
+    page.click(f"#warn-level label:has-text('{ZH[lv]}')")
+    _count_is(page, int(counts[lv]))
     cells = page.locator("#warnings-table td[data-dash-column='warning_level']").all_inner_texts()
-    assert cells == ["红色"] * int(counts["red"])
+    assert cells == [ZH[lv]] * min(int(counts[lv]), PAGE_SIZE)
     # specialty search box
     page.click("#warn-level label:has-text('全部')")
     page.fill("#warn-search", "计算机")
@@ -136,7 +150,9 @@ def test_overview_and_warnings_list_pages_sorts_and_filters(page, base, data, tm
 
 def test_no_match_filter_clears_rows_with_a_message(page, base, data):
     """orange + a school + a category with no matches: an empty state, never the old rows."""
-    school = "示例职业技术学院"
+    rows = data.sql("SELECT * FROM warnings")
+    school = (sorted(rows.loc[(rows["warning_level"] == "orange") & (rows["school"].astype(str) != "*"), "school"])
+              if "school" in rows else ["示例职业技术学院"])[0]
     has = warnings_page_rows(data, WarnFilter(warning_level="orange", school=school), page_size=None)[0]
     cats = data.sql("SELECT DISTINCT level, CAST(category_code AS VARCHAR) AS c FROM warnings ORDER BY 1, 2")
     empty = next(f"{r.level}|{r.c}" for r in cats.itertuples() if warnings_page_rows(
@@ -156,16 +172,18 @@ def test_no_match_filter_clears_rows_with_a_message(page, base, data):
 
 
 def test_specialty_detail_reasons_and_english(page, base, data, tmp_path):
-    page.goto(base + "/warnings?level=red")
+    lv = strongest(city_rows(data))
+    page.goto(base + f"/warnings?level={lv}")
     page.wait_for_selector(ROWS, timeout=20000)
     link = page.locator("#warnings-table td[data-dash-column='specialty'] a").first
     code = link.inner_text().split()[0]
     link.click()
     page.wait_for_selector("#reasons li", timeout=10000)
     page.wait_for_selector("#specialty-ratio .main-svg", timeout=10000)
-    w = data.sql("SELECT * FROM warnings WHERE specialty = ? AND warning_level = 'red'", [code]).iloc[0]
+    rows = city_rows(data)
+    w = rows[(rows["specialty"] == code) & (rows["warning_level"] == lv)].iloc[0]
     assert page.locator("#reasons .reason-text").all_inner_texts() == [r["text_zh"] for r in json.loads(w["reasons"])]
-    assert "红色" in page.inner_text("#specialty-level")
+    assert ZH[lv] in page.inner_text("#specialty-level")
     assert "短缺线 0.85" in page.inner_text("#specialty-ratio") and "过剩线 1.15" in page.inner_text("#specialty-ratio")
     assert page.locator("#level-history tbody tr").count() >= 1  # the programme's level history
     _shot(page, "specialty_detail", tmp_path)
@@ -198,7 +216,9 @@ def test_industry_gap_shortage_glossary_and_retrospective(page, base, data):
     page.wait_for_selector("#compare-table td", timeout=10000)
     assert page.inner_text("#compare-summary").startswith("加重 1 · 不变")
     first = page.locator("#compare-table tbody tr:has(td)").first.inner_text()
-    assert "红色" in first and "橙色" in first and "加重" in first
+    lv = strongest(data.sql("SELECT warning_level FROM warnings"))
+    milder = {"red": "橙色", "orange": "黄色"}[lv]
+    assert ZH[lv] in first and milder in first and "加重" in first
     page.goto(base + "/retrospective")
     page.wait_for_selector("main h2")
     page.wait_for_selector("#retro-empty, #retro-tables", timeout=10000)
@@ -223,7 +243,7 @@ def test_phone_layout_fits_390px(browser, base, tmp_path):
     pg = browser.new_page()
     pg.set_viewport_size({"width": 390, "height": 844})
     try:
-        for path, ready in (("/", "#count-red"), ("/warnings", ROWS), ("/industry", "#gap-graph .main-svg"),
+        for path, ready in (("/", ".level-count"), ("/warnings", ROWS), ("/industry", "#gap-graph .main-svg"),
                             ("/shortage", "#shortage-table td"), ("/demand", "#demand-graph .main-svg")):
             pg.goto(base + path)
             pg.wait_for_selector(ready, timeout=20000)

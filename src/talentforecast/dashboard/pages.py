@@ -116,7 +116,8 @@ def overview(data: FeedData, lang: str, query: dict) -> html.Div:
             html.Div(cards, className="cards")]
     if not data.has("warnings"):
         return html.Div([*body, missing(lang, "warnings")])
-    latest = data.sql(f'SELECT warning_level, count(*) AS n, max(year) AS y FROM "warnings" WHERE {where} AND '
+    unit = " AND planning_unit = 'planning_region'" if "planning_unit" in data.columns("warnings") else ""
+    latest = data.sql(f'SELECT warning_level, count(*) AS n, max(year) AS y FROM "warnings" WHERE {where}{unit} AND '
                         'year = (SELECT max(year) FROM "warnings") GROUP BY 1', p)
     counts = dict(zip(latest["warning_level"], latest["n"], strict=True))
     levels = [lv for lv in LEVEL_ORDER if lv in counts] + [lv for lv in counts if lv not in LEVEL_ORDER]

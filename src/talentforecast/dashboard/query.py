@@ -93,12 +93,22 @@ def _where(data: FeedData, f: WarnFilter) -> tuple[str, list]:
         sql.append("CAST(region AS VARCHAR) = ?")
         params.append(f.region)
     if f.school:
-        if "school" in cols:  # 专业点 rows carry their school
+        has_rows = "school" in cols and not data.sql(
+            'SELECT 1 FROM "warnings" WHERE CAST(school AS VARCHAR) = ? LIMIT 1', [f.school]).empty
+        if has_rows:  # 专业点 rows carry their school
             sql.append("CAST(school AS VARCHAR) = ?")
             params.append(f.school)
         else:
             sql.append("list_contains(?, CAST(region AS VARCHAR) || '|' || specialty || '|' || level)")
             params.append(school_offers(data, f.school))
+    if "planning_unit" in cols:  # city, district and 专业点 rows: show one unit at a time, never mixed
+        if f.school:
+            if not has_rows:  # the school's specialties, as judged for the city or district
+                sql.append("planning_unit IN ('planning_region', 'district')")
+        elif f.region:
+            sql.append("planning_unit IN ('planning_region', 'district')")
+        else:
+            sql.append("planning_unit = 'planning_region'")
     if f.search:
         text = f.search.strip()
         names = [c for c in ("specialty_name_zh", "specialty_name_en") if c in cols]
