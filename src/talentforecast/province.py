@@ -115,7 +115,18 @@ def _run_partition(bundle: Bundle, stages: tuple[str, ...], options: Mapping[str
 
 @dataclass
 class ProvincialRun:
-    """A partitioned run: each planning region's tables, their concatenation and the summary."""
+    """A partitioned run: each planning region's tables, their concatenation and the summary.
+
+    ``parts`` maps each planning region to its own tables (as ``tf.run`` of it alone gives them),
+    ``tables`` concatenates them (:func:`concat`), ``summary`` holds the province's own tables
+    (:func:`summarise`) and ``manifest`` the partitions' timings, CPU and peak memory.
+
+    Example:
+        >>> r = ProvincialRun("cities", {"1": {"x": pd.DataFrame({"region": ["1"]})}},
+        ...                   {"x": pd.DataFrame({"region": ["1"]})})
+        >>> r.x["region"].tolist()
+        ['1']
+    """
 
     mode: str
     parts: dict[str, dict[str, pd.DataFrame]]

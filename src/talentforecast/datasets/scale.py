@@ -13,14 +13,17 @@ What it reuses from the example generator (:mod:`.generator`): the shipped param
 children, each with its own random size. Two parts are new because the example's per-offering
 Python loops would take hours at 300 × 1,443: sections are split into their divisions with
 per-region Dirichlet shares that drift slowly, and the cohort flow (entrants → on roll →
-graduates, as in :func:`._schools.enrolment`) is vectorised over all offerings. Not generated:
-outcomes, postings and enrolment plans (they carry no forecast series).
+graduates, as in :func:`._schools.enrolment`) is vectorised over all offerings. Outcomes,
+postings (per region, the public employment service's level) and enrolment plans follow the
+example's rules, vectorised (:mod:`._scale_tables`), so the whole annual chain runs at any size.
+A province: ``make_panel(13, 600, 97, districts=3, offered=0.25, schools=8)`` — 13 cities of 3
+districts, 624 schools, 600 specialties offered.
 
 Example:
     >>> from talentforecast.datasets.scale import make_panel
     >>> b = make_panel(n_regions=2, n_specialties=3, n_industries=4, seed=1)
     >>> sorted(b.tables)
-    ['employment', 'enrolment', 'population', 'regions']
+    ['employment', 'enrolment', 'enrolment_plan', 'outcomes', 'population', 'postings', 'regions']
     >>> b.tables["employment"].groupby("region")["industry"].nunique().tolist()
     [4, 4]
 """
