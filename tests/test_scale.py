@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -185,3 +186,16 @@ def test_split_names_rows_it_cannot_place(tiny_province):
         run_partitioned(tiny_province, mode="nation", progress=False)
     with pytest.raises(ConfigError, match="engine"):
         run_partitioned(tiny_province, engine="spark-please", progress=False)
+
+
+def test_feeds_per_city(local_partitioned, tmp_path):
+    folders = local_partitioned.export(tmp_path, formats=("csv",))
+    assert sorted(folders) == ["980100", "980200"]
+    for city, folder in folders.items():
+        feeds = [p for p in Path(folder).rglob("*.csv") if "warning" in p.name]
+        assert feeds, city
+        other = ({"980100", "980200"} - {city}).pop()
+        text = "".join(p.read_text(encoding="utf-8") for p in feeds)
+        assert city in text and other not in text  # each city's feed holds its own warnings only
+    run = local_partitioned.run_of("980100")
+    pd.testing.assert_frame_equal(run.warnings, local_partitioned.parts["980100"]["warnings"])

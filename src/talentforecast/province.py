@@ -21,6 +21,7 @@ import resource
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -107,7 +108,8 @@ def _run_partition(bundle: Bundle, stages: tuple[str, ...], options: Mapping[str
 
     cpu, wall = time.process_time(), time.perf_counter()
     r = tf.run(bundle, stages=list(stages), progress=False, **options)
-    return {"tables": r.tables, "timings": r.manifest.get("timings_seconds", {}),
+    return {"tables": r.tables, "manifest": r.manifest, "options": r.options,
+            "timings": r.manifest.get("timings_seconds", {}),
             "fallbacks": r.manifest.get("fallbacks", []), "wall_s": time.perf_counter() - wall,
             "cpu_s": time.process_time() - cpu, "pid": os.getpid(),
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
@@ -133,6 +135,23 @@ class ProvincialRun:
     tables: dict[str, pd.DataFrame]
     summary: dict[str, pd.DataFrame] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
+    bundle: Bundle | None = field(default=None, repr=False)
+
+    def run_of(self, region: str):
+        """One planning region's result as a :class:`talentforecast.Run` (for its report or feed)."""
+        from talentforecast.pipeline import Run
+
+        if region not in self.parts or self.bundle is None:
+            raise ConfigError(f"no partition {region!r} in this run; partitions: {sorted(self.parts)}")
+        part = self.manifest["partitions"][region]
+        bundle = self.bundle if self.mode == "province" else split_by_city(self.bundle)[region]
+        return Run(bundle=bundle, options=dict(part["options"]), tables=self.parts[region],
+                   manifest=dict(part["manifest"]))
+
+    def export(self, out_dir: str | Path, formats: tuple[str, ...] = ("parquet", "csv", "duckdb", "json")) -> dict:
+        """Write each planning region's dashboard feed to ``out_dir/<region>/``; return the folders."""
+        out = Path(out_dir)
+        return {c: self.run_of(c).export(out / c, formats=formats) for c in self.parts}
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -247,7 +266,9 @@ def run_partitioned(bundle: Bundle, *, mode: str = "cities", engine: Any = "loca
     client = _client(engine)
     if mode == "province":
         res = _run_partition(bundle, stages, {**options, "engine": client or "local"})
-        root = str(bundle.meta.get("region", "province"))
+        reg = bundle.tables.get("regions")
+        tops = [] if reg is None else [str(r) for r in reg["region"] if str(r) not in _parents(reg)]
+        root = tops[0] if len(tops) == 1 else str(bundle.meta.get("region", "province"))
         results = {root: res}
     else:
         bundles = split_by_city(bundle)
@@ -275,4 +296,4 @@ def run_partitioned(bundle: Bundle, *, mode: str = "cities", engine: Any = "loca
     manifest = {"mode": mode, "engine": "local" if client is None else "dask", "partitions": results,
                 "wall_s": time.perf_counter() - t0, "driver_cpu_s": time.process_time() - c0,
                 "driver_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
-    return ProvincialRun(mode=mode, parts=parts, tables=tables, summary=summary, manifest=manifest)
+    return ProvincialRun(mode=mode, parts=parts, tables=tables, summary=summary, manifest=manifest, bundle=bundle)
