@@ -155,6 +155,40 @@ def _sub(kind: str, n: int, engine: str, k: int | None, minutes: float) -> dict 
     return r
 
 
+def slope(xs, ys) -> float:
+    import numpy as np
+
+    return float(np.polyfit(np.log(xs), np.log(ys), 1)[0])
+
+
+def table(results: list[dict]) -> str:
+    """Markdown tables of the results (what docs/benchmarks.md shows)."""
+    done = [r for r in results if "wall_s" in r]
+    rows = ["| case | engine | regions run | employment series | programmes | wall s | CPU s (partitions) "
+            "| driver peak MB | worker peak MB | load (1 min) |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in sorted(done, key=lambda r: (r["kind"] != "province", r["regions"], r["engine"])):
+        case = "province 13 × 3 districts" if r["kind"] == "province" else f"{r['regions']} regions"
+        rows.append(f"| {case} | {r['engine']} | {r['partitions_run']} | {r['employment_series']:,} | {r['programmes']:,} "
+                    f"| {r['wall_s']} | {r['partition_cpu_s']} | {r['driver_peak_rss_mb']} | {r['worker_peak_rss_mb']} "
+                    f"| {r['load_before'][0]:.1f}–{r['load_after'][0]:.1f} |")
+    rows += ["", "| case | engine | " + " | ".join(STAGE_NAMES) + " |", "|---|---|" + "---:|" * len(STAGE_NAMES)]
+    for r in sorted(done, key=lambda r: (r["kind"] != "province", r["regions"], r["engine"])):
+        case = "province" if r["kind"] == "province" else f"{r['partitions_run']} of {r['regions']}"
+        cells = [f"{r['stages'][s]['wall_s']} / {r['stages'][s]['cpu_s']} / {r['stages'][s]['peak_rss_mb']}"
+                 if s in r["stages"] else "" for s in STAGE_NAMES]
+        rows.append(f"| {case} | {r['engine']} | " + " | ".join(cells) + " |")
+    for engine in ("local", "dask"):
+        c = sorted((r for r in done if r["kind"] == "curve" and r["engine"] == engine), key=lambda r: r["partitions_run"])
+        if len(c) > 1:
+            xs = [r["partitions_run"] for r in c]
+            rows.append(f"\n{engine}: growth exponent of CPU {slope(xs, [r['partition_cpu_s'] for r in c]):.2f}, "
+                        f"of wall {slope(xs, [r['wall_s'] for r in c]):.2f} (regions run {xs})")
+    return "\n".join(rows)
+
+
+STAGE_NAMES = ("inputs", "demand", "supply", "matching", "warning")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
@@ -163,7 +197,11 @@ def main() -> None:
     ap.add_argument("--national", type=int, default=0, help="run this many of the 300 national regions")
     ap.add_argument("--engines", nargs="+", default=["local", "dask"])
     ap.add_argument("--max-minutes", type=float, default=14)
+    ap.add_argument("--table", action="store_true", help="print the results as markdown")
     args = ap.parse_args()
+    if args.table:
+        print(table(json.loads(OUT.read_text())))
+        return
     if args.one:
         kind, n, engine, k = args.one
         print(json.dumps(measure(kind, int(n), engine, int(k) or None)))
