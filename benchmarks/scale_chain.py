@@ -45,9 +45,9 @@ def first_cities(bundle, k: int):
     from talentforecast.bundle import Bundle
 
     reg = bundle.tables["regions"]
-    keep = {r for r, p in zip(reg["region"], reg["parent"], strict=True) if not p}
-    keep |= set(sorted(reg.loc[reg["parent"].isin(keep), "region"])[:k])
-    keep |= set(reg.loc[reg["parent"].isin(keep), "region"])
+    root = {r for r, p in zip(reg["region"], reg["parent"], strict=True) if not p}
+    cities = set(sorted(reg.loc[reg["parent"].isin(root), "region"])[:k])
+    keep = root | cities | set(reg.loc[reg["parent"].isin(cities), "region"])  # and the cities' districts
     return Bundle(tables={n: df[df["region"].isin(keep)].reset_index(drop=True) if "region" in df else df
                           for n, df in bundle.tables.items()}, meta=dict(bundle.meta))
 
