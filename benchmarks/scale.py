@@ -1,5 +1,8 @@
 """Cost against size: the forecasting workload (and the demand+supply chain) local vs Dask.
 
+The whole annual chain, partitioned by city (a province, the curve and the national case), is
+measured by ``benchmarks/scale_chain.py``.
+
 Reproduce (about 12 minutes on 2 busy cores):
     PYTHONPATH=src python benchmarks/scale.py            # writes benchmarks/scale_results.json, docs/img/scale.png
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,10 @@ from talentforecast.datasets.scale import make_panel
 from talentforecast.errors import ConfigError, InputError
 from talentforecast.forecasting import backtest, forecast, use_engine
 from talentforecast.forecasting.distributed import active
+
+# Synthetic panels cover only some industries on purpose; the demand stage would stop on the
+# others (missing_industries = "error" by default), so these runs accept them as zero demand.
+ZERO = {"demand": {"missing_industries": "zero"}}
 
 
 def _panel() -> pd.DataFrame:
@@ -61,9 +66,8 @@ def test_dask_backtest_identical_to_local(dask_client):
 
 def test_run_engine_identical_to_local(dask_client):
     bundle = make_panel(n_regions=2, n_specialties=4, n_industries=5, seed=2)
-    zero = {"demand": {"missing_industries": "zero"}}  # the small panel lacks some sections on purpose
-    local = tf.run(bundle, stages=["demand"], progress=False, params=zero)
-    dist = tf.run(bundle, stages=["demand"], progress=False, engine=dask_client, params=zero)
+    local = tf.run(bundle, stages=["demand"], progress=False, params=ZERO)
+    dist = tf.run(bundle, stages=["demand"], progress=False, engine=dask_client, params=ZERO)
     pd.testing.assert_frame_equal(local.employment_forecast, dist.employment_forecast)
     assert active() is None  # the engine is only in effect during the run
 
@@ -110,3 +114,93 @@ def test_make_panel_rejects_bad_sizes():
         make_panel(n_regions=1, n_specialties=1, n_industries=98)
     with pytest.raises(InputError, match="years"):
         make_panel(n_regions=1, n_specialties=1, n_industries=1, years=[2008, 2009])
+
+
+# --- the whole chain partitioned by city (talentforecast.province) ---------------------------------
+
+from talentforecast.province import run_partitioned, split_by_city  # noqa: E402
+
+COMPLETE = ("regions", "employment", "enrolment", "population", "outcomes", "postings", "enrolment_plan")
+
+
+@pytest.fixture(scope="module")
+def tiny_province():
+    return make_panel(n_regions=2, n_specialties=12, n_industries=3, districts=2, offered=0.7, schools=2, seed=4)
+
+
+@pytest.fixture(scope="module")
+def local_partitioned(tiny_province):
+    return run_partitioned(tiny_province, progress=False, params=ZERO)
+
+
+def test_complete_panel_runs_the_whole_chain(tiny_province, local_partitioned):
+    b = tiny_province
+    assert set(COMPLETE) <= set(b.tables)
+    out, enr = b.tables["outcomes"], b.tables["enrolment"]
+    assert (out["employed"] + out["further_study"] <= out["graduates"]).all()
+    assert (out["matched"] <= out["employed"]).all()
+    assert set(out["school"]) <= set(enr["school"])
+    assert set(b.tables["enrolment_plan"]["year"]) == {int(enr["year"].max()) + 1}
+    assert set(b.tables["postings"]["region"]) == {"980100", "980200"}  # the cities, as a public employment service
+    r = local_partitioned
+    for name in ("warnings", "matches", "quality", "supply", "employment_forecast", "quality_ranking"):
+        assert len(r.tables[name]), name
+
+
+def test_warnings_per_city_and_city_alone_equals_partition(tiny_province, local_partitioned):
+    r = local_partitioned
+    cities = ["980100", "980200"]
+    assert sorted(r.parts) == cities
+    own = r.warnings[r.warnings["planning_unit"] == "planning_region"]
+    assert sorted(own["region"].unique()) == cities  # each city is a planning region
+    counts = r.summary["warning_counts"]
+    assert counts.groupby("region")["specialties"].sum().to_dict() == own.groupby("region").size().to_dict()
+    alone = tf.run(split_by_city(tiny_province)["980200"], progress=False, params=ZERO)
+    for name, df in r.parts["980200"].items():
+        pd.testing.assert_frame_equal(df, alone.tables[name], obj=name)
+    # the concatenation stacks the cities' rows as they are
+    n = sum(len(p["matches"]) for p in r.parts.values())
+    assert len(r.matches) == n
+    tot = r.summary["supply_demand_by_level"]
+    own = r.matches[r.matches["region"].isin(cities)]
+    assert tot["supply"].sum() == pytest.approx(own["supply"].sum())
+
+
+def test_partitioned_dask_identical_to_local(dask_client, tiny_province, local_partitioned):
+    dist = run_partitioned(tiny_province, progress=False, engine=dask_client, params=ZERO)
+    assert dist.manifest["engine"] == "dask"
+    assert sorted(dist.tables) == sorted(local_partitioned.tables)
+    for name, df in local_partitioned.tables.items():
+        pd.testing.assert_frame_equal(df, dist.tables[name], obj=name)
+    for name, df in local_partitioned.summary.items():
+        pd.testing.assert_frame_equal(df, dist.summary[name], obj=name)
+
+
+def test_province_mode_warns_for_the_province(tiny_province):
+    r = run_partitioned(tiny_province, mode="province", progress=False, stages=["matching"], params=ZERO)
+    assert list(r.parts) == ["990000"]
+    assert {"990000", "980100", "980201"} <= set(r.matches["region"])  # province, cities and districts
+
+
+def test_split_names_rows_it_cannot_place(tiny_province):
+    t = dict(tiny_province.tables)
+    t["postings"] = pd.concat([t["postings"], t["postings"].head(1).assign(region="990000")], ignore_index=True)
+    with pytest.raises(InputError, match="postings"):
+        split_by_city(tf.Bundle(tables=t))
+    with pytest.raises(ConfigError, match="mode"):
+        run_partitioned(tiny_province, mode="nation", progress=False)
+    with pytest.raises(ConfigError, match="engine"):
+        run_partitioned(tiny_province, engine="spark-please", progress=False)
+
+
+def test_feeds_per_city(local_partitioned, tmp_path):
+    folders = local_partitioned.export(tmp_path, formats=("csv",))
+    assert sorted(folders) == ["980100", "980200"]
+    for city, folder in folders.items():
+        feeds = [p for p in Path(folder).rglob("*.csv") if "warning" in p.name]
+        assert feeds, city
+        other = ({"980100", "980200"} - {city}).pop()
+        text = "".join(p.read_text(encoding="utf-8") for p in feeds)
+        assert city in text and other not in text  # each city's feed holds its own warnings only
+    run = local_partitioned.run_of("980100")
+    pd.testing.assert_frame_equal(run.warnings, local_partitioned.parts["980100"]["warnings"])

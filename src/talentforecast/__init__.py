@@ -44,6 +44,7 @@ _LAZY = {
     "Run": "talentforecast.pipeline",
     "run": "talentforecast.pipeline",
     "retrospective": "talentforecast.retrospective",
+    "run_partitioned": "talentforecast.province",
 }
 _SUBMODULES = ("catalogs", "datasets")
 
@@ -102,5 +103,6 @@ if TYPE_CHECKING:  # static checkers and IDEs see the real names
     from talentforecast.forecasting.reconcile import hierarchy, reconcile  # noqa: F401
     from talentforecast.io import read_table  # noqa: F401
     from talentforecast.pipeline import Run, run  # noqa: F401
+    from talentforecast.province import run_partitioned  # noqa: F401
     from talentforecast.retrospective import retrospective  # noqa: F401
     from talentforecast.schema import SCHEMA_VERSION, TABLES  # noqa: F401

@@ -13,14 +13,17 @@ What it reuses from the example generator (:mod:`.generator`): the shipped param
 children, each with its own random size. Two parts are new because the example's per-offering
 Python loops would take hours at 300 × 1,443: sections are split into their divisions with
 per-region Dirichlet shares that drift slowly, and the cohort flow (entrants → on roll →
-graduates, as in :func:`._schools.enrolment`) is vectorised over all offerings. Not generated:
-outcomes, postings and enrolment plans (they carry no forecast series).
+graduates, as in :func:`._schools.enrolment`) is vectorised over all offerings. Outcomes,
+postings (per region, the public employment service's level) and enrolment plans follow the
+example's rules, vectorised (:mod:`._scale_tables`), so the whole annual chain runs at any size.
+A province: ``make_panel(13, 600, 97, districts=3, offered=0.25, schools=8)`` — 13 cities of 3
+districts, 624 schools, 600 specialties offered.
 
 Example:
     >>> from talentforecast.datasets.scale import make_panel
     >>> b = make_panel(n_regions=2, n_specialties=3, n_industries=4, seed=1)
     >>> sorted(b.tables)
-    ['employment', 'enrolment', 'population', 'regions']
+    ['employment', 'enrolment', 'enrolment_plan', 'outcomes', 'population', 'postings', 'regions']
     >>> b.tables["employment"].groupby("region")["industry"].nunique().tolist()
     [4, 4]
 """
@@ -34,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from talentforecast.bundle import Bundle
-from talentforecast.datasets import _economy, _schools, _sources
+from talentforecast.datasets import _economy, _scale_tables, _schools, _sources
 from talentforecast.datasets._params import load_params
 from talentforecast.errors import InputError, Problem
 
@@ -48,14 +51,15 @@ def _check(name: str, value: int, hi: int) -> int:
     return int(value)
 
 
-def _scaled_params(n: int, rng: np.random.Generator) -> dict:
-    """The example parameters with ``n`` districts (cycled from the example's, random sizes)."""
+def _scaled_params(leaves: Sequence[tuple[str, str]], rng: np.random.Generator) -> dict:
+    """The example parameters with the leaf regions ``(code, name)`` as districts (cycled, random sizes)."""
     p = copy.deepcopy(load_params())
     base = p["districts"]
+    n = len(leaves)
     size = rng.lognormal(0, 0.5, n)
     share = size / size.sum()
-    p["districts"] = [{**base[i % len(base)], "code": f"99{i + 1:04d}", "name": f"区县{i + 1:04d}",
-                       "population_share": float(share[i])} for i in range(n)]
+    p["districts"] = [{**base[i % len(base)], "code": code, "name": name,
+                       "population_share": float(share[i])} for i, (code, name) in enumerate(leaves)]
     k = n / len(base)
     p["region"] = {**p["region"], "code": PARENT, "population_2020": int(p["region"]["population_2020"] * k),
                    "employed_2010": int(p["region"]["employed_2010"] * k),
@@ -105,17 +109,34 @@ def _divisions(section_emp: pd.DataFrame, n_industries: int, rng: np.random.Gene
     return pd.concat(frames, ignore_index=True).sort_values(["region", "industry", "year"], ignore_index=True)
 
 
-def _enrolment(p: dict, n_specialties: int, years: Sequence[int], rng: np.random.Generator) -> pd.DataFrame:
-    """Entrants, on roll and graduates per region × specialty × year: the example's cohort flow, vectorised."""
+def _offerings(leaves: Sequence[str], n_specialties: int, offered: float, schools: int,
+               rng: np.random.Generator) -> pd.DataFrame:
+    """Which school of which leaf region offers which specialty (level-, region-, specialty-major order).
+
+    With ``offered`` = 1 and one school per level every leaf offers every specialty in a school
+    named ``<region>-<level>`` and nothing is drawn (the panel of earlier versions, unchanged).
+    """
     cat = _sources.catalogue().sort_values("major_code").head(n_specialties)
-    regions = [d["code"] for d in p["districts"]]
+    frames = []
+    for level, g in cat.groupby("level", sort=True):
+        codes = g["major_code"].to_numpy()
+        for r in leaves:
+            keep = np.ones(codes.size, bool) if offered >= 1 else rng.random(codes.size) < offered
+            k = rng.integers(0, schools, int(keep.sum())) if schools > 1 else None
+            school = f"{r}-{level}" if k is None else np.char.add(f"{r}-{level}-", (k + 1).astype(str))
+            frames.append(pd.DataFrame({"region": r, "school": school, "specialty": codes[keep], "level": level}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _enrolment(p: dict, offers: pd.DataFrame, years: Sequence[int], rng: np.random.Generator) -> pd.DataFrame:
+    """Entrants, on roll and graduates per offering × year: the example's cohort flow, vectorised."""
     sp = p["schools"]
     idx = _schools.entrant_index()
     first, last = years[0], years[-1]
     frames = []
-    for level, g in cat.groupby("level", sort=True):
+    for level, g in offers.groupby("level", sort=True):
         L = int(sp["length"][level])
-        n = len(regions) * len(g)
+        n = len(g)
         cohorts = np.arange(first - L, last + 1)
         trend_idx = np.array([idx[level].get(max(c, first), idx[level][max(idx[level])]) for c in cohorts])
         base = rng.uniform(*sp["base_entrants"][level], n)[:, None]
@@ -127,49 +148,88 @@ def _enrolment(p: dict, n_specialties: int, years: Sequence[int], rng: np.random
         ti = np.arange(L, cohorts.size)  # positions of the output years in ``cohorts``
         in_school = sum(e[:, ti - k] - np.rint((e[:, ti - k] - grads[:, ti - k]) * (k - 1) / L) for k in range(1, L + 1))
         frames.append(pd.DataFrame({
-            "region": np.repeat(regions, len(g) * len(ti)),
-            "school": np.repeat([f"{r}-{level}" for r in regions], len(g) * len(ti)),
-            "specialty": np.tile(np.repeat(g["major_code"].to_numpy(), len(ti)), len(regions)),
+            "region": np.repeat(g["region"].to_numpy(), len(ti)), "school": np.repeat(g["school"].to_numpy(), len(ti)),
+            "specialty": np.repeat(g["specialty"].to_numpy(), len(ti)),
             "level": level, "year": np.tile(cohorts[ti], n),
             "enrolled": e[:, ti].astype(np.int64).ravel(), "in_school": in_school.astype(np.int64).ravel(),
             "graduates": grads[:, ti - L].ravel()}))
     return pd.concat(frames, ignore_index=True).sort_values(["region", "school", "specialty", "year"], ignore_index=True)
 
 
+def _hierarchy(n_regions: int, districts: int) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """The regions table (province → regions [→ districts]) and the leaf regions ``(code, name)``."""
+    if districts == 0:  # regions are the leaves (codes of earlier versions)
+        kids = [(f"99{i + 1:04d}", f"区县{i + 1:04d}", PARENT) for i in range(n_regions)]
+        leaves = [(c, n) for c, n, _ in kids]
+    else:  # cities 98CC00 with districts 98CCDD
+        kids = [(f"98{c + 1:02d}00", f"城市{c + 1:02d}", PARENT) for c in range(n_regions)]
+        dist = [(f"98{c + 1:02d}{d + 1:02d}", f"城市{c + 1:02d}区县{d + 1:02d}", f"98{c + 1:02d}00")
+                for c in range(n_regions) for d in range(districts)]
+        kids += dist
+        leaves = [(c, n) for c, n, _ in dist]
+    regions = pd.DataFrame([(PARENT, "合成省", ""), *kids], columns=["region", "region_name", "parent"])
+    return regions, leaves
+
+
 def make_panel(n_regions: int = 300, n_specialties: int = 1443, n_industries: int = 97,
-               years: Sequence[int] | None = None, seed: int = 0) -> Bundle:
-    """A synthetic bundle: ``n_regions`` children of one parent, ``n_industries`` divisions, ``n_specialties``.
+               years: Sequence[int] | None = None, seed: int = 0, *, districts: int = 0,
+               offered: float = 1.0, schools: int = 1) -> Bundle:
+    """A complete synthetic bundle: ``n_regions`` children of one province, divisions, specialties.
 
     Args:
-        n_regions: child regions (the national case is 300).
-        n_specialties: specialties every child offers, first ones of the catalogue by code (max 1,443).
+        n_regions: child regions of the province (cities; the national case is 300).
+        n_specialties: specialties of the panel, first ones of the catalogue by code (max 1,443).
         n_industries: GB/T 4754 divisions, first ones by code (max 97; division 97, section T, which
             the example does not model, gets 1% of the smallest section's employment path).
         years: history years (default the example's 2010–2024; must lie in 2010–2024, the span
             of the real aggregates the example uses).
         seed: seeds everything; the same arguments give identical tables.
+        districts: districts per region (0: the regions are the leaves and hold the data; else
+            at most 99 regions × 99 districts, and the districts hold the data).
+        offered: share of the ``n_specialties`` each leaf region offers, drawn at random (1: all).
+        schools: schools per leaf region and level; each offering belongs to one of them.
 
     Returns:
-        :class:`~talentforecast.bundle.Bundle` with ``regions``, ``employment``, ``enrolment`` and
-        ``population``; ``meta["generated"]`` is True.
+        :class:`~talentforecast.bundle.Bundle` with ``regions``, ``employment``, ``enrolment``,
+        ``population``, ``outcomes``, ``postings`` (per region) and ``enrolment_plan``, so the whole
+        annual chain runs; ``meta["generated"]`` is True.
+
+    Example:
+        >>> b = make_panel(n_regions=2, n_specialties=20, n_industries=3, districts=2, offered=0.5, seed=1)
+        >>> b.tables["regions"]["parent"].value_counts().to_dict()
+        {'990000': 2, '980100': 2, '980200': 2, '': 1}
     """
     p0 = load_params()
     n_cat = len(_sources.catalogue())
-    n_regions = _check("n_regions", n_regions, 10_000)
+    n_regions = _check("n_regions", n_regions, 10_000 if not districts else 99)
     n_specialties = _check("n_specialties", n_specialties, n_cat)
     n_industries = _check("n_industries", n_industries, 97)
+    schools = _check("schools", schools, 99)
+    if districts:
+        districts = _check("districts", districts, 99)
+    elif isinstance(districts, bool) or districts != 0:
+        raise InputError([Problem("<argument>", "districts", None, districts, "0 or an integer between 1 and 99")])
+    if isinstance(offered, bool) or not isinstance(offered, (int, float)) or not 0 < offered <= 1:
+        raise InputError([Problem("<argument>", "offered", None, offered, "a share in (0, 1]")])
     years = list(range(p0["region"]["first_year"], p0["region"]["last_year"] + 1) if years is None else years)
     if not years or years != list(range(years[0], years[-1] + 1)) or years[0] < 2010 or years[-1] > 2024:
         raise InputError([Problem("<argument>", "years", None, years, "consecutive years within 2010–2024")])
-    r_par, r_emp, r_div, r_enr = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4))
-    p = _scaled_params(n_regions, r_par)
+    # streams 0–3 as in earlier versions, so the panel without the new options is unchanged
+    r_par, r_emp, r_div, r_enr, r_off, r_out, r_post, r_plan = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8))
+    regions, leaves = _hierarchy(n_regions, districts)
+    p = _scaled_params(leaves, r_par)
     sections, _ = _economy.employment(p, years, r_emp)
-    regions = pd.DataFrame([(PARENT, "合成省", "")] + [(d["code"], d["name"], PARENT) for d in p["districts"]],
-                           columns=["region", "region_name", "parent"])
+    enrol = _enrolment(p, _offerings([c for c, _ in leaves], n_specialties, offered, schools, r_off), years, r_enr)
+    parent = dict(zip(regions["region"], regions["parent"], strict=True))
+    city_of = {c: (c if parent[c] == PARENT else parent[c]) for c, _ in leaves}
     tables = {"regions": regions, "employment": _divisions(sections, n_industries, r_div),
-              "enrolment": _enrolment(p, n_specialties, years, r_enr),
-              "population": _economy.population(p)}
+              "enrolment": enrol, "population": _economy.population(p),
+              "outcomes": _scale_tables.outcomes(p, enrol, r_out),
+              "postings": _scale_tables.postings(p, sections, enrol, city_of, r_post),
+              "enrolment_plan": _scale_tables.enrolment_plan(p, enrol, r_plan)}
     meta = {"region": PARENT, "region_name": "合成省", "region_name_en": "Synthetic province", "seed": seed,
             "years": [years[0], years[-1]], "plan_year": years[-1] + 1, "generated": True,
-            "scale": {"n_regions": n_regions, "n_specialties": n_specialties, "n_industries": n_industries}}
+            "scale": {"n_regions": n_regions, "n_specialties": n_specialties, "n_industries": n_industries,
+                      "districts": districts, "offered": offered, "schools": schools}}
     return Bundle(tables=tables, meta=meta)

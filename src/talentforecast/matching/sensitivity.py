@@ -46,6 +46,8 @@ def sensitivity(demand_sensitivity: pd.DataFrame, supply: pd.DataFrame, supply_p
     key = ["region", "specialty", "level", "year"]
     d = ds[ds["quantity"] == "specialty_demand"].pivot_table(index=key, columns=["parameter", "setting"],
                                                               values="value", aggfunc="sum")
+    if d.empty:  # no specialty demand to vary (e.g. no offered specialty serves a covered industry)
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
     sup = supply[~supply["observed"].astype(bool)].copy()
     sup["specialty"] = sup["specialty"].astype(str)
     s_idx = sup.set_index(key)
