@@ -19,7 +19,7 @@ def _ape(rows: pd.DataFrame, keys: list[str], as_of: int, h: int, quantity: str,
         r = rows[ok & rows[method].notna()]
         ape = (r[method] - r["observed"]).abs() / r["observed"]
         tot_obs, tot_f = r["observed"].sum(), r[method].sum()
-        out.append({"as_of": as_of, "horizon": h, "quantity": quantity, "level": level, "method": method,
+        out.append({"scope": str(as_of), "horizon": h, "quantity": quantity, "level": level, "method": method,
                     "n": len(r), "mape": float(ape.mean() * 100) if len(r) else np.nan,
                     "median_ape": float(ape.median() * 100) if len(r) else np.nan,
                     "total_error_pct": float((tot_f - tot_obs) / tot_obs * 100) if tot_obs else np.nan,

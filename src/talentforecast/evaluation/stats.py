@@ -48,10 +48,10 @@ def brier(p: np.ndarray, y: np.ndarray, n_boot: int = 500, seed: int = 0) -> tup
 
 
 def calibration(p: np.ndarray, y: np.ndarray, bins) -> pd.DataFrame:
-    """Per probability bin: n, mean forecast probability, observed share with its Wilson interval.
+    """Per probability bin: n, mean forecast probability, observed share of 1s (``share_bad``) with its Wilson interval.
 
     Example:
-        >>> calibration(np.array([0.1, 0.15, 0.9]), np.array([0, 1, 1]), [0, 0.5, 1])[["bin", "n", "observed"]].values.tolist()
+        >>> calibration(np.array([0.1, 0.15, 0.9]), np.array([0, 1, 1]), [0, 0.5, 1])[["bin", "n", "share_bad"]].values.tolist()
         [['0.0–0.5', 2, 0.5], ['0.5–1.0', 1, 1.0]]
     """
     p, y = np.asarray(p, float), np.asarray(y, float)
@@ -64,5 +64,5 @@ def calibration(p: np.ndarray, y: np.ndarray, bins) -> pd.DataFrame:
         share, lo, hi = wilson(k, n)
         rows.append({"bin": f"{edges[i]:.1f}–{edges[i + 1]:.1f}", "n": n,
                      "mean_probability": float(p[sel].mean()) if n else math.nan,
-                     "observed": share, "observed_lo_95": lo, "observed_hi_95": hi})
+                     "share_bad": share, "share_bad_lo_95": lo, "share_bad_hi_95": hi})
     return pd.DataFrame(rows)
