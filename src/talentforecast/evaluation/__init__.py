@@ -10,7 +10,11 @@ Example:
 """
 
 from talentforecast.evaluation.accuracy import input_accuracy
-from talentforecast.evaluation.outcomes import linked_employment, load_definitions, observed_outcomes
+from talentforecast.evaluation.outcomes import (
+           linked_employment,
+           load_definitions,
+           observed_outcomes,
+)
 from talentforecast.evaluation.scoring import p_bad, score_detail, summarise
 from talentforecast.evaluation.stats import brier, calibration, wilson
 

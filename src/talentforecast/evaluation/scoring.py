@@ -18,7 +18,12 @@ import numpy as np
 import pandas as pd
 
 from talentforecast.errors import InputError, Problem
-from talentforecast.evaluation.outcomes import KEY, linked_employment, load_definitions, observed_outcomes
+from talentforecast.evaluation.outcomes import (
+    KEY,
+    linked_employment,
+    load_definitions,
+    observed_outcomes,
+)
 from talentforecast.evaluation.stats import brier, calibration, wilson
 
 METHODS = ("warnings", "persistence", "no_change")
