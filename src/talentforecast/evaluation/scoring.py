@@ -214,7 +214,8 @@ def summarise(detail: pd.DataFrame, definitions=None, seed: int = 0) -> dict[str
             for warned, g in x[x["outcome"].isin(["bad", "middling", "well"])].groupby("warned"):
                 row = {"scope": str(scope), "horizon": h, "warned": bool(warned), "n": len(g),
                        "share_bad": float(g["did_badly"].astype(bool).mean())}
-                row.update({f"median_{c}": float(g[c].median()) if c in g else np.nan for c in INDICATORS})
+                row.update({f"median_{c}": float(g[c].median()) if c in g and g[c].notna().any() else np.nan
+                            for c in INDICATORS})
                 contrast.append(row)
     empty = pd.DataFrame()
     return {"retrospective_scores": pd.DataFrame(scores),
