@@ -112,6 +112,7 @@ def test_example_run_retrospective_uses_observations():
     hit = o["specialty"].isin(spec) & (o["year"] >= 2023)
     o.loc[hit, "employed"] = (o.loc[hit, "graduates"] * 0.1).round()
     o.loc[hit, "further_study"] = 0
+    o.loc[hit, "matched"] = o.loc[hit, ["matched", "employed"]].min(axis=1)
     bundle.tables["outcomes"] = o
     run = tf.run(bundle, retrospective=[2021], progress=False)
     det = run.tables["retrospective_detail"]

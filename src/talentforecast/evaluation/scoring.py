@@ -112,7 +112,7 @@ def score_detail(warnings: pd.DataFrame, tables: Mapping[str, pd.DataFrame], hor
             x["outcome_year"] = as_of + h
             x["warned"] = x["warning_level"].isin(warned_levels)
             x["p_bad"] = p_bad(x["warning_level"], x["probability"], warned_levels)
-            x["persistence_warned"] = x["bad_as_of"].fillna(False).astype(bool)
+            x["persistence_warned"] = x["bad_as_of"].eq(True)  # no outcome in Y: not warned
             x["no_change_p"] = base
             # observed S/D change since Y: graduates' growth over the growth of employment where
             # the programme's graduates work (> 1: supply outgrew its observed demand)
