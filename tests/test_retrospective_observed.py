@@ -48,7 +48,7 @@ def test_scores_follow_the_altered_later_years():
     for h in (2, 3):
         r = _pooled(sc, "warnings", h)
         assert (r["n_warned"], r["n_hit"], r["precision"]) == (2, 2, 1.0)
-        assert r["precision_lo_95"] < 1.0 and r["n"] == 8 and "too few years" in r["note"]
+        assert r["precision_lo_95"] < 1.0 and r["n"] == 8 and "too few years" in r["note_en"] and "年份太少" in r["note"]
         # persistence (2021's outcome) misses the collapse
         assert _pooled(sc, "persistence", h)["recall"] < r["recall"]
     # Brier of the warnings improves when the data say they were right

@@ -188,7 +188,7 @@ def retrospective_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str,
         details.append(score_detail(early["warnings"], observed, horizons=lags))
         accuracy.append(input_accuracy(early, observed, y, lags))
     detail = pd.concat(details, ignore_index=True)
-    out = summarise(detail, seed=int(p["seed"] or 0))
+    out = summarise(detail, seed=int(p["seed"] or 0), lang="en" if p["lang"] == "en" else "zh")
     out["retrospective_detail"] = detail
     out["retrospective_accuracy"] = pd.concat(accuracy, ignore_index=True)
     out["retrospective_outcomes"] = observed_outcomes(truncate(inputs, last))

@@ -156,12 +156,13 @@ def _groups(detail: pd.DataFrame):
                 yield scope, int(h), level, (hd if level == LEVEL_ALL else hd[hd["level"] == level])
 
 
-def summarise(detail: pd.DataFrame, definitions=None, seed: int = 0) -> dict[str, pd.DataFrame]:
+def summarise(detail: pd.DataFrame, definitions=None, seed: int = 0, lang: str = "zh") -> dict[str, pd.DataFrame]:
     """``retrospective_scores``, ``retrospective_calibration``, ``retrospective_confusion`` and
     ``retrospective_contrast`` from a :func:`score_detail` frame.
 
     Scores are given per as-of year and ``pooled`` over them, per horizon and level (``全部`` =
-    all levels), for each method. ``note`` says "too few years" / "too few programmes".
+    all levels), for each method. ``note`` (in ``lang``; ``note_zh``, ``note_en``) says
+    "too few years" / "too few programmes".
 
     Example:
         >>> det = pd.DataFrame({"as_of": 2022, "horizon": 1, "level": "中职", "warned": [True, True, False],
@@ -180,11 +181,13 @@ def summarise(detail: pd.DataFrame, definitions=None, seed: int = 0) -> dict[str
         scored = x[x["outcome"].isin(["bad", "middling", "well"])]
         y = scored["did_badly"].to_numpy(bool)
         n_years = n_years_all if scope == "pooled" else 1
-        notes = []
+        notes, notes_zh = [], []
         if n_years < sc["too_few_years"]:
             notes.append(f"too few years ({n_years} as-of year{'s' if n_years != 1 else ''})")
+            notes_zh.append(f"年份太少（{n_years} 个预警年份）")
         if len(scored) < sc["too_few_programmes"]:
             notes.append(f"too few programmes ({len(scored)})")
+            notes_zh.append(f"专业太少（{len(scored)} 个）")
         for method in METHODS:
             f, p = _flags(scored, method)
             k_hit, n_f, n_b = int((f & y).sum()), int(f.sum()), int(y.sum())
@@ -200,7 +203,8 @@ def summarise(detail: pd.DataFrame, definitions=None, seed: int = 0) -> dict[str
                            "brier": bs, "brier_lo_95": bs_lo, "brier_hi_95": bs_hi,
                            "n_not_observed": int((x["outcome"] == "not_observed").sum()),
                            "n_too_small": int((x["outcome"] == "too_small").sum()),
-                           "n_years": n_years, "note": "; ".join(notes)})
+                           "n_years": n_years, "note": "；".join(notes_zh) if lang == "zh" else "; ".join(notes),
+                           "note_zh": "；".join(notes_zh), "note_en": "; ".join(notes)})
             if level == LEVEL_ALL and scope == "pooled":
                 c = calibration(p, y, sc["calibration_bins"])
                 c.insert(0, "method", method)

@@ -109,7 +109,7 @@ def retrospective_blocks(b: Builder) -> list[dict] | None:
                                         q=_pct(bad.get("employment_rate_peer_quantile", math.nan)))
     blocks = [b.para(s) for s in sentences(detail, lang)] + [b.para(definition)]
     n_years = int(detail["as_of"].nunique())
-    if "note" in scores.columns and scores["note"].str.contains("too few years").any():
+    if n_years < int(load_definitions()["scoring"]["too_few_years"]):
         blocks.append(b.para(t["few_years"].format(n=n_years)))
     s = scores[(scores["scope"] == "pooled") & (scores["level"] == LEVEL_ALL)].copy()
     s["method"] = s["method"].map(t["methods"]).fillna(s["method"])
