@@ -130,3 +130,12 @@ def test_example_run_retrospective_uses_observations():
     from talentforecast.export import feed_tables
     feed, _ = feed_tables(run)
     assert {"retrospective_scores", "retrospective_accuracy"} <= set(feed)
+
+
+def test_only_planning_region_rows_of_a_unit_table_are_scored():
+    regions = pd.DataFrame({"region": ["R", "D"], "region_name": ["r", "d"], "parent": [None, "R"]})
+    w = _warnings({"530101"})
+    district = w.assign(region="D", warning_level="red")
+    both = pd.concat([w.assign(unit="region"), district.assign(unit="district")], ignore_index=True)
+    det = score_detail(both, {"outcomes": _outcomes(), "regions": regions}, horizons=[1])
+    assert set(det["region"]) == {"R"} and det["warned"].sum() == 1

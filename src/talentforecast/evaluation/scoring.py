@@ -23,6 +23,7 @@ from talentforecast.evaluation.outcomes import (
     linked_employment,
     load_definitions,
     observed_outcomes,
+    top_region,
 )
 from talentforecast.evaluation.stats import brier, calibration, wilson
 
@@ -31,19 +32,26 @@ INDICATORS = ("employment_rate", "destination_rate", "matched_rate", "salary_rat
 LEVEL_ALL = "全部"
 
 
-def _issued(warnings: pd.DataFrame) -> pd.DataFrame:
+def _issued(warnings: pd.DataFrame, planning: set[str]) -> pd.DataFrame:
+    """The planning-region rows of ``warnings`` (per-district or per-school rows are left aside)."""
     need = [*KEY, "year", "warning_level"]
     missing = [c for c in need if c not in warnings.columns]
     if missing:
         raise InputError([Problem("warnings", c, None, None, "a column of the warnings table") for c in missing])
     w = warnings
-    if "unit" in w.columns:  # per-district / per-school rows exist: score the planning-region rows
-        units = w["unit"].astype(str)
-        w = w[units.isin(["region", "planning_region", "city", "地区", "规划地区"])] if units.nunique() > 1 else w
+    if "unit" in w.columns and planning:  # per-district / per-专业点 rows exist: score the planning region's
+        w = w[w["region"].astype(str).isin(planning)]
+        if "school" in w.columns:
+            w = w[w["school"].isna() | (w["school"].astype(str).str.strip() == "")]
     cols = need + [c for c in ("probability", "as_of") if c in w.columns]
     w = w[cols].astype({"region": str, "specialty": str, "level": str}).copy()
     if "as_of" not in w.columns:
         w["as_of"] = w["year"].astype(int) - 1
+    dup = w.duplicated([*KEY, "as_of"], keep=False)
+    if dup.any():  # two rows for one programme: which one was the warning is ambiguous
+        i = int(dup.to_numpy().nonzero()[0][0])
+        raise InputError([Problem("warnings", "specialty", i + 2, w.iloc[i]["specialty"],
+                                  "one row per region × specialty × level and as-of year")])
     if "probability" not in w.columns:
         w["probability"] = np.nan
     return w.drop(columns="year")
@@ -88,7 +96,7 @@ def score_detail(warnings: pd.DataFrame, tables: Mapping[str, pd.DataFrame], hor
     """
     d = load_definitions(definitions)
     warned_levels = d["scoring"]["warned_levels"]
-    w = _issued(warnings)
+    w = _issued(warnings, set(top_region(tables).values()))
     if w.empty:
         raise InputError([Problem("warnings", None, None, None, "at least one warning row")])
     obs = observed_outcomes(tables, d)
