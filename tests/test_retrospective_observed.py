@@ -129,7 +129,7 @@ def test_example_run_retrospective_uses_observations():
     assert {"retrospective_accuracy", "retrospective_calibration"} <= set(run.tables)
     from talentforecast.export import feed_tables
     feed, _ = feed_tables(run)
-    assert {"retrospective_scores", "retrospective_accuracy"} <= set(feed)
+    assert {"retrospective_scores", "retrospective_accuracy", "retrospective_contrast"} <= set(feed)
 
 
 def test_only_planning_region_rows_of_a_unit_table_are_scored():
