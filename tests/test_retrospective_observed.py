@@ -139,3 +139,16 @@ def test_only_planning_region_rows_of_a_unit_table_are_scored():
     both = pd.concat([w.assign(unit="region"), district.assign(unit="district")], ignore_index=True)
     det = score_detail(both, {"outcomes": _outcomes(), "regions": regions}, horizons=[1])
     assert set(det["region"]) == {"R"} and det["warned"].sum() == 1
+
+
+def test_report_prints_the_sentence_scores_and_sample_sizes(tmp_path):
+    from talentforecast.report import write_report
+
+    w = _warnings({"530101", "530703"})
+    det = score_detail(w, {"outcomes": _outcomes()}, horizons=[1, 2])
+    tables = {"retrospective_detail": det, **summarise(det)}
+    html = write_report(tables, tmp_path, formats=("html",), lang="zh")["html"].read_text(encoding="utf-8")
+    assert "2021 年发出的红色或橙色预警共 2 个专业" in html and "年份太少" in html
+    assert "持续法（按当年结果）" in html and "精确率（95%区间）" in html
+    en = write_report(tables, tmp_path / "en", formats=("html",), lang="en")["html"].read_text(encoding="utf-8")
+    assert "Of the 2 programmes warned red or orange as of 2021, 1 did badly in 2023" in en
