@@ -131,8 +131,11 @@ def warning_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any])
                              proposal_params=w.get("proposal_params"), overrides=w.get("overrides"))
 
 
+RETROSPECTIVE_TABLES = ("retrospective_scores", "retrospective_confusion", "retrospective_detail",
+                        "retrospective_calibration", "retrospective_contrast", "retrospective_accuracy",
+                        "retrospective_outcomes")
 CHAIN = ("inputs", "demand", "supply", "matching", "warning")
-DEFAULT_LAGS = (1, 2)
+DEFAULT_LAGS = (1, 2, 3)  # horizons scored: outcomes 1–3 years after the warning
 
 
 def retrospective_years(params: Mapping[str, Any]) -> list[int]:
@@ -165,8 +168,9 @@ def truncate(tables: Mapping[str, pd.DataFrame], as_of: int | None) -> dict[str,
 
 
 def retrospective_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
-    """With ``retrospective`` set, re-run the chain as of earlier years and score those warnings."""
-    from talentforecast.warning import retrospective_score
+    """With ``retrospective`` set, re-run the chain as of earlier years and score those warnings
+    against what was observed later (never against a projection), beside naive baselines."""
+    from talentforecast.evaluation import input_accuracy, observed_outcomes, score_detail, summarise
 
     p = options(params)
     years = retrospective_years(p)
@@ -175,14 +179,20 @@ def retrospective_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str,
     last = int(p["as_of"])
     inputs = {n: df for n, df in tables.items() if n in INPUT_TABLES}
     early_opts = {k: v for k, v in p.items() if k not in ("as_of", "retrospective")}
-    parts: dict[str, list[pd.DataFrame]] = {}
+    details, accuracy = [], []
     for y in years:
         early = execute(STAGES, truncate(inputs, y), {**early_opts, "as_of": y}, wanted=CHAIN)
         lags = [h for h in DEFAULT_LAGS if y + h <= last]
-        scored = retrospective_score(early["warnings"], dict(tables), years_after=lags, policy=p["policy"])
-        for name, df in scored.items():
-            parts.setdefault(name, []).append(df)
-    return {name: pd.concat(dfs, ignore_index=True) for name, dfs in parts.items()}
+        # the outcome side reads the observed inputs only (truncated at the run's as_of)
+        observed = truncate(inputs, last)
+        details.append(score_detail(early["warnings"], observed, horizons=lags))
+        accuracy.append(input_accuracy(early, observed, y, lags))
+    detail = pd.concat(details, ignore_index=True)
+    out = summarise(detail, seed=int(p["seed"] or 0), lang="en" if p["lang"] == "en" else "zh")
+    out["retrospective_detail"] = detail
+    out["retrospective_accuracy"] = pd.concat(accuracy, ignore_index=True)
+    out["retrospective_outcomes"] = observed_outcomes(truncate(inputs, last))
+    return out
 
 
 STAGES: tuple[Stage, ...] = (
@@ -208,5 +218,5 @@ STAGES: tuple[Stage, ...] = (
     Stage("retrospective", retrospective_stage, inputs=("matches", "quality", "warnings"),
           optional=(*INPUT_TABLES, "duplication", "vocational_openings", "completion_rates", "participation",
                     "labour_market_conditions"),
-          outputs=("retrospective_scores", "retrospective_confusion", "retrospective_detail")),
+          outputs=RETROSPECTIVE_TABLES),
 )

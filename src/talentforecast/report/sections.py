@@ -16,6 +16,7 @@ from talentforecast import __version__
 from talentforecast.report import charts
 from talentforecast.report.builder import Builder, fmt_number, fmt_range
 from talentforecast.report.i18n import code_of
+from talentforecast.report.retrospective import retrospective_blocks
 
 _LEVEL_ORDER = ("red", "orange", "yellow", "green", "blue")
 
@@ -476,6 +477,10 @@ def method(b: Builder) -> list[dict]:
                           ["parameter", "value"], appendix=False)
     for key in ("backtest", "retrospective"):
         blocks.append(b.subheading(s(f"text.{key}")))
+        retro = retrospective_blocks(b) if key == "retrospective" else None
+        if retro is not None:  # warnings of earlier years scored against observed outcomes
+            blocks += retro
+            continue
         name = next((n for n in sorted(b.tables) if n == key or n.startswith(key + "_")), None)
         df = b.get(name) if name else None
         blocks += _generic(b, s(f"text.{key}"), df) if df is not None else [b.missing(key)]
