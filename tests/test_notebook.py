@@ -23,6 +23,6 @@ def test_walkthrough_notebook_executes(tmp_path, monkeypatch):
                      for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "示例市" in text                                            # the region the bundle names
     assert "'demand', 'supply', 'matching', 'warning'" in text          # the stages ran
-    assert "enrolment.xlsx" in text and "regions 表中列出的地区代码" in text  # messages are Chinese by default
+    assert "enrolment.xlsx" in text and "只能有一个文件" in text  # one table in two files: an error, in Chinese
     assert "预警等级：" in text and "Warning levels:" in text            # the comparison, both languages
     assert "region       string" in text and "tables.xlsx" in text    # codes as text from the feed CSV

@@ -256,7 +256,7 @@ def init_folder(folder: str | Path, force: bool = False, lang: str = "zh") -> li
         >>> import tempfile
         >>> written = init_folder(tempfile.mkdtemp())
         >>> sorted({p.name for p in written})[:3]
-        ['employment.csv', 'employment.xlsx', 'enrolment.csv']
+        ['destinations.csv', 'destinations.xlsx', 'employment.csv']
     """
     folder = Path(folder)
     cfg = folder / CONFIG_FILE
