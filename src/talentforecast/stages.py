@@ -99,7 +99,7 @@ def supply_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any]) 
 
 DEMAND_TABLES = ("employment_forecast", "openings", "vocational_openings", "specialty_demand",
                  "occupation_demand", "labour_market_conditions", "unallocated", "allocation_weights",
-                 "demand_sensitivity")
+                 "demand_sensitivity", "allocation_evidence")
 SUPPLY_TABLES = ("supply", "completion_rates", "further_study_rates", "enrolment_forecast", "supply_parameters")
 
 
@@ -189,7 +189,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("inputs", inputs_stage, optional=INPUT_TABLES,
           outputs=("input_summary", "catalogue_summary", "regions", "provision")),
     Stage("demand", demand_stage, inputs=("employment",),
-          optional=("regions", "staffing", "postings", "specialty_industry", "enrolment", "enrolment_plan"),
+          optional=("regions", "staffing", "postings", "specialty_industry", "enrolment", "enrolment_plan",
+                    "destinations"),
           outputs=(*DEMAND_TABLES, "demand_parameters", "elasticities", "scenario_effects", "missing_industries",
                    "scenario_flags", "scenario_comparison")),
     Stage("supply", supply_stage, inputs=("enrolment",),
