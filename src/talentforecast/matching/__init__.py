@@ -78,7 +78,12 @@ def compute_matching(bundle, demand: Mapping[str, pd.DataFrame], supply: Mapping
     sd = _need(demand, "specialty_demand", "demand")
     sup = _need(supply, "supply", "supply")
     regions = bundle.get("regions")
-    from talentforecast.matching.scope import add_wider_demand, apply_scope, load_scope, specialty_scope
+    from talentforecast.matching.scope import (
+        add_wider_demand,
+        apply_scope,
+        load_scope,
+        specialty_scope,
+    )
 
     wider = p.get("wider_demand")
     sd = add_wider_demand(sd, wider)
