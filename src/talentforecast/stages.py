@@ -100,7 +100,8 @@ def supply_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any]) 
 DEMAND_TABLES = ("employment_forecast", "openings", "vocational_openings", "specialty_demand",
                  "occupation_demand", "labour_market_conditions", "unallocated", "allocation_weights",
                  "demand_sensitivity", "allocation_evidence")
-SUPPLY_TABLES = ("supply", "completion_rates", "further_study_rates", "enrolment_forecast", "supply_parameters")
+SUPPLY_TABLES = ("supply", "completion_rates", "further_study_rates", "enrolment_forecast", "supply_parameters",
+                 "supply_sources")
 
 
 def matching_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
