@@ -202,7 +202,7 @@ STAGES: tuple[Stage, ...] = (
                     *(t for t in DEMAND_TABLES + SUPPLY_TABLES if t not in ("specialty_demand", "supply"))),
           any_of=(("vocational_openings", "openings"),),
           outputs=("matches", "quality", "duplication", "structure_match", "structure_deviation",
-                   "shortage_occupations", "sensitivity")),
+                   "shortage_occupations", "sensitivity", "family_view")),
     Stage("warning", warning_stage, inputs=("matches", "quality", "duplication", "enrolment", "regions"),
           optional=("vocational_openings", "outcomes", "specialty_industry"),
           outputs=("warnings", "proposals", "quality_ranking")),

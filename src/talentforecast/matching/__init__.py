@@ -20,6 +20,7 @@ from talentforecast.matching.config import (
     load_quality,
 )
 from talentforecast.matching.duplication import duplication
+from talentforecast.matching.family import family_view
 from talentforecast.matching.quality import consecutive_below, employment_quality, trend_slope
 from talentforecast.matching.ratios import assign_band, band_labels, match_ratios
 from talentforecast.matching.sensitivity import sensitivity
@@ -91,6 +92,7 @@ def compute_matching(bundle, demand: Mapping[str, pd.DataFrame], supply: Mapping
     scopes = specialty_scope(pd.concat([sd["specialty"], sup["specialty"]]).astype(str),
                              load_scope(p.get("scope")), p.get("scope_overrides"))
     out = {"matches": apply_scope(m, scopes, wider, lang)}
+    out["family_view"] = family_view(out["matches"], bands, lang)
     out["quality"] = employment_quality(_need(bundle, "outcomes", "bundle"), bundle.get("employment"),
                                         bundle.get("enrolment"), regions, quality_std)
     out["duplication"] = duplication(_need(bundle, "enrolment", "bundle"), sd, dup_rule, regions)
