@@ -93,3 +93,25 @@ def test_example_specialties_of_one_class_get_different_demand():
     # within a class at one level, no two specialties share the same demand
     dup = last.groupby(["cls", "level"])["value"].apply(lambda s: s.round(6).duplicated().sum())
     assert dup.sum() == 0 and (last.groupby(["cls", "level"]).size() > 1).any()
+
+
+def test_level_split_keeps_each_industry_total_and_moves_toward_observed_levels():
+    from talentforecast.demand import vocational_shares
+    from talentforecast.demand.destinations import level_split
+
+    sh = vocational_shares()
+    same = level_split(sh, None, 30.0, 5)
+    assert np.allclose(same["share"], sh["share"]) and set(same["split_source"]) == {"shipped"}
+    d = pd.DataFrame({"industry": ["C", "C", "36"], "level": ["中职", "高职专科", "高职专科"],
+                      "year": 2024, "employed": [100.0, 200.0, 700.0]})
+    prev = None
+    for n in (1.0, 10.0, 1000.0):
+        out = level_split(sh, d.assign(employed=d["employed"] * n), 30.0, 5)
+        c = out[out["industry"] == "C"].set_index("level")
+        assert np.isclose(c["share"].sum(), sh[sh["industry"] == "C"]["share"].sum())
+        frac = c.loc["高职专科", "share"] / c["share"].sum()
+        assert prev is None or frac > prev
+        prev = frac
+    assert abs(prev - 0.9) < 0.01 and (c["split_source"] == "destinations").all()
+    g = out[out["industry"] == "G"]
+    assert np.allclose(g["share"], g["share_shipped"]) and (g["split_source"] == "shipped").all()

@@ -24,6 +24,7 @@ from talentforecast.demand.coverage import missing_industries, raise_if_missing
 from talentforecast.demand.destinations import (
     destination_counts,
     destination_settings,
+    level_split,
     posterior_weights,
     weight_factors,
 )
@@ -208,6 +209,10 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
             out["elasticities"] = [el]
     rates = replacement_rates(p.replacement_rates, p.rate_overrides)
     shares = vocational_shares(p.vocational_shares)
+    if p.level_split == "destinations":  # opt-in: the observed split follows the local supply mix
+        st = destination_settings(p.parameter_ranges)
+        kappa = float(p.prior_strength) if p.prior_strength is not None else st["prior_strength"]
+        shares = level_split(shares, bundle.get("destinations"), kappa, st["window"])
     shares["share"] = shares["share"] * p.entrant_share  # V counts openings open to school-leavers
     rho = rates_for(base.keys, rates)
     entrant = entrant_share_range(p.parameter_ranges, p.entrant_share)
@@ -248,6 +253,7 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
     params_tab = params_tab.assign(replacement_rate_low=rates_for(base.keys, rates, "rate_low"),
                                    replacement_rate_high=rates_for(base.keys, rates, "rate_high"))
     params_tab["entrant_share"] = p.entrant_share
+    params_tab["level_split"] = p.level_split
     params_tab["entrant_share_low"], params_tab["entrant_share_high"] = entrant["low"], entrant["high"]
     params_tab["parameters_sampled"] = p.sample_parameters
     params_tab["crosswalk_relative_sd"] = cw_sd

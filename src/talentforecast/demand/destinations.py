@@ -179,3 +179,45 @@ def weight_factors(w: pd.DataFrame, v_central: pd.DataFrame, mass_rel_sd: float,
     for (s, _lv), j in ks.items():
         out[s] = d[j] / d0[j] if d0[j] > 0 else np.ones(n_paths)
     return out
+
+
+def level_split(shares: pd.DataFrame, dest: pd.DataFrame | None, kappa: float, window: int) -> pd.DataFrame:
+    """Vocational shares v[i, level] with the split across levels updated by observed destinations.
+
+    The total Σ_l v[i, l] of each industry stays as shipped; its split across 中职 / 高职专科 /
+    职业本科 is a Dirichlet posterior with the shipped split as prior (strength ``kappa``) and the
+    employed graduates of ``dest`` per industry (GB/T section) × level as counts. Adds
+    ``share_shipped``, ``n_observed`` and ``split_source`` (destinations/shipped).
+
+    Caution: the destinations count the region's own graduates, so the observed split follows
+    the local supply mix by level; used only when asked (demand param ``level_split``).
+
+    Example:
+        >>> sh = pd.DataFrame({"industry": "C", "level": ["中职", "高职专科"], "share": [0.2, 0.2],
+        ...                    "low_factor": 0.7, "high_factor": 1.3})
+        >>> d = pd.DataFrame({"industry": "C", "level": ["高职专科"], "year": [2024], "employed": [1000.0]})
+        >>> level_split(sh, d, 30.0, 5)["share"].round(3).tolist()
+        [0.006, 0.394]
+    """
+    from talentforecast.demand.params import section_of
+
+    out = shares.copy()
+    out["share_shipped"] = out["share"]
+    out["n_observed"] = 0.0
+    out["split_source"] = "shipped"
+    if dest is None or not len(dest):
+        return out
+    d = dest[dest["year"] > int(dest["year"].max()) - window]
+    d = d.assign(industry=[i if not (len(i) == 2 and i.isdigit()) else section_of(i) for i in d["industry"].astype(str)])
+    n = d.groupby(["industry", "level"])["employed"].sum()
+    for i, idx in out.groupby("industry").groups.items():
+        rows = out.loc[idx]
+        counts = np.array([float(n.get((i, lv), 0.0)) for lv in rows["level"]])
+        total = rows["share"].sum()
+        if counts.sum() == 0 or total == 0:
+            continue
+        post = (kappa * rows["share"].to_numpy() / total + counts) / (kappa + counts.sum())
+        out.loc[idx, "share"] = total * post
+        out.loc[idx, "n_observed"] = counts
+        out.loc[idx, "split_source"] = "destinations"
+    return out

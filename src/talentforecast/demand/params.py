@@ -262,6 +262,10 @@ class DemandParams:
     # κ of the Dirichlet prior on each specialty's destinations (pseudo-graduates); None = the
     # [destinations] prior_strength of parameter_ranges.toml (see demand/destinations.py)
     prior_strength: float | None = None
+    # split of each industry's vocational openings across levels: "shipped" (vocational_shares.csv)
+    # or "destinations" (Dirichlet posterior with the shipped split as prior; follows the local
+    # supply mix, so opt-in; see docs/demand.md)
+    level_split: str = "shipped"
     # industries the crosswalk sends demand to but the employment table lacks: "error" stops the
     # run naming them; "zero" accepts them as zero demand, recorded in `missing_industries`
     missing_industries: str = "error"
@@ -295,6 +299,9 @@ class DemandParams:
         if p.prior_strength is not None and (not isinstance(p.prior_strength, int | float)
                                              or isinstance(p.prior_strength, bool) or not p.prior_strength > 0):
             raise ConfigError(f"demand params: key 'prior_strength': got {p.prior_strength!r}; expected a number > 0")
+        if p.level_split not in ("shipped", "destinations"):
+            raise ConfigError(f"demand params: key 'level_split': got {p.level_split!r}; "
+                              "expected 'shipped' or 'destinations'")
         if p.missing_industries not in ("error", "zero"):
             raise ConfigError(f"demand params: key 'missing_industries': got {p.missing_industries!r}; "
                               "expected 'error' or 'zero'")
