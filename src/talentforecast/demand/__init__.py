@@ -173,8 +173,9 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
 
     Returns ``employment_forecast``, ``openings``, ``vocational_openings``, ``specialty_demand``,
     ``occupation_demand``, ``labour_market_conditions`` (when the bundle has ``postings``), plus the
-    parameters used: ``demand_parameters`` (ρ and v per industry), ``allocation_weights``,
-    ``unallocated``, ``missing_industries``, ``demand_sensitivity`` (point demand of the planning
+    parameters used: ``demand_parameters`` (ρ and v per industry), ``allocation_weights``
+    (rules prior and destinations posterior), ``allocation_evidence`` (per specialty: evidence
+    or rules, graduates observed, distance from the rules), ``unallocated``, ``missing_industries``, ``demand_sensitivity`` (point demand of the planning
     region with each parameter at the ends of its range) and, with a scenario, ``scenario_effects`` (per target
     × leaf), ``scenario_flags`` (path targets below the trend), ``scenario_comparison`` (scenario
     against baseline per region × industry × year) and, with value-added targets, ``elasticities``.

@@ -42,8 +42,8 @@ _INDUSTRY_DEMAND = ("vocational_openings", "openings", "employment_forecast")
 def compute_matching(bundle, demand: Mapping[str, pd.DataFrame], supply: Mapping[str, pd.DataFrame],
                      params: Mapping | None = None, seed: int = 0, lang: str = "zh",
                      progress: bool = False) -> dict[str, pd.DataFrame]:
-    """Run the matching stage; returns ``matches``, ``quality``, ``duplication``, ``structure_match``,
-    ``structure_deviation``, ``shortage_occupations`` and, when the demand tables hold
+    """Run the matching stage; returns ``matches`` (with ``scope``), ``family_view``, ``quality``,
+    ``duplication``, ``structure_match``, ``structure_deviation``, ``shortage_occupations`` and, when the demand tables hold
     ``demand_sensitivity``, ``sensitivity`` (tornado data, :func:`sensitivity`).
 
     Args:
