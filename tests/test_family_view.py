@@ -31,3 +31,12 @@ def test_consistent_family_has_no_note():
     m = _m([("730301", "中职", 90.0, 100.0, "good", "ok"), ("530302", "高职专科", 100.0, 100.0, "good", "ok")])
     f = family_view(m, lang="en")
     assert f["signal"].tolist() == ["consistent"] and f["note"].tolist() == [""] and f["band"].tolist() == ["good"]
+
+
+def test_shortage_and_surplus_within_one_level_is_not_a_level_contradiction():
+    m = _m([("530301", "高职专科", 50.0, 100.0, "shortage", "ok"), ("530302", "高职专科", 300.0, 100.0, "surplus", "ok"),
+            ("730301", "中职", 100.0, 100.0, "good", "ok")])
+    f = family_view(m)
+    assert f["class_name"].tolist() == ["财务会计类"] and f["signal"].tolist() == ["consistent"]
+    m.loc[2, "band"] = "moderate"  # now a surplus at 中职 against the shortage at 高职
+    assert family_view(m)["signal"].tolist() == ["contradictory"]

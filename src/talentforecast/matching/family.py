@@ -52,7 +52,12 @@ def family_view(matches: pd.DataFrame, bands=None, lang: str = "zh") -> pd.DataF
         surplus=("band", lambda b: bool(b.isin(["moderate", "surplus"]).any())))
     out = per.groupby(keys, as_index=False, sort=True).agg(
         levels=("level", "nunique"), specialties=("specialties", "sum"), supply=("supply", "sum"),
-        demand=("demand", "sum"), any_shortage=("shortage", "any"), any_surplus=("surplus", "any"))
+        demand=("demand", "sum"))
+    # contradictory: a shortage at one level and a surplus at another (not two specialties of one level)
+    short = per[per["shortage"]].groupby(keys)["level"].agg(set)
+    surp = per[per["surplus"]].groupby(keys)["level"].agg(set)
+    idx = out.set_index(keys).index
+    contra = np.array([any(a != b for a in short.get(k, ()) for b in surp.get(k, ())) for k in idx], bool)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["ratio_sd"] = np.where(out["demand"] > 0, out["supply"] / out["demand"], np.nan)
     out["band"] = assign_band(out["ratio_sd"], bands)
@@ -64,11 +69,10 @@ def family_view(matches: pd.DataFrame, bands=None, lang: str = "zh") -> pd.DataF
         out[f"demand_{t}"] = one["demand"].reindex(idx).to_numpy()
         with np.errstate(divide="ignore", invalid="ignore"):
             out[f"ratio_sd_{t}"] = out[f"supply_{t}"] / out[f"demand_{t}"].where(out[f"demand_{t}"] > 0)
-    contra = out["any_shortage"] & out["any_surplus"]
     out["signal"] = np.where(contra, "contradictory", "consistent")
     zh = ("各层次信号相反：某层次短缺而另一层次过剩；同一专业类的岗位可互相替代，请看合并供求比"
           if lang == "zh" else "levels disagree: one is short, another in surplus; levels of one class "
           "take many of the same jobs, read the combined S/D")
     out["note"] = np.where(contra, zh, "")
-    out = out[out["levels"] > 1].drop(columns=["any_shortage", "any_surplus"]).reset_index(drop=True)
+    out = out[out["levels"] > 1].reset_index(drop=True)
     return out
