@@ -137,7 +137,7 @@ def apply_scope(matches: pd.DataFrame, scopes: pd.DataFrame, widened: pd.DataFra
     if widened is not None and len(widened):
         keys = ["region", "specialty", "level", "year"]
         hit = m[keys].merge(widened[keys].drop_duplicates().assign(_w=True), on=keys, how="left")["_w"]
-        apart &= ~hit.fillna(False).to_numpy(bool)
+        apart &= ~hit.notna().to_numpy()
     ratio_cols = [c for c in m.columns if c.startswith(("ratio_sd", "ratio_ds")) or c in ("p_shortage", "p_surplus")]
     m.loc[apart, ratio_cols] = np.nan
     m.loc[apart, "status"] = "non_local_market"
