@@ -109,6 +109,7 @@ def posterior_weights(cw: pd.DataFrame, counts: pd.DataFrame, kappa: float) -> t
     base = base.groupby(["specialty", "industry", "level"], as_index=False, sort=False)["weight_rule"].sum()
     specs = base[["specialty", "level"]].drop_duplicates()
     n = counts.merge(specs, on=["specialty", "level"])  # counts of specialties not allocated stay out of w
+    n = n.astype({"specialty": str, "industry": str, "level": str, "employed": float})
     w = base.merge(n, on=["specialty", "industry", "level"], how="outer").fillna({"weight_rule": 0.0, "employed": 0.0})
     mass = w.groupby(["specialty", "level"])["weight_rule"].transform("sum")
     w["theta_prior"] = np.where(mass > 0, w["weight_rule"] / mass.where(mass > 0, 1), 0.0)
