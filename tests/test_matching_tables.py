@@ -184,7 +184,7 @@ def test_compute_matching_end_to_end_and_params():
     cw = pd.DataFrame({"specialty": ["460104"], "industry": ["C"], "weight": [1.0]})
     out = compute_matching(bundle, {"specialty_demand": sd, "vocational_openings": vo}, {"supply": sup},
                            params={"specialty_industry": cw}, lang="en")
-    assert sorted(out) == ["duplication", "matches", "quality", "shortage_occupations",
+    assert sorted(out) == ["duplication", "family_view", "matches", "quality", "shortage_occupations",
                            "structure_deviation", "structure_match"]
     m = out["matches"]
     assert m["band"].tolist() == ["surplus"] * 3 and m["observed"].tolist() == [True, True, False]

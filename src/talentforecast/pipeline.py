@@ -210,7 +210,7 @@ def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = Tru
     return r
 
 
-MANIFEST_NOTE_TABLES = ("missing_industries", "scenario_flags")
+MANIFEST_NOTE_TABLES = ("missing_industries", "scenario_flags", "supply_sources")
 
 
 def _manifest(r: Run, timings: dict[str, float]) -> dict:

@@ -99,8 +99,9 @@ def supply_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any]) 
 
 DEMAND_TABLES = ("employment_forecast", "openings", "vocational_openings", "specialty_demand",
                  "occupation_demand", "labour_market_conditions", "unallocated", "allocation_weights",
-                 "demand_sensitivity")
-SUPPLY_TABLES = ("supply", "completion_rates", "further_study_rates", "enrolment_forecast", "supply_parameters")
+                 "demand_sensitivity", "allocation_evidence")
+SUPPLY_TABLES = ("supply", "completion_rates", "further_study_rates", "enrolment_forecast", "supply_parameters",
+                 "supply_sources")
 
 
 def matching_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
@@ -199,7 +200,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("inputs", inputs_stage, optional=INPUT_TABLES,
           outputs=("input_summary", "catalogue_summary", "regions", "provision")),
     Stage("demand", demand_stage, inputs=("employment",),
-          optional=("regions", "staffing", "postings", "specialty_industry", "enrolment", "enrolment_plan"),
+          optional=("regions", "staffing", "postings", "specialty_industry", "enrolment", "enrolment_plan",
+                    "destinations"),
           outputs=(*DEMAND_TABLES, "demand_parameters", "elasticities", "scenario_effects", "missing_industries",
                    "scenario_flags", "scenario_comparison")),
     Stage("supply", supply_stage, inputs=("enrolment",),
@@ -210,7 +212,7 @@ STAGES: tuple[Stage, ...] = (
                     *(t for t in DEMAND_TABLES + SUPPLY_TABLES if t not in ("specialty_demand", "supply"))),
           any_of=(("vocational_openings", "openings"),),
           outputs=("matches", "quality", "duplication", "structure_match", "structure_deviation",
-                   "shortage_occupations", "sensitivity")),
+                   "shortage_occupations", "sensitivity", "family_view")),
     Stage("warning", warning_stage, inputs=("matches", "quality", "duplication", "enrolment", "regions"),
           optional=("vocational_openings", "outcomes", "specialty_industry", "completion_rates", "participation",
                     "labour_market_conditions", "postings", "province_enrolment"),

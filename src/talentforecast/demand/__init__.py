@@ -15,11 +15,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from talentforecast.demand.allocation import allocate, normalise_weights
 from talentforecast.demand.conditions import labour_market_conditions
 from talentforecast.demand.coverage import missing_industries, raise_if_missing
+from talentforecast.demand.destinations import (
+    destination_counts,
+    destination_settings,
+    level_split,
+    posterior_weights,
+    weight_factors,
+)
 from talentforecast.demand.employment import employment_table, forecast_leaves, leaf_employment
 from talentforecast.demand.openings import openings, openings_paths, openings_table
 from talentforecast.demand.params import (
@@ -40,7 +48,6 @@ from talentforecast.demand.scenario import (
     scenario_flags,
 )
 from talentforecast.demand.uncertainty import (
-    crosswalk_factors,
     crosswalk_sd,
     demand_sensitivity,
     draw_parameters,
@@ -88,6 +95,30 @@ def _crosswalk(bundle, p: DemandParams, industries: list[str]) -> pd.DataFrame:
         spec = catalogs.specialties()
         levels = spec.drop_duplicates("specialty").set_index("specialty")["level"]
     return normalise_weights(cw, levels)
+
+
+def _posterior_crosswalk(bundle, p: DemandParams, industries: list[str]):
+    """Rule crosswalk mapped onto the employment table's industries, updated by destinations."""
+    from talentforecast.demand.params import section_of
+
+    cw = _crosswalk(bundle, p, industries)
+    present = set(industries)
+    if not set(cw["industry"]) & present or not set(cw["industry"]) <= present:
+        cw = cw.assign(industry=[i if i in present else section_of(i) for i in cw["industry"]])
+        cw = normalise_weights(cw.groupby(["specialty", "industry", "level"], as_index=False)["weight"].sum())
+    st = destination_settings(p.parameter_ranges)
+    kappa = float(p.prior_strength) if p.prior_strength is not None else st["prior_strength"]
+    counts, unmapped = destination_counts(bundle.get("destinations"), present, st["window"])
+    w, evidence = posterior_weights(cw, counts, kappa)
+    return w, evidence, unmapped
+
+
+def _central_vocational(o, shares: pd.DataFrame) -> pd.DataFrame:
+    """Central vocational openings per (industry, level), all leaves, summed over the forecast years."""
+    from talentforecast.demand.allocation import vocational_matrix
+
+    vkeys, mv = vocational_matrix(o.keys, shares)
+    return vkeys.assign(value=np.asarray(mv @ o.point[:, ~o.observed]).sum(axis=1))
 
 
 def industry_coverage(bundle, params: DemandParams | dict | None = None) -> pd.DataFrame:
@@ -142,8 +173,9 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
 
     Returns ``employment_forecast``, ``openings``, ``vocational_openings``, ``specialty_demand``,
     ``occupation_demand``, ``labour_market_conditions`` (when the bundle has ``postings``), plus the
-    parameters used: ``demand_parameters`` (ρ and v per industry), ``allocation_weights``,
-    ``unallocated``, ``missing_industries``, ``demand_sensitivity`` (point demand of the planning
+    parameters used: ``demand_parameters`` (ρ and v per industry), ``allocation_weights``
+    (rules prior and destinations posterior), ``allocation_evidence`` (per specialty: evidence
+    or rules, graduates observed, distance from the rules), ``unallocated``, ``missing_industries``, ``demand_sensitivity`` (point demand of the planning
     region with each parameter at the ends of its range) and, with a scenario, ``scenario_effects`` (per target
     × leaf), ``scenario_flags`` (path targets below the trend), ``scenario_comparison`` (scenario
     against baseline per region × industry × year) and, with value-added targets, ``elasticities``.
@@ -178,14 +210,18 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
             out["elasticities"] = [el]
     rates = replacement_rates(p.replacement_rates, p.rate_overrides)
     shares = vocational_shares(p.vocational_shares)
+    if p.level_split == "destinations":  # opt-in: the observed split follows the local supply mix
+        st = destination_settings(p.parameter_ranges)
+        kappa = float(p.prior_strength) if p.prior_strength is not None else st["prior_strength"]
+        shares = level_split(shares, bundle.get("destinations"), kappa, st["window"])
     shares["share"] = shares["share"] * p.entrant_share  # V counts openings open to school-leavers
     rho = rates_for(base.keys, rates)
     entrant = entrant_share_range(p.parameter_ranges, p.entrant_share)
     draws = draw_parameters(base.keys, rates, shares, entrant, p.n_paths, seed) if p.sample_parameters else None
     cw_sd = crosswalk_sd(p.parameter_ranges)
     industries = list(dict.fromkeys(base.keys["industry"]))
-    cw = _crosswalk(bundle, p, industries)
-    cw_fac = crosswalk_factors(cw["specialty"], cw_sd, p.n_paths, seed) if p.sample_parameters and cw_sd > 0 else None
+    cw, evidence, unmapped = _posterior_crosswalk(bundle, p, industries)
+    cw_fac = None
     staffing = bundle.get("staffing")
     spec_occ = None
     if staffing is None:
@@ -202,6 +238,9 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
         out.setdefault("demand_sensitivity", []).append(
             demand_sensitivity(emp, rates, shares, entrant, cw, regions, name, cw_sd))
         o = op["openings"]
+        if p.sample_parameters and cw_fac is None:
+            # weight draws (Dirichlet per specialty + mass factor) from the baseline's central openings
+            cw_fac = weight_factors(cw, _central_vocational(o, shares), cw_sd, p.n_paths, seed)
         # the vocational-share and entrant-share draws scale each path's openings open to school-leavers
         o_v = o if draws is None else o.with_values(o.point, o.samples * draws["scale"][:, :, None])
         for k, v in allocate(o_v, regions, shares, cw, staffing, spec_occ, level, name, cw_fac).items():
@@ -215,6 +254,7 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
     params_tab = params_tab.assign(replacement_rate_low=rates_for(base.keys, rates, "rate_low"),
                                    replacement_rate_high=rates_for(base.keys, rates, "rate_high"))
     params_tab["entrant_share"] = p.entrant_share
+    params_tab["level_split"] = p.level_split
     params_tab["entrant_share_low"], params_tab["entrant_share_high"] = entrant["low"], entrant["high"]
     params_tab["parameters_sampled"] = p.sample_parameters
     params_tab["crosswalk_relative_sd"] = cw_sd
@@ -222,6 +262,10 @@ def compute_demand(bundle, horizon: int = 5, scenario: str | Path | Scenario | N
     params_tab["n_paths"] = p.n_paths
     tables["demand_parameters"] = params_tab
     tables["allocation_weights"] = cw
+    tables["allocation_evidence"] = evidence
+    if len(unmapped):
+        tables["unallocated"] = pd.concat([tables["unallocated"], unmapped.assign(stage="destinations")
+                                           [["industry", "level", "stage"]].drop_duplicates()], ignore_index=True)
     tables["missing_industries"] = coverage
     postings = bundle.get("postings")
     if postings is not None:

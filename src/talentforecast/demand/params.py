@@ -259,6 +259,13 @@ class DemandParams:
     # every interval and probability downstream includes them (see demand/uncertainty.py)
     sample_parameters: bool = True
     parameter_ranges: str | Path | None = None  # TOML with [entrant_share] central/low/high/basis
+    # κ of the Dirichlet prior on each specialty's destinations (pseudo-graduates); None = the
+    # [destinations] prior_strength of parameter_ranges.toml (see demand/destinations.py)
+    prior_strength: float | None = None
+    # split of each industry's vocational openings across levels: "shipped" (vocational_shares.csv)
+    # or "destinations" (Dirichlet posterior with the shipped split as prior; follows the local
+    # supply mix, so opt-in; see docs/demand.md)
+    level_split: str = "shipped"
     # industries the crosswalk sends demand to but the employment table lacks: "error" stops the
     # run naming them; "zero" accepts them as zero demand, recorded in `missing_industries`
     missing_industries: str = "error"
@@ -289,6 +296,12 @@ class DemandParams:
 
         if p.reconcile not in METHODS or p.reconcile == "top_down":
             raise ConfigError(f"demand params: key 'reconcile': got {p.reconcile!r}; expected one of {list(METHODS)}")
+        if p.prior_strength is not None and (not isinstance(p.prior_strength, int | float)
+                                             or isinstance(p.prior_strength, bool) or not p.prior_strength > 0):
+            raise ConfigError(f"demand params: key 'prior_strength': got {p.prior_strength!r}; expected a number > 0")
+        if p.level_split not in ("shipped", "destinations"):
+            raise ConfigError(f"demand params: key 'level_split': got {p.level_split!r}; "
+                              "expected 'shipped' or 'destinations'")
         if p.missing_industries not in ("error", "zero"):
             raise ConfigError(f"demand params: key 'missing_industries': got {p.missing_industries!r}; "
                               "expected 'error' or 'zero'")

@@ -20,6 +20,7 @@ from talentforecast.matching.config import (
     load_quality,
 )
 from talentforecast.matching.duplication import duplication
+from talentforecast.matching.family import family_view
 from talentforecast.matching.quality import consecutive_below, employment_quality, trend_slope
 from talentforecast.matching.ratios import assign_band, band_labels, match_ratios
 from talentforecast.matching.sensitivity import sensitivity
@@ -33,7 +34,7 @@ __all__ = [
 ]
 
 PARAM_KEYS = ("bands", "quality", "duplication", "shortage", "specialty_industry", "specialty_occupation",
-              "industries")
+              "industries", "scope", "scope_overrides", "wider_demand")
 # demand-stage tables that can stand for demand by industry in the structure match, best first
 _INDUSTRY_DEMAND = ("vocational_openings", "openings", "employment_forecast")
 
@@ -41,8 +42,8 @@ _INDUSTRY_DEMAND = ("vocational_openings", "openings", "employment_forecast")
 def compute_matching(bundle, demand: Mapping[str, pd.DataFrame], supply: Mapping[str, pd.DataFrame],
                      params: Mapping | None = None, seed: int = 0, lang: str = "zh",
                      progress: bool = False) -> dict[str, pd.DataFrame]:
-    """Run the matching stage; returns ``matches``, ``quality``, ``duplication``, ``structure_match``,
-    ``structure_deviation``, ``shortage_occupations`` and, when the demand tables hold
+    """Run the matching stage; returns ``matches`` (with ``scope``), ``family_view``, ``quality``,
+    ``duplication``, ``structure_match``, ``structure_deviation``, ``shortage_occupations`` and, when the demand tables hold
     ``demand_sensitivity``, ``sensitivity`` (tornado data, :func:`sensitivity`).
 
     Args:
@@ -54,7 +55,10 @@ def compute_matching(bundle, demand: Mapping[str, pd.DataFrame], supply: Mapping
         supply: the supply stage's tables (``supply``).
         params: optional overrides, keys ``bands``, ``quality``, ``duplication`` (a TOML path or
             a loaded object), ``specialty_industry``, ``specialty_occupation``, ``industries``
-            (DataFrames; default: the bundle's table, else the shipped catalogue).
+            (DataFrames; default: the bundle's table, else the shipped catalogue), ``scope``
+            (labour-market scope table, default ``matching/data/scope.csv``), ``scope_overrides``
+            ({specialty: local|provincial|national}) and ``wider_demand`` (region, specialty,
+            level, year, value: wider-market demand; see :mod:`talentforecast.matching.scope`).
         seed: seed of the S/D interval simulation.
         lang: language of ``band_label`` ("zh" or "en").
 
@@ -75,7 +79,20 @@ def compute_matching(bundle, demand: Mapping[str, pd.DataFrame], supply: Mapping
     sd = _need(demand, "specialty_demand", "demand")
     sup = _need(supply, "supply", "supply")
     regions = bundle.get("regions")
-    out = {"matches": match_ratios(sd, sup, bands, seed=seed, lang=lang, progress=progress)}
+    from talentforecast.matching.scope import (
+        add_wider_demand,
+        apply_scope,
+        load_scope,
+        specialty_scope,
+    )
+
+    wider = p.get("wider_demand")
+    sd = add_wider_demand(sd, wider)
+    m = match_ratios(sd.drop(columns="wider_demand"), sup, bands, seed=seed, lang=lang, progress=progress)
+    scopes = specialty_scope(pd.concat([sd["specialty"], sup["specialty"]]).astype(str),
+                             load_scope(p.get("scope")), p.get("scope_overrides"))
+    out = {"matches": apply_scope(m, scopes, wider, lang)}
+    out["family_view"] = family_view(out["matches"], bands, lang)
     out["quality"] = employment_quality(_need(bundle, "outcomes", "bundle"), bundle.get("employment"),
                                         bundle.get("enrolment"), regions, quality_std)
     out["duplication"] = duplication(_need(bundle, "enrolment", "bundle"), sd, dup_rule, regions)

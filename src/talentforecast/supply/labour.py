@@ -85,3 +85,55 @@ def labour_supply(graduates: pd.DataFrame, further: pd.DataFrame, retention: dic
     out["retention"] = out["level"].map(retention)
     out["value"] = out["graduates"] * (1 - out["further_study_rate"]) * out["retention"]
     return out
+
+
+SOURCE_BASIS = {
+    "technical_school": "技工院校 graduates (人社 statistics, outside the MoE 中职 counts since 2021)",
+    "general_undergraduate": "general (普通本科) graduates hired into the same vocational jobs",
+    "net_in_migration": "net young in-migrants taking the same jobs",
+}
+
+
+def add_other_sources(supply: pd.DataFrame, other: dict[str, dict[str, float]]) -> pd.DataFrame:
+    """Split supply into its sources: ``supply_graduates`` (the region's own) plus one column per
+    other source (a share of the own supply per level, ``params.toml [other_sources]``); ``value``
+    and its bounds become the sum.
+
+    Example:
+        >>> s = pd.DataFrame({"level": ["中职"], "value": [100.0], "lo_80": [90.0]})
+        >>> o = {"technical_school": {"中职": 0.2}, "general_undergraduate": {"中职": 0.0},
+        ...      "net_in_migration": {"中职": -0.1}}
+        >>> add_other_sources(s, o)[["supply_graduates", "supply_technical", "supply_in_migrants",
+        ...                          "value", "lo_80"]].values.round(6).tolist()
+        [[100.0, 20.0, -10.0, 110.0, 99.0]]
+    """
+    from talentforecast.supply.params import OTHER_SOURCES
+
+    out = supply.copy()
+    out["supply_graduates"] = out["value"]
+    total = pd.Series(1.0, index=out.index)
+    for src, col in OTHER_SOURCES.items():
+        k = out["level"].map(other[src]).fillna(0.0).astype(float)
+        out[col] = out["supply_graduates"] * k
+        total = total + k
+    for c in [c for c in out.columns if c == "value" or c.split("_")[0] in ("lo", "hi")]:
+        out[c] = out[c] * total
+    return out
+
+
+def other_sources_table(other: dict[str, dict[str, float]]) -> pd.DataFrame:
+    """One row per other supply source and level: its share, the column, and whether it is the
+    unmeasured default (zero: an assumption, said in the run manifest).
+
+    Example:
+        >>> from talentforecast.supply.params import load_params
+        >>> t = other_sources_table(load_params()["other_sources"])
+        >>> bool(t["assumption"].all()), sorted(t["column"].unique())[0]
+        (True, 'supply_in_migrants')
+    """
+    from talentforecast.supply.params import OTHER_SOURCES
+
+    rows = [(src, col, lv, float(k), k == 0, SOURCE_BASIS[src] + (": zero assumed, not measured" if k == 0
+                                                                  else ": share set in params"))
+            for src, col in OTHER_SOURCES.items() for lv, k in other[src].items()]
+    return pd.DataFrame(rows, columns=["source", "column", "level", "share_of_own_supply", "assumption", "basis"])

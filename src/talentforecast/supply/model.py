@@ -16,7 +16,7 @@ from talentforecast.errors import InputError, Problem
 from talentforecast.supply._engine import Forecaster
 from talentforecast.supply.cohort import aggregate_enrolment, completion_rates
 from talentforecast.supply.enrolment import KEY, forecast_enrolment
-from talentforecast.supply.labour import further_study_rates
+from talentforecast.supply.labour import add_other_sources, further_study_rates, other_sources_table
 from talentforecast.supply.params import load_params
 
 
@@ -157,7 +157,9 @@ def compute_supply(bundle, horizon: int = 5, params: dict | str | None = None,
             *[f"graduates_{c}" for c in bcols], "unit", "observed"]
     supply = supply[cols].sort_values(["region", "level", "specialty", "year"]).reset_index(drop=True)
     supply["programme_status"] = programme_status(supply, agg, bundle.get("enrolment_plan"), members)
-    return {"supply": supply, "completion_rates": comp, "further_study_rates": further,
+    # other supply taking the same jobs, each its own column; zero by default (an assumption)
+    supply = add_other_sources(supply, p["other_sources"])
+    return {"supply": supply, "supply_sources": other_sources_table(p["other_sources"]), "completion_rates": comp, "further_study_rates": further,
             "supply_parameters": supply_parameters(p),
             "enrolment_forecast": _rollup_enrolment(enf, members, level),
             "participation": enf.participation}

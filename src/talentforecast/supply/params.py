@@ -20,6 +20,11 @@ from talentforecast.schema import LEVELS
 DEFAULT_PATH = Path(__file__).parent / "data" / "params.toml"
 
 
+# other supply taking the same jobs (params.toml [other_sources]) → their supply-table column
+OTHER_SOURCES = {"technical_school": "supply_technical", "general_undergraduate": "supply_undergraduate",
+                 "net_in_migration": "supply_in_migrants"}
+
+
 def _merge(base: dict, over: dict, where: str, source: str) -> dict:
     for key, value in over.items():
         if key not in base:
@@ -70,6 +75,10 @@ def _validate(p: dict, source: str) -> dict:
         w = p[section]["window"]
         if not isinstance(w, int) or isinstance(w, bool) or w < 0:
             raise ConfigError(f"{source}: '{section}.window' must be an integer >= 0, got {w!r}")
+    for src in OTHER_SOURCES:
+        for level in LEVELS:
+            lo = -1.0 if src == "net_in_migration" else 0.0
+            _number(p["other_sources"], src, level, f"{source} [other_sources]", lo, 5.0)
     _number(p, "population", "annual_survival", source, 0.0, 1.0)
     if not isinstance(p["forecast"]["models"], str | list):
         raise ConfigError(f"{source}: 'forecast.models' must be a model name or list, got {p['forecast']['models']!r}")
