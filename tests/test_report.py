@@ -78,7 +78,7 @@ def _squash(text: str) -> str:
 
 def test_writes_all_formats_atomically(reports):
     paths = reports["zh"]
-    assert set(paths) == {"html", "pdf", "docx"}
+    assert set(paths) == {"html", "pdf", "docx", "xlsx"}
     for fmt, path in paths.items():
         assert path.name == f"report_zh.{fmt}" and path.stat().st_size > 1000
         assert path.stat().st_mode & 0o044  # not left at mkstemp's 0600

@@ -45,6 +45,13 @@ def _finite(df: pd.DataFrame) -> pd.DataFrame:
     return out[out["value"].notna()] if "value" in out.columns else out
 
 
+def _thousands(axis) -> None:
+    """Tick labels with thousands separators (12,000), decimals kept for small ranges (ratios)."""
+    def fmt(x, _pos):
+        return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
+    axis.set_major_formatter(mpl.ticker.FuncFormatter(fmt))
+
+
 def trend_panels(
     panels: Sequence[tuple[str, pd.DataFrame]],
     *,
@@ -98,6 +105,7 @@ def trend_panels(
                 ax.axhline(refline, color="#444444", linewidth=0.8)
             ax.set_title(title, fontsize=9)
             ax.set_ylabel(ylabel)
+            _thousands(ax.yaxis)
             ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=6))
         for ax in axes[len(panels):]:
             ax.set_visible(False)
@@ -145,6 +153,7 @@ def ranked_bars(
             ax.axvline(refline, color="#444444", linewidth=0.8)
         ax.set_yticks(y, list(labels))
         ax.set_xlabel(xlabel)
+        _thousands(ax.xaxis)
         ax.grid(axis="y", visible=False)
         if legend:
             fig.legend(handles=[Patch(color=c, label=t) for t, c in legend], loc="outside lower center",
@@ -189,6 +198,7 @@ def tornado(
             ax.axvline(refline, color="#c55a11", linewidth=0.8, linestyle="--")
         ax.set_yticks(y, [labels[i] for i in order])
         ax.set_xlabel(xlabel)
+        _thousands(ax.xaxis)
         fig.legend(handles=[Patch(color="#9db4cc", label=legend[0]), Patch(color="#1f4e79", label=legend[1])],
                    loc="outside lower center", ncols=2, frameon=False, fontsize=8)
         return _png(fig, dpi)

@@ -29,6 +29,7 @@ def build_context(
     lang: str = "zh",
     meta: dict | None = None,
     settings: dict | str | Path | None = None,
+    advance=None,
 ) -> dict:
     """Build the report context (title, sections with blocks, appendix) from a run's tables.
 
@@ -51,6 +52,8 @@ def build_context(
     out_sections = []
     for key, build in sections.SECTIONS:
         blocks = build(b) if key != "appendix" else []
+        if advance is not None:
+            advance(key)
         out_sections.append({"key": key, "id": f"sec-{key}", "title": b.s(f"sections.{key}"),
                              "blocks": blocks})
     appendix = out_sections[-1]
@@ -78,4 +81,6 @@ def build_context(
         "target_year": b.target_year,
         "sections": out_sections,
         "meta": meta,
+        "lists": b.lists,
+        "strings": b.s,
     }
