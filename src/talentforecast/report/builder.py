@@ -275,6 +275,7 @@ class Builder:
             rows = df if cap is None else df.head(cap)
             annex_block = self._table_block(f"{self.s('table')} {annex}  {caption}", rows, columns,
                                             headers, classes[: len(rows)])
+            annex_block["complete"] = bool(full)
             if cap is not None and total > cap:
                 annex_block["note"] = self.s("truncated_note", n=cap, total=total)
             elif full:
@@ -294,6 +295,7 @@ class Builder:
         block = self._table_block(f"{self.s('table')} {number}  {caption}", df, columns, headers,
                                   list(row_class) if row_class is not None else [""] * len(df))
         block["note"] = self.s("complete_note", total=len(df), sheet=full)
+        block["complete"] = True
         self.appendix.append(block)
         self.lists.append({"sheet": full, "title": caption, "headers": [headers[c] for c in columns],
                            "columns": columns, "df": df.reset_index(drop=True)})
@@ -307,4 +309,4 @@ class Builder:
         widths = [round(100 * w / sum(weights), 1) for w in weights]
         return {"kind": "table", "caption": caption, "header": [headers[c] for c in columns],
                 "columns": list(columns), "rows": rows, "row_class": list(classes),
-                "numeric": numeric, "widths": widths, "note": ""}
+                "numeric": numeric, "widths": widths, "note": "", "complete": False}

@@ -102,6 +102,9 @@ def warning_frame(b: Builder, w: pd.DataFrame, levels) -> pd.DataFrame:
     w["level"] = [s.get("edu_levels", v) for v in w["level"]]
     w["action"] = w.get(f"action_{b.lang}", "")
     w["reason"] = w.get(f"reason_{b.lang}", "")
+    if b.lang != "zh" and isinstance(w["reason"], pd.Series):
+        for zh in ("高职专科", "职业本科", "中职"):
+            w["reason"] = w["reason"].astype(str).str.replace(zh, s.get("edu_levels", zh), regex=False)
     return w
 
 

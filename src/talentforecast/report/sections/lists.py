@@ -20,6 +20,15 @@ _LIST_COLS = ["specialty", "specialty_name", "level", "warning_level", "previous
               "probability", "enrol_range", "action", "reason"]
 
 
+def localise(b: Builder, text: object) -> object:
+    """English text of a stage that still names the education level in Chinese: the English label."""
+    if b.lang == "zh" or not isinstance(text, str):
+        return text
+    for zh in ("高职专科", "职业本科", "中职"):
+        text = text.replace(zh, b.s.get("edu_levels", zh))
+    return text
+
+
 def _with_range(w: pd.DataFrame) -> pd.DataFrame:
     if {"enrol_lo", "enrol_hi"} <= set(w.columns):
         return w.assign(enrol_range=[fmt_range(a, z) for a, z in zip(w["enrol_lo"], w["enrol_hi"], strict=True)])
@@ -89,7 +98,7 @@ def proposals(b: Builder) -> list[dict]:
             p = p.sort_values(["gap", "industry", "candidate_rank" if "candidate_rank" in p else "specialty"],
                               ascending=[False, True, True])
         p = p.assign(level=[s.get("edu_levels", v) for v in p["level"]],
-                     reason=p.get(f"reason_{b.lang}", p.get("reason", "")))
+                     reason=[localise(b, r) for r in p.get(f"reason_{b.lang}", p.get("reason", ""))])
         blocks += b.table(s("tables.proposals"), p, ["industry", "industry_name", "specialty", "specialty_name",
                                                       "level", "openings", "coverage", "gap", "reason"],
                           full=s("lists.sheet_new"))
