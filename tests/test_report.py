@@ -186,7 +186,7 @@ def test_missing_optional_tables_are_reported_not_fatal(tables, tmp_path):
     only = {"employment_forecast": tables["employment_forecast"]}
     html = write_report(only, tmp_path, formats=("html",), lang="zh", meta=META)["html"].read_text("utf-8")
     zh = Strings("zh")
-    for name in ("supply", "matches", "warnings", "shortage_occupations", "quality_ranking", "proposals"):
+    for name in ("supply", "matches", "warnings", "labour_market_conditions", "quality_ranking", "proposals"):
         assert zh("missing", what=zh.get("what", name)) in html
     assert html.count('<section id="sec-') == 13
 

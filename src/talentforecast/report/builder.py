@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -305,7 +306,9 @@ class Builder:
         rows = [[fmt_number(v, c) for c, v in zip(columns, rec, strict=True)]
                 for rec in df[columns].itertuples(index=False, name=None)]
         numeric = [pd.api.types.is_numeric_dtype(df[c]) and c not in ("year",) for c in columns]
-        weights = [_WIDTH.get(c, 1.3) for c in columns]
+        # a column is at least as wide as its header's longest Latin word: headers never break inside words
+        weights = [max(_WIDTH.get(c, 1.3), 0.17 * max((len(w) for w in re.findall(r"[A-Za-z0-9/%.-]+", headers[c])),
+                                                      default=0)) for c in columns]
         widths = [round(100 * w / sum(weights), 1) for w in weights]
         return {"kind": "table", "caption": caption, "header": [headers[c] for c in columns],
                 "columns": list(columns), "rows": rows, "row_class": list(classes),

@@ -118,12 +118,6 @@ def shortage(b: Builder) -> list[dict]:
                     for g, k in d["occupation"].str[:1].value_counts().sort_index().items())
     blocks.append(b.para(s("catalogue.composition", year=y, n=len(d), acute=int((d["grade_code"] == "acute").sum()),
                            short=int((d["grade_code"] == "short").sum()), parts=comp)))
-    blocks += b.table(s("catalogue.table", year=y), d,
-                      ["rank", "occupation", "occupation_name", "major_group", "grade", "ratio_ds", "openings",
-                       "seekers", "demand_growth", "change", "previous_rank"],
-                      headers={"ratio_ds": s("catalogue.ratio_header"), "openings": s("catalogue.openings_header"),
-                               "seekers": s("catalogue.seekers_header")},
-                      full=s("catalogue.sheet"), top_n=int(c["top_n"]))
     exits = cat.attrs["exits"]
     if cat.attrs["previous"] is not None:
         names = sep.join(f"{b.name('occupation', o) or o}（{o}）" if b.lang == "zh" else f"{b.name('occupation', o) or o} ({o})"
@@ -131,6 +125,12 @@ def shortage(b: Builder) -> list[dict]:
         blocks.append(b.para(s("catalogue.exits", year=y, previous=cat.attrs["previous"], n=len(exits),
                                names=names or s("none"),
                                new=int((cat["change_code"] == "new").sum()))))
+    blocks += b.table(s("catalogue.table", year=y), d,
+                      ["rank", "occupation", "occupation_name", "grade", "ratio_ds", "openings",
+                       "seekers", "demand_growth", "change", "previous_rank"],
+                      headers={"ratio_ds": s("catalogue.ratio_header"), "openings": s("catalogue.openings_header"),
+                               "seekers": s("catalogue.seekers_header")},
+                      full=s("catalogue.sheet"), top_n=int(c["top_n"]))
     return blocks
 
 

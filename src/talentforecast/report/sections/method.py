@@ -43,7 +43,7 @@ def _sources(b: Builder) -> list[dict]:
 def _models(b: Builder) -> list[dict]:
     s = b.s
     blocks: list[dict] = [b.para(s("method.models"))]
-    emp = b.get("employment_forecast")
+    emp = b.tables.get("employment_forecast")  # every region: districts are forecast, the city is their sum
     if emp is not None and "model" in emp.columns:
         models = emp.loc[~emp["observed"].astype(bool), "model"].astype(str)
         kinds = models.map(lambda m: "auto" if m.startswith("auto:") else m).value_counts().sort_index()
