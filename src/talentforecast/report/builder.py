@@ -273,9 +273,12 @@ class Builder:
             annex = f"A{number}"
             body["note"] = self.s("top_n_note_full" if full else "top_n_note", n=top_n, total=total, annex=annex,
                                   sheet=full or "")
-            rows = df if cap is None else df.head(cap)
-            annex_block = self._table_block(f"{self.s('table')} {annex}  {caption}", rows, columns,
-                                            headers, classes[: len(rows)])
+            if cap is None:
+                rows, cls, title = df, classes, caption
+            else:  # a continuation: the rows after the body's, never the body's rows again
+                rows, cls = df.iloc[top_n:cap], classes[top_n:cap]
+                title = self.s("continued", caption=caption, first=top_n + 1, last=top_n + len(rows))
+            annex_block = self._table_block(f"{self.s('table')} {annex}  {title}", rows, columns, headers, cls)
             annex_block["complete"] = bool(full)
             if cap is not None and total > cap:
                 annex_block["note"] = self.s("truncated_note", n=cap, total=total)

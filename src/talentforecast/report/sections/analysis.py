@@ -101,7 +101,7 @@ def demand(b: Builder) -> list[dict]:
     headers["employment_target"] = f"{s.column('employment_target')} {b.target_year}"
     cols = ["industry", "industry_name", "employment_base", "employment_target", "interval_80",
             *scen_cols, "openings_total", "key"]
-    blocks += b.table(s("tables.demand"), rows, cols, headers=headers,
+    blocks += b.table(s("tables.demand"), rows, cols, headers=headers, top_n=len(rows), appendix=False,
                       row_class=["key" if k else "" for k in rows["key"]])
     return blocks
 

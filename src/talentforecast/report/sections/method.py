@@ -74,14 +74,15 @@ def _assumptions(b: Builder) -> list[dict]:
         for r in sp.itertuples():
             rows.append({"parameter": f"{s.get('parameters', r.parameter)}（{s.get('edu_levels', r.level)}）"
                          if b.lang == "zh" else f"{s.get('parameters', r.parameter)} ({s.get('edu_levels', r.level)})",
-                         "value": fmt_number(r.central, "rate"), "range": fmt_range(r.low, r.high, "rate")})
+                         "value": fmt_number(r.central, "x_rate"), "range": fmt_range(r.low, r.high, "x_rate")})
     dp = b.tables.get("demand_parameters")
     if dp is not None:
         for p in ("replacement_rate", "entrant_share"):
             if {p, f"{p}_low", f"{p}_high"} <= set(dp.columns):
                 rows.append({"parameter": s.get("parameters", p),
-                             "value": fmt_range(dp[p].min(), dp[p].max(), "rate"),
-                             "range": fmt_range(dp[f"{p}_low"].min(), dp[f"{p}_high"].max(), "rate")})
+                             "value": fmt_number(dp[p].min(), "x_rate") if dp[p].min() == dp[p].max()
+                             else fmt_range(dp[p].min(), dp[p].max(), "x_rate"),
+                             "range": fmt_range(dp[f"{p}_low"].min(), dp[f"{p}_high"].max(), "x_rate")})
     if rows:
         blocks += b.table(s("method.assumption_table"), pd.DataFrame(rows), ["parameter", "value", "range"],
                           appendix=False, headers={"value": s.column("central"), "range": s.column("range")})
@@ -94,7 +95,10 @@ def _assumptions(b: Builder) -> list[dict]:
         d = d[(d["value_high"] - d["value_low"]).abs() > 0]
         if d.empty:
             continue
-        labels_ = [s.get("parameters", p) for p in d["parameter"]]
+        d = _additive(d)
+        labels_ = [s.get("parameters", p) if not lv else (f"{s.get('parameters', p)}（{s.get('edu_levels', lv)}）"
+                   if b.lang == "zh" else f"{s.get('parameters', p)} ({s.get('edu_levels', lv)})")
+                   for p, lv in zip(d["parameter"], d["level"], strict=True)]
         what = s.column(quantity)
         png = charts.tornado(labels_, float(d["value_central"].iloc[0]), d["value_low"], d["value_high"],
                              xlabel=s("units.persons", what=what),
@@ -106,6 +110,17 @@ def _assumptions(b: Builder) -> list[dict]:
                           headers={"value_central": s.column("central"), "value_low": s("method.low_end"),
                                    "value_high": s("method.high_end"), "swing_pct": s.column("swing_pct")})
     return blocks
+
+
+def _additive(d: pd.DataFrame) -> pd.DataFrame:
+    """One row per (parameter, level) on the all-level total: a parameter of one level moves the total
+    by its own swing (the quantity is a sum over levels), so every bar shares one central value."""
+    d = d.assign(level=d["level"].fillna("").astype(str) if "level" in d.columns else "")
+    if d["level"].nunique() <= 1:
+        return d
+    total = d.drop_duplicates("level")["value_central"].sum()
+    return d.assign(value_low=total + d["value_low"] - d["value_central"],
+                    value_high=total + d["value_high"] - d["value_central"], value_central=total)
 
 
 def method(b: Builder) -> list[dict]:
