@@ -23,6 +23,8 @@ RAW = re.compile(r"key_industries|bottom_up_sum|auto:|scenario:|_comparison|labo
 def contexts(example_run):
     meta = example_run.report_meta()
     meta["sources"] = {"employment": "/data/in/employment.csv"}  # a path must never be printed
+    meta["changes"] = {"old": "2023", "new": "2024", "text_zh": "红色预警由 2 个减为 1 个。",
+                       "text_en": "Red warnings fell from 2 to 1."}
     return {lang: build_context(example_run.tables, lang=lang, meta=meta) for lang in ("zh", "en")}
 
 
@@ -87,6 +89,7 @@ def test_summary_is_sentences_with_intervals_true_to_the_tables(example_run, con
             t["proposals"][["specialty", "level"]].drop_duplicates().shape[0]),
             **{c: int(counts.get(c, 0)) for c in ("red", "orange", "yellow", "green", "blue")})
         assert sentence in paras
+        assert s("summary.changes", old="2023", new="2024", text=ctx["meta"]["changes"][f"text_{lang}"]) in paras
 
 
 def test_mandated_lists_complete_in_annex_and_workbook(example_run, contexts, tmp_path):
