@@ -27,7 +27,8 @@ _COUNT_INT = ("year", "as_of", "rank", "years_at_level", "schools", "n", "count"
 # Relative column widths for fixed-layout tables (normalised to 100% per table).
 _WIDTH = {"specialty": 1.6, "reason": 4.6, "action": 1.8, "source": 5.0, "specialty_name": 2.4, "industry_name": 2.6,
           "occupation_name": 2.4, "interval_80": 2.0, "parameter": 2.0, "occupation": 1.6, "level": 1.8,
-          "warning_level": 1.6, "previous_level": 1.5, "years_at_level": 1.1, "probability": 1.2}
+          "warning_level": 1.6, "previous_level": 1.5, "years_at_level": 1.1, "probability": 1.2,
+          "grade": 1.8, "change": 1.5, "major_group": 2.4}
 
 
 def fmt_number(value: object, column: str = "") -> str:
