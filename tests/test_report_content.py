@@ -146,3 +146,29 @@ def test_methods_annex_defines_terms_and_names_sources_by_year(contexts):
     src = next(b for b in sec["blocks"] if b["kind"] == "table" and "数据来源" in b["caption"])
     assert any("招聘求职登记" in r[0] and re.fullmatch(r"\d{4}–\d{4}", r[2]) for r in src["rows"])
     assert any(b["kind"] == "figure" for b in sec["blocks"])  # the tornado chart
+
+
+def test_key_industries_and_district_warnings_when_the_stages_provide_them(example_run):
+    """A scenario cluster (scenario_comparison) and per-district warning rows (``unit``) are used."""
+    t = dict(example_run.tables)
+    region = "990100"
+    comp = pd.DataFrame({"region": region, "industry": ["C", "I"], "year": 2029, "scenario": "smart_manufacturing",
+                         "employment_baseline": [600_000.0, 130_000.0], "employment_scenario": [630_000.0, 131_000.0],
+                         "openings_baseline": [10_000.0, 5_000.0], "openings_scenario": [12_000.0, 5_200.0]})
+    comp = comp.assign(employment_effect=comp["employment_scenario"] - comp["employment_baseline"],
+                       employment_effect_pct=0.05, openings_effect=comp["openings_scenario"] - comp["openings_baseline"])
+    t["scenario_comparison"] = comp
+    w = t["warnings"]
+    district = w[w["region"] == region].head(3).assign(region="990101", unit="district")
+    t["warnings"] = pd.concat([w.assign(unit="region"), district], ignore_index=True)
+    meta = example_run.report_meta() | {"region": region}
+    ctx = build_context(t, lang="en", meta=meta)
+    sec = next(x for x in ctx["sections"] if x["key"] == "industries")
+    text = "\n".join(b.get("text", "") for b in sec["blocks"])
+    assert "smart manufacturing" in text and "31,000" in text and "smart_manufacturing" not in text
+    assert "Manufacturing" in text  # the official English name of section C
+    warn = next(x for x in ctx["sections"] if x["key"] == "warnings")
+    tables = [b for b in warn["blocks"] if b["kind"] == "table"]
+    assert any("district" in b["caption"] and len(b["rows"]) == 3 for b in tables)
+    counts = tables[0]
+    assert sum(int(r[1]) for r in counts["rows"]) == int((w["region"] == region).sum())  # region rows only
