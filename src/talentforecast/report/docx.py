@@ -194,7 +194,7 @@ def _on_row(row, tag: str) -> None:
     row._tr.get_or_add_trPr().append(el)
 
 
-NEW_PAGE = ("summary", "method", "appendix")  # chapters that open on a new page
+NEW_PAGE = ("summary",)  # chapters that open on a new page (after the cover and contents)
 
 
 def _table(document, block) -> None:
