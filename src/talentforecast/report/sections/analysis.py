@@ -55,6 +55,8 @@ def demand(b: Builder) -> list[dict]:
     panels = []
     for ind in keys[: st["trend_series"] + 2]:
         df = emp[emp["industry"].astype(str) == ind]
+        if "scenario" in df.columns:  # legend text: the scenario's readable name, never its identifier
+            df = df.assign(scenario=[v if v == "baseline" else scenario_label(b, v) for v in df["scenario"]])
         panels.append((industry_label(b, ind), df))
     if panels:
         png = charts.trend_panels(panels, base_year=b.base_year, labels=labels(b), colors=st["colors"],

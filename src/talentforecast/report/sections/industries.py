@@ -18,15 +18,40 @@ from talentforecast.report.sections.analysis import scenario_label
 from talentforecast.report.sections.common import industry_label, match_frame
 
 
+def _cluster_table() -> pd.DataFrame | None:
+    """cluster, cluster_zh, industry (GB/T division), section: the shipped key-industry clusters."""
+    try:
+        from talentforecast import catalogs
+        from talentforecast.demand.params import key_industries as load
+    except ImportError:
+        return None
+    k = load()
+    sections = catalogs.industries().set_index("industry")["section"].to_dict()
+    return k.assign(industry=k["industry"].astype(str), section=[sections.get(str(i), "") for i in k["industry"]])
+
+
 def _clusters(b: Builder) -> list[tuple[str, list[str], pd.DataFrame | None]]:
+    """(title, industries, scenario rows) per key-industry cluster of the scenario, else one group of
+    the industries with the most openings."""
     comp = b.get("scenario_comparison")
     if comp is not None and b.target_year is not None:
+        year = b.target_year if b.target_year in set(comp["year"]) else comp["year"].max()
+        comp = comp[comp["year"] == year].assign(industry=lambda d: d["industry"].astype(str))
+        moved = comp[comp["employment_effect"].abs() > 0]
+        table = _cluster_table()
         out = []
-        for name, g in comp.groupby("scenario", sort=True):
-            g = g[g["year"] == (b.target_year if b.target_year in set(g["year"]) else g["year"].max())]
-            g = g[g["employment_effect"].abs() > 0].sort_values("employment_effect", ascending=False)
-            out.append((str(name), list(g["industry"].astype(str)), g))
-        return [c for c in out if c[1]]
+        if table is not None:
+            for cluster, g in table.groupby("cluster", sort=False):
+                codes = set(g["industry"]) | set(g["section"])
+                rows = moved[moved["industry"].isin(codes)]
+                if rows.empty:
+                    continue
+                title = g["cluster_zh"].iloc[0] if b.lang == "zh" else b.s.get("clusters", cluster)
+                out.append((title, sorted(codes), rows))
+        if not out:  # no cluster table: one group per scenario
+            for name, g in moved.groupby("scenario", sort=True):
+                out.append((scenario_label(b, str(name)), list(g["industry"]), g))
+        return out
     ope = b.get("openings")
     if ope is None or b.base_year is None:
         return []
@@ -47,11 +72,14 @@ def key_industries(b: Builder) -> list[dict]:
     weights = b.tables.get("allocation_weights")
     m = match_frame(b)
     for name, inds, comp in clusters:
-        title = scenario_label(b, name) if name else s("industries.largest")
+        title = name or s("industries.largest")
         blocks.append(b.subheading(title))
         if comp is not None:
-            comp = b.add_names(comp.assign(industry=comp["industry"].astype(str)))
+            comp = b.add_names(comp.assign(industry=comp["industry"].astype(str))).sort_values("industry")
             blocks.append(b.para(s("industries.path", name=title, year=int(comp["year"].iloc[0]),
+                                   scenario=scenario_label(b, str(comp["scenario"].iloc[0])),
+                                   industries=("、" if b.lang == "zh" else "; ").join(
+                                       industry_label(b, i) for i in comp["industry"]),
                                    effect=fmt_number(comp["employment_effect"].sum()),
                                    base=fmt_number(comp["employment_baseline"].sum()),
                                    scen=fmt_number(comp["employment_scenario"].sum()))))
@@ -73,7 +101,7 @@ def key_industries(b: Builder) -> list[dict]:
         serve = b.add_names(serve).assign(level=lambda d: [s.get("edu_levels", v) for v in d["level"]])
         short = serve[serve["gap"] > 0]
         blocks.append(b.para(s("industries.serve", industries=("、" if b.lang == "zh" else "; ").join(
-            industry_label(b, i) for i in inds[:6]), n=len(serve), short=len(short),
+            industry_label(b, i) for i in (comp["industry"] if comp is not None else inds)), n=len(serve), short=len(short),
             gap=fmt_number(short["gap"].sum()), year=b.match_year)))
         blocks += b.table(s("industries.serve_table", name=title), serve,
                           ["specialty", "specialty_name", "level", "supply", "demand", "gap", "ratio_sd"],
