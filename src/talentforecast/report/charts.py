@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib as mpl
@@ -103,7 +104,7 @@ def trend_panels(
                 ax.axvline(base_year + 0.5, color="#888888", linewidth=0.8, linestyle=":")
             if refline is not None:
                 ax.axhline(refline, color="#444444", linewidth=0.8)
-            ax.set_title(title, fontsize=9)
+            ax.set_title(textwrap.fill(title, 40 if title.isascii() else 22), fontsize=9)  # long names wrap
             ax.set_ylabel(ylabel)
             _thousands(ax.yaxis)
             ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=6))
