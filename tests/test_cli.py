@@ -128,7 +128,7 @@ def test_quiet_hides_progress_but_not_the_wrote_lines(small_run, tmp_path):
 
 def test_report_and_export_refuse_unknown_formats(small_run):
     r = runner.invoke(cli.build_app("en"), ["report", str(small_run), "--report-formats", "pptx"])
-    assert r.exit_code == 2 and "--report-formats must be among html, pdf, docx, got pptx" in r.output
+    assert r.exit_code == 2 and "--report-formats must be among html, pdf, docx, xlsx, got pptx" in r.output
     r = runner.invoke(cli.build_app("zh"), ["export", str(small_run), "--formats", "xml"])  # old alias
     assert r.exit_code == 2 and "--feed-formats 的取值应在" in r.output
 

@@ -43,7 +43,7 @@ def test_the_shipped_template_loads_and_every_key_is_documented(tmp_path):
     ("horizon = 'five'\n", "键 'horizon' 应为整数，实际为 'five'", "key 'horizon' must be an integer, got 'five'"),
     ("horizn = 3\n", "未知的键 'horizn'", "unknown key 'horizn'"),
     ("[outputs]\nreport_formats = ['html', 'pptx']\n", "'outputs.report_formats' 的取值应在",
-     "key 'outputs.report_formats' must be among ['html', 'pdf', 'docx'], got ['pptx']"),
+     "key 'outputs.report_formats' must be among ['html', 'pdf', 'docx', 'xlsx'], got ['pptx']"),
     ("lang = ['fr']\n", "键 'lang' 的取值应在", "key 'lang' must be among ['zh', 'en'], got ['fr']"),
     ("[params.demnd]\nmodels = 'drift'\n", "未知的键 'params.demnd'", "unknown key 'params.demnd'"),
     ("[issuing]\nnumber = 1\n", "键 'issuing.number' 应为文本", "key 'issuing.number' must be text"),

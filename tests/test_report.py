@@ -78,7 +78,7 @@ def _squash(text: str) -> str:
 
 def test_writes_all_formats_atomically(reports):
     paths = reports["zh"]
-    assert set(paths) == {"html", "pdf", "docx"}
+    assert set(paths) == {"html", "pdf", "docx", "xlsx"}
     for fmt, path in paths.items():
         assert path.name == f"report_zh.{fmt}" and path.stat().st_size > 1000
         assert path.stat().st_mode & 0o044  # not left at mkstemp's 0600
@@ -89,7 +89,7 @@ def test_writes_all_formats_atomically(reports):
 def test_chinese_section_headings_in_pdf_and_docx(reports):
     zh = Strings("zh")
     titles = [zh(f"sections.{k}") for k in section_keys()]
-    assert len(titles) == 11
+    assert len(titles) == 13
     pdf = _squash(_pdf_text(reports["zh"]["pdf"]))
     for title in titles:
         assert _squash(title) in pdf, title
@@ -186,9 +186,9 @@ def test_missing_optional_tables_are_reported_not_fatal(tables, tmp_path):
     only = {"employment_forecast": tables["employment_forecast"]}
     html = write_report(only, tmp_path, formats=("html",), lang="zh", meta=META)["html"].read_text("utf-8")
     zh = Strings("zh")
-    for name in ("supply", "matches", "warnings", "shortage_occupations", "quality_ranking", "proposals"):
+    for name in ("supply", "matches", "warnings", "labour_market_conditions", "quality_ranking", "proposals"):
         assert zh("missing", what=zh.get("what", name)) in html
-    assert html.count('<section id="sec-') == 11
+    assert html.count('<section id="sec-') == 13
 
 
 def test_bad_arguments_raise(tables, tmp_path):
@@ -230,7 +230,7 @@ def test_user_docx_templates(contexts, tmp_path):
     out = tmp_path / "t.docx"
     out.write_bytes(render_docx(contexts["zh"], tmp_path / "tpl.docx"))
     text = _docx_text(out)
-    assert "示例市" in text and "九、专业质量评价排名" in text
+    assert "示例市" in text and "十一、专业质量评价排名" in text
     with zipfile.ZipFile(out) as z:
         assert all(i.date_time == (2020, 1, 1, 0, 0, 0) for i in z.infolist())
 

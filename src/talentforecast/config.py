@@ -47,14 +47,14 @@ _OUTPUTS: dict[str, tuple[Any, str]] = {
     "run": ("run", "str"),
     "report": ("report", "str"),
     "feed": ("feed", "str"),
-    "report_formats": (["html", "pdf", "docx"], "list"),
+    "report_formats": (["html", "pdf", "docx", "xlsx"], "list"),
     "feed_formats": (["parquet", "csv", "duckdb", "json"], "list"),
     "xlsx": (True, "bool"),
 }
 _ISSUING = ("body", "date", "number", "data_cutoff", "disclaimer")
 STAGES = ("demand", "supply", "matching", "warning")
 LANGS = ("zh", "en")
-REPORT_FORMATS = ("html", "pdf", "docx")
+REPORT_FORMATS = ("html", "pdf", "docx", "xlsx")
 FEED_FORMATS = ("parquet", "csv", "duckdb", "json")
 
 DEFAULTS: dict[str, Any] = {**{k: v for k, (v, _) in _TOP.items()}, **{k: v for k, (v, _) in _OUTPUTS.items()},

@@ -83,7 +83,7 @@ class Run:
         return cls(bundle=Bundle(tables={}, meta=manifest.get("meta", {})), options=manifest.get("options", {}),
                    tables=tables, manifest=manifest)
 
-    def report(self, out_dir: str | Path, formats: tuple[str, ...] = ("html", "pdf", "docx"),
+    def report(self, out_dir: str | Path, formats: tuple[str, ...] = ("html", "pdf", "docx", "xlsx"),
                lang: str = "zh", **kwargs) -> dict[str, Path]:
         """Write the annual report (needs the ``report`` extra). See :mod:`talentforecast.report`."""
         from talentforecast.report import write_report

@@ -19,8 +19,9 @@ import pandas as pd
 
 from talentforecast.errors import ConfigError, OutputError
 from talentforecast.report.context import build_context
+from talentforecast.report.sections import SECTIONS as FORMATS_STEPS
 
-FORMATS = ("html", "pdf", "docx")
+FORMATS = ("html", "pdf", "docx", "xlsx")
 
 __all__ = ["FORMATS", "build_context", "write_report"]
 
@@ -48,6 +49,7 @@ def write_report(
     template: str | Path | None = None,
     docx_template: str | Path | None = None,
     settings: str | Path | dict | None = None,
+    progress: bool = False,
 ) -> dict[str, Path]:
     """Write the report as ``out_dir/report_<lang>.<format>`` for each format; return the paths.
 
@@ -57,6 +59,8 @@ def write_report(
     section say so. ``meta``: see :func:`build_context`. ``template``: a Jinja HTML template
     (also used for the PDF); ``docx_template``: a .docx giving styles, or a docxtpl template;
     ``settings``: a TOML file (or dict) overriding ``report/data/settings.toml``.
+    ``xlsx`` is the report workbook: every mandated list complete, one sheet each.
+    ``progress`` shows a progress bar on stderr (rich), one step per chapter and per format.
     Files are written atomically (temp file in the same folder, then ``os.replace``).
 
     Example:
@@ -78,22 +82,33 @@ def write_report(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create report folder {out}: {exc}") from exc
-    context = build_context(tables, lang=lang, meta=meta, settings=settings)
-    paths: dict[str, Path] = {}
-    for fmt in formats:
-        if fmt == "html":
-            from talentforecast.report.html import render_html
+    from talentforecast.progress import progress_bar
 
-            data = render_html(context, template).encode("utf-8")
-        elif fmt == "pdf":
-            from talentforecast.report.pdf import render_pdf
+    with progress_bar(len(FORMATS_STEPS) + len(formats), f"report_{lang}", enabled=progress) as advance:
+        context = build_context(tables, lang=lang, meta=meta, settings=settings, advance=advance)
+        paths: dict[str, Path] = {}
+        for fmt in formats:
+            path = out / f"report_{lang}.{fmt}"
+            if fmt == "xlsx":
+                from talentforecast.report.workbook import write_workbook
 
-            data = render_pdf(context, template)
-        else:
-            from talentforecast.report.docx import render_docx
+                s = context["strings"]
+                write_workbook(context["lists"], path, contents=(s("workbook_contents"), s("workbook_list"),
+                                                                 s.column("rows")))
+            else:
+                if fmt == "html":
+                    from talentforecast.report.html import render_html
 
-            data = render_docx(context, docx_template)
-        path = out / f"report_{lang}.{fmt}"
-        _atomic_write(path, data)
-        paths[fmt] = path
+                    data = render_html(context, template).encode("utf-8")
+                elif fmt == "pdf":
+                    from talentforecast.report.pdf import render_pdf
+
+                    data = render_pdf(context, template)
+                else:
+                    from talentforecast.report.docx import render_docx
+
+                    data = render_docx(context, docx_template)
+                _atomic_write(path, data)
+            paths[fmt] = path
+            advance(fmt)
     return paths

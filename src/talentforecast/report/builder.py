@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -19,14 +20,15 @@ from talentforecast.errors import InputError, Problem
 from talentforecast.report.i18n import Strings
 
 # Column-name patterns that decide how a number is printed (presentation, not domain rules).
-_PERCENT = ("_rate", "_share", "coverage")
+_PERCENT = ("_rate", "_share", "coverage", "_pct", "demand_growth")
 _WHOLE_PERCENT = ("probability",)  # printed as "87%": a narrow column, never wrapped
 _DECIMAL = ("ratio", "dissimilarity", "deviation", "score", "mase", "smape", "mape", "index")
 _COUNT_INT = ("year", "as_of", "rank", "years_at_level", "schools", "n", "count", "hits")
 # Relative column widths for fixed-layout tables (normalised to 100% per table).
 _WIDTH = {"specialty": 1.6, "reason": 4.6, "action": 1.8, "source": 5.0, "specialty_name": 2.4, "industry_name": 2.6,
           "occupation_name": 2.4, "interval_80": 2.0, "parameter": 2.0, "occupation": 1.6, "level": 1.8,
-          "warning_level": 1.6, "previous_level": 1.5, "years_at_level": 1.1, "probability": 1.2}
+          "warning_level": 1.6, "previous_level": 1.5, "years_at_level": 1.1, "probability": 1.2,
+          "grade": 1.8, "change": 1.5, "major_group": 2.4}
 
 
 def fmt_number(value: object, column: str = "") -> str:
@@ -86,6 +88,14 @@ def _names() -> dict[str, dict[str, str]]:
     return out
 
 
+def _industry_en() -> dict[str, str]:
+    from importlib import resources
+
+    path = resources.files("talentforecast.report") / "data" / "industry_names_en.csv"
+    df = pd.read_csv(path.open(encoding="utf-8"), dtype=str)
+    return dict(zip(df["industry"], df["industry_name_en"], strict=True))
+
+
 class Builder:
     """Holds what every section needs: tables, text, settings, focus region and years, counters."""
 
@@ -102,6 +112,7 @@ class Builder:
         self.n_fig = 0
         self.n_tab = 0
         self.appendix: list[dict] = []
+        self.lists: list[dict] = []  # mandated lists, complete, for the report workbook
 
     # ---- table access -------------------------------------------------------------------
     def get(self, name: str) -> pd.DataFrame | None:
@@ -134,7 +145,17 @@ class Builder:
         return df[is_section] if is_section.any() else df
 
     def name(self, kind: str, code: object) -> str:
+        """The name of a code; industries in the report language (official NBS English names of
+        GB/T 4754 sections; divisions without one print as "Division 13")."""
+        if kind == "industry":
+            return self.industry_name(code)
         return self.names.get(kind, {}).get(str(code), "")
+
+    def industry_name(self, code: object) -> str:
+        code = str(code)
+        if self.lang == "zh":
+            return self.names["industry"].get(code, "")
+        return _industry_en().get(code) or (f"Division {code}" if code.isdigit() else "")
 
     def add_names(self, df: pd.DataFrame) -> pd.DataFrame:
         """Add ``*_name`` columns for code columns that lack them."""
@@ -226,8 +247,14 @@ class Builder:
         row_class: Sequence[str] | None = None,
         top_n: int | None = None,
         appendix: bool = True,
+        full: str | None = None,
+        raw: pd.DataFrame | None = None,
     ) -> list[dict]:
-        """Table block(s): the first ``top_n`` rows in the body, all rows (capped) in the appendix."""
+        """Table block(s): the first ``top_n`` rows in the body, more rows in the appendix.
+
+        ``full`` names a mandated list (a sheet of the report workbook): its annex table holds
+        every row, never capped, and the workbook sheet holds the same rows (``raw`` gives
+        the unformatted values, codes as text, default ``df``)."""
         top_n = self.settings["top_n"] if top_n is None else top_n
         self.n_tab += 1
         number = self.n_tab
@@ -237,23 +264,56 @@ class Builder:
         total = len(df)
         body = self._table_block(f"{self.s('table')} {number}  {caption}", df.head(top_n), columns,
                                  headers, classes[:top_n])
-        blocks = [body]
-        if total > top_n and appendix:
-            body["note"] = self.s("top_n_note", n=top_n, total=total)
-            cap = self.settings["appendix_max_rows"]
-            full = self._table_block(f"{self.s('table')} A{number}  {caption}", df.head(cap), columns,
-                                     headers, classes[:cap])
-            if total > cap:
-                full["note"] = self.s("truncated_note", n=cap, total=total)
-            self.appendix.append(full)
-        return blocks
+        if full:
+            self.lists.append({"sheet": full, "title": caption, "headers": [headers[c] for c in columns],
+                               "columns": columns, "df": (df if raw is None else raw).reset_index(drop=True)})
+        if total > top_n and full and not appendix:  # the complete list is another annex table
+            body["note"] = self.s("top_n_note_sheet", n=top_n, total=total, sheet=full)
+        elif total > top_n and appendix:
+            cap = None if full else self.settings["appendix_max_rows"]
+            annex = f"A{number}"
+            body["note"] = self.s("top_n_note_full" if full else "top_n_note", n=top_n, total=total, annex=annex,
+                                  sheet=full or "")
+            if cap is None:
+                rows, cls, title = df, classes, caption
+            else:  # a continuation: the rows after the body's, never the body's rows again
+                rows, cls = df.iloc[top_n:cap], classes[top_n:cap]
+                title = self.s("continued", caption=caption, first=top_n + 1, last=top_n + len(rows))
+            annex_block = self._table_block(f"{self.s('table')} {annex}  {title}", rows, columns, headers, cls)
+            annex_block["complete"] = bool(full)
+            if cap is not None and total > cap:
+                annex_block["note"] = self.s("truncated_note", n=cap, total=total)
+            elif full:
+                annex_block["note"] = self.s("complete_note", total=total, sheet=full)
+            self.appendix.append(annex_block)
+        elif full:
+            body["note"] = self.s("complete_note", total=total, sheet=full)
+        return [body]
+
+    def annex_only(self, caption: str, df: pd.DataFrame, columns: Sequence[str], *, full: str,
+                   row_class: Sequence[str] | None = None) -> str:
+        """A complete list that appears only in the annex (and the workbook); returns its number."""
+        self.n_tab += 1
+        number = f"A{self.n_tab}"
+        columns = [c for c in columns if c in df.columns]
+        headers = {c: self.s.column(c) for c in columns}
+        block = self._table_block(f"{self.s('table')} {number}  {caption}", df, columns, headers,
+                                  list(row_class) if row_class is not None else [""] * len(df))
+        block["note"] = self.s("complete_note", total=len(df), sheet=full)
+        block["complete"] = True
+        self.appendix.append(block)
+        self.lists.append({"sheet": full, "title": caption, "headers": [headers[c] for c in columns],
+                           "columns": columns, "df": df.reset_index(drop=True)})
+        return number
 
     def _table_block(self, caption, df, columns, headers, classes) -> dict:
         rows = [[fmt_number(v, c) for c, v in zip(columns, rec, strict=True)]
                 for rec in df[columns].itertuples(index=False, name=None)]
         numeric = [pd.api.types.is_numeric_dtype(df[c]) and c not in ("year",) for c in columns]
-        weights = [_WIDTH.get(c, 1.3) for c in columns]
+        # a column is at least as wide as its header's longest Latin word: headers never break inside words
+        weights = [max(_WIDTH.get(c, 1.3), 0.17 * max((len(w) for w in re.findall(r"[A-Za-z0-9/%.-]+", headers[c])),
+                                                      default=0)) for c in columns]
         widths = [round(100 * w / sum(weights), 1) for w in weights]
         return {"kind": "table", "caption": caption, "header": [headers[c] for c in columns],
                 "columns": list(columns), "rows": rows, "row_class": list(classes),
-                "numeric": numeric, "widths": widths, "note": ""}
+                "numeric": numeric, "widths": widths, "note": "", "complete": False}

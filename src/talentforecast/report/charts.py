@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib as mpl
@@ -43,6 +44,13 @@ def _finite(df: pd.DataFrame) -> pd.DataFrame:
     num = df.select_dtypes("number").columns
     out = df.assign(**{c: df[c].where(np.isfinite(df[c])) for c in num if c != "year"})
     return out[out["value"].notna()] if "value" in out.columns else out
+
+
+def _thousands(axis) -> None:
+    """Tick labels with thousands separators (12,000), decimals kept for small ranges (ratios)."""
+    def fmt(x, _pos):
+        return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
+    axis.set_major_formatter(mpl.ticker.FuncFormatter(fmt))
 
 
 def trend_panels(
@@ -96,8 +104,9 @@ def trend_panels(
                 ax.axvline(base_year + 0.5, color="#888888", linewidth=0.8, linestyle=":")
             if refline is not None:
                 ax.axhline(refline, color="#444444", linewidth=0.8)
-            ax.set_title(title, fontsize=9)
+            ax.set_title(textwrap.fill(title, 40 if title.isascii() else 22), fontsize=9)  # long names wrap
             ax.set_ylabel(ylabel)
+            _thousands(ax.yaxis)
             ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=6))
         for ax in axes[len(panels):]:
             ax.set_visible(False)
@@ -145,6 +154,7 @@ def ranked_bars(
             ax.axvline(refline, color="#444444", linewidth=0.8)
         ax.set_yticks(y, list(labels))
         ax.set_xlabel(xlabel)
+        _thousands(ax.xaxis)
         ax.grid(axis="y", visible=False)
         if legend:
             fig.legend(handles=[Patch(color=c, label=t) for t, c in legend], loc="outside lower center",
@@ -189,6 +199,7 @@ def tornado(
             ax.axvline(refline, color="#c55a11", linewidth=0.8, linestyle="--")
         ax.set_yticks(y, [labels[i] for i in order])
         ax.set_xlabel(xlabel)
+        _thousands(ax.xaxis)
         fig.legend(handles=[Patch(color="#9db4cc", label=legend[0]), Patch(color="#1f4e79", label=legend[1])],
                    loc="outside lower center", ncols=2, frameon=False, fontsize=8)
         return _png(fig, dpi)

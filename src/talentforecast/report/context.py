@@ -29,6 +29,7 @@ def build_context(
     lang: str = "zh",
     meta: dict | None = None,
     settings: dict | str | Path | None = None,
+    advance=None,
 ) -> dict:
     """Build the report context (title, sections with blocks, appendix) from a run's tables.
 
@@ -44,6 +45,7 @@ def build_context(
 
     meta = dict(meta or {})
     settings = settings if isinstance(settings, dict) else load_settings(settings)
+    tables = _planning_units(tables)
     b = Builder(tables, lang, meta, settings)
     region_name = (meta.get(f"region_name_{lang}") if lang != "zh" else None) or meta.get("region_name") \
         or b.region or ""
@@ -51,6 +53,8 @@ def build_context(
     out_sections = []
     for key, build in sections.SECTIONS:
         blocks = build(b) if key != "appendix" else []
+        if advance is not None:
+            advance(key)
         out_sections.append({"key": key, "id": f"sec-{key}", "title": b.s(f"sections.{key}"),
                              "blocks": blocks})
     appendix = out_sections[-1]
@@ -78,4 +82,21 @@ def build_context(
         "target_year": b.target_year,
         "sections": out_sections,
         "meta": meta,
+        "lists": b.lists,
+        "strings": b.s,
     }
+
+
+_UNIT_NAMES = {"planning_region": "region", "district": "district", "programme": "school"}
+
+
+def _planning_units(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The report's chapters read the planning region's warning rows; district and 专业点 rows
+    (``planning_unit``) go to ``warnings_all_units`` for the per-district and per-school tables."""
+    w = tables.get("warnings")
+    if w is None or "planning_unit" not in w.columns:
+        return tables
+    unit = w["planning_unit"].map(_UNIT_NAMES).fillna(w["planning_unit"])
+    return {**tables, "warnings": w[w["planning_unit"] == "planning_region"].assign(unit="region"),
+            "warnings_all_units": w.assign(unit=unit)}
+

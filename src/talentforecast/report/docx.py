@@ -194,6 +194,9 @@ def _on_row(row, tag: str) -> None:
     row._tr.get_or_add_trPr().append(el)
 
 
+NEW_PAGE = ("summary",)  # chapters that open on a new page (after the cover and contents)
+
+
 def _table(document, block) -> None:
     """A fixed-width table; ``block["header"]`` of None means no header row (key figures)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -270,8 +273,9 @@ def _build(context: dict, base: str | Path | None):
     document.add_paragraph(context.get("disclaimer", ""))
     _page_footer(document, context)
     _toc(document, context)
-    for section in context["sections"]:
-        document.add_page_break()
+    for i, section in enumerate(context["sections"]):
+        if i == 0 or section["key"] in NEW_PAGE:  # other chapters follow on: no near-empty pages
+            document.add_page_break()
         document.add_heading(section["title"], level=1)
         for block in section["blocks"]:
             kind = block["kind"]

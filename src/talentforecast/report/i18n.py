@@ -21,7 +21,20 @@ _DATA = resources.files("talentforecast.report") / "data"
 
 @cache
 def _strings() -> dict:
-    return tomllib.loads((_DATA / "strings.toml").read_text(encoding="utf-8"))
+    """``strings.toml`` merged with ``strings_chapters.toml`` (the written chapters' sentences)."""
+    out = tomllib.loads((_DATA / "strings.toml").read_text(encoding="utf-8"))
+    extra = _DATA / "strings_chapters.toml"
+    if extra.is_file():
+        _merge(out, tomllib.loads(extra.read_text(encoding="utf-8")))
+    return out
+
+
+def _merge(into: dict, new: dict) -> None:
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
 
 
 def load_settings(path: str | Path | None = None) -> dict:

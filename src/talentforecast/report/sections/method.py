@@ -1,0 +1,155 @@
+"""Chapter 方法与数据: sources by name and years, models with their back-test errors, definitions,
+each assumption with its range and sensitivity (tornado chart), the retrospective, limits.
+
+Data sources are named from ``input_summary`` (table, years), never by file path.
+
+Example:
+    >>> from talentforecast.report.builder import Builder
+    >>> from talentforecast.report.i18n import load_settings
+    >>> kinds = [blk["kind"] for blk in method(Builder({}, "en", {}, load_settings()))]
+    >>> "subheading" in kinds
+    True
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from talentforecast import __version__
+from talentforecast.report import charts
+from talentforecast.report.builder import Builder, fmt_number, fmt_range
+from talentforecast.report.retrospective import retrospective_blocks
+from talentforecast.report.sections.common import generic
+
+_DEFINITIONS = ("probability", "interval", "destination_rate", "ratio_sd", "ratio_ds", "bands", "levels",
+                "openings")
+
+
+def _sources(b: Builder) -> list[dict]:
+    s = b.s
+    inp = b.tables.get("input_summary")
+    if inp is None or inp.empty:
+        return [b.para(s("method.no_sources"))]
+    rows = []
+    for r in inp.itertuples():
+        years = fmt_range(r.first_year, r.last_year, "year") if pd.notna(r.first_year) else "—"
+        years = years.split("–")[0] if years != "—" and r.first_year == r.last_year else years
+        rows.append({"dataset": s.get("datasets", r.table), "source": s.get("dataset_sources", r.table, default="—"),
+                     "years": years, "n": int(r.rows)})
+    df = pd.DataFrame(rows)
+    return b.table(s("method.sources"), df, ["dataset", "source", "years", "n"], appendix=False,
+                   headers={"years": s.column("years"), "n": s.column("rows")}, top_n=len(df))
+
+
+def _models(b: Builder) -> list[dict]:
+    s = b.s
+    blocks: list[dict] = [b.para(s("method.models"))]
+    emp = b.tables.get("employment_forecast")  # every region: districts are forecast, the city is their sum
+    if emp is not None and "model" in emp.columns:
+        models = emp.loc[~emp["observed"].astype(bool), "model"].astype(str)
+        kinds = models.map(lambda m: "auto" if m.startswith("auto:") else m).value_counts().sort_index()
+        df = pd.DataFrame({"model": [s.get("models", k) for k in kinds.index], "n": kinds.values})
+        blocks += b.table(s("text.models_used"), df, ["model", "n"], appendix=False)
+    blocks.append(b.subheading(s("text.backtest")))
+    bt = b.get("backtest")
+    blocks += generic(b, s("text.backtest"), bt, appendix=False) if bt is not None else [
+        b.para(s("method.no_backtest"))]
+    fallbacks = b.meta.get("fallbacks") or []
+    blocks.append(b.subheading(s("text.fallbacks")))
+    if fallbacks:
+        fb = pd.DataFrame([{"stage": f.get("stage", ""), "kind": kind, "n": n}
+                           for f in fallbacks for kind, n in (f.get("kinds") or {"": f.get("fallbacks", 0)}).items()])
+        blocks.append(b.para(s("text.fallbacks_intro")))
+        blocks += b.table(s("text.fallbacks"), fb, ["stage", "kind", "n"], appendix=False)
+    else:
+        blocks.append(b.para(s("text.no_fallbacks")))
+    return blocks
+
+
+def _assumptions(b: Builder) -> list[dict]:
+    s = b.s
+    blocks = [b.para(s("method.assumptions"))]
+    rows = []
+    sp = b.tables.get("supply_parameters")
+    if sp is not None:
+        for r in sp.itertuples():
+            rows.append({"parameter": f"{s.get('parameters', r.parameter)}（{s.get('edu_levels', r.level)}）"
+                         if b.lang == "zh" else f"{s.get('parameters', r.parameter)} ({s.get('edu_levels', r.level)})",
+                         "value": fmt_number(r.central, "x_rate"), "range": fmt_range(r.low, r.high, "x_rate")})
+    dp = b.tables.get("demand_parameters")
+    if dp is not None:
+        for p in ("replacement_rate", "entrant_share"):
+            if {p, f"{p}_low", f"{p}_high"} <= set(dp.columns):
+                rows.append({"parameter": s.get("parameters", p),
+                             "value": fmt_number(dp[p].min(), "x_rate") if dp[p].min() == dp[p].max()
+                             else fmt_range(dp[p].min(), dp[p].max(), "x_rate"),
+                             "range": fmt_range(dp[f"{p}_low"].min(), dp[f"{p}_high"].max(), "x_rate")})
+    if rows:
+        blocks += b.table(s("method.assumption_table"), pd.DataFrame(rows), ["parameter", "value", "range"],
+                          appendix=False, headers={"value": s.column("central"), "range": s.column("range")})
+    sens = b.get("sensitivity")
+    if sens is None or b.target_year is None:
+        return blocks + [b.para(s("method.no_sensitivity"))]
+    for quantity in ("openings", "supply"):
+        d = sens[(sens["quantity"] == quantity) & (sens["specialty"].astype(str) == "_T")
+                 & (sens["year"] == b.target_year)]
+        d = d[(d["value_high"] - d["value_low"]).abs() > 0]
+        if d.empty:
+            continue
+        d = _additive(d)
+        labels_ = [s.get("parameters", p) if not lv else (f"{s.get('parameters', p)}（{s.get('edu_levels', lv)}）"
+                   if b.lang == "zh" else f"{s.get('parameters', p)} ({s.get('edu_levels', lv)})")
+                   for p, lv in zip(d["parameter"], d["level"], strict=True)]
+        what = s.column(quantity)
+        png = charts.tornado(labels_, float(d["value_central"].iloc[0]), d["value_low"], d["value_high"],
+                             xlabel=s("units.persons", what=what),
+                             legend=(s("method.low_end"), s("method.high_end")), dpi=b.settings["dpi"])
+        blocks.append(b.figure(s("method.tornado", what=what, year=b.target_year), png))
+        t = d.assign(parameter=labels_, swing_pct=(d["value_high"] - d["value_low"]) / d["value_central"])
+        blocks += b.table(s("method.sensitivity_table", what=what, year=b.target_year), t,
+                          ["parameter", "value_central", "value_low", "value_high", "swing_pct"], appendix=False,
+                          headers={"value_central": s.column("central"), "value_low": s("method.low_end"),
+                                   "value_high": s("method.high_end"), "swing_pct": s.column("swing_pct")})
+    return blocks
+
+
+def _additive(d: pd.DataFrame) -> pd.DataFrame:
+    """One row per (parameter, level) on the all-level total: a parameter of one level moves the total
+    by its own swing (the quantity is a sum over levels), so every bar shares one central value."""
+    d = d.assign(level=d["level"].fillna("").astype(str) if "level" in d.columns else "")
+    if d["level"].nunique() <= 1:
+        return d
+    total = d.drop_duplicates("level")["value_central"].sum()
+    return d.assign(value_low=total + d["value_low"] - d["value_central"],
+                    value_high=total + d["value_high"] - d["value_central"], value_central=total)
+
+
+def method(b: Builder) -> list[dict]:
+    s, meta = b.s, b.meta
+    blocks = [b.para(s("text.method_intro")), b.para(s("text.names_note"))]
+    if b.base_year is not None and b.target_year is not None:
+        blocks.append(b.para(s("text.observed_note", base_year=b.base_year, first_forecast=b.base_year + 1,
+                               last_forecast=b.target_year)))
+    note = meta.get("data_note")
+    if isinstance(note, dict):
+        note = note.get(b.lang) or note.get("zh")
+    if note:
+        blocks.append(b.para(str(note).replace("（见 data/README.md）", "").replace(" (see data/README.md)", "")))
+    blocks += [b.subheading(s("text.sources"))] + _sources(b)
+    blocks += [b.subheading(s("method.models_title"))] + _models(b)
+    blocks.append(b.subheading(s("method.definitions_title")))
+    blocks += [b.para(s(f"definitions.{k}")) for k in _DEFINITIONS]
+    blocks += [b.subheading(s("method.assumptions_title"))] + _assumptions(b)
+    blocks.append(b.subheading(s("text.retrospective")))
+    retro = retrospective_blocks(b)  # warnings of earlier years scored against observed outcomes
+    if retro is not None:
+        blocks += retro
+    else:
+        rt = next((n for n in sorted(b.tables) if n == "retrospective" or n.startswith("retrospective_")), None)
+        df = b.get(rt) if rt else None
+        blocks += (generic(b, s("text.retrospective"), df, appendix=False) if df is not None
+                   else [b.missing("retrospective")])
+    blocks.append(b.subheading(s("method.limits_title")))
+    blocks += [b.para(t) for t in s("method.limits").split("\n") if t.strip()]
+    blocks.append(b.para(s("tool_note", version=meta.get("version", __version__), run_id=meta.get("run_id") or "—")))
+    return blocks

@@ -1,0 +1,173 @@
+"""The report's content on the default example run: a written summary with intervals, complete
+mandated lists in the annex and the workbook, an occupation catalogue built on the official
+求人倍率, no raw identifiers or file paths, English sentences in English."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from talentforecast import catalogs
+from talentforecast.report.context import build_context
+from talentforecast.report.i18n import Strings, load_settings
+from talentforecast.report.workbook import write_workbook
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+RAW = re.compile(r"key_industries|bottom_up_sum|auto:|scenario:|_comparison|labour_market|run/tables"
+                 r"|\.csv|\.parquet|\.toml|\.py\b|/[\w.-]+/")
+
+
+@pytest.fixture(scope="module")
+def contexts(example_run):
+    meta = example_run.report_meta()
+    meta["sources"] = {"employment": "/data/in/employment.csv"}  # a path must never be printed
+    meta["changes"] = {"old": "2023", "new": "2024", "text_zh": "红色预警由 2 个减为 1 个。",
+                       "text_en": "Red warnings fell from 2 to 1."}
+    return {lang: build_context(example_run.tables, lang=lang, meta=meta) for lang in ("zh", "en")}
+
+
+def _texts(ctx, cells: bool = True):
+    for sec in ctx["sections"]:
+        yield "title", sec["title"]
+        for blk in sec["blocks"]:
+            for key in ("text", "caption", "note"):
+                if blk.get(key):
+                    yield key, blk[key]
+            for h in blk.get("header", []):
+                yield "header", h
+            if cells:
+                for row in blk.get("rows", []):
+                    for c in row:
+                        yield "cell", c
+
+
+def _annex(ctx, caption: str) -> dict:
+    return next(b for b in ctx["sections"][-1]["blocks"] if b["kind"] == "table" and b["caption"].endswith(caption))
+
+
+def test_no_raw_identifiers_or_paths(contexts):
+    for lang, ctx in contexts.items():
+        bad = [(k, t) for k, t in _texts(ctx) if RAW.search(str(t))]
+        assert not bad, (lang, bad[:5])
+
+
+def test_english_headings_and_sentences_have_no_chinese_but_names(contexts):
+    names = set(catalogs.specialties()["specialty_name"]) | set(catalogs.specialty_occupation()["occupation_name"])
+    names = sorted(names, key=len, reverse=True)
+
+    def strip(text: str) -> str:
+        for n in names:
+            if n in text:
+                text = text.replace(n, "")
+        return text
+
+    bad = [(k, t) for k, t in _texts(contexts["en"], cells=False) if CJK.search(strip(t))]
+    assert not bad, bad[:5]
+
+
+def test_summary_is_sentences_with_intervals_true_to_the_tables(example_run, contexts):
+    t = example_run.tables
+    for lang, ctx in contexts.items():
+        paras = [b["text"] for b in ctx["sections"][0]["blocks"] if b["kind"] == "para"]
+        assert len(paras) >= 8 and not any(b["kind"] == "keyfigs" for b in ctx["sections"][0]["blocks"])
+        emp = t["employment_forecast"]
+        row = emp[(emp["region"] == ctx["region"]) & (emp["scenario"] == "baseline") & (emp["industry"] == "_T")
+                  & (emp["year"] == ctx["target_year"])].iloc[0]
+        want = f"{row['value']:,.0f}", f"{row['lo_80']:,.0f}–{row['hi_80']:,.0f}"
+        assert any(want[0] in p and want[1] in p for p in paras), (lang, want)
+        ope = t["openings"]
+        ope = ope[(ope["region"] == ctx["region"]) & (ope["industry"] == "_T") & (ope["year"] > ctx["base_year"])
+                  & (ope["scenario"] == "baseline")]
+        assert any(f"{ope['value'].sum():,.0f}" in p and f"{ope['value'].mean():,.0f}" in p for p in paras)
+        w = t["warnings"]
+        w = w[w["region"] == ctx["region"]]
+        counts = w["warning_level"].value_counts()
+        s = Strings(lang)
+        sentence = s("summary.warnings", year=int(w["year"].max()), n=len(w), new=int(
+            t["proposals"][["specialty", "level"]].drop_duplicates().shape[0]),
+            **{c: int(counts.get(c, 0)) for c in ("red", "orange", "yellow", "green", "blue")})
+        assert sentence in paras
+        assert s("summary.changes", old="2023", new="2024", text=ctx["meta"]["changes"][f"text_{lang}"]) in paras
+
+
+def test_mandated_lists_complete_in_annex_and_workbook(example_run, contexts, tmp_path):
+    t = example_run.tables
+    ctx = contexts["zh"]
+    s = Strings("zh")
+    w = t["warnings"][t["warnings"]["region"] == ctx["region"]]
+    annex = _annex(ctx, s("lists.all"))
+    assert annex["complete"] and len(annex["rows"]) == len(w)
+    assert sum(r[annex["columns"].index("warning_level")] == "黄色" for r in annex["rows"]) == \
+        int((w["warning_level"] == "yellow").sum()) > 0
+    path = write_workbook(ctx["lists"], tmp_path / "lists.xlsx")
+    book = pd.read_excel(path, sheet_name=None, dtype=object)
+    assert len(book[s("lists.sheet_all")]) == len(w)
+    assert len(book[s("lists.sheet_expand")]) == int((w["warning_level"] == "blue").sum())
+    assert len(book[s("lists.sheet_new")]) == len(t["proposals"])
+    sheet = book[s("lists.sheet_all")]
+    assert sheet["专业代码"].map(type).eq(str).all() and "专业名称" in sheet.columns  # codes as text, names beside
+    assert all(re.fullmatch(r"\d{6}", c) for c in sheet["专业代码"])
+
+
+def test_shortage_catalogue_uses_occupation_codes_and_the_official_ratio(example_run, contexts):
+    t = example_run.tables
+    lmc = t["labour_market_conditions"]
+    year = int(lmc["year"].max())
+    last = lmc[lmc["year"] == year].set_index("occupation")
+    cat = load_settings()["catalogue"]
+    for lang, ctx in contexts.items():
+        sec = next(x for x in ctx["sections"] if x["key"] == "shortage")
+        table = next(b for b in sec["blocks"] if b["kind"] == "table")
+        cols = table["columns"]
+        assert "specialty" not in cols and 0 < len(table["rows"]) <= cat["top_n"]
+        for row in table["rows"]:
+            occ = row[cols.index("occupation")]
+            assert re.fullmatch(r"\d-\d{2}-\d{2}-\d{2}", occ)
+            ratio = last.loc[occ, "openings"] / last.loc[occ, "seekers"]  # 求人倍率: openings ÷ seekers
+            assert row[cols.index("ratio_ds")] == f"{ratio:.2f}" and ratio >= cat["min_ratio"]
+            assert row[cols.index("openings")] == f"{last.loc[occ, 'openings']:,.0f}"
+        header = table["header"][cols.index("ratio_ds")]
+        assert header == ("求人倍率" if lang == "zh" else "Openings per seeker")
+        assert str(year) in table["caption"]
+    # elsewhere D/S is never called 求人倍率
+    for _, text in _texts(contexts["zh"]):
+        if "求人倍率" in text and "D/S" in text:
+            assert "不是求人倍率" in text
+
+
+def test_methods_annex_defines_terms_and_names_sources_by_year(contexts):
+    ctx = contexts["zh"]
+    sec = next(x for x in ctx["sections"] if x["key"] == "method")
+    text = "\n".join(b.get("text", "") for b in sec["blocks"])
+    for word in ("概率", "预测区间", "毕业去向落实率", "S/D", "D/S", "分档"):
+        assert word in text
+    src = next(b for b in sec["blocks"] if b["kind"] == "table" and "数据来源" in b["caption"])
+    assert any("招聘求职登记" in r[0] and re.fullmatch(r"\d{4}–\d{4}", r[2]) for r in src["rows"])
+    assert any(b["kind"] == "figure" for b in sec["blocks"])  # the tornado chart
+
+
+def test_key_industries_and_district_warnings_when_the_stages_provide_them(example_run):
+    """A scenario cluster (scenario_comparison) and per-district warning rows (``unit``) are used."""
+    t = dict(example_run.tables)
+    region = "990100"
+    comp = pd.DataFrame({"region": region, "industry": ["C", "I"], "year": 2029, "scenario": "smart_manufacturing",
+                         "employment_baseline": [600_000.0, 130_000.0], "employment_scenario": [630_000.0, 131_000.0],
+                         "openings_baseline": [10_000.0, 5_000.0], "openings_scenario": [12_000.0, 5_200.0]})
+    comp = comp.assign(employment_effect=comp["employment_scenario"] - comp["employment_baseline"],
+                       employment_effect_pct=0.05, openings_effect=comp["openings_scenario"] - comp["openings_baseline"])
+    t["scenario_comparison"] = comp
+    w = t["warnings"]  # the run's city, district and 专业点 rows (planning_unit)
+    meta = example_run.report_meta() | {"region": region}
+    ctx = build_context(t, lang="en", meta=meta)
+    sec = next(x for x in ctx["sections"] if x["key"] == "industries")
+    text = "\n".join(b.get("text", "") for b in sec["blocks"])
+    assert "smart manufacturing" in text and "31,000" in text and "smart_manufacturing" not in text
+    assert "Manufacturing" in text  # the official English name of section C
+    warn = next(x for x in ctx["sections"] if x["key"] == "warnings")
+    tables = [b for b in warn["blocks"] if b["kind"] == "table"]
+    assert any("district" in b["caption"] and len(b["rows"]) > 0 for b in tables)
+    counts = tables[0]
+    city = (w["region"] == region) & (w["planning_unit"] == "planning_region")
+    assert sum(int(r[1]) for r in counts["rows"]) == int(city.sum())  # the city's own rows only
