@@ -90,7 +90,7 @@ def load_config(path: str | Path, lang: str = "zh") -> dict[str, Any]:
         >>> _ = p.write_text("seed = 7\\n", encoding="utf-8")
         >>> cfg = load_config(p)
         >>> cfg["seed"], cfg["horizon"], cfg["report_formats"]
-        (7, 5, ['html', 'pdf', 'docx'])
+        (7, 5, ['html', 'pdf', 'docx', 'xlsx'])
     """
     return merge(DEFAULTS, read_config(path, lang=lang))
 

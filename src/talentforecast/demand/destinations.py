@@ -106,6 +106,7 @@ def posterior_weights(cw: pd.DataFrame, counts: pd.DataFrame, kappa: float) -> t
         (['evidence', 'rules'], [0.45, 0.0])
     """
     base = cw[["specialty", "industry", "level", "weight_used"]].rename(columns={"weight_used": "weight_rule"})
+    base = base.astype({"specialty": str, "industry": str, "level": str})  # an empty crosswalk has float columns
     base = base.groupby(["specialty", "industry", "level"], as_index=False, sort=False)["weight_rule"].sum()
     specs = base[["specialty", "level"]].drop_duplicates()
     n = counts.merge(specs, on=["specialty", "level"])  # counts of specialties not allocated stay out of w
@@ -152,6 +153,8 @@ def weight_factors(w: pd.DataFrame, v_central: pd.DataFrame, mass_rel_sd: float,
     """
     from talentforecast.demand.uncertainty import _lognormal_sigma
 
+    if w.empty:  # no specialty is allocated: nothing to draw
+        return {}
     rng = np.random.default_rng(seed + _SEED_OFFSET)
     keys = list(dict.fromkeys(zip(w["specialty"], w["level"], strict=True)))
     pairs = list(dict.fromkeys(zip(w["industry"], w["level"], strict=True)))

@@ -46,6 +46,10 @@ def family_view(matches: pd.DataFrame, bands=None, lang: str = "zh") -> pd.DataF
     m = matches[~matches["status"].isin(_OUT) & matches["supply"].notna() & matches["demand"].notna()].copy()
     m["class_name"] = m["specialty"].astype(str).map(cat).fillna("")
     keys = ["region", "class_name", "year", "scenario"]
+    if m.empty:  # nothing banded: no family to compare (pandas drops the keys of an empty lambda agg)
+        cols = [*keys, "levels", "specialties", "supply", "demand", "ratio_sd", "band"]
+        cols += [f"{q}_{LEVEL_TAG[lv]}" for lv in LEVELS for q in ("supply", "demand", "ratio_sd")]
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in [*cols, "signal", "note"]})
     per = m.groupby([*keys, "level"], as_index=False, sort=True).agg(
         supply=("supply", "sum"), demand=("demand", "sum"), specialties=("specialty", "nunique"),
         shortage=("band", lambda b: bool((b == "shortage").any())),

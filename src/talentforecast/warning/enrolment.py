@@ -149,6 +149,8 @@ def gap_range(mode: str, lo: float, hi: float, last: float, target: tuple[float,
         (140, 150)
         >>> gap_range("reduce", 70, 90, 100, (60, 40, 80), 150, {"reduce_min": 0.1})
         (40, 80)
+        >>> gap_range("expand", 100, 130, 100, (160, 140, 190), 88, {"reduce_min": 0.1})  # cohort shrinks
+        (100, 100)
     """
     if target is None or last != last:
         return lo, hi
@@ -161,6 +163,8 @@ def gap_range(mode: str, lo: float, hi: float, last: float, target: tuple[float,
         lo = max(0.0, min(t_lo, hi))
     if cap == cap:
         hi = min(hi, cap)
+        if mode == "expand":  # an expansion is never a cut: when capacity or the cohort allow no growth, hold
+            hi = max(hi, last)
         lo = min(lo, hi)
     return _round(lo), _round(hi)
 
