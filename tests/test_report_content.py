@@ -171,3 +171,14 @@ def test_key_industries_and_district_warnings_when_the_stages_provide_them(examp
     counts = tables[0]
     city = (w["region"] == region) & (w["planning_unit"] == "planning_region")
     assert sum(int(r[1]) for r in counts["rows"]) == int(city.sum())  # the city's own rows only
+
+
+def test_family_view_in_the_matching_chapter(example_run):
+    """The same 专业类 across levels (issue 16's family view) is shown, contradictions first."""
+    ctx = build_context(dict(example_run.tables), lang="zh", meta=example_run.report_meta())
+    sec = next(x for x in ctx["sections"] if x["key"] == "match")
+    text = "\n".join(b.get("text", "") for b in sec["blocks"])
+    fam = example_run.tables["family_view"]
+    assert "专业族" in text and "合并供求比" in repr(sec["blocks"])
+    year = fam[(fam["region"] == "990100") & (fam["scenario"] == "baseline")]["year"]
+    assert len(year) and any(b["kind"] == "table" and "专业族" in b["caption"] for b in sec["blocks"])

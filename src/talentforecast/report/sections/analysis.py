@@ -182,7 +182,30 @@ def match(b: Builder) -> list[dict]:
     blocks += b.table(s("tables.match"), table, ["specialty", "specialty_name", "level", "supply", "demand",
                                                  "ratio_sd", "ratio_ds", "band"],
                       row_class=["band-" + c for c in table["_band"]])
-    return blocks
+    return blocks + _families(b)
+
+
+def _families(b: Builder) -> list[dict]:
+    """The same 专业类 across levels (family_view): combined S/D beside each level's, contradictions first."""
+    s = b.s
+    f = b.get("family_view")
+    if f is None or b.match_year is None:
+        return []
+    f = b.baseline(f) if "scenario" in f.columns else f
+    f = f[(f["year"] == b.match_year) & (f["region"].astype(str) == str(b.region))] if len(f) else f
+    blocks = [b.subheading(s("family.title")), b.para(s("family.intro"))]
+    if f.empty:
+        return blocks + [b.para(s("none"))]
+    f = f.assign(_c=(f["signal"] != "contradictory").astype(int)).sort_values(["_c", "class_name"])
+    f = f.assign(band=[s.band(code("bands", v)) if isinstance(v, str) else "—" for v in f["band"]])
+    n_contra = int((f["signal"] == "contradictory").sum())
+    blocks.append(b.para(s("family.count", n=len(f), contradictory=n_contra)))
+    cols = ["class_name", "supply", "demand", "ratio_sd", "band", "ratio_sd_secondary", "ratio_sd_associate",
+            "ratio_sd_bachelor"]
+    headers = {"class_name": s("family.class"), "ratio_sd": s("family.combined"),
+               "ratio_sd_secondary": s("family.zz"), "ratio_sd_associate": s("family.gz"),
+               "ratio_sd_bachelor": s("family.bk")}
+    return blocks + b.table(s("family.table"), f, cols, headers=headers, full=s("family.sheet"))
 
 
 # ---- 5 structure --------------------------------------------------------------------------
