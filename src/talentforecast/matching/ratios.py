@@ -165,7 +165,8 @@ def match_ratios(specialty_demand: pd.DataFrame, supply: pd.DataFrame, bands: Ba
     rows with only one side get ``status`` "no_demand_row"/"no_supply_row" and NaN ratios (band
     "none"); a programme that no longer enrols (supply ``programme_status``) gets "not_enrolling",
     never S/D = 0; both 0 gives "no_data"; demand or supply below the minimum size of ``bands``
-    (default 20 persons a year) gives "below_min_demand"/"below_min_supply". All of these have
+    (default 20 persons a year) even at the upper end of its 80 % interval gives
+    "below_min_demand"/"below_min_supply". All of these have
     no ratio, band "none" and no probabilities. With a minimum of 0, demand 0 with supply > 0 gives
     S/D = inf (band surplus, ``status`` "zero_demand"). ``p_shortage`` = P(S/D ≤ shortage edge),
     ``p_surplus`` = P(S/D > surplus edge), both from the simulation (``bands.draws`` draws, ``seed``).
@@ -194,9 +195,13 @@ def match_ratios(specialty_demand: pd.DataFrame, supply: pd.DataFrame, bands: Ba
         m["ratio_ds"] = dem / sup
     closed = (m["programme_status"] == "not_enrolling").to_numpy(bool) if "programme_status" in m else \
         np.zeros(len(m), bool)
+    # "Too small to band" means small even at the upper end of the 80 % interval, which carries the
+    # assumed parameters' ranges: a central assumption moved within its range does not flip it.
+    dem_hi = np.fmax(dem, m["demand_hi_80"].to_numpy(float)) if "demand_hi_80" in m else dem
+    sup_hi = np.fmax(sup, m["supply_hi_80"].to_numpy(float)) if "supply_hi_80" in m else sup
     status = np.select(
-        [np.isnan(dem), np.isnan(sup), closed, (dem == 0) & (sup == 0), dem < bands.min_demand,
-         sup < bands.min_supply, dem == 0],
+        [np.isnan(dem), np.isnan(sup), closed, (dem == 0) & (sup == 0), dem_hi < bands.min_demand,
+         sup_hi < bands.min_supply, dem == 0],
         ["no_demand_row", "no_supply_row", "not_enrolling", "no_data", "below_min_demand", "below_min_supply",
          "zero_demand"], "ok")
     m["status"] = status
