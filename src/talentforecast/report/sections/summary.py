@@ -171,7 +171,11 @@ def summary(b: Builder) -> list[dict]:
                                n_top=int((cat["grade_code"] == "acute").sum()), top=names)))
     blocks.append(b.subheading(s("summary.decide_title")))
     if wf is not None:
-        blocks.append(b.para(s("summary.decide_warnings", red=wf["red"], orange=wf["orange"], yellow=wf["yellow"])))
+        parts = [s(f"summary.decide_{lv}", n=wf[lv]) for lv in ("red", "orange", "yellow") if wf[lv]]
+        actions = s("summary.decide_join").join(parts) if parts else s("summary.decide_none")
+        if actions and b.lang == "en":
+            actions = actions[0].upper() + actions[1:]
+        blocks.append(b.para(s("summary.decide_warnings", actions=actions)))
         blocks.append(b.para(s("summary.decide_expand", blue=wf["blue"], new=f["new"])))
     if cat is not None:
         blocks.append(b.para(s("summary.decide_catalogue", n=len(cat))))
