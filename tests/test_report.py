@@ -89,7 +89,7 @@ def test_writes_all_formats_atomically(reports):
 def test_chinese_section_headings_in_pdf_and_docx(reports):
     zh = Strings("zh")
     titles = [zh(f"sections.{k}") for k in section_keys()]
-    assert len(titles) == 13
+    assert len(titles) == 14
     pdf = _squash(_pdf_text(reports["zh"]["pdf"]))
     for title in titles:
         assert _squash(title) in pdf, title
@@ -188,7 +188,7 @@ def test_missing_optional_tables_are_reported_not_fatal(tables, tmp_path):
     zh = Strings("zh")
     for name in ("supply", "matches", "warnings", "labour_market_conditions", "quality_ranking", "proposals"):
         assert zh("missing", what=zh.get("what", name)) in html
-    assert html.count('<section id="sec-') == 13
+    assert html.count('<section id="sec-') == 14
 
 
 def test_bad_arguments_raise(tables, tmp_path):

@@ -9,6 +9,7 @@ import re
 import pandas as pd
 import pytest
 
+import talentforecast as tf
 from talentforecast import catalogs
 from talentforecast.report.context import build_context
 from talentforecast.report.i18n import Strings, load_settings
@@ -55,6 +56,7 @@ def test_no_raw_identifiers_or_paths(contexts):
 
 def test_english_headings_and_sentences_have_no_chinese_but_names(contexts):
     names = set(catalogs.specialties()["specialty_name"]) | set(catalogs.specialty_occupation()["occupation_name"])
+    names |= set(tf.datasets.load_example().tables["enrolment"]["school"])  # school names are proper names too
     names = sorted(names, key=len, reverse=True)
 
     def strip(text: str) -> str:
@@ -182,3 +184,19 @@ def test_family_view_in_the_matching_chapter(example_run):
     assert "专业族" in text and "合并供求比" in repr(sec["blocks"])
     year = fam[(fam["region"] == "990100") & (fam["scenario"] == "baseline")]["year"]
     assert len(year) and any(b["kind"] == "table" and "专业族" in b["caption"] for b in sec["blocks"])
+
+
+def test_one_notice_per_school_with_its_programme_rows(example_run):
+    """学校专业预警通知书: each school gets its own notice listing exactly its 专业点 rows."""
+    ctx = build_context(dict(example_run.tables), lang="zh", meta=example_run.report_meta())
+    sec = next(x for x in ctx["sections"] if x["key"] == "notices")
+    w = example_run.tables["warnings"]
+    prog = w[(w["planning_unit"] == "programme") & (w["year"] == w["year"].max())]
+    prog = prog[prog["warning_level"].isin(["red", "orange", "yellow", "green", "blue"])]
+    titles = [b["text"] for b in sec["blocks"] if b["kind"] == "subheading"]
+    assert titles == [f"{s}：专业预警通知书" for s in sorted(prog["school"].unique())]
+    tables = [b for b in sec["blocks"] if b["kind"] == "table"]
+    assert [len(t["rows"]) for t in tables] == [int((prog["school"] == s).sum()) for s in sorted(prog["school"].unique())]
+    en = next(x for x in build_context(dict(example_run.tables), lang="en", meta=example_run.report_meta())["sections"]
+              if x["key"] == "notices")
+    assert any("specialty warning notice" in b.get("text", "") for b in en["blocks"])

@@ -17,7 +17,7 @@ from talentforecast.report.sections.analysis import demand, match, structure, su
 from talentforecast.report.sections.catalogues import shortage, training
 from talentforecast.report.sections.common import generic
 from talentforecast.report.sections.industries import key_industries
-from talentforecast.report.sections.lists import proposals, warnings
+from talentforecast.report.sections.lists import notices, proposals, warnings
 from talentforecast.report.sections.method import method
 from talentforecast.report.sections.summary import summary
 
@@ -41,5 +41,5 @@ SECTIONS = [
     ("summary", summary), ("demand", demand), ("supply", supply), ("match", match),
     ("structure", structure), ("industries", key_industries), ("shortage", shortage), ("training", training),
     ("warnings", warnings), ("proposals", proposals), ("quality", quality), ("method", method),
-    ("appendix", None),
+    ("notices", notices), ("appendix", None),
 ]

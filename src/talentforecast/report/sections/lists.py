@@ -114,3 +114,28 @@ def proposals(b: Builder) -> list[dict]:
                       full=s("lists.sheet_expand"), appendix=False)
     return blocks
 
+
+def notices(b: Builder) -> list[dict]:
+    """学校专业预警通知书: for each school, its 专业点 (school × specialty) rows with level, reasons
+    and recommended range, so the bureau can send each school its own list."""
+    s = b.s
+    w = b.tables.get("warnings_all_units")
+    if w is None or "unit" not in w.columns or "school" not in w.columns:
+        return [b.para(s("notices.none"))]
+    w = w[w["unit"].astype(str) == "school"]
+    if w.empty:
+        return [b.para(s("notices.none"))]
+    year = warn_year(b, w)
+    w = w[w["year"] == year]
+    blocks = [b.para(s("notices.intro", year=year, n=w["school"].nunique()))]
+    for school, g in w.groupby("school", sort=True):
+        d = _with_range(warning_frame(b, g, LEVEL_ORDER))
+        counts = d["_code"].value_counts()
+        summary = s("notices.join").join(s("notices.count", level=s.level(c), n=int(counts[c]))
+                                          for c in LEVEL_ORDER if c in counts)
+        blocks.append(b.subheading(s("notices.title", school=school)))
+        blocks.append(b.para(s("notices.body", year=year, n=len(d), summary=summary)))
+        blocks += b.table(s("notices.table", school=school), d, _LIST_COLS, top_n=len(d), appendix=False,
+                          row_class=["level-" + c for c in d["_code"]])
+    return blocks
+
