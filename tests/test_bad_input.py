@@ -10,37 +10,18 @@ import datetime as dt
 import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 
 import talentforecast as tf
+from bad_input_cases import Case, check_case, csv
 from talentforecast.errors import InputError
 
 EMP = "地区,行业代码,年份,就业人数\n"
 ENR = "地区,学校,专业代码,层次,年份,招生数,在校生数,毕业生数\n"
 ENR_ROW = "990101,S01,610101,中职,2023,50,140,40\n"
-
-
-@dataclass(frozen=True)
-class Case:
-    id: str
-    kind: str
-    make: Callable[[Path], Path]
-    error: tuple | None = None  # (column, row, value substring or None, expected substring)
-    note: str | None = None  # substring of a recorded normalisation
-    check: Callable[[pd.DataFrame], bool] | None = None
-
-
-def csv(text: str, encoding: str = "utf-8", name: str = "t.csv") -> Callable[[Path], Path]:
-    def make(tmp: Path) -> Path:
-        p = tmp / name
-        p.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
-        return p
-    return make
 
 
 def raw(data: bytes, name: str) -> Callable[[Path], Path]:
@@ -193,25 +174,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_catalogue(case: Case, tmp_path):
-    path = case.make(tmp_path)
-    if case.error is not None:
-        column, row, value, expected = case.error
-        with pytest.raises(InputError) as info:
-            tf.read_table(path, case.kind)
-        hits = [p for p in info.value.problems
-                if p.column == column and (row is None or p.row == row)
-                and (value is None or value in str(p.value)) and expected in p.expected]
-        assert hits, f"no problem like {case.error} in:\n{info.value}"
-        assert str(path) in str(hits[0])
-        return
-    df = tf.read_table(path, case.kind)
-    notes = [n["normalisation"] for n in df.attrs["normalisations"]]
-    if case.note is not None:
-        assert any(case.note in n for n in notes), notes
-    else:
-        assert notes == []
-    if case.check is not None:
-        assert case.check(df)
+    check_case(case, tmp_path, other_notes_allowed=False)
 
 
 def test_catalogue_doc_lists_every_case():

@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 
 import talentforecast as tf
+from bad_input_cases import Case, check_case, csv
 from talentforecast.errors import InputError, set_lang
 
 EMP = "地区,行业代码,年份,就业人数\n"
@@ -25,24 +24,6 @@ ENR = "地区,学校,专业代码,层次,年份,招生数,在校生数,毕业生
 OUT = "地区,学校,专业代码,年份,毕业生数,落实人数,对口就业人数,升学人数\n"
 POST = "地区,职业代码,年份,季度,需求人数,求职人数\n"
 EMP_HEAD = ["地区", "行业代码", "年份", "就业人数"]
-
-
-@dataclass(frozen=True)
-class Case:
-    id: str
-    kind: str
-    make: Callable[[Path], Path]
-    error: tuple | None = None  # (column, row, value substring or None, expected substring)
-    note: str | None = None  # substring of a recorded note
-    check: Callable[[pd.DataFrame], bool] | None = None
-
-
-def csv(text: str, encoding: str = "utf-8") -> Callable[[Path], Path]:
-    def make(tmp: Path) -> Path:
-        p = tmp / "t.csv"
-        p.write_bytes(text.encode(encoding))
-        return p
-    return make
 
 
 def book(*sheets: tuple[str, list[list], str]) -> Callable[[Path], Path]:
@@ -171,24 +152,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_gov_catalogue(case: Case, tmp_path):
-    path = case.make(tmp_path)
-    if case.error is not None:
-        column, row, value, expected = case.error
-        with pytest.raises(InputError) as info:
-            tf.read_table(path, case.kind)
-        hits = [p for p in info.value.problems
-                if p.column == column and (row is None or p.row == row)
-                and (value is None or value in str(p.value)) and expected in p.expected]
-        assert hits, f"no problem like {case.error} in:\n{info.value.render('en')}"
-        zh = info.value.render("zh")
-        assert str(path) in zh and "np.float64" not in zh and "datetime.datetime" not in zh
-        return
-    df = tf.read_table(path, case.kind)
-    notes = [n["normalisation"] for n in df.attrs["normalisations"]]
-    if case.note is not None:
-        assert any(case.note in n for n in notes), notes
-    if case.check is not None:
-        assert case.check(df)
+    check_case(case, tmp_path, other_notes_allowed=True)
 
 
 def test_gov_catalogue_doc_lists_every_case():
