@@ -479,13 +479,7 @@ def execute(cfg: dict, quiet: bool = True, echo=print, warn=None, label: str = "
     options["retrospective"] = options["retrospective"] or None
     options["params"] = options["params"] or None
     options["lang"] = cfg["lang"][0] if cfg["lang"] else "zh"
-    from talentforecast._runguard import check_as_of
-    from talentforecast.warning.policy import load_policy
-
-    check_as_of(options["as_of"], bundle.tables)  # bad options fail before any computation
-    if options["policy"] is not None:
-        load_policy(options["policy"])
-    r = run_chain(bundle, progress=not quiet, **options)
+    r = run_chain(bundle, progress=not quiet, **options)  # checks as_of and the policy before any stage
     for name, rows in (r.manifest.get("notes") or {}).items():  # assumptions the run made, said aloud
         for row in rows:
             print(f"注意 note [{name}] {row.get('industry', '')}: {row.get('note_zh', '')}", file=sys.stderr)
