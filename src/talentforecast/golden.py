@@ -35,6 +35,8 @@ def _planning_region(tables: Mapping[str, pd.DataFrame]) -> str:
 
 
 def _by_year(df: pd.DataFrame, col: str = "value") -> dict[str, float]:
+    if "industry" in df and (df["industry"] == "_T").any():  # the total row, not total + sections
+        df = df[df["industry"] == "_T"]
     return {str(int(y)): round(float(v), 4) for y, v in df.groupby("year")[col].sum().items()}
 
 
