@@ -179,3 +179,54 @@ def test_duplication_per_class_across_levels_with_programme_sizes():
     assert "5个专业点" in w.loc["4601B", "reason_zh"] and "招生中位数仅30人" in w.loc["4601B", "reason_zh"]
     assert w.loc["4601A", "warning_level"] == "orange"  # the 中职 programmes of the same class too
     assert w.loc["5101A", "warning_level"] == "green"
+
+
+def _relative_short_case(absolute: float, with_params: bool = True):
+    """51A relatively short (its S/D ≈ 0.48 of the level's) at an absolute S/D of ``absolute``."""
+    m = pd.concat([matches({2023: 1.0}, {2026: absolute * f}, specialty=s, spread=0.05, supply=100)
+                   for s, f in (("51A", 1.0), ("51B", 3.2), ("51C", 3.2), ("51D", 3.2))])
+    tables = {"matches": m, "enrolment": pd.concat([enrolment({2021: 100, 2022: 100, 2023: 100}, s)
+                                                    for s in ("51A", "51B", "51C", "51D")])}
+    if with_params:
+        tables["demand_parameters"] = pd.DataFrame({"industry": ["C", "I"], "entrant_share": 0.35,
+                                                    "entrant_share_low": 0.25, "entrant_share_high": 0.5})
+    return one(evaluate_warnings(tables, "default", as_of=2023), "51A")
+
+
+def test_an_absolute_surplus_that_hinges_on_the_entrant_share_does_not_stop_a_relative_blue():
+    # S/D 1.3 is a surplus at the central entrant share but 0.91 at its high end (×0.35/0.50)
+    row = _relative_short_case(1.3)
+    status = {r["rule_id"]: r["status"] for r in reasons(row)}
+    assert row["warning_level"] == "blue"
+    assert status["default.relative-shortage"] == "decisive" and status["roa-bands.surplus"] == "overridden"
+    assert "default.absolute-surplus-robust" not in status
+    # the expansion is a larger share of the level: sized from the relative ratio, not the absolute one
+    assert row["enrol_lo"] == 100 and row["enrol_hi"] > 100
+
+
+def test_a_surplus_that_holds_at_the_high_entrant_share_keeps_the_watch():
+    row = _relative_short_case(2.5)  # 2.5 × 0.7 = 1.75 > 1.15 whatever the entrant share
+    status = {r["rule_id"]: r["status"] for r in reasons(row)}
+    assert row["warning_level"] == "yellow"
+    assert status["default.absolute-surplus-robust"] == "decisive"
+    assert status["default.relative-shortage"] == "contributing"
+    assert "上限" in row["reason_zh"] and "1.75" in row["reason_zh"]
+    # without the demand stage's parameters the robust indicator is unknown: the relative rule decides
+    assert _relative_short_case(2.5, with_params=False)["warning_level"] == "blue"
+
+
+def test_a_weak_projected_watch_does_not_displace_an_issued_blue():
+    from talentforecast.warning.combine import resolve
+    from talentforecast.warning.rules import Condition, Rule
+
+    def ev(level, p, ind="ratio_sd_projected"):
+        rule = Rule(f"x.{level}", (Condition(ind, "gt", 1.0),), level, "", "", "watch", "", "")
+        return {"rule": rule, "probability": p}
+    settings = {"min_probability_blue": 0.7, "min_probability_yellow_over_blue": 0.7}
+    assert resolve([ev("blue", 0.8), ev("yellow", 0.6)], settings)["level"] == "blue"
+    assert resolve([ev("blue", 0.8), ev("yellow", 0.75)], settings)["level"] == "yellow"
+    # a blue below its own threshold is withdrawn: the watch stands whatever its probability
+    assert resolve([ev("blue", 0.6), ev("yellow", 0.1)], settings)["level"] == "yellow"
+    # an observed watch is never dropped by this setting
+    assert resolve([ev("blue", 0.8), ev("yellow", 0.1, "employment_rate")], settings)["level"] == "yellow"
+    assert resolve([ev("blue", 0.8), ev("yellow", 0.6)], {"min_probability_blue": 0.7})["level"] == "yellow"

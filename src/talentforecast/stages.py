@@ -215,7 +215,7 @@ STAGES: tuple[Stage, ...] = (
                    "shortage_occupations", "sensitivity", "family_view")),
     Stage("warning", warning_stage, inputs=("matches", "quality", "duplication", "enrolment", "regions"),
           optional=("vocational_openings", "outcomes", "specialty_industry", "completion_rates", "participation",
-                    "labour_market_conditions", "postings", "province_enrolment"),
+                    "labour_market_conditions", "postings", "province_enrolment", "demand_parameters"),
           outputs=("warnings", "proposals", "quality_ranking", "warning_exit_list", "warning_expand_list")),
     Stage("retrospective", retrospective_stage, inputs=("matches", "quality", "warnings"),
           optional=(*INPUT_TABLES, "duplication", "vocational_openings", "completion_rates", "participation",

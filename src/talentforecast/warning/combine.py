@@ -13,7 +13,8 @@ model green nowhere. With ``settings.projection_role = "modify"``:
 - no observed rule: the model rules decide.
 
 With ``"decide"`` every live rule competes on severity (the original resolution) and conflicts
-are only marked. Then in both modes a strong level (red, orange, blue) whose probability is
+are only marked. A model watch (yellow) below ``min_probability_yellow_over_blue`` does not
+displace a blue that passes its own threshold. Then in both modes a strong level (red, orange, blue) whose probability is
 below ``min_probability_<level>`` is withdrawn; if nothing strong is left the level is yellow
 with the reason 证据不足.
 
@@ -47,6 +48,26 @@ def _top(evs: list[dict]) -> str:
     return max((e["rule"].level for e in evs), key=LEVELS.get, default="green")
 
 
+def _p(e: dict) -> float:
+    p = e["probability"]
+    return p if p == p else float("nan")
+
+
+def _drop_weak_watch(cands: list[dict], settings: dict) -> list[dict]:
+    """Without the model-evidence watch (yellow) rules that would displace an issued blue while
+    their own probability is below ``min_probability_yellow_over_blue``.
+
+    A watch from the absolute S/D bands hinges on assumptions shared by every specialty (the
+    entrant share moves all ratios together); the blue from the relative ratio does not. A weak
+    watch is shown beside the blue, it does not decide.
+    """
+    t = settings.get("min_probability_yellow_over_blue", 0.0)
+    t_blue = settings.get("min_probability_blue", 0.0)
+    if t <= 0 or not any(e["rule"].level == "blue" and not _p(e) < t_blue for e in cands):
+        return cands
+    return [e for e in cands if not (e["rule"].level == "yellow" and e["kind"] == "model" and not _p(e) >= t)]
+
+
 def resolve(live: list[dict], settings: dict) -> dict:
     """{level, decisive, conflict, conflicting, insufficient} from the live fired rules.
 
@@ -73,6 +94,7 @@ def resolve(live: list[dict], settings: dict) -> dict:
             cands = obs + mod
     else:
         cands = list(live)
+    cands = _drop_weak_watch(cands, settings)
     insufficient = []
     level = "yellow" if forced_yellow else _top(cands)
     while level in STRONG:

@@ -118,6 +118,9 @@ def rule_probability(rule: Rule, ctx: Context) -> float:
     return max(0.0, min(1.0, p)) if p == p else math.nan
 
 
+REL = "ratio_sd_projected_rel"
+
+
 def _base(indicator: str) -> str:
     for suffix in ("_peer_gap", "_adjusted"):
         if indicator.endswith(suffix):
@@ -223,6 +226,17 @@ def not_enrolling_row(policy: Policy, ctx: Context, as_of: int) -> dict:
             "enrol_hi": math.nan, "rules_fired": 0}
 
 
+def _relative(rule: Rule) -> bool:
+    return any(c.indicator == REL for c in rule.conditions)
+
+
+def _range_ratio(rule: Rule, ctx: Context) -> float:
+    """The S/D that sizes an expansion: the ratio to the level's aggregate for a rule on it (the
+    expansion is a larger share of the level's total), else the projected S/D."""
+    o = ctx.points.get(REL) if _relative(rule) else None
+    return o.value if o is not None else ctx.ratio_sd_projected
+
+
 def evaluate_key(policy: Policy, ctx: Context, as_of: int, levels_only: bool = False) -> dict:
     """Evaluate every rule for one region × specialty × level; return the resolved row."""
     if ctx.not_enrolling:
@@ -251,11 +265,15 @@ def evaluate_key(policy: Policy, ctx: Context, as_of: int, levels_only: bool = F
         ranges = []
         for ev in decisive:
             lo, hi = enrolment_range(ev["rule"].enrolment, ctx.last_intake, policy.enrolment,
-                                     ctx.employed_last, ctx.intake_year == as_of, ctx.ratio_sd_projected)
+                                     ctx.employed_last, ctx.intake_year == as_of, _range_ratio(ev["rule"], ctx))
             ranges.append((ENROLMENT_MODES.index(ev["rule"].enrolment), hi if hi == hi else math.inf, lo, hi, ev))
         _, _, lo, hi, lead = min(ranges, key=lambda t: (t[1], t[0]))
         action_zh, action_en = lead["rule"].action_zh, lead["rule"].action_en
-        if policy.enrolment["basis"] == "gap":
+        if _relative(lead["rule"]) and cap == cap:
+            # a share of the level's total (bound_totals keeps the total): no absolute gap target
+            hi = max(min(hi, cap), ctx.last_intake)
+            lo, hi = math.floor(min(lo, hi) + 0.5), math.floor(hi + 0.5)
+        elif policy.enrolment["basis"] == "gap":
             lo, hi = gap_range(lead["rule"].enrolment, lo, hi, ctx.last_intake, ctx.target, cap,
                                policy.enrolment)
     else:
@@ -292,6 +310,19 @@ def evaluate_key(policy: Policy, ctx: Context, as_of: int, levels_only: bool = F
             "target_hi": ctx.target[2] if ctx.target else math.nan, "capacity_cap": cap}
 
 
+def _pct_below(p: float, threshold: float) -> str:
+    """``p`` as a percentage that reads as below ``threshold`` (0.6977 against 0.70 is "69.7%",
+    not "70%"): whole percent where that is already below, else truncated to 0.1 %.
+
+    Example:
+        >>> _pct_below(0.6977, 0.7), _pct_below(0.52, 0.7)
+        ('69.7%', '52%')
+    """
+    if round(p, 2) < threshold:
+        return f"{p:.0%}"
+    return f"{math.floor(p * 1000) / 10:.1f}%"
+
+
 def _texts(reasons: list[dict], res: dict, policy: Policy) -> tuple[str, str]:
     """The reason sentence: decisive rules, then 证据不足 and 证据冲突 notes with both sides."""
     zh, en = [], []
@@ -304,7 +335,7 @@ def _texts(reasons: list[dict], res: dict, policy: Policy) -> tuple[str, str]:
         if r["status"] != "insufficient":
             continue
         t = settings.get(f"min_probability_{r['level']}", 0.0)
-        p = "–" if r["probability"] is None else f"{r['probability']:.0%}"
+        p = "–" if r["probability"] is None else _pct_below(r["probability"], t)
         zh.append(f"【{INSUFFICIENT[0]}】{r['text_zh']}（该判断的概率为{p}，低于政策门槛{t:.0%}，暂不据此"
                   f"{ACTIONS[r['level']][0]}，需关注。）")
         en.append(f"[{INSUFFICIENT[1]}] {r['text_en']} (probability {p}, below the policy threshold "

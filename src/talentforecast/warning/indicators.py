@@ -313,6 +313,21 @@ def with_relative_ratio(m: pd.DataFrame) -> pd.DataFrame:
     return m.assign(ratio_sd_rel=m["ratio_sd"] / agg)
 
 
+def _entrant_share_factor(params: pd.DataFrame | None) -> float | None:
+    """central ÷ high of the entrant share (demand ∝ entrant share, so S/D × this is the S/D at
+    the range's high end); None without the demand stage's ``demand_parameters``.
+
+    Example:
+        >>> _entrant_share_factor(pd.DataFrame({"entrant_share": [0.35], "entrant_share_high": [0.5]}))
+        0.7
+    """
+    if params is None or not {"entrant_share", "entrant_share_high"} <= set(params.columns) or params.empty:
+        return None
+    ratio = (params["entrant_share"] / params["entrant_share_high"]).dropna()
+    # one shared value per run; if a table ever held several, the largest S/D factor is the cautious one
+    return round(float(ratio.max()), 12) if len(ratio) else None
+
+
 def build_points(tables, as_of: int, settings: dict, regions=None) -> dict[tuple, dict[str, Obs]]:
     """{key: {indicator: Obs}} for projected and count indicators as of ``as_of``.
 
@@ -342,6 +357,10 @@ def build_points(tables, as_of: int, settings: dict, regions=None) -> dict[tuple
         for c in ("p_surplus", "p_shortage"):
             if c in proj.columns:
                 put(proj, c, c)
+        e_factor = _entrant_share_factor(tables.get("demand_parameters"))
+        if e_factor is not None:
+            put(proj.assign(_sd_e_high=proj["ratio_sd"] * e_factor), "ratio_sd_projected_e_high", "_sd_e_high",
+                sigma=sig)
         if "ratio_sd_rel" not in proj.columns and {"supply", "demand"} <= set(proj.columns):
             proj = with_relative_ratio(proj)
         if "ratio_sd_rel" in proj.columns:

@@ -57,6 +57,8 @@ SETTINGS = {
     "min_probability_red": (float, 0.0, "red only when its probability is at least this (else 证据不足)"),
     "min_probability_orange": (float, 0.0, "orange only when its probability is at least this"),
     "min_probability_blue": (float, 0.0, "blue only when its probability is at least this"),
+    "min_probability_yellow_over_blue": (float, 0.0, "a projected watch (yellow) displaces an issued blue only "
+                                         "when its probability is at least this (0: always, by severity)"),
     "list_size": (int, 20, "rows per planning region in the short exit/cut and expand lists"),
     "not_enrolling_years": (int, 2, "a programme with no intake in each of this many years up to "
                                      "as_of is 'not_enrolling' (no level, no range)"),

@@ -113,6 +113,10 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
               evidence="model"),
     Indicator("ratio_ds_projected", "point", "lognormal", "预测求人倍率", "projected demand/supply ratio",
               evidence="model"),
+    # the projected S/D with the entrant share at the high end of its documented range (the most
+    # demand the shared assumption allows): a surplus that holds there does not hinge on it
+    Indicator("ratio_sd_projected_e_high", "point", "lognormal", "预测供需比(新入职应届占比取上限)",
+              "projected S/D with the entrant share at its high end", evidence="model"),
     Indicator("ratio_sd_projected_rel", "point", "lognormal", "预测供需比(相对同层次总体)",
               "projected S/D relative to its level's aggregate", evidence="model"),
     Indicator("p_surplus", "point", "exact", "预测过剩概率", "projected probability of surplus", ".0%",
