@@ -44,29 +44,33 @@ INDUSTRY = ("industry", "industry_name_en")
 COMPOSITE = r"^[A-T](?=[0-9]{2}$)"  # docs/feed.md: B06 -> 06, the one mapping a reader applies
 
 
-def division_bundle() -> Bundle:
-    """The example's inputs as a mining county keeps them: employment by GB/T 4754 division only
-    (06 煤炭开采和洗选业 and 07 石油和天然气开采业, from section B), destinations and the crosswalk
-    by the same divisions. Every industry code of the vocational openings starts with 0."""
-    example = tf.datasets.load_example()
-    t = dict(example.tables)
+def division_inputs(folder: Path) -> Path:
+    """The example's input tables as a mining county keeps them, written as CSV files: employment by
+    GB/T 4754 division only (06 煤炭开采和洗选业 and 07 石油和天然气开采业, split from section B),
+    destinations and the specialty-industry crosswalk by the same divisions. Every industry code of
+    the vocational openings then starts with 0."""
+    t = dict(tf.datasets.load_example().tables)
     mining = t["employment"][t["employment"]["industry"] == "B"]
     t["employment"] = pd.concat([mining.assign(industry=code, employed=(mining["employed"] * share).round(0),
                                                value_added=mining["value_added"] * share)
                                  for code, share in (("06", 0.6), ("07", 0.4))], ignore_index=True)
     d = t["destinations"]
     t["destinations"] = d.assign(industry=d["industry"].where(d["industry"] != "B", "06"))
-    cw = catalogs.specialty_industry()
-    b = cw[cw["industry"] == "B"]
-    cw = pd.concat([cw[cw["industry"] != "B"], b.assign(industry="06"), b.assign(industry="07")])
-    t["specialty_industry"] = cw.groupby(["specialty", "level", "industry"], as_index=False)["weight"].sum()
-    return Bundle(tables=t, meta=example.meta)
+    b = catalogs.specialty_industry().query("industry == 'B'")[["specialty", "weight"]]
+    b = b.assign(weight=b["weight"] / b["weight"].sum())  # the catalogue's shares of section B, summing to 1
+    t["specialty_industry"] = pd.concat([b.assign(industry=code) for code in ("06", "07")], ignore_index=True)
+    folder.mkdir()
+    for name, df in t.items():
+        df.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
+    return folder
 
 
 @pytest.fixture(scope="module")
-def division_run():
-    params = {"demand": {"models": "drift", "n_paths": 200, "missing_industries": "zero"}}
-    return tf.run(division_bundle(), stages=["demand"], horizon=2, params=params, progress=False)
+def division_run(tmp_path_factory):
+    bundle = tf.read_folder(division_inputs(tmp_path_factory.mktemp("mining") / "tables"))  # validated as any input
+    assert sorted(bundle.tables["employment"]["industry"].unique()) == ["06", "07"]
+    params = {"demand": {"models": "drift", "n_paths": 200}}
+    return tf.run(bundle, stages=["demand"], horizon=2, params=params, progress=False)
 
 
 def code_columns(df: pd.DataFrame) -> list[str]:
