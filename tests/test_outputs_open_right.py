@@ -15,7 +15,7 @@ import pytest
 import talentforecast as tf
 from talentforecast import catalogs
 from talentforecast.bundle import Bundle, top_region
-from talentforecast.errors import TalentForecastWarning
+from talentforecast.errors import OutputError, TalentForecastWarning
 from talentforecast.export import plain_codes, read_feed, table_schema, text_codes
 from talentforecast.export.spec import TEXT_FORMS
 from talentforecast.export.xlsx import CODE_COLUMNS, write_xlsx
@@ -144,6 +144,8 @@ def test_division_codes_starting_with_0_read_back_intact_with_plain_read_csv(div
     assert set(read_feed(feed, ["vocational_openings"])["vocational_openings"]["industry"]) == {"06", "07"}
     back = read_feed(feed, ["vocational_openings"], fmt="csv")["vocational_openings"]
     assert set(back["industry"]) == {"06", "07"} and set(back["industry_name_en"]) == {"06", "07"}
+    with pytest.raises(OutputError, match="fmt"):
+        read_feed(feed, fmt="json")
 
 
 def test_user_codes_with_a_leading_zero_are_named_not_lost_silently(tmp_path):
