@@ -4,8 +4,8 @@ CSV has no types: pandas reads a column whose every cell looks like a number as 
 GB/T 4754 division ``06`` comes back as ``6``. Codes are therefore written in a form that cannot
 be mistaken for a number where their code system allows a leading zero:
 
-* **industry** (GB/T 4754-2017): a division is written with its section letter, the standard's
-  composite code (``06`` → ``B06``: section B 采矿业, division 06 煤炭开采和洗选业); sections
+* **industry** (GB/T 4754-2017): a division is written with its section letter, the composite form
+  of a GB/T 4754 code (``06`` → ``B06``: section B 采矿业, division 06 煤炭开采和洗选业); sections
   (``B``) and the all-industry total ``_T`` stay as they are. Parquet and DuckDB keep the plain
   code (``06``); :func:`plain_codes` (and ``read_feed(..., fmt="csv")``) map the text form back.
 * regions (GB/T 2260 and the 统计用区划代码 start with the province code 11–82), specialties and
