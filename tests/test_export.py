@@ -75,6 +75,12 @@ def test_csv_has_bom_and_json_and_schema_agree(feed):
             types = p["type"] if isinstance(p["type"], list) else [p["type"]]
             py = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "null": type(None)}
             assert isinstance(row[col], tuple(py[t] for t in types)), (col, row[col])
+    # industry codes in JSON/CSV take their text form (division 36 -> C36), as the schema's pattern says
+    split = json.loads((feed / "json" / "employment_forecast.json").read_text(encoding="utf-8"))
+    pattern = json.loads((feed / "schema" / "employment_forecast.schema.json").read_text(
+        encoding="utf-8"))["properties"]["industry"]["pattern"]
+    industries = {row[split["columns"].index("industry")] for row in split["data"]}
+    assert industries == {"C", "G", "I", "C36"} and all(re.fullmatch(pattern, i) for i in industries)
     reasons = json.loads(rows[0]["reasons"])
     assert {"rule_id", "indicator", "value", "threshold", "years", "text_zh", "text_en"} <= set(reasons[0])
 

@@ -24,6 +24,9 @@ def breaking_changes(golden: dict, current: dict) -> list[str]:
                 out.append(f"{table}.{col} removed or renamed")
             elif now[col] != typ:
                 out.append(f"{table}.{col} type {typ} -> {now[col]}")
+    for col, form in golden.get("text_forms", {}).items():  # how CSV/JSON write a code (B06) is contract too
+        if current.get("text_forms", {}).get(col) != form:
+            out.append(f"text form of {col} {form} -> {current.get('text_forms', {}).get(col)}")
     return out
 
 
@@ -48,3 +51,8 @@ def test_golden_check_catches_a_rename_and_tolerates_an_addition():
     added = replace(spec, tables={**spec.tables, "warnings": replace(w, columns=(*w.columns, "reason_text"))},
                     vocabulary=renamed.vocabulary)
     assert breaking_changes(golden, feed_schema(added)) == []
+    plain = replace(spec, vocabulary={**spec.vocabulary, "industry": {
+        k: v for k, v in spec.vocabulary["industry"].items() if k != "text_form"}})
+    assert breaking_changes(golden, feed_schema(plain)) == [
+        "text form of industry ['gbt4754_composite', '^(?:[A-T]|[A-T][0-9]{2}|_T)$'] -> None"]
+

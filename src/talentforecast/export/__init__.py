@@ -19,15 +19,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from talentforecast import __version__
 from talentforecast._atomic import atomic_dir
-from talentforecast.errors import InputError, OutputError, Problem
+from talentforecast.errors import InputError, OutputError, Problem, TalentForecastWarning, get_lang
 from talentforecast.export.build import add_labels, feed_tables, run_identity
-from talentforecast.export.spec import csv_dtype, feed_schema, feed_spec, table_schema
+from talentforecast.export.codes import plain_codes, plain_read_losses, text_codes
+from talentforecast.export.spec import TEXT_FORMS, csv_dtype, feed_schema, feed_spec, table_schema
 from talentforecast.export.writers import (
     FORMATS,
     write_csv,
@@ -39,9 +41,10 @@ from talentforecast.export.xlsx import XLSX_TABLES, write_xlsx
 from talentforecast.schema import SCHEMA_VERSION
 
 __all__ = ["FORMATS", "XLSX_TABLES", "add_labels", "csv_dtype", "export", "feed_schema", "feed_spec", "feed_tables",
-           "find_feed", "read_feed", "run_identity", "table_schema", "write_xlsx"]
+           "find_feed", "plain_codes", "read_feed", "run_identity", "table_schema", "text_codes", "write_xlsx"]
 
-FEED_FORMAT = 2  # 2: json/<table>.json in the compact split layout
+# 2: json/<table>.json in the compact split layout; 3: CSV/JSON write industry divisions as B06
+FEED_FORMAT = 3
 MANIFEST = "feed.json"
 
 
@@ -80,8 +83,10 @@ def export(run, out_dir: str | Path, formats: tuple[str, ...] = ("parquet", "csv
             (tmp / "schema" / f"{name}.schema.json").write_text(
                 json.dumps(sch, ensure_ascii=False, indent=2), encoding="utf-8")
             files[name]["schema"] = f"schema/{name}.schema.json"
-        text = {name: text_table(df, spec.tables[name], as_of, spec.text_decimals)
+        text = {name: text_codes(text_table(df, spec.tables[name], as_of, spec.text_decimals), spec)
                 for name, df in tables.items()} if {"csv", "json"} & set(formats) else {}
+        needs_dtype = {name: plain_read_losses(df) for name, df in text.items()} if "csv" in formats else {}
+        _warn_needs_dtype(needs_dtype)
         for fmt, writer in (("parquet", write_parquet), ("csv", write_csv), ("json", write_json)):
             if fmt in formats:
                 (tmp / fmt).mkdir()
@@ -104,6 +109,7 @@ def export(run, out_dir: str | Path, formats: tuple[str, ...] = ("parquet", "csv
             "tables": {name: {"title_zh": spec.tables[name].title_zh, "title_en": spec.tables[name].title_en,
                               "rows": int(len(df)), "columns": list(df.columns), "files": files[name],
                               "csv_dtype": csv_dtype(schemas[name]),
+                              "csv_needs_dtype": needs_dtype.get(name, []) if "csv" in formats else None,
                               "text_rows": int(len(text[name])) if name in text else None,
                               "text_years_from": (as_of - spec.tables[name].text_years_before_as_of
                                                   if as_of is not None and name in text
@@ -111,6 +117,9 @@ def export(run, out_dir: str | Path, formats: tuple[str, ...] = ("parquet", "csv
                                                   else None),
                               "sha256": {k: _sha256(tmp / v) for k, v in files[name].items()}}
                        for name, df in tables.items()},
+            "text_forms": {c: {"form": v["text_form"], "pattern": TEXT_FORMS[v["text_form"]].pattern,
+                               "en": TEXT_FORMS[v["text_form"]].en, "zh": TEXT_FORMS[v["text_form"]].zh}
+                           for c, v in spec.vocabulary.items() if v.get("text_form")},
             "skipped": skipped,
             "not_in_feed": sorted(set(run.tables) - set(spec.tables)),
         }
@@ -135,6 +144,22 @@ def text_table(df: pd.DataFrame, table, as_of: int | None, decimals: int) -> pd.
         df = df[df["year"] >= as_of - window]
     floats = df.select_dtypes("float").columns
     return df.assign(**{c: df[c].round(decimals) for c in floats}) if len(floats) else df
+
+
+def _warn_needs_dtype(needs: dict[str, list[str]]) -> None:
+    """Say which CSV columns plain ``pd.read_csv`` would change (digit codes with a leading zero
+    that no text form covers, e.g. a user's own region or school codes); feed.json lists them too."""
+    cols = [f"{name}.{c}" for name, cs in needs.items() for c in cs]
+    if not cols:
+        return
+    shown = ", ".join(cols[:8]) + (f" (+{len(cols) - 8})" if len(cols) > 8 else "")
+    msg = (f"数据接口 CSV 中这些代码列全为数字且有以 0 开头的代码，普通 pd.read_csv 会把它们读成数字、丢掉开头的 0：{shown}；"
+           "请按 feed.json 中各表的 csv_dtype 读取（pd.read_csv(path, dtype=csv_dtype)），清单见 csv_needs_dtype"
+           if get_lang() == "zh" else
+           f"feed CSV code columns that are all digits with codes starting with 0, which plain pd.read_csv reads "
+           f"as numbers (the 0 lost): {shown}; read them with the table's csv_dtype from feed.json "
+           "(pd.read_csv(path, dtype=csv_dtype)); listed under csv_needs_dtype")
+    warnings.warn(TalentForecastWarning(msg, {"csv_needs_dtype": needs}), stacklevel=3)
 
 
 def _share(folder: Path) -> None:
@@ -180,9 +205,12 @@ def find_feed(path: str | Path) -> Path:
                               "a feed folder with feed.json (from `talentforecast export`) or a folder holding feed/")])
 
 
-def read_feed(path: str | Path, tables: list[str] | None = None) -> dict[str, pd.DataFrame]:
-    """Read a feed's Parquet tables back (all, or the ``tables`` named); ``path`` as for
-    :func:`find_feed`.
+def read_feed(path: str | Path, tables: list[str] | None = None, fmt: str = "parquet") -> dict[str, pd.DataFrame]:
+    """Read a feed's tables back (all, or the ``tables`` named); ``path`` as for :func:`find_feed`.
+
+    ``fmt="parquet"`` (default) gives the run's tables exactly. ``fmt="csv"`` reads the CSV files
+    (the rows and precision CSV holds) with each column's dtype from ``feed.json`` and maps the
+    codes' text forms back (industry ``B06`` → ``06``), so codes equal those of the Parquet files.
 
     Example:
         >>> import tempfile
@@ -198,13 +226,21 @@ def read_feed(path: str | Path, tables: list[str] | None = None) -> dict[str, pd
         >>> read_feed(out, ["input_summary"])["input_summary"][["table", "rows", "run_id"]].values.tolist()
         [['employment', 3, 'demo']]
     """
+    if fmt not in ("parquet", "csv"):
+        raise OutputError(f"read_feed reads fmt 'parquet' or 'csv', got {fmt!r}")
     feed = find_feed(path)
     manifest = json.loads((feed / MANIFEST).read_text(encoding="utf-8"))
     names = tables or list(manifest["tables"])
     out = {}
     for name in names:
-        rel = manifest["tables"].get(name, {}).get("files", {}).get("parquet")
+        entry = manifest["tables"].get(name, {})
+        rel = entry.get("files", {}).get(fmt)
         if rel is None:
-            raise InputError([Problem(str(feed), None, None, name, "a table written as Parquet in this feed")])
-        out[name] = pd.read_parquet(feed / rel)
+            what = "Parquet" if fmt == "parquet" else "CSV"
+            raise InputError([Problem(str(feed), None, None, name, f"a table written as {what} in this feed")])
+        if fmt == "parquet":
+            out[name] = pd.read_parquet(feed / rel)
+        else:
+            out[name] = plain_codes(pd.read_csv(feed / rel, dtype=entry.get("csv_dtype"), encoding="utf-8-sig",
+                                                keep_default_na=False, na_values=[""]))
     return out

@@ -30,6 +30,28 @@ PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "b
 
 
 @dataclass(frozen=True)
+class TextForm:
+    """How a code system is written in CSV/JSON (``text_form`` in ``feed_tables.toml``): the
+    pattern of the written code and what it means, in English and Chinese. See ``export.codes``."""
+
+    name: str
+    pattern: str
+    en: str
+    zh: str
+
+
+TEXT_FORMS = {
+    "gbt4754_composite": TextForm(
+        "gbt4754_composite", r"^(?:[A-T]|[A-T][0-9]{2}|_T)$",
+        "CSV/JSON: a GB/T 4754 division carries its section letter (composite code, 06 -> B06), so "
+        "plain pd.read_csv keeps it as text; sections and the total _T as they are. Parquet/DuckDB: the "
+        "plain code (06).",
+        "CSV/JSON 中行业大类代码前加门类字母（GB/T 4754 组合代码，06 → B06），普通 pd.read_csv 读回仍为文本；"
+        "门类与合计 _T 不变。Parquet/DuckDB 为原代码（06）。"),
+}
+
+
+@dataclass(frozen=True)
 class FeedTable:
     name: str
     title_zh: str
@@ -79,6 +101,9 @@ def feed_spec(path: str | Path | None = None) -> FeedSpec:
     for col, v in vocab.items():
         if v.get("type") not in JSON_TYPES:
             raise ConfigError(f"{path}: key columns.{col}.type must be one of {sorted(JSON_TYPES)}, got {v.get('type')!r}")
+        if v.get("text_form") is not None and (v["type"] != "string" or v["text_form"] not in TEXT_FORMS):
+            raise ConfigError(f"{path}: key columns.{col}.text_form must be one of {sorted(TEXT_FORMS)} on a "
+                              f"string column, got {v['text_form']!r}")
     labels = {k: tuple(v) for k, v in raw.get("labels", {}).items()}
     tables = {}
     for name, t in raw.get("tables", {}).items():
@@ -129,6 +154,10 @@ def table_schema(name: str, df: pd.DataFrame | None = None, spec: FeedSpec | Non
         props[c] = {"type": [v["type"], "null"] if v.get("nullable") else v["type"],
                     "description": v["en"], "x-description-zh": v["zh"], "x-unit": v["unit"],
                     "x-added-by-feed": c not in t.columns, "x-pandas-dtype": PANDAS_DTYPES[v["type"]]}
+        form = TEXT_FORMS.get(v.get("text_form"))
+        if form is not None and c in contract:  # the written (CSV/JSON) form of the code
+            props[c].update({"pattern": form.pattern, "x-text-form": form.name,
+                             "x-text-form-description": form.en, "x-text-form-description-zh": form.zh})
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"talentforecast-feed/{SCHEMA_VERSION}/{name}.schema.json",
@@ -158,19 +187,25 @@ def csv_dtype(schema: dict) -> dict[str, str]:
 
 
 def feed_schema(spec: FeedSpec | None = None) -> dict:
-    """Every feed table's contract columns with their JSON types: what the golden test pins.
+    """Every feed table's contract columns with their JSON types, and the columns whose codes
+    CSV/JSON write in a text form (with its pattern): what the golden test pins.
 
     Example:
         >>> fs = feed_schema()
         >>> fs["schema_version"], fs["tables"]["input_summary"]["first_year"]
         ('1.0.0', ['integer', 'null'])
+        >>> fs["text_forms"]["industry"]
+        ['gbt4754_composite', '^(?:[A-T]|[A-T][0-9]{2}|_T)$']
     """
     spec = spec or feed_spec()
     out = {}
     for name in spec.tables:
         props = table_schema(name, spec=spec)["properties"]
         out[name] = {c: props[c]["type"] for c in spec.feed_columns(name)}
-    return {"schema_version": SCHEMA_VERSION, "tables": out}
+    used = {c for name in spec.tables for c in spec.feed_columns(name)}
+    forms = {c: [v["text_form"], TEXT_FORMS[v["text_form"]].pattern] for c, v in spec.vocabulary.items()
+             if v.get("text_form") and c in used}
+    return {"schema_version": SCHEMA_VERSION, "tables": out, "text_forms": forms}
 
 
 def check_columns(name: str, df: pd.DataFrame, spec: FeedSpec | None = None) -> None:
