@@ -230,3 +230,18 @@ def test_a_weak_projected_watch_does_not_displace_an_issued_blue():
     # an observed watch is never dropped by this setting
     assert resolve([ev("blue", 0.8), ev("yellow", 0.1, "employment_rate")], settings)["level"] == "yellow"
     assert resolve([ev("blue", 0.8), ev("yellow", 0.6)], {"min_probability_blue": 0.7})["level"] == "yellow"
+
+
+def test_an_observed_shortage_decides_over_a_projected_watch():
+    # postings: 3.2 openings per seeker two years running (observed blue); projection: S/D 1.6,
+    # an absolute surplus (model watch) that is not a relative one (the only specialty of its level)
+    post = pd.DataFrame({"region": "R", "occupation": "o1", "year": [2022, 2023], "quarter": 1,
+                         "openings": [300.0, 320.0], "seekers": [100.0, 100.0]})
+    so = pd.DataFrame({"specialty": ["S1"], "occupation": ["o1"], "level": LEVEL})
+    tables = {"quality": peers({"S1": {2022: 0.9, 2023: 0.9}}), "postings": post, "specialty_occupation": so,
+              "matches": matches({2023: 1.2}, {2026: 1.6}, spread=0.05)}
+    row = one(evaluate_warnings(tables, "default", as_of=2023))
+    status = {r["rule_id"]: r["status"] for r in reasons(row)}
+    assert row["warning_level"] == "blue" and row["conflict"]
+    assert status["outcomes.postings-shortage"] == "decisive" and status["roa-bands.surplus"] == "conflicting"
+    assert "以已观测结果为准" in row["reason_zh"]

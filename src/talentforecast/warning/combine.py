@@ -9,7 +9,8 @@ model green nowhere. With ``settings.projection_role = "modify"``:
 - observed rules pointing down decide; model rules pointing down may raise the level (they
   agree); a model rule pointing up is a conflict (证据冲突), shown, and ignored;
 - observed rules pointing up (and none down): a strong model rule pointing down is a conflict →
-  yellow 证据冲突 with both shown; otherwise the most severe of the rules left;
+  yellow 证据冲突 with both shown; against an observed blue a model watch is a conflict too, and
+  the observed blue decides; otherwise the most severe of the rules left;
 - no observed rule: the model rules decide.
 
 With ``"decide"`` every live rule competes on severity (the original resolution) and conflicts
@@ -90,6 +91,10 @@ def resolve(live: list[dict], settings: dict) -> dict:
             cands = obs + [e for e in mod if e["dir"] <= 0]
         elif up and any(e["dir"] < 0 and e in strong for e in mod):
             cands, forced_yellow = [], True
+        elif any(e["rule"].level == "blue" for e in obs):
+            # an observed shortage (postings) against a projected watch: a conflict, and the
+            # observed evidence decides, as the reason text says
+            cands = obs + [e for e in mod if e["dir"] >= 0]
         else:
             cands = obs + mod
     else:
