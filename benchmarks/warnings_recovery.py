@@ -25,6 +25,7 @@ true matrix is far from the rule crosswalk: rule_weight 0.3, cross-class moves f
 Reproduce (about 10 minutes on 2 shared cores):
     PYTHONPATH=src python benchmarks/warnings_recovery.py
     PYTHONPATH=src python benchmarks/warnings_recovery.py --seeds 20241 --as-of 2021 --variants base
+    PYTHONPATH=src python benchmarks/warnings_recovery.py --variants base --policy default my.toml --json /tmp/v.json
 """
 
 from __future__ import annotations
@@ -166,6 +167,8 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, nargs="+", default=[20241, 7])
     ap.add_argument("--as-of", type=int, nargs="+", default=[2019, 2021, 2024])
     ap.add_argument("--variants", nargs="+", default=VARIANTS, choices=VARIANTS)
+    ap.add_argument("--policy", nargs="+", default=["default"],
+                    help="policy name(s) or TOML file(s), combined in order (to compare a variant)")
     ap.add_argument("--json", default=str(Path(__file__).with_name("warnings_recovery_results.json")))
     args = ap.parse_args()
     warnings.simplefilter("ignore")
@@ -181,7 +184,8 @@ def main() -> None:
                 bundle, truth = world_bundle(seed, params, tmp, drop)
                 truth = {"market": truth["market"]}
                 for as_of in args.as_of:
-                    run = tf.run(bundle, stages=STAGES, progress=False, as_of=as_of)
+                    run = tf.run(bundle, stages=STAGES, progress=False, as_of=as_of,
+                                 policy=args.policy if len(args.policy) > 1 else args.policy[0])
                     d = score_run(run, truth, as_of, bundle.meta["region"])
                     frames.append(d.assign(seed=seed, variant=variant, as_of=as_of))
                     print(f"seed {seed} {variant} as of {as_of}: {len(d)} scored "
