@@ -89,3 +89,16 @@ def test_small_backtest_is_calibrated_on_every_series_and_shorter_windows():
     assert sel.n_cases == 15
     assert sel.n_calibration == 65
     assert set(sel.quantiles) == {(lv, k) for lv in (80, 95) for k in range(2)}
+
+
+def test_no_shrinkage_when_exogenous_drivers_are_used():
+    rng = np.random.default_rng(9)
+    rows, fut = [], []
+    for i in range(3):
+        x = np.exp(np.cumsum(rng.normal(0.05, 0.08, 13))) * (1 + i)  # not log-linear in time
+        y = 20 * x**0.8 * np.exp(rng.normal(0, 0.05, 13))
+        rows += [(f"s{i}", 2008 + t, float(y[t]), float(x[t])) for t in range(10)]
+        fut += [(f"s{i}", 2018 + t, float(x[10 + t])) for t in range(3)]
+    df = pd.DataFrame(rows, columns=["unique_id", "ds", "y", "x"])
+    fc = forecast(df, h=3, level=(), exog=["x"], future_exog=pd.DataFrame(fut, columns=["unique_id", "ds", "x"]))
+    assert fc.attrs["auto"].trend_shrinkage == 0.0

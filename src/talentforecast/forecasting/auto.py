@@ -144,8 +144,10 @@ def select(
     calibrate intervals on the errors of the chosen combination after trend shrinkage.
 
     ``trend_shrinkage`` and ``min_calibration_cases`` default (``None``) to the shipped
-    ``forecasting/data/auto.toml``."""
+    ``forecasting/data/auto.toml``; there is no shrinkage when the pool holds exogenous members."""
     c = float(DEFAULTS["trend_shrinkage"] if trend_shrinkage is None else trend_shrinkage)
+    if any(p in EXOG_POOL for p in pool):
+        c = 0.0  # with drivers, a forecast's departure from the last value is their effect, not a trend
     min_cal = int(DEFAULTS["min_calibration_cases"] if min_calibration_cases is None else min_calibration_cases)
     ok = [s for s in series if degenerate_kind(s.y) is None]
     longest = max((s.y.size for s in ok), default=0)

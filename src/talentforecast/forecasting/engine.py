@@ -78,7 +78,7 @@ def forecast(
             keeps the engine set by :func:`use_engine` (local by default). Results are identical.
         trend_shrinkage: auto only: ``c`` of the trend shrinkage, each series' forecast moved toward
             its last value by ``max(0, 1 - c / t²)``, ``t`` the t-statistic of its mean yearly change
-            (``auto.trend_weight``); ``0`` turns it off. ``None`` takes the shipped default
+            (``auto.trend_weight``); ``0`` turns it off (it is off with ``exog``). ``None`` takes the shipped default
             (``forecasting/data/auto.toml``, 1.0; see docs/forecasting.md).
 
     Returns:
