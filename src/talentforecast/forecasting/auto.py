@@ -4,9 +4,11 @@ the training data, with intervals calibrated by conformal quantiles of scaled ba
 from __future__ import annotations
 
 import itertools
+import tomllib
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -23,14 +25,19 @@ MAX_MEMBERS = 4
 MIN_TRAIN = 6
 CAL_WINDOWS = 5  # origins the intervals are calibrated on (the choice uses the first n_windows)
 MIN_TRAIN_SHORT = 4  # fewest training years of a backtest window on panels shorter than MIN_TRAIN + h
+# shipped defaults (trend_shrinkage, min_calibration_cases), documented in the file itself
+DEFAULTS: dict = tomllib.loads((resources.files("talentforecast.forecasting") / "data" / "auto.toml").read_text(encoding="utf-8"))
 
 
 @dataclass(eq=False)  # holds DataFrames: pandas compares .attrs when printing
 class AutoSelection:
     """What auto chose and how its intervals were calibrated (kept on ``forecast(...).attrs["auto"]``).
 
-    ``scores``: sMAPE of every candidate combination in the backtest; ``quantiles``:
-    (level, step) → conformal (lo, hi) quantiles of scaled errors; ``label``: the ``model`` value.
+    ``scores``: sMAPE of every candidate combination in the backtest (before trend shrinkage);
+    ``quantiles``: (level, step) → conformal (lo, hi) quantiles of scaled errors of the shrunk
+    combination; ``trend_shrinkage``: the ``c`` of :func:`trend_weight` applied to every forecast;
+    ``n_cases`` / ``n_calibration``: backtest cases of the choice / of the calibration;
+    ``label``: the ``model`` value.
 
     Example:
         >>> import pandas as pd
@@ -48,6 +55,8 @@ class AutoSelection:
     scores: pd.DataFrame = field(repr=False)
     quantiles: dict[tuple[int, int], tuple[float, float]] = field(repr=False)  # (level, step) -> (lo, hi)
     n_cases: int = 0
+    trend_shrinkage: float = 0.0  # c of trend_weight; 0 = forecasts are the combination's
+    n_calibration: int = 0  # backtest cases the intervals were calibrated on
 
     @property
     def label(self) -> str:
@@ -64,6 +73,43 @@ def pool_for(has_exog: bool) -> tuple[str, ...]:
 def scale_of(y: np.ndarray) -> float:
     """MASE scale: mean absolute year-on-year change (0 when undefined)."""
     return float(np.mean(np.abs(np.diff(y)))) if y.size > 1 else 0.0
+
+
+def trend_weight(y: np.ndarray, c: float) -> float:
+    """Weight kept of a forecast's departure from the last value: ``max(0, 1 - c / t²)``.
+
+    ``t`` is the t-statistic of the mean yearly change (mean over its standard error, changes
+    treated as independent). A trend no clearer than noise (``t² <= c``) is dropped, i.e. the
+    forecast becomes the last value; a clear one is kept almost whole. Positive-part shrinkage of
+    the trend toward zero (James–Stein style); it matters for short, noisy series, where a fitted
+    trend is mostly noise. ``c = 0``, fewer than 3 values, or changes without spread give 1.
+
+    Example:
+        >>> trend_weight(np.array([10.0, 12.0, 14.0, 16.0]), 1.0)  # a clean trend is kept
+        1.0
+        >>> trend_weight(np.array([10.0, 13.0, 11.0, 14.0, 12.0]), 1.0)  # t = 0.35: dropped
+        0.0
+        >>> round(trend_weight(np.array([10.0, 12.0, 13.0, 16.0, 17.0]), 1.0), 3)  # t = 3.66
+        0.925
+    """
+    d = np.diff(np.asarray(y, dtype=float))
+    if c <= 0 or d.size < 2:
+        return 1.0
+    sd = float(np.std(d, ddof=1))
+    if not sd > 0:
+        return 1.0
+    t2 = d.size * float(np.mean(d)) ** 2 / sd**2
+    return max(0.0, 1.0 - c / t2) if t2 > 0 else 0.0
+
+
+def shrink(C: np.ndarray, ys: Sequence[np.ndarray], c: float) -> np.ndarray:
+    """Forecasts ``C`` (one row per series, histories ``ys``) moved toward each last value by
+    :func:`trend_weight`."""
+    if c <= 0:
+        return C
+    last = np.array([y[-1] for y in ys], dtype=float)[:, None]
+    w = np.array([trend_weight(y, c) for y in ys])[:, None]
+    return last + w * (C - last)
 
 
 def combine(preds: np.ndarray, aggregate: str) -> np.ndarray:
@@ -91,8 +137,18 @@ def select(
     seed: int = 0,
     n_jobs: int = 1,
     progress: bool = False,
+    trend_shrinkage: float | None = None,
+    min_calibration_cases: int | None = None,
 ) -> AutoSelection:
-    """Backtest every pool member on training windows and choose the best combination by sMAPE."""
+    """Backtest every pool member on training windows and choose the best combination by sMAPE;
+    calibrate intervals on the errors of the chosen combination after trend shrinkage.
+
+    ``trend_shrinkage`` and ``min_calibration_cases`` default (``None``) to the shipped
+    ``forecasting/data/auto.toml``; there is no shrinkage when the pool holds exogenous members."""
+    c = float(DEFAULTS["trend_shrinkage"] if trend_shrinkage is None else trend_shrinkage)
+    if any(p in EXOG_POOL for p in pool):
+        c = 0.0  # with drivers, a forecast's departure from the last value is their effect, not a trend
+    min_cal = int(DEFAULTS["min_calibration_cases"] if min_calibration_cases is None else min_calibration_cases)
     ok = [s for s in series if degenerate_kind(s.y) is None]
     longest = max((s.y.size for s in ok), default=0)
     # windows train on >= MIN_TRAIN years; a panel too short for that (e.g. 6 years, h=3) is
@@ -110,7 +166,7 @@ def select(
     cases, actual, scales = _cases(eligible, h, range(n_windows), min_train)
     if not cases:
         agg, members = DEFAULT_COMBINATION
-        return AutoSelection(agg, members, pd.DataFrame(), {}, 0)
+        return AutoSelection(agg, members, pd.DataFrame(), {}, 0, c)
     out = run_many(pool, cases, h, (), seed, fallback=False, n_jobs=n_jobs, progress=progress, description="auto: backtest")
     F = np.full((len(pool), len(cases), h), np.nan)
     for i, row in enumerate(out):
@@ -138,20 +194,38 @@ def select(
                 if best is None or score < best[0] - 1e-12:
                     best = (score, agg, combo, C)
     _, agg, combo, C = best
+    members = [pool[j] for j in combo]
     scores = pd.DataFrame(rows, columns=["aggregate", "members", "smape"]).sort_values("smape", kind="mergesort")
+    # the intervals must describe the forecasts given out, so they are calibrated on the errors of
+    # the shrunk combination (the choice itself is made before shrinkage)
+    C = shrink(C, [cs.y for cs in cases], c)
     # intervals are calibrated on more origins than the choice is made on (older windows, which
     # often hold a shock): only the chosen members are run on the extra windows
     more, more_actual, more_scales = _cases(eligible, h, range(n_windows, max(n_windows, CAL_WINDOWS)), min_train)
     if more and level:
-        members = [pool[j] for j in combo]
-        got = run_many(members, more, h, (), seed, fallback=False, n_jobs=n_jobs, progress=progress,
-                       description="auto: calibration")
-        G = np.array([[r.pred["mean"] if r.pred is not None else np.full(h, np.nan) for r in row] for row in got])
-        Cm = combine(np.moveaxis(G, 1, 0), agg)
-        Cm = np.where(np.isnan(Cm), _naive(more)[:, None], Cm)
+        Cm = _combined(members, agg, more, h, seed, n_jobs, progress, c)
         A, C, S = np.vstack([A, more_actual]), np.vstack([C, Cm]), np.concatenate([S, more_scales])
+    if level and np.count_nonzero(S > 0) < min_cal:
+        # too few cases for stable tail quantiles (e.g. a panel where few series reach the
+        # selection's training length): calibrate on every series, windows down to MIN_TRAIN_SHORT
+        wide, wide_actual, wide_scales = _cases(ok, h, range(max(n_windows, CAL_WINDOWS)), min(min_train, MIN_TRAIN_SHORT))
+        if np.count_nonzero(wide_scales > 0) > np.count_nonzero(S > 0):
+            A, S = wide_actual, wide_scales
+            C = _combined(members, agg, wide, h, seed, n_jobs, progress, c)
     quantiles = calibrate(A, C, S, level)
-    return AutoSelection(agg, tuple(pool[j] for j in combo), scores.reset_index(drop=True), quantiles, len(cases))
+    return AutoSelection(agg, tuple(members), scores.reset_index(drop=True), quantiles, len(cases), c,
+                         int(np.count_nonzero(S > 0)) if quantiles else 0)
+
+
+def _combined(members: Sequence[str], agg: str, cases: Sequence[Series], h: int, seed: int, n_jobs: int,
+              progress: bool, c: float) -> np.ndarray:
+    """The chosen combination's shrunk forecasts on backtest cases (naive where every member failed)."""
+    got = run_many(members, cases, h, (), seed, fallback=False, n_jobs=n_jobs, progress=progress,
+                   description="auto: calibration")
+    G = np.array([[r.pred["mean"] if r.pred is not None else np.full(h, np.nan) for r in row] for row in got])
+    Cm = combine(np.moveaxis(G, 1, 0), agg)
+    Cm = np.where(np.isnan(Cm), _naive(cases)[:, None], Cm)
+    return shrink(Cm, [cs.y for cs in cases], c)
 
 
 def _cases(eligible: Sequence[Series], h: int, windows: range, min_train: int) -> tuple[list[Series], list, list]:
@@ -219,7 +293,7 @@ def auto_forecast(
         if not got:
             continue
         s = series[i]
-        mean = combine(np.array([g["mean"] for g in got]), sel.aggregate)
+        mean = shrink(combine(np.array([g["mean"] for g in got]), sel.aggregate)[None], [s.y], sel.trend_shrinkage)[0]
         pred = {"mean": mean}
         scale = scale_of(s.y)
         for lv in level:

@@ -31,6 +31,7 @@ def backtest(
     time_col: str = "ds",
     target_col: str = "y",
     engine: str | object | None = None,
+    trend_shrinkage: float | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin forecasts with actuals.
 
@@ -42,7 +43,7 @@ def backtest(
     Returns the :func:`forecast` columns (``requested``, ``model``…) plus ``cutoff`` (last training
     year), ``y`` (actual) and ``scale`` (MASE scale of the training part). ``.attrs["fallbacks"]``
     lists the fallbacks of every window (as in :func:`forecast`, plus ``cutoff``), summarised in one
-    ``TalentForecastWarning``. ``engine`` is as in :func:`forecast`.
+    ``TalentForecastWarning``. ``engine`` and ``trend_shrinkage`` are as in :func:`forecast`.
 
     Example:
         >>> import pandas as pd
@@ -77,7 +78,7 @@ def backtest(
         info = train.groupby("unique_id", sort=False).agg(cutoff=("ds", "max"), scale=("y", lambda v: scale_of(v.to_numpy())))
         for name in names:
             fc = forecast_frame(train, h, level, name, exog or None, fut, n_jobs, seed, nonnegative, progress,
-                                "unique_id", "ds", "y", 3)
+                                "unique_id", "ds", "y", 3, trend_shrinkage)
             cutoffs = info["cutoff"].to_dict()
             fallbacks += [{**r, "cutoff": int(cutoffs[r["unique_id"]])} for r in fc.attrs["fallbacks"]]
             n_forecasts += fc.attrs["n_forecasts"]

@@ -54,6 +54,7 @@ def forecast(
     target_col: str = "y",
     n_windows: int = 3,
     engine: str | object | None = None,
+    trend_shrinkage: float | None = None,
 ) -> pd.DataFrame:
     """Forecast every series of a long annual panel ``h`` years ahead.
 
@@ -75,6 +76,10 @@ def forecast(
         engine: where the per-series work runs: ``"local"`` (processes, ``n_jobs``), ``"dask"`` or a
             dask ``Client``, ``"spark"``/a ``SparkSession``, ``"ray"`` (see docs/scale.md); ``None``
             keeps the engine set by :func:`use_engine` (local by default). Results are identical.
+        trend_shrinkage: auto only: ``c`` of the trend shrinkage, each series' forecast moved toward
+            its last value by ``max(0, 1 - c / t²)``, ``t`` the t-statistic of its mean yearly change
+            (``auto.trend_weight``); ``0`` turns it off (it is off with ``exog``). ``None`` takes the shipped default
+            (``forecasting/data/auto.toml``, 1.0; see docs/forecasting.md).
 
     Returns:
         Long frame ``unique_id, ds, requested, model, y_hat, y_lo_80, y_hi_80, y_lo_95, y_hi_95``
@@ -100,18 +105,22 @@ def forecast(
         with use_engine(engine):
             return forecast(**{**locals(), "engine": None})
     out = forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonnegative, progress,
-                         id_col, time_col, target_col, n_windows)
+                         id_col, time_col, target_col, n_windows, trend_shrinkage)
     _failures.warn(out.attrs["fallbacks"], out.attrs["n_forecasts"])
     return out
 
 
 def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonnegative, progress, id_col,
-                   time_col, target_col, n_windows) -> pd.DataFrame:
+                   time_col, target_col, n_windows, trend_shrinkage=None) -> pd.DataFrame:
     """:func:`forecast` without the fallback warning (its callers, e.g. backtest, warn once)."""
     h = check_h(h)
     levels = check_levels(level)
     if not isinstance(n_jobs, int) or n_jobs < 1:
         raise InputError([Problem("<argument>", "n_jobs", None, n_jobs, "an integer >= 1")])
+    if trend_shrinkage is not None and (isinstance(trend_shrinkage, bool) or not isinstance(trend_shrinkage, (int, float))
+                                        or not np.isfinite(trend_shrinkage) or trend_shrinkage < 0):
+        raise InputError([Problem("<argument>", "trend_shrinkage", None, trend_shrinkage, "a number >= 0, or None",
+                                   "不小于 0 的数，或 None")])
     exog = list(exog or [])
     names = _model_list(models, bool(exog))
     panel = prepare(df, id_col, time_col, target_col, exog, nonnegative=nonnegative)
@@ -125,7 +134,7 @@ def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonneg
             frames[name], fallbacks[name] = _assemble(series, [row[j] for row in res], h, levels, name)
     if "auto" in names:
         sel = _auto.select(series, h, levels, n_windows=n_windows, seed=seed, n_jobs=n_jobs, progress=progress,
-                           pool=_auto.pool_for(bool(exog)))
+                           pool=_auto.pool_for(bool(exog)), trend_shrinkage=trend_shrinkage)
         res = _auto.auto_forecast(series, h, levels, sel, seed=seed, n_jobs=n_jobs, progress=progress)
         frames["auto"], fallbacks["auto"] = _assemble(series, res, h, levels, "auto")
         attrs["auto"] = sel
