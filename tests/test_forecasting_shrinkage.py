@@ -34,13 +34,13 @@ def test_trend_weight_keeps_clear_trends_and_drops_noise():
 
 def test_default_shrinkage_comes_from_the_shipped_params():
     sel = forecast(mixed_panel(), h=3).attrs["auto"]
-    assert DEFAULTS["trend_shrinkage"] == 1.0 and sel.trend_shrinkage == DEFAULTS["trend_shrinkage"]
-    assert forecast(mixed_panel(), h=3, trend_shrinkage=0).attrs["auto"].trend_shrinkage == 0.0
+    assert DEFAULTS["trend_shrinkage"] == 0.0 and sel.trend_shrinkage == DEFAULTS["trend_shrinkage"]
+    assert forecast(mixed_panel(), h=3, trend_shrinkage=1).attrs["auto"].trend_shrinkage == 1.0
 
 
 def test_shrinkage_moves_each_forecast_toward_its_last_value_by_its_weight():
     df = mixed_panel()
-    on, off = forecast(df, h=3), forecast(df, h=3, trend_shrinkage=0)
+    on, off = forecast(df, h=3, trend_shrinkage=1), forecast(df, h=3, trend_shrinkage=0)
     assert on.attrs["auto"].members == off.attrs["auto"].members  # chosen before shrinking
     weights = []
     for uid, g in df.groupby("unique_id", sort=False):
@@ -59,7 +59,8 @@ def test_shrinkage_moves_each_forecast_toward_its_last_value_by_its_weight():
 
 def test_same_seed_same_output_with_shrinkage():
     df = mixed_panel()
-    pd.testing.assert_frame_equal(forecast(df, h=3, seed=2), forecast(df, h=3, seed=2))
+    pd.testing.assert_frame_equal(forecast(df, h=3, seed=2, trend_shrinkage=1),
+                                  forecast(df, h=3, seed=2, trend_shrinkage=1))
 
 
 @pytest.mark.parametrize("bad", [-1.0, float("nan"), "1", True])
@@ -70,8 +71,8 @@ def test_bad_trend_shrinkage_is_an_input_error(bad):
 
 def test_backtest_passes_trend_shrinkage():
     df = mixed_panel()[lambda d: d.unique_id.isin([f"s{i}" for i in range(0, 40, 4)])]
-    a = backtest(df, h=2, n_windows=1, trend_shrinkage=0)
-    b = backtest(df, h=2, n_windows=1)
+    a = backtest(df, h=2, n_windows=1)
+    b = backtest(df, h=2, n_windows=1, trend_shrinkage=1)
     assert not np.allclose(a["y_hat"], b["y_hat"])
 
 
@@ -100,5 +101,11 @@ def test_no_shrinkage_when_exogenous_drivers_are_used():
         rows += [(f"s{i}", 2008 + t, float(y[t]), float(x[t])) for t in range(10)]
         fut += [(f"s{i}", 2018 + t, float(x[10 + t])) for t in range(3)]
     df = pd.DataFrame(rows, columns=["unique_id", "ds", "y", "x"])
-    fc = forecast(df, h=3, level=(), exog=["x"], future_exog=pd.DataFrame(fut, columns=["unique_id", "ds", "x"]))
+    future = pd.DataFrame(fut, columns=["unique_id", "ds", "x"])
+    fc = forecast(df, h=3, level=(), exog=["x"], future_exog=future)
     assert fc.attrs["auto"].trend_shrinkage == 0.0
+    # asked for explicitly where it cannot apply: an error, not silently ignored
+    with pytest.raises(InputError, match="trend_shrinkage"):
+        forecast(df, h=3, level=(), exog=["x"], future_exog=future, trend_shrinkage=1)
+    with pytest.raises(InputError, match="trend_shrinkage"):
+        forecast(df[df.unique_id == "s0"][["unique_id", "ds", "y"]], h=2, models="drift", trend_shrinkage=1)

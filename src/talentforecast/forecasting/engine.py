@@ -123,6 +123,11 @@ def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonneg
                                    "不小于 0 的数，或 None")])
     exog = list(exog or [])
     names = _model_list(models, bool(exog))
+    if trend_shrinkage and (exog or "auto" not in names):
+        # shrinkage applies to models="auto" without drivers only: never ignore the argument silently
+        raise InputError([Problem("<argument>", "trend_shrinkage", None, trend_shrinkage,
+                                  "0 or None with exog or without models='auto'",
+                                  "使用外生变量(exog)或未选 models='auto' 时只能为 0 或 None")])
     panel = prepare(df, id_col, time_col, target_col, exog, nonnegative=nonnegative)
     future = prepare_future(future_exog, exog, panel, h, id_col, time_col)
     series = split_series(panel, exog, future)
