@@ -78,8 +78,9 @@ def forecast(
             keeps the engine set by :func:`use_engine` (local by default). Results are identical.
         trend_shrinkage: auto only: ``c`` of the trend shrinkage, each series' forecast moved toward
             its last value by ``max(0, 1 - c / t²)``, ``t`` the t-statistic of its mean yearly change
-            (``auto.trend_weight``); ``0`` turns it off (it is off with ``exog``). ``None`` takes the shipped default
-            (``forecasting/data/auto.toml``, 1.0; see docs/forecasting.md).
+            (``auto.trend_weight``); ``0`` turns it off; with ``exog`` or without ``"auto"`` only 0 or None
+            are accepted. ``None`` takes the shipped default (``forecasting/data/auto.toml``: 0.0, off;
+            see docs/forecasting.md).
 
     Returns:
         Long frame ``unique_id, ds, requested, model, y_hat, y_lo_80, y_hi_80, y_lo_95, y_hi_95``
