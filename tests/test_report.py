@@ -141,6 +141,35 @@ def test_english_headings_have_no_chinese(reports, contexts):
         assert _squash(Strings("en")(f"sections.{k}")) in _squash(pdf)
 
 
+def test_english_edition_names_divisions_in_english():
+    """A run at GB/T 4754 division level (no sections) prints English division names in the
+    English edition: headings, sentences and table cells, with no Chinese division name left."""
+    import json
+    from importlib.resources import files
+
+    from talentforecast import catalogs
+
+    div = catalogs.industries("division")
+    divisions = div.set_index("industry")["industry_name"].str.strip()
+    # each section of the fixture becomes its first division, the fixture's division 13 becomes 39
+    pick = div.groupby("section")["industry"].first().to_dict() | {"13": "39"}
+    tables = {k: (v.assign(industry=v["industry"].astype(str).map(pick)) if "industry" in v.columns else v)
+              for k, v in make_tables().items()}
+    assert all(tables[k]["industry"].notna().all() for k in ("employment_forecast", "openings"))
+    ctx = build_context(tables, lang="en", meta=META, settings=_settings())
+    text = json.dumps(ctx["sections"], ensure_ascii=False, default=str)
+    used = sorted(set(pick.values()))
+    chinese = [divisions[d] for d in used if divisions[d] in text]
+    assert not chinese, chinese
+    assert "Manufacture of Computers, Communication and Other Electronic Equipment" in text
+    assert not re.search(r"Division \d", text)  # every catalogue division has an English name
+    en = pd.read_csv(files("talentforecast.catalogs") / "data" / "gbt4754" / "gbt4754_2017_divisions_en.csv",
+                     dtype=str)
+    assert list(en["division"]) == list(divisions.index) and not en["name_en"].str.contains(CJK).any()
+    assert en["basis"].str.startswith("unofficial translation").all() and en["isic4"].str.fullmatch(
+        r"\d{2}(;\d{2})*").all()
+
+
 def test_html_is_self_contained(reports):
     for lang in ("zh", "en"):
         html = reports[lang]["html"].read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import math
 import re
@@ -88,12 +89,19 @@ def _names() -> dict[str, dict[str, str]]:
     return out
 
 
+@functools.cache
 def _industry_en() -> dict[str, str]:
+    """English industry names: official NBS names of the GB/T 4754 sections (report data) and
+    unofficial translations of the 97 divisions (catalogue data, each with its ISIC Rev.4
+    counterpart and a ``basis`` note)."""
     from importlib import resources
 
     path = resources.files("talentforecast.report") / "data" / "industry_names_en.csv"
     df = pd.read_csv(path.open(encoding="utf-8"), dtype=str)
-    return dict(zip(df["industry"], df["industry_name_en"], strict=True))
+    out = dict(zip(df["industry"], df["industry_name_en"], strict=True))
+    path = resources.files("talentforecast.catalogs") / "data" / "gbt4754" / "gbt4754_2017_divisions_en.csv"
+    df = pd.read_csv(path.open(encoding="utf-8"), dtype=str)
+    return out | dict(zip(df["division"], df["name_en"], strict=True))
 
 
 class Builder:
@@ -146,7 +154,8 @@ class Builder:
 
     def name(self, kind: str, code: object) -> str:
         """The name of a code; industries in the report language (official NBS English names of
-        GB/T 4754 sections; divisions without one print as "Division 13")."""
+        GB/T 4754 sections, unofficial translations of divisions; a code in neither prints as
+        "Division 13")."""
         if kind == "industry":
             return self.industry_name(code)
         return self.names.get(kind, {}).get(str(code), "")
