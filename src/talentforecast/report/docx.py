@@ -158,12 +158,11 @@ def _toc(document, context) -> None:
     cached text. PAGEREF is a reference field: LibreOffice computes it at layout, Word refreshes it
     with the other fields when the file opens (``updateFields``). Render check: docs/report.md.
     """
-    from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Emu, Pt
 
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)  # the cover stands alone, as in the PDF
     # "TOC Heading" looks like Heading 1 but has no outline level, so "Contents" is not listed in itself.
     if "TOC Heading" in [s.name for s in document.styles]:
         document.add_paragraph(context["toc_title"], style="TOC Heading")
@@ -289,7 +288,8 @@ def _table(document, block) -> None:
     # Narrower cell padding than Word's 1.9 mm, so short headers ("Years", "概率") fit their columns.
     margins = _tblpr_child(table, "w:tblCellMar")
     for side in ("left", "right"):
-        margin = margins.makeelement(qn(f"w:{side}"), {qn("w:w"): "68", qn("w:type"): "dxa"})
+        margin = margins.makeelement(qn(f"w:{side}"), {qn("w:w"): "45" if block.get("dense") else "68",
+                                                        qn("w:type"): "dxa"})
         margins.append(margin)
     usable = document.sections[-1].page_width - document.sections[-1].left_margin \
         - document.sections[-1].right_margin
@@ -307,7 +307,7 @@ def _table(document, block) -> None:
             cell.width = col_widths[j]  # Word reads cell widths, not only the grid
             para = cell.paragraphs[0]
             run = para.add_run(str(value))
-            run.font.size = Pt(8)
+            run.font.size = Pt(7 if block.get("dense") else 8)  # dense: the widest lists, no word breaks
             if klass == "header" or klass == "key":
                 run.bold = True
             if klass == "header":
