@@ -16,6 +16,7 @@ from talentforecast.report.i18n import Strings, load_settings
 from talentforecast.report.workbook import write_workbook
 
 CJK = re.compile(r"[\u3400-\u9fff]")
+CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 RAW = re.compile(r"key_industries|bottom_up_sum|auto:|scenario:|_comparison|labour_market|run/tables"
                  r"|\.csv|\.parquet|\.toml|\.py\b|/[\w.-]+/")
 
@@ -203,9 +204,10 @@ def test_one_notice_per_school_with_its_programme_rows(example_run):
 
 
 def test_table_columns_fit_their_longest_words(contexts):
-    """No word breaks inside ("Openin gs", "vocation al"): on the example run every column of every
-    table is at least as wide as its longest Latin word, measured here with the bundled font
-    (kerned, whole word) at the table's size, plus the cell padding of style.css."""
+    """No word breaks inside ("Openin gs", "vocation al", "专业代/码"): on the example run every
+    column of every table is at least as wide as its longest Latin word and four characters of a
+    Chinese header, measured here with the bundled font (kerned, whole word) at the table's size,
+    plus the cell padding of style.css."""
     from matplotlib.ft2font import FT2Font
 
     from talentforecast.report.fonts import cjk_font_path
@@ -228,6 +230,7 @@ def test_table_columns_fit_their_longest_words(contexts):
                 for j, head in enumerate(blk["header"]):
                     words = [w for text in [head, *(r[j] for r in blk["rows"])]
                              for w in re.findall(r"[A-Za-z0-9/%.,–]+-?", str(text))]
+                    words += [w[:4] for w in CJK_RUN.findall(head)]  # 专业代码 stays on one line
                     if not words:
                         continue
                     need = max(mm(w, pt) for w in words) + pad

@@ -39,6 +39,7 @@ _TABLE_MM = 172.0  # text width of a table: 180 mm of A4 text less the PDF body 
 _CELL_PAD_MM = 3.4  # cell padding (2 x 1.5 mm) and rules (style.css th, td)
 _DENSE_PAD_MM = 2.0  # the same in a dense table (2 x 0.8 mm)
 _STRIPE_MM = 1.1  # the 3 pt warning-level stripe on a first column
+_DENSE_ABOVE = 0.9  # share of the width the longest words may take at 8 pt before a table goes dense
 
 
 @functools.cache
@@ -64,9 +65,12 @@ def _font(path: str, cls):
 
 
 def _word_mm(text: object, bold: bool = False, pt: float = 8) -> float:
-    """Width in mm of the longest unbreakable Latin word of ``text`` at ``pt`` points (a line may
-    break after a hyphen, so "Matched-employment" is two words; number ranges "333–370" are one)."""
+    """Width in mm of the longest unbreakable word of ``text`` at ``pt`` points: Latin words (a
+    line may break after a hyphen, so "Matched-employment" is two words; "333–370" is one) and,
+    in a header (``bold``), the first four characters of each run of Chinese."""
     words = re.findall(r"[A-Za-z0-9/%.,–]+-?", str(text))
+    if bold:  # a Chinese header keeps up to four characters on a line: 专业代码, not 专业代/码
+        words += [w[:4] for w in re.findall(r"[\u3400-\u9fff]+", str(text))]
     if not words:
         return 0.0
     # 3% for kerning and rounding; bold headers are synthesised a little wider
@@ -75,14 +79,14 @@ def _word_mm(text: object, bold: bool = False, pt: float = 8) -> float:
 
 def _fit(weights: list[float], headers: list[str], cells: list[tuple]) -> tuple[list[float], bool]:
     """Column widths (%) of a table and whether it is set dense (7 pt, narrow cell padding): dense
-    when at 8 pt the columns' longest words alone would take more than 70% of the width (the wide
-    warning lists of the English edition), so that no word breaks and the text columns keep room."""
+    when at 8 pt the columns' longest words alone would take more than 90% of the width (the
+    10–11-column warning lists), so that no word breaks and the reason column keeps room."""
     for dense in (False, True):
         pt, pad = (7.0, _DENSE_PAD_MM) if dense else (8.0, _CELL_PAD_MM)
         need = [max(_word_mm(h, bold=True, pt=pt), *(_word_mm(v, pt=pt) for v in col)) + pad
                 for h, col in zip(headers, cells, strict=True)]
         need[0] += _STRIPE_MM
-        if sum(need) <= 0.7 * _TABLE_MM:
+        if sum(need) <= _DENSE_ABOVE * _TABLE_MM:
             break
     return column_widths(weights, need), dense
 
