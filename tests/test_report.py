@@ -141,6 +141,35 @@ def test_english_headings_have_no_chinese(reports, contexts):
         assert _squash(Strings("en")(f"sections.{k}")) in _squash(pdf)
 
 
+def test_english_edition_names_divisions_in_english():
+    """A run at GB/T 4754 division level (no sections) prints English division names in the
+    English edition: headings, sentences and table cells, with no Chinese division name left."""
+    import json
+    from importlib.resources import files
+
+    from talentforecast import catalogs
+
+    div = catalogs.industries("division")
+    divisions = div.set_index("industry")["industry_name"].str.strip()
+    # each section of the fixture becomes its first division, the fixture's division 13 becomes 39
+    pick = div.groupby("section")["industry"].first().to_dict() | {"13": "39"}
+    tables = {k: (v.assign(industry=v["industry"].astype(str).map(pick)) if "industry" in v.columns else v)
+              for k, v in make_tables().items()}
+    assert all(tables[k]["industry"].notna().all() for k in ("employment_forecast", "openings"))
+    ctx = build_context(tables, lang="en", meta=META, settings=_settings())
+    text = json.dumps(ctx["sections"], ensure_ascii=False, default=str)
+    used = sorted(set(pick.values()))
+    chinese = [divisions[d] for d in used if divisions[d] in text]
+    assert not chinese, chinese
+    assert "Manufacture of Computers, Communication and Other Electronic Equipment" in text
+    assert not re.search(r"Division \d", text)  # every catalogue division has an English name
+    en = pd.read_csv(files("talentforecast.catalogs") / "data" / "gbt4754" / "gbt4754_2017_divisions_en.csv",
+                     dtype=str)
+    assert list(en["division"]) == list(divisions.index) and not en["name_en"].str.contains(CJK).any()
+    assert en["basis"].str.startswith("unofficial translation").all() and en["isic4"].str.fullmatch(
+        r"\d{2}(;\d{2})*").all()
+
+
 def test_html_is_self_contained(reports):
     for lang in ("zh", "en"):
         html = reports[lang]["html"].read_text(encoding="utf-8")
@@ -174,6 +203,40 @@ def test_docx_fonts_tables_and_pictures(reports, contexts):
     assert len(d.inline_shapes) == figures >= 6
     assert len(d.tables) >= 15
     assert d.tables[1].rows[0].cells[0].text == "专业代码"
+
+
+def test_docx_toc_lines_carry_pageref_fields_to_heading_bookmarks(reports):
+    """The DOCX contents page prints page numbers without a field update: one line per chapter, a
+    hyperlink to a bookmark on that chapter's heading and a PAGEREF to it (LibreOffice computes
+    reference fields at layout; a bare TOC field shows no numbers there). The LibreOffice render is
+    checked by hand (docs/report.md): LibreOffice is not installed in CI."""
+    from docx.oxml.ns import qn
+
+    for lang in ("zh", "en"):
+        d = docx.Document(reports[lang]["docx"])
+        marks, heads = {}, []
+        for p in d.paragraphs:
+            if p.style.name == "Heading 1":
+                names = [b.get(qn("w:name")) for b in p._p.iter(qn("w:bookmarkStart"))]
+                assert len(names) == 1, (lang, p.text, names)  # every chapter heading is a target
+                assert sum(e.get(qn("w:id")) == p._p.find(qn("w:bookmarkStart")).get(qn("w:id"))
+                           for e in p._p.iter(qn("w:bookmarkEnd"))) == 1
+                marks[names[0]] = p.text
+                heads.append(p.text)
+        assert len(marks) == len(heads) >= 10  # bookmark names are unique
+        lines = []
+        for p in d.paragraphs:
+            for link in p._p.iter(qn("w:hyperlink")):
+                instr = "".join(t.text for t in link.iter(qn("w:instrText"))).split()
+                text = "".join(t.text or "" for t in link.iter(qn("w:t")))
+                lines.append((link.get(qn("w:anchor")), instr, text))
+        assert [title for _, _, title in lines] == heads, lang  # one line per chapter, in order
+        for anchor, instr, _ in lines:
+            assert anchor in marks and instr == ["PAGEREF", anchor, "\\h"], (lang, anchor, instr)
+        body = d.element.xml
+        assert "TOC \\o" not in body  # no TOC field: LibreOffice would print its cached text, no numbers
+        footers = [s.footer._element.xml for s in d.sections]
+        assert all(re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", f) for f in footers)
 
 
 def test_outputs_are_reproducible(reports, contexts):
@@ -311,5 +374,5 @@ def test_cover_carries_issuing_details_and_docx_has_page_number_fields():
         body = z.read("word/document.xml").decode()
         settings = z.read("word/settings.xml").decode()
     assert any("PAGE" in f and "第 " in f for f in footers)
-    assert "示教发〔2025〕3号" in body and "TOC" in body and "updateFields" in settings
+    assert "示教发〔2025〕3号" in body and "PAGEREF" in body and "updateFields" in settings
     assert "talentforecast" not in body.split("TOC")[0]  # no library credit on the cover

@@ -16,6 +16,7 @@ from talentforecast.report.i18n import Strings, load_settings
 from talentforecast.report.workbook import write_workbook
 
 CJK = re.compile(r"[\u3400-\u9fff]")
+CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 RAW = re.compile(r"key_industries|bottom_up_sum|auto:|scenario:|_comparison|labour_market|run/tables"
                  r"|\.csv|\.parquet|\.toml|\.py\b|/[\w.-]+/")
 
@@ -200,3 +201,40 @@ def test_one_notice_per_school_with_its_programme_rows(example_run):
     en = next(x for x in build_context(dict(example_run.tables), lang="en", meta=example_run.report_meta())["sections"]
               if x["key"] == "notices")
     assert any("specialty warning notice" in b.get("text", "") for b in en["blocks"])
+
+
+def test_table_columns_fit_their_longest_words(contexts):
+    """No word breaks inside ("Openin gs", "vocation al", "专业代/码"): on the example run every
+    column of every table is at least as wide as its longest Latin word and four characters of a
+    Chinese header, measured here with the bundled font (kerned, whole word) at the table's size,
+    plus the cell padding of style.css."""
+    from matplotlib.ft2font import FT2Font
+
+    from talentforecast.report.fonts import cjk_font_path
+
+    font = FT2Font(str(cjk_font_path()))
+    font.set_size(100, 72)
+
+    def mm(word: str, pt: float) -> float:
+        font.set_text(word)
+        return font.get_width_height()[0] / 64 / 100 * pt * 25.4 / 72
+
+    dense_seen = False
+    for lang, ctx in contexts.items():
+        for sec in ctx["sections"]:
+            for blk in sec["blocks"]:
+                if blk["kind"] != "table" or not blk["rows"]:
+                    continue
+                pt, pad = (7, 1.6) if blk.get("dense") else (8, 3.0)
+                dense_seen |= bool(blk.get("dense"))
+                for j, head in enumerate(blk["header"]):
+                    words = [w for text in [head, *(r[j] for r in blk["rows"])]
+                             for w in re.findall(r"[A-Za-z0-9/%.,–]+-?", str(text))]
+                    words += [w[:4] for w in CJK_RUN.findall(head)]  # 专业代码 stays on one line
+                    if not words:
+                        continue
+                    need = max(mm(w, pt) for w in words) + pad
+                    have = blk["widths"][j] / 100 * 172
+                    assert have >= need, (lang, blk["caption"], head, max(words, key=lambda w: mm(w, pt)),
+                                          round(have, 1), round(need, 1))
+    assert dense_seen  # the wide warning lists are set dense rather than broken

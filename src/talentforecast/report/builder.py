@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import math
 import re
@@ -29,6 +30,89 @@ _WIDTH = {"specialty": 1.6, "reason": 4.6, "action": 1.8, "source": 5.0, "specia
           "occupation_name": 2.4, "interval_80": 2.0, "parameter": 2.0, "occupation": 1.6, "level": 1.8,
           "warning_level": 1.6, "previous_level": 1.5, "years_at_level": 1.1, "probability": 1.2,
           "grade": 1.8, "change": 1.5, "major_group": 2.4}
+
+
+# Table text is 8 pt: one em is 2.82 mm. Words are measured with the report font's advance widths
+# (Noto Sans CJK, the font of the PDF and the Word file), so a column fits its longest Latin word.
+_EM_MM = 2.82
+_TABLE_MM = 172.0  # text width of a table: 180 mm of A4 text less the PDF body padding (Word: 174 mm)
+_CELL_PAD_MM = 3.4  # cell padding (2 x 1.5 mm) and rules (style.css th, td)
+_DENSE_PAD_MM = 2.0  # the same in a dense table (2 x 0.8 mm)
+_STRIPE_MM = 1.1  # the 3 pt warning-level stripe on a first column
+_DENSE_ABOVE = 0.9  # share of the width the longest words may take at 8 pt before a table goes dense
+
+
+@functools.cache
+def _char_em(ch: str) -> float:
+    """Advance width of one character in em, from the bundled font (0.6 em if it cannot be read)."""
+    try:
+        from matplotlib.ft2font import FT2Font
+
+        from talentforecast.report.fonts import cjk_font_path
+
+        font = _font(str(cjk_font_path()), FT2Font)
+        font.set_text(ch)
+        return font.get_width_height()[0] / 64 / 100
+    except (ImportError, OSError, RuntimeError):  # no font: a generous average, never fatal
+        return 0.6
+
+
+@functools.cache
+def _font(path: str, cls):
+    font = cls(path)
+    font.set_size(100, 72)  # 100 pt at 72 dpi: widths in 1/64 px = 1/100 em
+    return font
+
+
+def _word_mm(text: object, bold: bool = False, pt: float = 8) -> float:
+    """Width in mm of the longest unbreakable word of ``text`` at ``pt`` points: Latin words (a
+    line may break after a hyphen, so "Matched-employment" is two words; "333–370" is one) and,
+    in a header (``bold``), the first four characters of each run of Chinese."""
+    words = re.findall(r"[A-Za-z0-9/%.,–]+-?", str(text))
+    if bold:  # a Chinese header keeps up to four characters on a line: 专业代码, not 专业代/码
+        words += [w[:4] for w in re.findall(r"[\u3400-\u9fff]+", str(text))]
+    if not words:
+        return 0.0
+    # 3% for kerning and rounding; bold headers are synthesised a little wider
+    return max(sum(_char_em(ch) for ch in w) for w in words) * _EM_MM * pt / 8 * (1.06 if bold else 1.03)
+
+
+def _fit(weights: list[float], headers: list[str], cells: list[tuple]) -> tuple[list[float], bool]:
+    """Column widths (%) of a table and whether it is set dense (7 pt, narrow cell padding): dense
+    when at 8 pt the columns' longest words alone would take more than 90% of the width (the
+    10–11-column warning lists), so that no word breaks and the reason column keeps room."""
+    for dense in (False, True):
+        pt, pad = (7.0, _DENSE_PAD_MM) if dense else (8.0, _CELL_PAD_MM)
+        need = [max(_word_mm(h, bold=True, pt=pt), *(_word_mm(v, pt=pt) for v in col)) + pad
+                for h, col in zip(headers, cells, strict=True)]
+        need[0] += _STRIPE_MM
+        if sum(need) <= _DENSE_ABOVE * _TABLE_MM:
+            break
+    return column_widths(weights, need), dense
+
+
+def column_widths(weights: Sequence[float], min_mm: Sequence[float], total_mm: float = _TABLE_MM) -> list[float]:
+    """Column widths in % of the table: shares of ``weights``, but no column narrower than
+    ``min_mm`` (its longest word and padding), so no word breaks inside unless the words alone
+    overflow the table.
+
+    Example:
+        >>> column_widths([1, 1, 4], [33.6, 0, 0])
+        [19.5, 16.1, 64.4]
+    """
+    need = list(min_mm)
+    if sum(need) >= total_mm:  # the words alone do not fit: share by need, breaks are unavoidable
+        return [round(100 * n / sum(need), 1) for n in need]
+    fixed: dict[int, float] = {}
+    while True:  # give each column its share; pin the ones below their need and re-share the rest
+        free = total_mm - sum(fixed.values())
+        rest = [i for i in range(len(weights)) if i not in fixed]
+        share = {i: free * weights[i] / sum(weights[j] for j in rest) for i in rest}
+        short = {i: need[i] for i in rest if share[i] < need[i]}
+        if not short:
+            mm = [fixed.get(i, share.get(i, 0.0)) for i in range(len(weights))]
+            return [round(100 * w / total_mm, 1) for w in mm]
+        fixed.update(short)
 
 
 def fmt_number(value: object, column: str = "") -> str:
@@ -88,12 +172,19 @@ def _names() -> dict[str, dict[str, str]]:
     return out
 
 
+@functools.cache
 def _industry_en() -> dict[str, str]:
+    """English industry names: official NBS names of the GB/T 4754 sections (report data) and
+    unofficial translations of the 97 divisions (catalogue data, each with its ISIC Rev.4
+    counterpart and a ``basis`` note)."""
     from importlib import resources
 
     path = resources.files("talentforecast.report") / "data" / "industry_names_en.csv"
     df = pd.read_csv(path.open(encoding="utf-8"), dtype=str)
-    return dict(zip(df["industry"], df["industry_name_en"], strict=True))
+    out = dict(zip(df["industry"], df["industry_name_en"], strict=True))
+    path = resources.files("talentforecast.catalogs") / "data" / "gbt4754" / "gbt4754_2017_divisions_en.csv"
+    df = pd.read_csv(path.open(encoding="utf-8"), dtype=str)
+    return out | dict(zip(df["division"], df["name_en"], strict=True))
 
 
 class Builder:
@@ -146,7 +237,8 @@ class Builder:
 
     def name(self, kind: str, code: object) -> str:
         """The name of a code; industries in the report language (official NBS English names of
-        GB/T 4754 sections; divisions without one print as "Division 13")."""
+        GB/T 4754 sections, unofficial translations of divisions; a code in neither prints as
+        "Division 13")."""
         if kind == "industry":
             return self.industry_name(code)
         return self.names.get(kind, {}).get(str(code), "")
@@ -310,10 +402,8 @@ class Builder:
         rows = [[fmt_number(v, c) for c, v in zip(columns, rec, strict=True)]
                 for rec in df[columns].itertuples(index=False, name=None)]
         numeric = [pd.api.types.is_numeric_dtype(df[c]) and c not in ("year",) for c in columns]
-        # a column is at least as wide as its header's longest Latin word: headers never break inside words
-        weights = [max(_WIDTH.get(c, 1.3), 0.17 * max((len(w) for w in re.findall(r"[A-Za-z0-9/%.-]+", headers[c])),
-                                                      default=0)) for c in columns]
-        widths = [round(100 * w / sum(weights), 1) for w in weights]
+        cells = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+        widths, dense = _fit([_WIDTH.get(c, 1.3) for c in columns], [headers[c] for c in columns], cells)
         return {"kind": "table", "caption": caption, "header": [headers[c] for c in columns],
                 "columns": list(columns), "rows": rows, "row_class": list(classes),
-                "numeric": numeric, "widths": widths, "note": "", "complete": False}
+                "numeric": numeric, "widths": widths, "dense": dense, "note": "", "complete": False}

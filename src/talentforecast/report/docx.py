@@ -93,39 +93,111 @@ def _clear_body(document) -> None:
             body.remove(child)
 
 
-def _toc(document, context) -> None:
-    """A Word TOC field (updated when the file is opened) whose cached result lists the sections."""
+_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids",
+                        "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+                        "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+                        "smartTagType", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
+                        "listSeparator")
+
+
+def _bookmark_name(i: int) -> str:
+    """The bookmark on chapter ``i``'s heading ("_Toc" + digits: Word's own hidden TOC bookmarks)."""
+    return f"_Toc{900000001 + i}"
+
+
+def _field(parent, instr: str, cached: str = "") -> None:
+    """Append a complex field (begin, instruction, separate, cached result, end) as runs to ``parent``."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+
+    def run(child):
+        r = OxmlElement("w:r")
+        r.append(child)
+        parent.append(r)
+
+    def char(kind):
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        run(el)
+
+    char("begin")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instr} "
+    run(text)
+    char("separate")
+    if cached:
+        t = OxmlElement("w:t")
+        t.text = cached
+        run(t)
+    char("end")
+
+
+def _bookmark(paragraph, name: str, ident: int) -> None:
+    """Wrap the paragraph's runs in bookmark ``name`` (the target of a TOC line's PAGEREF)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(ident))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(ident))
+    p = paragraph._p
+    ppr = p.find(qn("w:pPr"))
+    p.insert(0 if ppr is None else list(p).index(ppr) + 1, start)
+    p.append(end)
+
+
+def _toc(document, context) -> None:
+    """The contents page: one line per chapter, each a hyperlink to the chapter heading's bookmark
+    followed by a ``PAGEREF <bookmark> \\h`` field that prints the page the heading lands on.
+
+    Why not a Word TOC field: its page numbers exist only after the field is updated, and
+    LibreOffice (headless conversion included) imports a TOC field as a fixed index showing the
+    cached text. PAGEREF is a reference field: LibreOffice computes it at layout, Word refreshes it
+    with the other fields when the file opens (``updateFields``). Render check: docs/report.md.
+    """
+    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Emu, Pt
 
     # "TOC Heading" looks like Heading 1 but has no outline level, so "Contents" is not listed in itself.
     if "TOC Heading" in [s.name for s in document.styles]:
         document.add_paragraph(context["toc_title"], style="TOC Heading")
     else:
         document.add_heading(context["toc_title"], level=1)
-    p = document.add_paragraph()
-
-    def fld(kind):
-        el = OxmlElement("w:fldChar")
-        el.set(qn("w:fldCharType"), kind)
-        run = p.add_run()
-        run._r.append(el)
-
-    fld("begin")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = 'TOC \\o "1-2" \\h \\z \\u'
-    p.add_run()._r.append(instr)
-    fld("separate")
-    for i, s in enumerate(context["sections"]):
-        run = p.add_run(s["title"])
-        if i < len(context["sections"]) - 1:
-            run.add_break()
-    fld("end")
+    sec = document.sections[-1]
+    right = Emu(sec.page_width - sec.left_margin - sec.right_margin)
+    sections = context["sections"]
+    for i, s in enumerate(sections):
+        p = document.add_paragraph()
+        p.paragraph_format.space_after = Pt(3)
+        p.paragraph_format.tab_stops.add_tab_stop(right, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), _bookmark_name(i))
+        link.set(qn("w:history"), "1")
+        r = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = s["title"]
+        r.append(t)
+        link.append(r)
+        r = OxmlElement("w:r")
+        r.append(OxmlElement("w:tab"))
+        link.append(r)
+        _field(link, f"PAGEREF {_bookmark_name(i)} \\h")
+        p._p.append(link)
     settings = document.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
-    settings.append(update)
+    # schema order: updateFields precedes these (Word rejects misordered settings in strict checks)
+    later = [el for el in settings if el.tag in {qn(f"w:{t}") for t in _AFTER_UPDATE_FIELDS}]
+    if later:
+        later[0].addprevious(update)
+    else:
+        settings.append(update)
 
 
 def _page_footer(document, context) -> None:
@@ -216,7 +288,8 @@ def _table(document, block) -> None:
     # Narrower cell padding than Word's 1.9 mm, so short headers ("Years", "概率") fit their columns.
     margins = _tblpr_child(table, "w:tblCellMar")
     for side in ("left", "right"):
-        margin = margins.makeelement(qn(f"w:{side}"), {qn("w:w"): "68", qn("w:type"): "dxa"})
+        margin = margins.makeelement(qn(f"w:{side}"), {qn("w:w"): "45" if block.get("dense") else "68",
+                                                        qn("w:type"): "dxa"})
         margins.append(margin)
     usable = document.sections[-1].page_width - document.sections[-1].left_margin \
         - document.sections[-1].right_margin
@@ -234,7 +307,7 @@ def _table(document, block) -> None:
             cell.width = col_widths[j]  # Word reads cell widths, not only the grid
             para = cell.paragraphs[0]
             run = para.add_run(str(value))
-            run.font.size = Pt(8)
+            run.font.size = Pt(7 if block.get("dense") else 8)  # dense: the widest lists, no word breaks
             if klass == "header" or klass == "key":
                 run.bold = True
             if klass == "header":
@@ -276,7 +349,7 @@ def _build(context: dict, base: str | Path | None):
     for i, section in enumerate(context["sections"]):
         if i == 0 or section["key"] in NEW_PAGE:  # other chapters follow on: no near-empty pages
             document.add_page_break()
-        document.add_heading(section["title"], level=1)
+        _bookmark(document.add_heading(section["title"], level=1), _bookmark_name(i), i + 1)
         for block in section["blocks"]:
             kind = block["kind"]
             if kind in ("para", "missing"):
