@@ -4,6 +4,7 @@ import json
 import threading
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 pytest.importorskip("dash")
@@ -237,6 +238,23 @@ def test_compare_two_feeds(demo_out):
     assert (rows.drop(["460104", "540101", "530101"])["change"] == "same").all()
     assert "加重 1 · 减轻 1 · 新增 1 · 不变 3" in _serialise(compare_page(data, other, "zh"))
     assert "--compare" in _serialise(compare_page(data, None, "en"))
+
+
+def test_compare_keeps_planning_units_apart():
+    # a district row and its two schools' 专业点 rows share region × specialty × level
+    from talentforecast.dashboard.compare import compare_page, compare_rows
+
+    w = pd.DataFrame({"planning_unit": ["district", "programme", "programme"], "region": "990101",
+                      "school": ["*", "甲校", "乙校"], "specialty": "510201", "level": "高职专科",
+                      "year": 2025, "warning_level": ["green", "blue", "yellow"]})
+    this = FeedData({"run_id": "a", "as_of": 2024}, frames={"warnings": w})
+    rows = compare_rows(this, FeedData({"run_id": "b", "as_of": 2023}, frames={"warnings": w}))
+    assert len(rows) == 3 and (rows["change"] == "same").all()
+    w2 = w.assign(warning_level=["green", "green", "yellow"])  # last year 甲校 was green
+    rows = compare_rows(this, FeedData({"run_id": "b", "as_of": 2023}, frames={"warnings": w2}))
+    assert rows["change"].tolist() == ["better", "same", "same"] and rows["school"].iloc[0] == "甲校"
+    assert "减轻 1 · 不变 2" in _serialise(compare_page(this, FeedData({"run_id": "b", "as_of": 2023},
+                                                                   frames={"warnings": w2}), "zh"))
 
 
 def test_cli_says_clearly_when_the_feed_is_missing_or_empty(tmp_path):

@@ -33,10 +33,14 @@ def compare_rows(data: FeedData, other: FeedData) -> pd.DataFrame:
         (['same'], 6)
     """
     a, b = _latest(data), _latest(other)
+    # a district row and its schools' 专业点 rows share region × specialty × level: without the
+    # planning unit and school in the key they would be paired across units
+    key = [c for c in ("planning_unit", "school") if c in a.columns and c in b.columns] + KEY
     names = [c for c in ("region_name_zh", "region_name_en", "specialty_name_zh", "specialty_name_en",
                          "level_name_en") if c in a.columns and c in b.columns]
-    m = a[KEY + names + ["year", "warning_level"]].merge(
-        b[KEY + names + ["year", "warning_level"]], on=KEY, how="outer", suffixes=("", "_other"))
+    m = a[key + names + ["year", "warning_level"]].merge(
+        b[key + names + ["year", "warning_level"]], on=key, how="outer", suffixes=("", "_other"),
+        validate="one_to_one")
     for c in names:  # a programme in the other feed only takes its names from there
         m[c] = m[c].fillna(m[f"{c}_other"])
     rank = {lv: k for k, lv in enumerate(LEVEL_ORDER)}
@@ -64,19 +68,22 @@ def compare_page(data: FeedData, other: FeedData | None, lang: str) -> html.Div:
 
     lv = rows["level_name_en"].fillna(rows["level"]) if lang == "en" and "level_name_en" in rows else rows["level"]
     label = {lv_: t(lang, lv_) for lv_ in LEVEL_COLOURS}
-    recs = [{"region": r, "specialty": s, "level": lvl, "this": label.get(a, "–"), "other": label.get(b, "–"),
-             "this_code": a if isinstance(a, str) else "", "other_code": b if isinstance(b, str) else "",
-             "change": t(lang, f"change_{c}")}
-            for r, s, lvl, a, b, c in zip(name(rows, "region", lang), name(rows, "specialty", lang), lv,
-                                          rows["warning_level"], rows["warning_level_other"], rows["change"],
-                                          strict=True)]
+    # the school of a 专业点 row; city and district rows ("*") leave it blank
+    school = rows["school"].where(rows["school"] != "*", "") if "school" in rows else pd.Series("", index=rows.index)
+    recs = [{"region": r, "school": sc, "specialty": s, "level": lvl, "this": label.get(a, "–"),
+             "other": label.get(b, "–"), "this_code": a if isinstance(a, str) else "",
+             "other_code": b if isinstance(b, str) else "", "change": t(lang, f"change_{c}")}
+            for r, sc, s, lvl, a, b, c in zip(name(rows, "region", lang), school.fillna(""),
+                                              name(rows, "specialty", lang), lv, rows["warning_level"],
+                                              rows["warning_level_other"], rows["change"], strict=True)]
     counts = rows["change"].value_counts()
     summary = " · ".join(f"{t(lang, f'change_{c}')} {int(counts[c])}" for c in
                          ("worse", "better", "new", "gone", "same") if c in counts)
     colour = [{"if": {"filter_query": f'{{{col}_code}} = "{lv_}"', "column_id": col}, "backgroundColor": c,
                "color": "#222" if lv_ == "yellow" else "#fff"}
               for col in ("this", "other") for lv_, c in LEVEL_COLOURS.items()]
-    cols = [{"id": "region", "name": t(lang, "region")}, {"id": "specialty", "name": t(lang, "specialty_col")},
+    cols = [{"id": "region", "name": t(lang, "region")}, {"id": "school", "name": t(lang, "school")},
+            {"id": "specialty", "name": t(lang, "specialty_col")},
             {"id": "level", "name": t(lang, "edu_level")},
             {"id": "this", "name": f"{t(lang, 'this_feed')} ({ident(data)})"},
             {"id": "other", "name": f"{t(lang, 'other_feed')} ({ident(other)})"},
