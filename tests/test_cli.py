@@ -194,3 +194,5 @@ def test_every_printed_note_has_a_message(tmp_path, monkeypatch, example_run):
     from talentforecast.cli import note_lines
 
     assert note_lines({"x": [{"level": "中职"}]}) == ["注意 note [x] 中职: level=中职"]
+    assert note_lines({"scenario_flags": [{"industry": "I", "target": "ai", "note_en": "below trend"}]}, "en") == \
+        ["注意 note [scenario_flags] I (ai): below trend"]  # which target of the scenario it flags

@@ -452,7 +452,7 @@ def _run(flags: dict, config_path: Path | None, demo: bool, quiet: bool, t: dict
 
 def note_lines(notes: dict[str, list[dict]], lang: str = "zh") -> list[str]:
     """The run's notes (``manifest["notes"]``) as lines to print: each with what it concerns (the
-    industry, else the level) and its message (``note_<lang>``, else ``note_zh``, else ``basis``);
+    industry with the scenario target it flags, else the level) and its message (``note_<lang>``, else ``note_zh``, else ``basis``);
     rows of one table with the same message are one line.
 
     Example:
@@ -469,6 +469,8 @@ def note_lines(notes: dict[str, list[dict]], lang: str = "zh") -> list[str]:
             if msg is None:  # no message column at all: the row itself, never an empty note
                 msg = ", ".join(f"{k}={v}" for k, v in row.items())
             subject = next((str(row[k]) for k in ("industry", "level", "source") if row.get(k) not in (None, "")), "")
+            if subject and row.get("target"):  # a scenario flag: which target of the scenario file
+                subject += f"（{row['target']}）" if lang == "zh" else f" ({row['target']})"
             said.setdefault(msg, [])
             if subject and subject not in said[msg]:
                 said[msg].append(subject)
