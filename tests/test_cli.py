@@ -164,3 +164,35 @@ def test_validate_names_industries_missing_from_employment(tmp_path):
     result = runner.invoke(app, ["validate", str(emp), str(enr)])
     assert result.exit_code == 1
     assert "'J'" in result.stdout and "missing_industries" in result.stdout
+
+
+def test_every_printed_note_has_a_message(tmp_path, monkeypatch, example_run):
+    """`talentforecast demo` printed `注意 note [supply_sources] :` lines with no message: every
+    note the run prints says what it concerns and what was assumed."""
+    from typer.testing import CliRunner
+
+    import talentforecast.pipeline as pipeline
+    from talentforecast.cli import app
+
+    class NoOutputs(pipeline.Run):
+        def report(self, *a, **k):
+            return {}
+
+    monkeypatch.setattr(pipeline, "run", lambda *a, **k: NoOutputs(
+        bundle=example_run.bundle, options=example_run.options, tables={}, manifest=example_run.manifest))
+    monkeypatch.setattr(NoOutputs, "export", lambda self, out, **k: out)
+    monkeypatch.setattr(NoOutputs, "save", lambda self, out, **k: out)
+    res = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "o"), "-q", "--report-formats", "html",
+                                   "--no-xlsx"])
+    notes = [ln for ln in res.output.splitlines() if ln.startswith("注意 note")]
+    assert any("[supply_sources]" in ln for ln in notes), res.output
+    for ln in notes:
+        head, _, msg = ln.partition(": ")
+        assert msg.strip() and head.split("] ", 1)[1].strip(), ln  # a subject and a message
+    assert any("技工院校" in ln and "按零计入" in ln for ln in notes)  # Chinese by default, the real message
+    # a note row without any message column still prints what it holds, never an empty line
+    from talentforecast.cli import note_lines
+
+    assert note_lines({"x": [{"level": "中职"}]}) == ["注意 note [x] 中职: level=中职"]
+    assert note_lines({"scenario_flags": [{"industry": "I", "target": "ai", "note_en": "below trend"}]}, "en") == \
+        ["注意 note [scenario_flags] I (ai): below trend"]  # which target of the scenario it flags

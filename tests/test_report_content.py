@@ -238,3 +238,57 @@ def test_table_columns_fit_their_longest_words(contexts):
                     assert have >= need, (lang, blk["caption"], head, max(words, key=lambda w: mm(w, pt)),
                                           round(have, 1), round(need, 1))
     assert dense_seen  # the wide warning lists are set dense rather than broken
+
+
+def test_no_summary_table_has_an_empty_column_and_actions_are_the_decided_ones(example_run, contexts):
+    """Tables 1 and 2 of the summary printed an empty Action column: the ranked lists of the
+    warning stage did not carry action_zh/action_en. Every column says something, and the
+    action is the warnings table's for the same specialty and level."""
+    w = example_run.tables["warnings"]
+    for lang, ctx in contexts.items():
+        w_here = w[(w["region"] == ctx["region"]) & (w["planning_unit"] == "planning_region")]
+        action = {(r.specialty, r.warning_level): getattr(r, f"action_{lang}") for r in w_here.itertuples()}
+        tables = [blk for blk in ctx["sections"][0]["blocks"] if blk["kind"] == "table"]
+        assert len(tables) == 2
+        for blk in tables:
+            for j, head in enumerate(blk["header"]):
+                assert any(str(r[j]).strip() not in ("", "—") for r in blk["rows"]), (lang, blk["caption"], head)
+            assert "action" in blk["columns"], (lang, blk["caption"])
+            cols = blk["columns"]
+            levels = {Strings(lang).level(c): c for c in ("red", "orange", "yellow", "green", "blue")}
+            for r in blk["rows"]:
+                key = (r[cols.index("specialty")], levels[r[cols.index("warning_level")]])
+                assert r[cols.index("action")] == action[key], (lang, key)
+
+
+def test_reasons_name_the_policy_by_its_title_not_its_id(example_run, contexts):
+    """"No rule of policy 'default' fired" printed the policy's file id; the sentence names it by
+    its title (默认规则组合 / Default combination)."""
+    from talentforecast.warning.policy import load_policy, shipped_policies
+
+    w = example_run.tables["warnings"]
+    raw = re.compile(r"(?:policy|政策)\s*['\"“‘]?(?:" + "|".join(map(re.escape, shipped_policies())) + r")['\"”’]")
+    for lang in ("zh", "en"):
+        reasons = w[f"reason_{lang}"].astype(str)
+        assert not reasons.str.contains(raw).any(), reasons[reasons.str.contains(raw)].iloc[0]
+        assert reasons.str.contains(load_policy("default").title(lang), regex=False).any()
+        cells = [t for k, t in _texts(contexts[lang]) if k == "cell"]
+        assert not any(raw.search(str(c)) for c in cells)
+
+
+def test_annex_tables_are_numbered_consecutively(contexts):
+    """Annex tables took the number of their body table (A4, A6, A7, A26, …): they are numbered
+    A1, A2, … in order, body tables 1, 2, … without gaps, a continuation names its body table,
+    and every annex number a body note refers to exists."""
+    for lang, ctx in contexts.items():
+        word = Strings(lang)("table")
+        annex = [blk["caption"] for blk in ctx["sections"][-1]["blocks"] if blk["kind"] == "table"]
+        nums = [int(re.match(rf"{word} A(\d+) ", c).group(1)) for c in annex]
+        assert len(nums) > 5 and nums == list(range(1, len(nums) + 1)), (lang, nums)
+        body = [blk for sec in ctx["sections"][:-1] for blk in sec["blocks"] if blk["kind"] == "table"]
+        body_nums = [int(re.match(rf"{word} (\d+) ", blk["caption"]).group(1)) for blk in body]
+        assert body_nums == list(range(1, len(body_nums) + 1)), (lang, body_nums)
+        refs = {int(n) for blk in body for n in re.findall(r"\bA(\d+)\b", blk.get("note", ""))}
+        assert refs and refs <= set(nums), (lang, sorted(refs - set(nums)))
+        continued = [c for c in annex if ("续表" if lang == "zh" else "continued") in c]
+        assert continued and all(re.search(r"续表 \d+|Table \d+ continued", c) for c in continued)

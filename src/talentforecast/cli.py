@@ -450,6 +450,35 @@ def _run(flags: dict, config_path: Path | None, demo: bool, quiet: bool, t: dict
         raise typer.Exit(code=1)
 
 
+def note_lines(notes: dict[str, list[dict]], lang: str = "zh") -> list[str]:
+    """The run's notes (``manifest["notes"]``) as lines to print: each with what it concerns (the
+    industry with the scenario target it flags, else the level) and its message (``note_<lang>``, else ``note_zh``, else ``basis``);
+    rows of one table with the same message are one line.
+
+    Example:
+        >>> note_lines({"supply_sources": [{"level": "中职", "note_zh": "按零计入"},
+        ...                                {"level": "高职专科", "note_zh": "按零计入"}]})
+        ['注意 note [supply_sources] 中职、高职专科: 按零计入']
+    """
+    lines: list[str] = []
+    for name, rows in notes.items():
+        said: dict[str, list[str]] = {}
+        for row in rows:
+            msg = next((str(row[k]) for k in (f"note_{lang}", "note_zh", "note_en", "basis")
+                        if row.get(k) not in (None, "") and row.get(k) == row.get(k)), None)
+            if msg is None:  # no message column at all: the row itself, never an empty note
+                msg = ", ".join(f"{k}={v}" for k, v in row.items())
+            subject = next((str(row[k]) for k in ("industry", "level", "source") if row.get(k) not in (None, "")), "")
+            if subject and row.get("target"):  # a scenario flag: which target of the scenario file
+                subject += f"（{row['target']}）" if lang == "zh" else f" ({row['target']})"
+            said.setdefault(msg, [])
+            if subject and subject not in said[msg]:
+                said[msg].append(subject)
+        sep = "、" if lang == "zh" else ", "
+        lines += [f"注意 note [{name}] {sep.join(subjects)}: {msg}" for msg, subjects in said.items()]
+    return lines
+
+
 def execute(cfg: dict, quiet: bool = True, echo=print, warn=None, label: str = "outputs") -> dict[str, list[Path]]:
     """Run the chain for a merged config (see :mod:`talentforecast.config`) and write every output.
 
@@ -480,9 +509,8 @@ def execute(cfg: dict, quiet: bool = True, echo=print, warn=None, label: str = "
     options["params"] = options["params"] or None
     options["lang"] = cfg["lang"][0] if cfg["lang"] else "zh"
     r = run_chain(bundle, progress=not quiet, **options)  # checks as_of and the policy before any stage
-    for name, rows in (r.manifest.get("notes") or {}).items():  # assumptions the run made, said aloud
-        for row in rows:
-            print(f"注意 note [{name}] {row.get('industry', '')}: {row.get('note_zh', '')}", file=sys.stderr)
+    for line in note_lines(r.manifest.get("notes") or {}, options["lang"]):  # assumptions the run made, aloud
+        print(line, file=sys.stderr)
     out = Path(cfg["out"])
     changes = None
     if cfg.get("previous"):  # "changes since last year": the table beside the outputs, the summary in the meta

@@ -202,6 +202,7 @@ class Builder:
         self.match_year = self._match_year()
         self.n_fig = 0
         self.n_tab = 0
+        self.n_annex = 0  # annex tables are numbered on their own, A1, A2, … in the order they appear
         self.appendix: list[dict] = []
         self.lists: list[dict] = []  # mandated lists, complete, for the report workbook
 
@@ -363,14 +364,15 @@ class Builder:
             body["note"] = self.s("top_n_note_sheet", n=top_n, total=total, sheet=full)
         elif total > top_n and appendix:
             cap = None if full else self.settings["appendix_max_rows"]
-            annex = f"A{number}"
+            annex = self._annex_number()
             body["note"] = self.s("top_n_note_full" if full else "top_n_note", n=top_n, total=total, annex=annex,
                                   sheet=full or "")
             if cap is None:
                 rows, cls, title = df, classes, caption
             else:  # a continuation: the rows after the body's, never the body's rows again
                 rows, cls = df.iloc[top_n:cap], classes[top_n:cap]
-                title = self.s("continued", caption=caption, first=top_n + 1, last=top_n + len(rows))
+                title = self.s("continued", caption=caption, number=number, first=top_n + 1,
+                               last=top_n + len(rows))
             annex_block = self._table_block(f"{self.s('table')} {annex}  {title}", rows, columns, headers, cls)
             annex_block["complete"] = bool(full)
             if cap is not None and total > cap:
@@ -385,8 +387,7 @@ class Builder:
     def annex_only(self, caption: str, df: pd.DataFrame, columns: Sequence[str], *, full: str,
                    row_class: Sequence[str] | None = None) -> str:
         """A complete list that appears only in the annex (and the workbook); returns its number."""
-        self.n_tab += 1
-        number = f"A{self.n_tab}"
+        number = self._annex_number()  # an annex-only list takes no number of the body's
         columns = [c for c in columns if c in df.columns]
         headers = {c: self.s.column(c) for c in columns}
         block = self._table_block(f"{self.s('table')} {number}  {caption}", df, columns, headers,
@@ -397,6 +398,12 @@ class Builder:
         self.lists.append({"sheet": full, "title": caption, "headers": [headers[c] for c in columns],
                            "columns": columns, "df": df.reset_index(drop=True)})
         return number
+
+    def _annex_number(self) -> str:
+        """The next annex table number: A1, A2, … without gaps (not the body table's number, which
+        would leave gaps wherever a body table has no annex part)."""
+        self.n_annex += 1
+        return f"A{self.n_annex}"
 
     def _table_block(self, caption, df, columns, headers, classes) -> dict:
         rows = [[fmt_number(v, c) for c, v in zip(columns, rec, strict=True)]

@@ -92,6 +92,14 @@ SOURCE_BASIS = {
     "general_undergraduate": "general (普通本科) graduates hired into the same vocational jobs",
     "net_in_migration": "net young in-migrants taking the same jobs",
 }
+# The same in words for the run's notes (manifest and CLI): (Chinese, English).
+SOURCE_NOTE = {
+    "technical_school": ("技工院校毕业生（人社统计，2021年起不在教育部中职数内）",
+                         "graduates of technical schools (human-resources statistics, outside the MoE "
+                         "secondary vocational counts since 2021)"),
+    "general_undergraduate": ("从事同类岗位的普通本科毕业生", "general undergraduates hired into the same jobs"),
+    "net_in_migration": ("从事同类岗位的青年净迁入", "net young in-migrants taking the same jobs"),
+}
 
 
 def add_other_sources(supply: pd.DataFrame, other: dict[str, dict[str, float]]) -> pd.DataFrame:
@@ -123,7 +131,8 @@ def add_other_sources(supply: pd.DataFrame, other: dict[str, dict[str, float]]) 
 
 def other_sources_table(other: dict[str, dict[str, float]]) -> pd.DataFrame:
     """One row per other supply source and level: its share, the column, and whether it is the
-    unmeasured default (zero: an assumption, said in the run manifest).
+    unmeasured default (zero: an assumption, said in the run manifest), with the note in words
+    (``note_zh``, ``note_en``) that the run prints.
 
     Example:
         >>> from talentforecast.supply.params import load_params
@@ -134,6 +143,11 @@ def other_sources_table(other: dict[str, dict[str, float]]) -> pd.DataFrame:
     from talentforecast.supply.params import OTHER_SOURCES
 
     rows = [(src, col, lv, float(k), k == 0, SOURCE_BASIS[src] + (": zero assumed, not measured" if k == 0
-                                                                  else ": share set in params"))
+                                                                  else ": share set in params"),
+             f"{SOURCE_NOTE[src][0]}：" + ("按零计入，未经测算（参数 other_sources）" if k == 0
+                                          else f"按本地毕业生的 {float(k):.0%} 计入（参数 other_sources）"),
+             f"{SOURCE_NOTE[src][1]}: " + ("zero assumed, not measured (parameter other_sources)" if k == 0
+                                          else f"{float(k):.0%} of own graduates (parameter other_sources)"))
             for src, col in OTHER_SOURCES.items() for lv, k in other[src].items()]
-    return pd.DataFrame(rows, columns=["source", "column", "level", "share_of_own_supply", "assumption", "basis"])
+    return pd.DataFrame(rows, columns=["source", "column", "level", "share_of_own_supply", "assumption", "basis",
+                                       "note_zh", "note_en"])

@@ -189,8 +189,9 @@ def _quiet_reason(policy: Policy, ctx: Context) -> tuple[str, str]:
             v = fmt_value(ind, o.value)
             known_zh.append(f"{INDICATORS[ind].zh} {v}（{o.year}年）")
             known_en.append(f"{INDICATORS[ind].en} {v} ({o.year})")
-    zh = f"未触发政策“{policy.name}”的任何预警规则，保持招生。"
-    en = f"No rule of policy '{policy.name}' fired: keep enrolment."
+    # the policy by its title (默认规则组合 / Default combination), never its file id
+    zh = f"未触发政策“{policy.title('zh')}”的任何预警规则，保持招生。"
+    en = f"No rule of “{policy.title('en')}” fired: keep enrolment."
     if known_zh:
         zh += "已知指标：" + "；".join(known_zh) + "。"
         en += " Known indicators: " + "; ".join(known_en) + "."

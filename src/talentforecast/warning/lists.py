@@ -42,6 +42,7 @@ def ranked_lists(warnings: pd.DataFrame, list_size: int) -> dict[str, pd.DataFra
         d = d.sort_values(["region", "strength", "specialty"], ascending=[True, False, True], na_position="last")
         d["rank"] = d.groupby("region").cumcount() + 1
         d = d[d["rank"] <= list_size]
-        extra = [c for c in ("reviewed", "original_level") if c in d.columns]
+        # the decided action goes with the row: a list of decisions that does not say them is no list
+        extra = [c for c in ("action_zh", "action_en", "reviewed", "original_level") if c in d.columns]
         out[name] = d[COLUMNS + extra].reset_index(drop=True)
     return out

@@ -95,6 +95,19 @@ class Policy:
     explicit_settings: dict = field(default_factory=dict)
     explicit_enrolment: dict = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    title_zh: str = ""  # the file's title_zh/title_en; sentences name the policy by its title, not its id
+    title_en: str = ""
+
+    def title(self, lang: str = "zh") -> str:
+        """The policy's title in ``lang`` (``title_zh``/``title_en``), the name when it has none.
+
+        Example:
+            >>> load_policy("default").title("en"), load_policy("default").title("zh")
+            ('Default combination', '默认规则组合')
+        """
+        if lang == "en":  # never the Chinese title in an English sentence
+            return self.title_en or self.name
+        return self.title_zh or self.title_en or self.name
 
     @property
     def settings(self) -> dict:
@@ -281,6 +294,10 @@ def _load_file(path: Path, stack: tuple[Path, ...]) -> Policy:
     name = raw.get("name", path.stem)
     if not isinstance(name, str) or not name or "." in name:
         raise _err(path, "key 'name'", name, "a non-empty string without '.'")
+    titles = {k: raw.get(k, "") for k in ("title_zh", "title_en")}
+    for key, value in titles.items():
+        if not isinstance(value, str):
+            raise _err(path, f"key '{key}'", value, "a string")
     extends = raw.get("extends", [])
     if not isinstance(extends, list) or not all(isinstance(e, str) for e in extends):
         raise _err(path, "key 'extends'", extends, "a list of policy names or paths")
@@ -333,7 +350,7 @@ def _load_file(path: Path, stack: tuple[Path, ...]) -> Policy:
             raise _err(path, f"settings.{key}", value, "a probability between 0 and 1")
     enrol = {**policy.explicit_enrolment,
              **_check_table(path, "enrolment", raw.get("enrolment", {}), ENROLMENT)}
-    return Policy(name, tuple(rules), settings, enrol, (*policy.sources, str(path)))
+    return Policy(name, tuple(rules), settings, enrol, (*policy.sources, str(path)), **titles)
 
 
 def _as_raw(rule: Rule) -> dict:
@@ -403,7 +420,9 @@ def load_policy(policy: str | Path | Policy | list | tuple = "default") -> Polic
         if not policy:
             raise ConfigError("policy: got an empty list; expected at least one policy name or path")
         parts = [load_policy(p) for p in policy]
-        return _combine("+".join(p.name for p in parts), parts)
+        return replace(_combine("+".join(p.name for p in parts), parts),
+                       title_zh=" + ".join(p.title("zh") for p in parts),
+                       title_en=" + ".join(p.title("en") for p in parts))
     if not isinstance(policy, str | Path):
         raise ConfigError(f"policy: got {policy!r}; expected a policy name, a path or a list of them")
     return _load_file(_resolve(policy, None), ())

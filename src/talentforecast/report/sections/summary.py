@@ -153,8 +153,9 @@ def summary(b: Builder) -> list[dict]:
                 blocks.append(b.para(s(f"summary.no_{key}")))
                 continue
             df = df.head(n).assign(priority=lambda d: d["_priority"] if "_priority" in d else float("nan"))
-            blocks += b.table(s(f"summary.{key}", n=min(n, len(df))), df,
-                              ["specialty", "specialty_name", "level", "warning_level", "probability", "action"],
+            cols = [c for c in ("specialty", "specialty_name", "level", "warning_level", "probability", "action")
+                    if c in df.columns and _said(df[c])]  # a column with nothing to say is not printed
+            blocks += b.table(s(f"summary.{key}", n=min(n, len(df))), df, cols,
                               row_class=["level-" + c for c in df.get("_code", [""] * len(df))], appendix=False)
         blocks.append(b.para(s("summary.lists_note")))
     blocks.append(b.subheading(s("summary.shortage_title")))
@@ -189,8 +190,30 @@ def _named_list(b: Builder, key: str) -> pd.DataFrame | None:
         df = b.get(name)
         if df is not None and {"specialty", "level", "warning_level"} <= set(df.columns):
             df = b.add_names(df).assign(_code=[code("levels", v) for v in df["warning_level"]])
+            df["action"] = _actions(b, df)  # looked up by the stage's codes, before relabelling
             df["warning_level"] = [b.s.level(c) for c in df["_code"]]
             df["level"] = [b.s.get("edu_levels", v) for v in df["level"]]
-            df["action"] = df.get(f"action_{b.lang}", df.get("action", ""))
             return df
     return None
+
+
+def _actions(b: Builder, df: pd.DataFrame) -> pd.Series:
+    """The action decided for each row of a ranked list: its own ``action_<lang>`` column, else the
+    warnings table's for the same specialty and level (a list table that does not carry it)."""
+    for col in (f"action_{b.lang}", "action"):
+        if col in df.columns and _said(df[col]):
+            return df[col]
+    w = b.get("warnings")
+    col = f"action_{b.lang}"
+    if w is None or col not in w.columns:
+        return pd.Series(pd.NA, index=df.index, dtype=object)  # no action known: the column is dropped
+    keys = ["specialty", "level"] + (["year"] if "year" in df.columns else [])
+    w = w.drop_duplicates(keys)
+    w = w.set_index(keys)[col]
+    return pd.Series([w.get(tuple(k)) for k in df[keys].itertuples(index=False, name=None)], index=df.index,
+                     dtype=object)
+
+
+def _said(col: pd.Series) -> bool:
+    """Whether a column holds anything to print (not only missing values or empty strings)."""
+    return bool((col.notna() & (col.astype(str).str.strip() != "")).any())
