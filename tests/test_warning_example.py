@@ -53,6 +53,11 @@ def check_true_to_data(w: pd.DataFrame, bundle, policy: str = "default") -> None
             assert r.probability >= settings[f"min_probability_{r.warning_level}"], (key, r.probability)
         if r.insufficient and r.warning_level == "yellow":
             assert any(x["status"] == "insufficient" for x in json.loads(r.reasons))
+        # "expand" means room above the last intake; a blue without room says 保持 and why
+        if r.action_zh == "扩招":
+            assert r.enrol_hi > r.last_intake, (key, r.enrol_lo, r.enrol_hi, r.last_intake)
+        if r.warning_level == "blue" and r.action_zh == "保持":
+            assert r.enrol_hi <= r.last_intake and "暂按保持" in r.reason_zh
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ from talentforecast.warning.postings import postings_ratio
 from talentforecast.warning.proposals import load_proposal_params, propose
 from talentforecast.warning.ranking import load_quality_weights, quality_ranking
 from talentforecast.warning.review import REVIEW_COLUMNS, apply_overrides
+from talentforecast.warning.rules import ACTIONS
 from talentforecast.warning.units import UNITS, programme_tables, region_units, split_programme
 
 WARNING_COLUMNS = ["region", "specialty", "level", "year", "warning_level", "action_zh", "action_en",
@@ -175,7 +176,32 @@ def _evaluate(tables, pol: Policy, as_of: int, regions, history, lang: str) -> t
         w = bound_totals(w, last, cohort_growth(tables, as_of), pol.enrolment["capacity_slack"])
     else:
         w["enrol_bounded"] = False
-    return w, ctxs
+    return hold_without_room(w, lang), ctxs
+
+
+def hold_without_room(w: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Blue rows whose range leaves no room above the last intake (the demand gap, capacity or the
+    level's cohort bound) say 保持, not 扩招, and why; the level stays blue (the evidence of shortage).
+
+    Example:
+        >>> w = pd.DataFrame({"warning_level": ["blue", "blue"], "enrol_hi": [91.0, 120.0],
+        ...     "last_intake": [91.0, 100.0], "action_zh": "扩招", "action_en": "expand enrolment",
+        ...     "reason_zh": "…", "reason_en": "…", "action": "扩招", "reason": "…"})
+        >>> hold_without_room(w)["action_zh"].tolist()
+        ['保持', '扩招']
+    """
+    hold = (w["warning_level"] == "blue") & (w["enrol_hi"] <= w["last_intake"])
+    if not hold.any():
+        return w
+    w = w.copy()
+    w.loc[hold, "action_zh"], w.loc[hold, "action_en"] = ACTIONS["green"]
+    last = w.loc[hold, "last_intake"].map(lambda x: f"{x:,.0f}")
+    w.loc[hold, "reason_zh"] = w.loc[hold, "reason_zh"] + "（按需求缺口、容量和适龄人口测算，招生上限不高于上年的" + last + "人，暂按保持。）"
+    w.loc[hold, "reason_en"] = (w.loc[hold, "reason_en"] + " (The demand gap, capacity and the school-age cohort allow no more "
+                                "than last year's " + last + ": keep for now.)")
+    w.loc[hold, "action"] = w.loc[hold, f"action_{lang}"]
+    w.loc[hold, "reason"] = w.loc[hold, f"reason_{lang}"]
+    return w
 
 
 def _projected_supply(tables, as_of: int, settings: dict) -> dict[tuple, float]:
