@@ -27,6 +27,11 @@ def _features(ly: np.ndarray, t: int, k: int) -> np.ndarray:
     return np.concatenate([[1.0], lags, [drift]])
 
 
+def _windows(ly: np.ndarray, k: int) -> np.ndarray:
+    """:func:`_features` of every window end ``t = k-1 … n-1`` of one log series, one row each."""
+    return np.array([_features(ly, t, k) for t in range(k - 1, ly.size)]).reshape(-1, k + 1)
+
+
 class PooledRidge:
     """Direct multi-step ridge regression on log-ratio windows pooled across series.
 
@@ -55,15 +60,20 @@ class PooledRidge:
         longest = max((ly.size for ly in logs), default=0)
         self.coef_: list[tuple[int, np.ndarray] | None] = []
         self.sigma_: list[float] = []
+        rows: dict[int, list[np.ndarray]] = {}  # per window length: each series' window matrix
         for j in range(1, h + 1):
             k = max(1, min(self.k, longest - j))  # a short panel gets shorter windows, not none
-            X = [_features(ly, t, k) for ly in logs for t in range(k - 1, ly.size - j)]
-            Y = [ly[t + j] - ly[t] for ly in logs for t in range(k - 1, ly.size - j)]
-            if len(X) < MIN_WINDOWS:
+            if k not in rows:
+                rows[k] = [_windows(ly, k) for ly in logs]
+            # windows ending at t = k-1 … n-1-j of each series, target log(y[t+j] / y[t])
+            X = [w[:ly.size - j - k + 1] for w, ly in zip(rows[k], logs, strict=True) if ly.size - j - k + 1 > 0]
+            Y = [ly[k - 1 + j:] - ly[k - 1:ly.size - j] for ly in logs if ly.size - j - k + 1 > 0]
+            n = sum(len(x) for x in X)
+            if n < MIN_WINDOWS:
                 self.coef_.append(None)
                 self.sigma_.append(np.nan)
                 continue
-            Xa, Ya = np.array(X), np.array(Y)
+            Xa, Ya = np.vstack(X), np.concatenate(Y)
             pen = self.alpha * np.eye(Xa.shape[1])
             pen[0, 0] = 0.0
             beta = np.linalg.solve(Xa.T @ Xa + pen, Xa.T @ Ya)
