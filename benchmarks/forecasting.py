@@ -186,20 +186,24 @@ def _subset(splits: list[Split], max_series: int | None, seed: int = 0) -> list[
     return out
 
 
-def run_panel(key: str, max_series: int | None = None, defaults_only: bool = False, **options) -> pd.DataFrame:
-    """One panel's table; ``options`` go to ``tf.forecast`` (e.g. ``pooled=True``, ``shock_years``)."""
+def run_panel(key: str, max_series: int | None = None, defaults_only: bool = False,
+              also: dict[str, dict] | None = None, **options) -> pd.DataFrame:
+    """One panel's table; ``options`` go to ``tf.forecast`` (e.g. ``pooled=True``, ``shock_years``);
+    ``also`` adds rows ``tf.forecast (<label>)`` for further option sets, in the same run."""
     title, loader, h = PANELS[key]
     parts: dict[str, list] = {}
     for train, test in _subset(loader(), max_series):
-        t = time.perf_counter()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", TalentForecastWarning)
-            fc = forecast(train, h=h, level=LEVELS, seed=0, **options)
-        secs = time.perf_counter() - t
-        fell = len({(r["unique_id"]) for r in fc.attrs["fallbacks"] if r["reason"] != "no_interval"})
-        print(f"[{key}] tf.forecast auto chose {fc.attrs['auto'].label} in {secs:.1f}s; "
-              f"{fell} series fell back; {len(caught)} warning(s)", flush=True)
-        results = {"tf.forecast (defaults)": (fc, secs, fell)}
+        results = {}
+        for label, opts in {"defaults": options, **(also or {})}.items():
+            t = time.perf_counter()
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", TalentForecastWarning)
+                fc = forecast(train, h=h, level=LEVELS, seed=0, **opts)
+            secs = time.perf_counter() - t
+            fell = len({(r["unique_id"]) for r in fc.attrs["fallbacks"] if r["reason"] != "no_interval"})
+            print(f"[{key}] tf.forecast ({label}) auto chose {fc.attrs['auto'].label} in {secs:.1f}s; "
+                  f"{fell} series fell back; {len(caught)} warning(s)", flush=True)
+            results[f"tf.forecast ({label})"] = (fc, secs, fell)
         if not defaults_only:
             results.update(anchors(train, h))
         n = train.unique_id.nunique()
@@ -234,7 +238,7 @@ def to_markdown(table: pd.DataFrame) -> str:
             cells.append("–" if v is None or pd.isna(v) else f"{v:.4f}" if c == "sec_per_series" else
                          str(int(v)) if c == "fallbacks" else f"{v:.2f}")
         lines.append("| " + " | ".join(cells) + " |")
-    anchors_ = table[table.model != "tf.forecast (defaults)"]
+    anchors_ = table[~table.model.str.startswith("tf.forecast")]
     if len(anchors_):
         d = table[table.model == "tf.forecast (defaults)"].iloc[0]
         best = anchors_.loc[anchors_.smape.idxmin()]
@@ -254,6 +258,8 @@ def main() -> None:
     ap.add_argument("--defaults-only", action="store_true", help="skip the anchors (exploration)")
     ap.add_argument("--pooled", action="store_true", help="tf.forecast(pooled=True): the global member in auto's pool")
     ap.add_argument("--declared-shocks", action="store_true", help="tf.forecast(shock_years=SHOCK_YEARS[panel])")
+    ap.add_argument("--also-options", action="store_true",
+                    help="also rows for pooled=True and (where SHOCK_YEARS has the panel) declared shocks, same run")
     ap.add_argument("--out", default=str(ROOT / "benchmarks/forecasting_results.md"))
     args = ap.parse_args()
     sections = []
@@ -261,7 +267,12 @@ def main() -> None:
         options = {"pooled": True} if args.pooled else {}
         if args.declared_shocks and key in SHOCK_YEARS:
             options["shock_years"] = SHOCK_YEARS[key]
-        table = run_panel(key, args.max_series, args.defaults_only, **options)
+        also = {}
+        if args.also_options:
+            also["pooled=True"] = {"pooled": True}
+            if key in SHOCK_YEARS:
+                also[f"shock_years={SHOCK_YEARS[key]}"] = {"shock_years": SHOCK_YEARS[key]}
+        table = run_panel(key, args.max_series, args.defaults_only, also, **options)
         sections.append(f"### {table.attrs['title']}\n\n" + to_markdown(table))
         Path(args.out).write_text("\n\n".join(sections) + "\n")  # after each panel: a long run keeps what it did
     print("\n\n".join(sections))
