@@ -4,6 +4,8 @@ Reproduce (single process so times compare; the full run takes about 30 minutes 
 most of it AutoARIMA on CES):
     PYTHONPATH=src python benchmarks/forecasting.py                 # every panel -> benchmarks/forecasting_results.md
     PYTHONPATH=src python benchmarks/forecasting.py --only ny_short uk_firms --max-series 200   # exploration
+    PYTHONPATH=src python benchmarks/forecasting.py --also-options   # + rows pooled=True, declared shocks
+    PYTHONPATH=src python benchmarks/forecasting.py --defaults-only --pooled --declared-shocks   # options as the defaults row
 
 Panels (data/sources/*/SOURCE.txt say where each comes from):
     m3         M3 yearly, 645 series, h=6, last 6 held out
