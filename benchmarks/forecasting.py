@@ -4,6 +4,8 @@ Reproduce (single process so times compare; the full run takes about 30 minutes 
 most of it AutoARIMA on CES):
     PYTHONPATH=src python benchmarks/forecasting.py                 # every panel -> benchmarks/forecasting_results.md
     PYTHONPATH=src python benchmarks/forecasting.py --only ny_short uk_firms --max-series 200   # exploration
+    PYTHONPATH=src python benchmarks/forecasting.py --also-options   # + rows pooled=True, declared shocks
+    PYTHONPATH=src python benchmarks/forecasting.py --defaults-only --pooled --declared-shocks   # options as the defaults row
 
 Panels (data/sources/*/SOURCE.txt say where each comes from):
     m3         M3 yearly, 645 series, h=6, last 6 held out
@@ -120,6 +122,12 @@ PANELS = {
 }
 
 
+# Recession years declared per panel for `--declared-shocks` (domain input a planner would give:
+# NBER recessions / the UK's 1980-82 recession that fall in the training years).
+SHOCK_YEARS = {"ces": [2008], "ny_short": [2009], "ny_shock": [2009], "uk_firms": [1980, 1981, 1982],
+               "us_states": [1982]}
+
+
 def anchors(train: pd.DataFrame, h: int) -> dict[str, tuple[pd.DataFrame, float, int]]:
     """Forecasts (unique_id, ds, y_hat, y_lo_*, y_hi_*), seconds and series that fell back, per anchor."""
     from statsforecast import StatsForecast
@@ -180,19 +188,24 @@ def _subset(splits: list[Split], max_series: int | None, seed: int = 0) -> list[
     return out
 
 
-def run_panel(key: str, max_series: int | None = None, defaults_only: bool = False) -> pd.DataFrame:
+def run_panel(key: str, max_series: int | None = None, defaults_only: bool = False,
+              also: dict[str, dict] | None = None, **options) -> pd.DataFrame:
+    """One panel's table; ``options`` go to ``tf.forecast`` (e.g. ``pooled=True``, ``shock_years``);
+    ``also`` adds rows ``tf.forecast (<label>)`` for further option sets, in the same run."""
     title, loader, h = PANELS[key]
     parts: dict[str, list] = {}
     for train, test in _subset(loader(), max_series):
-        t = time.perf_counter()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", TalentForecastWarning)
-            fc = forecast(train, h=h, level=LEVELS, seed=0)
-        secs = time.perf_counter() - t
-        fell = len({(r["unique_id"]) for r in fc.attrs["fallbacks"] if r["reason"] != "no_interval"})
-        print(f"[{key}] tf.forecast auto chose {fc.attrs['auto'].label} in {secs:.1f}s; "
-              f"{fell} series fell back; {len(caught)} warning(s)", flush=True)
-        results = {"tf.forecast (defaults)": (fc, secs, fell)}
+        results = {}
+        for label, opts in {"defaults": options, **(also or {})}.items():
+            t = time.perf_counter()
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", TalentForecastWarning)
+                fc = forecast(train, h=h, level=LEVELS, seed=0, **opts)
+            secs = time.perf_counter() - t
+            fell = len({(r["unique_id"]) for r in fc.attrs["fallbacks"] if r["reason"] != "no_interval"})
+            print(f"[{key}] tf.forecast ({label}) auto chose {fc.attrs['auto'].label} in {secs:.1f}s; "
+                  f"{fell} series fell back; {len(caught)} warning(s)", flush=True)
+            results[f"tf.forecast ({label})"] = (fc, secs, fell)
         if not defaults_only:
             results.update(anchors(train, h))
         n = train.unique_id.nunique()
@@ -227,7 +240,7 @@ def to_markdown(table: pd.DataFrame) -> str:
             cells.append("–" if v is None or pd.isna(v) else f"{v:.4f}" if c == "sec_per_series" else
                          str(int(v)) if c == "fallbacks" else f"{v:.2f}")
         lines.append("| " + " | ".join(cells) + " |")
-    anchors_ = table[table.model != "tf.forecast (defaults)"]
+    anchors_ = table[~table.model.str.startswith("tf.forecast")]
     if len(anchors_):
         d = table[table.model == "tf.forecast (defaults)"].iloc[0]
         best = anchors_.loc[anchors_.smape.idxmin()]
@@ -245,11 +258,23 @@ def main() -> None:
     ap.add_argument("--only", nargs="*", choices=sorted(PANELS), help="panels to run (default: all)")
     ap.add_argument("--max-series", type=int, default=None, help="seeded subset per split, for exploration")
     ap.add_argument("--defaults-only", action="store_true", help="skip the anchors (exploration)")
+    ap.add_argument("--pooled", action="store_true", help="tf.forecast(pooled=True): the global member in auto's pool")
+    ap.add_argument("--declared-shocks", action="store_true", help="tf.forecast(shock_years=SHOCK_YEARS[panel])")
+    ap.add_argument("--also-options", action="store_true",
+                    help="also rows for pooled=True and (where SHOCK_YEARS has the panel) declared shocks, same run")
     ap.add_argument("--out", default=str(ROOT / "benchmarks/forecasting_results.md"))
     args = ap.parse_args()
     sections = []
     for key in args.only or list(PANELS):
-        table = run_panel(key, args.max_series, args.defaults_only)
+        options = {"pooled": True} if args.pooled else {}
+        if args.declared_shocks and key in SHOCK_YEARS:
+            options["shock_years"] = SHOCK_YEARS[key]
+        also = {}
+        if args.also_options:
+            also["pooled=True"] = {"pooled": True}
+            if key in SHOCK_YEARS:
+                also[f"shock_years={SHOCK_YEARS[key]}"] = {"shock_years": SHOCK_YEARS[key]}
+        table = run_panel(key, args.max_series, args.defaults_only, also, **options)
         sections.append(f"### {table.attrs['title']}\n\n" + to_markdown(table))
         Path(args.out).write_text("\n\n".join(sections) + "\n")  # after each panel: a long run keeps what it did
     print("\n\n".join(sections))

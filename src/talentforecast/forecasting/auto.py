@@ -13,9 +13,12 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from talentforecast.forecasting import shocks
 from talentforecast.forecasting._dispatch import run_many
 from talentforecast.forecasting._panel import Series
 from talentforecast.forecasting._runner import Outcome, degenerate_kind, forecast_one
+from talentforecast.forecasting.pooled import NAME as POOLED
+from talentforecast.forecasting.pooled import PooledRidge
 
 # Candidate members; combinations of up to MAX_MEMBERS of them (median or mean) are compared.
 DEFAULT_POOL = ("naive", "drift", "dotheta", "ets", "theta_log", "dotheta_log")
@@ -65,9 +68,17 @@ class AutoSelection:
         return f"auto:{self.aggregate}({','.join(self.members)})"
 
 
-def pool_for(has_exog: bool) -> tuple[str, ...]:
-    """The candidate pool: the default pool, plus exogenous-capable members when exog is given."""
-    return DEFAULT_POOL + EXOG_POOL if has_exog else DEFAULT_POOL
+def pool_for(has_exog: bool, pooled: bool | None = None) -> tuple[str, ...]:
+    """The candidate pool: the default pool, plus the pooled (global) member when ``pooled`` (``None``:
+    ``pooled_member`` of ``auto.toml``), plus exogenous-capable members when exog is given.
+
+    Example:
+        >>> pool_for(False, pooled=True)[-1]
+        'pooled'
+    """
+    use = bool(DEFAULTS["pooled_member"]) if pooled is None else pooled
+    pool = DEFAULT_POOL + ((POOLED,) if use else ())
+    return pool + EXOG_POOL if has_exog else pool
 
 
 def scale_of(y: np.ndarray) -> float:
@@ -139,12 +150,15 @@ def select(
     progress: bool = False,
     trend_shrinkage: float | None = None,
     min_calibration_cases: int | None = None,
+    shock_years: Sequence[int] = (),
 ) -> AutoSelection:
     """Backtest every pool member on training windows and choose the best combination by sMAPE;
     calibrate intervals on the errors of the chosen combination after trend shrinkage.
 
     ``trend_shrinkage`` and ``min_calibration_cases`` default (``None``) to the shipped
-    ``forecasting/data/auto.toml``; there is no shrinkage when the pool holds exogenous members."""
+    ``forecasting/data/auto.toml``; there is no shrinkage when the pool holds exogenous members.
+    ``series`` are as observed; with ``shock_years`` each backtest case's training part is adjusted
+    for the declared years it holds (:mod:`shocks`) while it is scored on the observed values."""
     c = float(DEFAULTS["trend_shrinkage"] if trend_shrinkage is None else trend_shrinkage)
     if any(p in EXOG_POOL for p in pool):
         c = 0.0  # with drivers, a forecast's departure from the last value is their effect, not a trend
@@ -163,11 +177,11 @@ def select(
     if len(eligible) > max_series:
         idx = np.sort(np.random.default_rng(seed).choice(len(eligible), max_series, replace=False))
         eligible = [eligible[i] for i in idx]
-    cases, actual, scales = _cases(eligible, h, range(n_windows), min_train)
+    cases, actual, scales = _cases(eligible, h, range(n_windows), min_train, shock_years)
     if not cases:
         agg, members = DEFAULT_COMBINATION
         return AutoSelection(agg, members, pd.DataFrame(), {}, 0, c)
-    out = run_many(pool, cases, h, (), seed, fallback=False, n_jobs=n_jobs, progress=progress, description="auto: backtest")
+    out = run_members(pool, cases, ok, h, (), seed, n_jobs, progress, "auto: backtest", shock_years)
     F = np.full((len(pool), len(cases), h), np.nan)
     for i, row in enumerate(out):
         for m, r in enumerate(row):
@@ -201,36 +215,78 @@ def select(
     C = shrink(C, [cs.y for cs in cases], c)
     # intervals are calibrated on more origins than the choice is made on (older windows, which
     # often hold a shock): only the chosen members are run on the extra windows
-    more, more_actual, more_scales = _cases(eligible, h, range(n_windows, max(n_windows, CAL_WINDOWS)), min_train)
+    more, more_actual, more_scales = _cases(eligible, h, range(n_windows, max(n_windows, CAL_WINDOWS)), min_train,
+                                               shock_years)
     if more and level:
-        Cm = _combined(members, agg, more, h, seed, n_jobs, progress, c)
+        Cm = _combined(members, agg, more, ok, h, seed, n_jobs, progress, c, shock_years)
         A, C, S = np.vstack([A, more_actual]), np.vstack([C, Cm]), np.concatenate([S, more_scales])
     if level and np.count_nonzero(S > 0) < min_cal:
         # too few cases for stable tail quantiles (e.g. a panel where few series reach the
         # selection's training length): calibrate on every series, windows down to MIN_TRAIN_SHORT
-        wide, wide_actual, wide_scales = _cases(ok, h, range(max(n_windows, CAL_WINDOWS)), min(min_train, MIN_TRAIN_SHORT))
+        wide, wide_actual, wide_scales = _cases(ok, h, range(max(n_windows, CAL_WINDOWS)), min(min_train, MIN_TRAIN_SHORT),
+                                                   shock_years)
         if np.count_nonzero(wide_scales > 0) > np.count_nonzero(S > 0):
             A, S = wide_actual, wide_scales
-            C = _combined(members, agg, wide, h, seed, n_jobs, progress, c)
+            C = _combined(members, agg, wide, ok, h, seed, n_jobs, progress, c, shock_years)
     quantiles = calibrate(A, C, S, level)
     return AutoSelection(agg, tuple(members), scores.reset_index(drop=True), quantiles, len(cases), c,
                          int(np.count_nonzero(S > 0)) if quantiles else 0)
 
 
-def _combined(members: Sequence[str], agg: str, cases: Sequence[Series], h: int, seed: int, n_jobs: int,
-              progress: bool, c: float) -> np.ndarray:
+def run_members(members: Sequence[str], cases: Sequence[Series], panel: Sequence[Series], h: int,
+                level: Sequence[int], seed: int, n_jobs: int, progress: bool, description: str,
+                shock_years: Sequence[int] = ()) -> list[list[Outcome]]:
+    """For each case, for each member, its :class:`Outcome` (no fallback). Local members run per
+    series on the active engine; the pooled member is fit on ``panel`` cut as each case is cut
+    (a backtest case ``w`` years before the end sees only the panel's years before its origin,
+    adjusted for the declared ``shock_years`` among them)."""
+    local = [m for m in members if m != POOLED]
+    out = run_many(local, cases, h, level, seed, fallback=False, n_jobs=n_jobs, progress=progress,
+                   description=description) if local else [[] for _ in cases]
+    if POOLED not in members:
+        return out
+    j = list(members).index(POOLED)
+    return [row[:j] + [p] + row[j:] for row, p in zip(out, _pooled(cases, panel, h, level, shock_years),
+                                                             strict=True)]
+
+
+def _pooled(cases: Sequence[Series], panel: Sequence[Series], h: int, level: Sequence[int],
+            shock_years: Sequence[int] = ()) -> list[Outcome]:
+    """The pooled member's outcome per case: one fit per distinct cut of the panel."""
+    length = {s.uid: s.y.size for s in panel}
+    cut = [length.get(cs.uid, cs.y.size) - cs.y.size for cs in cases]  # years cut from that series' end
+    res: list = [None] * len(cases)
+    for off in sorted(set(cut)):
+        model = PooledRidge(k=int(DEFAULTS["pooled_window"]), alpha=float(DEFAULTS["pooled_alpha"]))
+        model.fit([shocks.adjust(s.y[:s.y.size - off], s.ds[:s.y.size - off], shock_years)[0]
+                   for s in panel if s.y.size > off], h)
+        idx = [i for i, o in enumerate(cut) if o == off]
+        P = model.predict([cases[i].y for i in idx], level)
+        for row, i in enumerate(idx):
+            pred = {key: v[row] for key, v in P.items()}
+            if np.all(np.isfinite(pred["mean"])):
+                res[i] = Outcome(POOLED, pred)
+            else:
+                res[i] = Outcome(None, None, "fit_failed", f"model '{POOLED}' needs values > 0 and a window of "
+                                 f"{model.k} years (or a panel with enough windows)")
+    return res
+
+
+def _combined(members: Sequence[str], agg: str, cases: Sequence[Series], panel: Sequence[Series], h: int, seed: int,
+              n_jobs: int, progress: bool, c: float, shock_years: Sequence[int] = ()) -> np.ndarray:
     """The chosen combination's shrunk forecasts on backtest cases (naive where every member failed)."""
-    got = run_many(members, cases, h, (), seed, fallback=False, n_jobs=n_jobs, progress=progress,
-                   description="auto: calibration")
+    got = run_members(members, cases, panel, h, (), seed, n_jobs, progress, "auto: calibration", shock_years)
     G = np.array([[r.pred["mean"] if r.pred is not None else np.full(h, np.nan) for r in row] for row in got])
     Cm = combine(np.moveaxis(G, 1, 0), agg)
     Cm = np.where(np.isnan(Cm), _naive(cases)[:, None], Cm)
     return shrink(Cm, [cs.y for cs in cases], c)
 
 
-def _cases(eligible: Sequence[Series], h: int, windows: range, min_train: int) -> tuple[list[Series], list, list]:
+def _cases(eligible: Sequence[Series], h: int, windows: range, min_train: int,
+           shock_years: Sequence[int] = ()) -> tuple[list[Series], list, list]:
     """Backtest cases: for each series, the origins ``w`` in ``windows`` (0 = latest) that leave
-    ``min_train`` training years; the actual ``h`` values and the training part's MASE scale."""
+    ``min_train`` training years; the actual ``h`` values and the training part's MASE scale.
+    The training part is adjusted for the declared ``shock_years`` it holds; actuals are as observed."""
     cases, actual, scales = [], [], []
     for s in eligible:
         for w in windows:
@@ -238,7 +294,8 @@ def _cases(eligible: Sequence[Series], h: int, windows: range, min_train: int) -
             if cut < min_train:
                 break
             xf = s.X[cut:cut + h] if s.X is not None else None
-            cases.append(Series(s.uid, s.ds[:cut], s.y[:cut], s.X[:cut] if s.X is not None else None, xf))
+            y = shocks.adjust(s.y[:cut], s.ds[:cut], shock_years)[0] if shock_years else s.y[:cut]
+            cases.append(Series(s.uid, s.ds[:cut], y, s.X[:cut] if s.X is not None else None, xf))
             actual.append(s.y[cut:cut + h])
             scales.append(scale_of(s.y[:cut]))
     return cases, np.asarray(actual).reshape(-1, h), np.asarray(scales, dtype=float)
@@ -272,11 +329,13 @@ def auto_forecast(
     seed: int = 0,
     n_jobs: int = 1,
     progress: bool = False,
+    observed: Sequence[Series] | None = None,
 ) -> list[Outcome]:
     """Forecast every series with the selected combination; degenerate/failing series fall back.
 
     A series on which some members fail gets the combination of the others, labelled with the
-    members used and recorded as a ``member_failed`` fallback.
+    members used and recorded as a ``member_failed`` fallback. ``observed``: the series as observed
+    when ``series`` were adjusted for declared shock years (interval widths use their scale).
     """
     todo = [i for i, s in enumerate(series) if degenerate_kind(s.y) is None]
     results: list = [None] * len(series)
@@ -284,8 +343,8 @@ def auto_forecast(
     # level and step (non-degenerate series have scale > 0) they would be computed and dropped
     calibrated = bool(sel.quantiles) and all((lv, k) in sel.quantiles for lv in level for k in range(h))
     member_level = () if calibrated else level
-    out = run_many(sel.members, [series[i] for i in todo], h, member_level, seed, fallback=False, n_jobs=n_jobs,
-                   progress=progress)
+    todo_series = [series[i] for i in todo]
+    out = run_members(sel.members, todo_series, todo_series, h, member_level, seed, n_jobs, progress, "forecasting")
     failed_members: dict[int, list[Outcome]] = {}
     for i, row in zip(todo, out, strict=True):
         got = [r.pred for r in row if r.pred is not None]
@@ -295,7 +354,7 @@ def auto_forecast(
         s = series[i]
         mean = shrink(combine(np.array([g["mean"] for g in got]), sel.aggregate)[None], [s.y], sel.trend_shrinkage)[0]
         pred = {"mean": mean}
-        scale = scale_of(s.y)
+        scale = scale_of((observed or series)[i].y)  # the scale the intervals were calibrated on
         for lv in level:
             if sel.quantiles and scale > 0 and all((lv, k) in sel.quantiles for k in range(h)):
                 qs = np.array([sel.quantiles[(lv, k)] for k in range(h)])
@@ -312,7 +371,8 @@ def auto_forecast(
             results[i] = Outcome(label, pred, "member_failed", "; ".join(r.detail or "" for r in bad))
     for i, s in enumerate(series):
         if results[i] is None:
-            res = forecast_one(sel.members[0], Series(s.uid, s.ds, s.y), h, level, seed, fallback=True)
+            first = next((m for m in sel.members if m != POOLED), "drift")  # the pooled member needs a panel
+            res = forecast_one(first, Series(s.uid, s.ds, s.y), h, level, seed, fallback=True)
             if i in failed_members:  # every member failed on this series
                 bad = failed_members[i]
                 res = res._replace(reason=bad[0].reason, detail="; ".join(r.detail or "" for r in bad))

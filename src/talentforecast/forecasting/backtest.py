@@ -32,6 +32,8 @@ def backtest(
     target_col: str = "y",
     engine: str | object | None = None,
     trend_shrinkage: float | None = None,
+    pooled: bool | None = None,
+    shock_years: Sequence[int] | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin forecasts with actuals.
 
@@ -43,7 +45,8 @@ def backtest(
     Returns the :func:`forecast` columns (``requested``, ``model``…) plus ``cutoff`` (last training
     year), ``y`` (actual) and ``scale`` (MASE scale of the training part). ``.attrs["fallbacks"]``
     lists the fallbacks of every window (as in :func:`forecast`, plus ``cutoff``), summarised in one
-    ``TalentForecastWarning``. ``engine`` and ``trend_shrinkage`` are as in :func:`forecast`.
+    ``TalentForecastWarning``. ``engine``, ``trend_shrinkage``, ``pooled`` and ``shock_years`` are as in
+    :func:`forecast`.
 
     Example:
         >>> import pandas as pd
@@ -78,7 +81,7 @@ def backtest(
         info = train.groupby("unique_id", sort=False).agg(cutoff=("ds", "max"), scale=("y", lambda v: scale_of(v.to_numpy())))
         for name in names:
             fc = forecast_frame(train, h, level, name, exog or None, fut, n_jobs, seed, nonnegative, progress,
-                                "unique_id", "ds", "y", 3, trend_shrinkage)
+                                "unique_id", "ds", "y", 3, trend_shrinkage, pooled, shock_years)
             cutoffs = info["cutoff"].to_dict()
             fallbacks += [{**r, "cutoff": int(cutoffs[r["unique_id"]])} for r in fc.attrs["fallbacks"]]
             n_forecasts += fc.attrs["n_forecasts"]

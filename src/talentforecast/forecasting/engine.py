@@ -10,6 +10,7 @@ import pandas as pd
 from talentforecast.errors import InputError, ModelError, Problem
 from talentforecast.forecasting import _failures
 from talentforecast.forecasting import auto as _auto
+from talentforecast.forecasting import shocks as _shocks
 from talentforecast.forecasting._dispatch import run_many
 from talentforecast.forecasting._panel import (
     Series,
@@ -55,6 +56,8 @@ def forecast(
     n_windows: int = 3,
     engine: str | object | None = None,
     trend_shrinkage: float | None = None,
+    pooled: bool | None = None,
+    shock_years: Sequence[int] | None = None,
 ) -> pd.DataFrame:
     """Forecast every series of a long annual panel ``h`` years ahead.
 
@@ -81,6 +84,13 @@ def forecast(
             (``auto.trend_weight``); ``0`` turns it off; with ``exog`` or without ``"auto"`` only 0 or None
             are accepted. ``None`` takes the shipped default (``forecasting/data/auto.toml``: 0.0, off;
             see docs/forecasting.md).
+        pooled: auto only: whether the pooled (global) member, one ridge regression on scaled windows
+            of every series (``forecasting/pooled.py``), is in the pool; ``None`` takes ``pooled_member``
+            of ``auto.toml``.
+        shock_years: years declared exceptional (e.g. ``[2009]``); in every series the change into
+            such a year is replaced by the series' typical change before any model is fit, so the
+            forecast carries the post-shock level at the usual trend (``forecasting/shocks.py``).
+            ``None`` (default): no year is declared.
 
     Returns:
         Long frame ``unique_id, ds, requested, model, y_hat, y_lo_80, y_hi_80, y_lo_95, y_hi_95``
@@ -92,7 +102,8 @@ def forecast(
         reason, detail`` (reason codes in docs/forecasting.md), ``.attrs["n_forecasts"]`` the number
         of series × requested models; when there is any fallback a ``TalentForecastWarning`` says
         how many and why. ``.attrs["auto"]`` holds the auto selection (members, backtest scores,
-        calibration). Only the errors a model is expected to raise for a series it cannot handle
+        calibration), ``.attrs["shock_years"]`` the declared years and how many series they changed.
+        Only the errors a model is expected to raise for a series it cannot handle
         lead to a fallback (``_failures.EXPECTED_FAILURES``); any other error propagates.
 
     Example:
@@ -106,13 +117,13 @@ def forecast(
         with use_engine(engine):
             return forecast(**{**locals(), "engine": None})
     out = forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonnegative, progress,
-                         id_col, time_col, target_col, n_windows, trend_shrinkage)
+                         id_col, time_col, target_col, n_windows, trend_shrinkage, pooled, shock_years)
     _failures.warn(out.attrs["fallbacks"], out.attrs["n_forecasts"])
     return out
 
 
 def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonnegative, progress, id_col,
-                   time_col, target_col, n_windows, trend_shrinkage=None) -> pd.DataFrame:
+                   time_col, target_col, n_windows, trend_shrinkage=None, pooled=None, shock_years=None) -> pd.DataFrame:
     """:func:`forecast` without the fallback warning (its callers, e.g. backtest, warn once)."""
     h = check_h(h)
     levels = check_levels(level)
@@ -122,6 +133,9 @@ def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonneg
                                         or not np.isfinite(trend_shrinkage) or trend_shrinkage < 0):
         raise InputError([Problem("<argument>", "trend_shrinkage", None, trend_shrinkage, "a number >= 0, or None",
                                    "不小于 0 的数，或 None")])
+    if pooled is not None and not isinstance(pooled, bool):
+        raise InputError([Problem("<argument>", "pooled", None, pooled, "True, False or None", "True、False 或 None")])
+    shocks = _shocks.check_shock_years(shock_years)
     exog = list(exog or [])
     names = _model_list(models, bool(exog))
     if trend_shrinkage and (exog or "auto" not in names):
@@ -131,7 +145,8 @@ def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonneg
                                   "使用外生变量(exog)或未选 models='auto' 时只能为 0 或 None")])
     panel = prepare(df, id_col, time_col, target_col, exog, nonnegative=nonnegative)
     future = prepare_future(future_exog, exog, panel, h, id_col, time_col)
-    series = split_series(panel, exog, future)
+    observed = split_series(panel, exog, future)
+    series, n_shocked = _shocks.apply(observed, shocks)  # what the models are fit on
     frames, attrs, fallbacks = {}, {}, {}
     plain = [n for n in names if n != "auto"]
     if plain:
@@ -139,9 +154,10 @@ def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonneg
         for j, name in enumerate(plain):
             frames[name], fallbacks[name] = _assemble(series, [row[j] for row in res], h, levels, name)
     if "auto" in names:
-        sel = _auto.select(series, h, levels, n_windows=n_windows, seed=seed, n_jobs=n_jobs, progress=progress,
-                           pool=_auto.pool_for(bool(exog)), trend_shrinkage=trend_shrinkage)
-        res = _auto.auto_forecast(series, h, levels, sel, seed=seed, n_jobs=n_jobs, progress=progress)
+        sel = _auto.select(observed, h, levels, n_windows=n_windows, seed=seed, n_jobs=n_jobs, progress=progress,
+                           pool=_auto.pool_for(bool(exog), pooled), trend_shrinkage=trend_shrinkage,
+                           shock_years=shocks)
+        res = _auto.auto_forecast(series, h, levels, sel, seed=seed, n_jobs=n_jobs, progress=progress, observed=observed)
         frames["auto"], fallbacks["auto"] = _assemble(series, res, h, levels, "auto")
         attrs["auto"] = sel
     out = pd.concat([frames[n] for n in names], ignore_index=True)
@@ -150,6 +166,7 @@ def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonneg
         out[cols] = out[cols].clip(lower=0.0)
     out = out.rename(columns={"unique_id": id_col, "ds": time_col})
     out.attrs.update(attrs)
+    out.attrs["shock_years"] = {"years": list(shocks), "series_adjusted": n_shocked}
     out.attrs["fallbacks"] = [r for n in names for r in fallbacks[n]]
     out.attrs["n_forecasts"] = len(series) * len(names)
     return out
