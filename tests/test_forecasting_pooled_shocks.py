@@ -50,9 +50,10 @@ def test_pooled_member_sees_only_the_years_before_each_backtest_origin():
 
 def test_pooled_is_an_option_of_auto_that_the_backtest_can_choose():
     df = cycle_panel()
-    assert DEFAULTS["pooled_member"] is False and "pooled" not in pool_for(False)
-    off = forecast(df, h=2)
-    on = forecast(df, h=2, pooled=True)
+    assert DEFAULTS["pooled_member"] is True and "pooled" in pool_for(False)
+    assert "pooled" not in pool_for(False, pooled=False)
+    off = forecast(df, h=2, pooled=False)
+    on = forecast(df, h=2)
     assert not any("pooled" in m for m in off.attrs["auto"].scores["members"])
     assert any("pooled" in m for m in on.attrs["auto"].scores["members"])
     assert "pooled" in on.attrs["auto"].members  # the shared cycle is what the pooled member learns
@@ -115,3 +116,10 @@ def test_bad_pooled_or_shock_years_is_an_input_error_in_chinese(kwargs):
     zh = err.value.render("zh")
     assert ("shock_years" in zh or "pooled" in zh) and ("应为" in zh)
     assert "整数年份" in zh or "True、False" in zh
+
+
+def test_pooled_asked_for_where_it_cannot_apply_is_an_error():
+    from talentforecast.errors import InputError
+
+    with pytest.raises(InputError, match="pooled"):
+        forecast(cycle_panel(), h=2, models="drift", pooled=True)

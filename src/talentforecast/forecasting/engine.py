@@ -143,6 +143,9 @@ def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonneg
         raise InputError([Problem("<argument>", "trend_shrinkage", None, trend_shrinkage,
                                   "0 or None with exog or without models='auto'",
                                   "使用外生变量(exog)或未选 models='auto' 时只能为 0 或 None")])
+    if pooled and "auto" not in names:
+        raise InputError([Problem("<argument>", "pooled", None, pooled, "False or None without models='auto'",
+                                  "未选 models='auto' 时只能为 False 或 None")])
     panel = prepare(df, id_col, time_col, target_col, exog, nonnegative=nonnegative)
     future = prepare_future(future_exog, exog, panel, h, id_col, time_col)
     observed = split_series(panel, exog, future)
