@@ -120,8 +120,8 @@ def shortage(b: Builder) -> list[dict]:
                            short=int((d["grade_code"] == "short").sum()), parts=comp)))
     exits = cat.attrs["exits"]
     if cat.attrs["previous"] is not None:
-        names = sep.join(f"{b.name('occupation', o) or o}（{o}）" if b.lang == "zh" else f"{b.name('occupation', o) or o} ({o})"
-                         for o in exits["occupation"])
+        names = sep.join(f"{b.name('occupation', o) or o}（{o}）" if b.lang == "zh"
+                         else f"{o} ({s.get('occupation_groups', str(o)[:1], 'occupation')})" for o in exits["occupation"])
         blocks.append(b.para(s("catalogue.exits", year=y, previous=cat.attrs["previous"], n=len(exits),
                                names=names or s("none"),
                                new=int((cat["change_code"] == "new").sum()))))

@@ -166,7 +166,7 @@ def summary(b: Builder) -> list[dict]:
         top = cat.head(n)
         sep = "、" if b.lang == "zh" else "; "
         names = sep.join(f"{r.occupation_name}（{r.occupation}，{_num(r.ratio_ds, 'ratio')}）" if b.lang == "zh"
-                         else f"{r.occupation_name} ({r.occupation}, {_num(r.ratio_ds, 'ratio')})"
+                         else f"{r.occupation} ({_group_en(s, r.occupation)}, {_num(r.ratio_ds, 'ratio')})"
                          for r in top.itertuples())
         blocks.append(b.para(s("summary.shortage", year=cat.attrs["year"], n=len(cat),
                                n_top=int((cat["grade_code"] == "acute").sum()), top=names)))
@@ -217,3 +217,9 @@ def _actions(b: Builder, df: pd.DataFrame) -> pd.Series:
 def _said(col: pd.Series) -> bool:
     """Whether a column holds anything to print (not only missing values or empty strings)."""
     return bool((col.notna() & (col.astype(str).str.strip() != "")).any())
+
+
+def _group_en(s, occupation: str) -> str:
+    """The English major group of an occupation code (职业分类大典 has no English edition of the
+    occupation names themselves), e.g. 4-04-05-03 → "Social production and life service personnel"."""
+    return s.get("occupation_groups", str(occupation)[:1], "occupation")
