@@ -76,6 +76,17 @@ def _field(label: str, control, cls: str = "field") -> html.Div:
     return html.Div([html.Label(label), control], className=cls)
 
 
+def region_year_fields(data: FeedData, table: str, lang: str, prefix: str, years: list, year,
+                       region=None, year_cls: str = "field") -> list[html.Div]:
+    """The region and year pickers of a page over ``table`` (ids ``<prefix>-region``, ``<prefix>-year``);
+    the region defaults to the table's planning region."""
+    return [_field(t(lang, "region"), dropdown(lang, id=f"{prefix}-region", clearable=False,
+                                               options=options(data, table, "region", lang),
+                                               value=default_region(data, table) if region is None else region)),
+            _field(t(lang, "year"), dropdown(lang, id=f"{prefix}-year", options=years, value=int(year),
+                                             clearable=False), year_cls)]
+
+
 def _figure_card(lang: str, label: str, value: str, cid: str) -> html.Div:
     return html.Div([html.Div(label, className="card-label"), html.Div(value, className="card-value", id=cid)],
                     className="card")
@@ -185,9 +196,7 @@ def supply_page(data: FeedData, lang: str, query: dict) -> html.Div:
     return html.Div([
         html.H2(t(lang, "supply")),
         html.Div([
-            _field(t(lang, "region"), dropdown(lang, id="supply-region", options=options(data, "supply", "region", lang),
-                                               value=default_region(data, "supply"), clearable=False)),
-            _field(t(lang, "year"), dropdown(lang, id="supply-year", options=years, value=int(year), clearable=False)),
+            *region_year_fields(data, "supply", lang, "supply", years, year),
         ], className="filters"),
         html.P(t(lang, "supply_note"), className="note"),
         html.Div(id="supply-msg"),
@@ -251,11 +260,8 @@ def structure_page(data: FeedData, lang: str, query: dict) -> html.Div:
     return html.Div([
         html.H2(t(lang, "structure")),
         html.Div([
-            _field(t(lang, "region"), dropdown(lang, id="structure-region", clearable=False,
-                                               options=options(data, "structure_match", "region", lang),
-                                               value=default_region(data, "structure_match"))),
-            _field(t(lang, "year"), dropdown(lang, id="structure-year", options=years, clearable=False,
-                                             value=int(data.as_of if data.as_of in years else years[-1]))),
+            *region_year_fields(data, "structure_match", lang, "structure", years,
+                                data.as_of if data.as_of in years else years[-1]),
         ], className="filters"),
         html.P(t(lang, "no_bands"), className="note"),
         html.Div([dcc.Graph(id="structure-index", config=figures.GRAPH_CONFIG),

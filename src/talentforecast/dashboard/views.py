@@ -19,6 +19,7 @@ from talentforecast.dashboard.pages import (
     empty_notice,
     missing,
     options,
+    region_year_fields,
     scenario_options,
     years_of,
 )
@@ -152,11 +153,8 @@ def shortage_page(data: FeedData, lang: str, query: dict) -> html.Div:
     return html.Div([
         html.H2(t(lang, "shortage")),
         html.Div([
-            _field(t(lang, "region"), dropdown(lang, id="shortage-region", clearable=False,
-                                               options=options(data, "shortage_occupations", "region", lang),
-                                               value=region)),
-            _field(t(lang, "year"), dropdown(lang, id="shortage-year", options=years, value=int(year),
-                                             clearable=False), "field narrow"),
+            *region_year_fields(data, "shortage_occupations", lang, "shortage", years, year, region=region,
+                                year_cls="field narrow"),
             _field(t(lang, "scenario"), dcc.RadioItems(id="shortage-scenario", inline=True, value="baseline",
                                                        options=scenario_options(data, "shortage_occupations", lang)),
                    "field wide"),
@@ -176,11 +174,7 @@ def industry_page(data: FeedData, lang: str, query: dict) -> html.Div:
     return html.Div([
         html.H2(t(lang, "industry_gap")),
         html.Div([
-            _field(t(lang, "region"), dropdown(lang, id="gap-region", clearable=False,
-                                               options=options(data, "structure_deviation", "region", lang),
-                                               value=default_region(data, "structure_deviation"))),
-            _field(t(lang, "year"), dropdown(lang, id="gap-year", options=years, value=int(year), clearable=False),
-                   "field narrow"),
+            *region_year_fields(data, "structure_deviation", lang, "gap", years, year, year_cls="field narrow"),
             _field(t(lang, "scenario"), dcc.RadioItems(id="gap-scenario", inline=True, value="baseline",
                                                        options=scenario_options(data, "structure_deviation", lang)),
                    "field wide"),
