@@ -49,24 +49,21 @@ def _top(evs: list[dict]) -> str:
     return max((e["rule"].level for e in evs), key=LEVELS.get, default="green")
 
 
-def _p(e: dict) -> float:
-    p = e["probability"]
-    return p if p == p else float("nan")
-
-
 def _drop_weak_watch(cands: list[dict], settings: dict) -> list[dict]:
     """Without the model-evidence watch (yellow) rules that would displace an issued blue while
     their own probability is below ``min_probability_yellow_over_blue``.
 
     A watch from the absolute S/D bands hinges on assumptions shared by every specialty (the
     entrant share moves all ratios together); the blue from the relative ratio does not. A weak
-    watch is shown beside the blue, it does not decide.
+    watch is shown beside the blue, it does not decide. "Issued" is as in :func:`resolve`; an
+    unknown (NaN) probability passes no threshold.
     """
     t = settings.get("min_probability_yellow_over_blue", 0.0)
     t_blue = settings.get("min_probability_blue", 0.0)
-    if t <= 0 or not any(e["rule"].level == "blue" and not _p(e) < t_blue for e in cands):
+    issued = any(e["rule"].level == "blue" and (t_blue <= 0 or e["probability"] >= t_blue) for e in cands)
+    if t <= 0 or not issued:
         return cands
-    return [e for e in cands if not (e["rule"].level == "yellow" and e["kind"] == "model" and not _p(e) >= t)]
+    return [e for e in cands if not (e["rule"].level == "yellow" and e["kind"] == "model" and not e["probability"] >= t)]
 
 
 def resolve(live: list[dict], settings: dict) -> dict:

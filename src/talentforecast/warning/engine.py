@@ -16,6 +16,7 @@ import math
 from scipy import stats
 
 from talentforecast.warning.combine import resolve
+from talentforecast.warning.enrolment import _round as _persons
 from talentforecast.warning.enrolment import enrolment_range, gap_range
 from talentforecast.warning.indicators import Context, Obs, intake_path
 from talentforecast.warning.policy import Policy
@@ -273,7 +274,7 @@ def evaluate_key(policy: Policy, ctx: Context, as_of: int, levels_only: bool = F
         if _relative(lead["rule"]) and cap == cap:
             # a share of the level's total (bound_totals keeps the total): no absolute gap target
             hi = max(min(hi, cap), ctx.last_intake)
-            lo, hi = math.floor(min(lo, hi) + 0.5), math.floor(hi + 0.5)
+            lo, hi = _persons(min(lo, hi)), _persons(hi)
         elif policy.enrolment["basis"] == "gap":
             lo, hi = gap_range(lead["rule"].enrolment, lo, hi, ctx.last_intake, ctx.target, cap,
                                policy.enrolment)

@@ -169,6 +169,22 @@ def gap_range(mode: str, lo: float, hi: float, last: float, target: tuple[float,
     return _round(lo), _round(hi)
 
 
+def without_room(w):
+    """Blue rows whose range leaves no room above the last intake (gap, capacity or cohort bound):
+    they say 保持, not 扩招, and stay off the expand list.
+
+    Example:
+        >>> import pandas as pd
+        >>> w = pd.DataFrame({"warning_level": ["blue", "blue", "green"], "enrol_hi": [91, 120, 50],
+        ...                   "last_intake": [91.0, 100.0, 50.0]})
+        >>> without_room(w).tolist()
+        [True, False, False]
+    """
+    import pandas as pd
+
+    return (w["warning_level"] == "blue") & (pd.to_numeric(w["enrol_hi"], errors="coerce") <= w["last_intake"])
+
+
 def bound_totals(w, last: dict, growth: dict, slack: float):
     """Scale expansions down so that each region × level's total upper end stays within
     Σ last intake × school-age cohort growth × (1 + slack). Returns the frame with

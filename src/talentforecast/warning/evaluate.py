@@ -9,7 +9,7 @@ import pandas as pd
 from talentforecast.errors import ConfigError, InputError, Problem
 from talentforecast.warning import history as hist
 from talentforecast.warning.engine import evaluate_key
-from talentforecast.warning.enrolment import bound_totals, cohort_growth
+from talentforecast.warning.enrolment import bound_totals, cohort_growth, without_room
 from talentforecast.warning.indicators import (
     KEY,
     build_series,
@@ -190,7 +190,7 @@ def hold_without_room(w: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         >>> hold_without_room(w)["action_zh"].tolist()
         ['保持', '扩招']
     """
-    hold = (w["warning_level"] == "blue") & (w["enrol_hi"] <= w["last_intake"])
+    hold = without_room(w)
     if not hold.any():
         return w
     w = w.copy()

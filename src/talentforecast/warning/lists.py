@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from talentforecast.warning.enrolment import without_room
+
 EXIT = ("red", "orange")
 EXPAND = ("blue",)
 COLUMNS = ["region", "rank", "specialty", "level", "warning_level", "probability", "size", "strength",
@@ -37,7 +39,7 @@ def ranked_lists(warnings: pd.DataFrame, list_size: int) -> dict[str, pd.DataFra
             d["size"] = d["last_intake"]
         else:  # the shortfall: target intake above last intake (the last intake when no target)
             # a blue whose range leaves no room above the last intake says 保持: not an expansion
-            d = d[~(pd.to_numeric(d["enrol_hi"], errors="coerce") <= d["last_intake"])]
+            d = d[~without_room(d)]
             gap = pd.to_numeric(d["target_intake"], errors="coerce") - d["last_intake"]
             d["size"] = gap.where(gap > 0, np.nan).fillna(d["last_intake"])
         d["strength"] = (d["probability"].astype(float) * d["size"].astype(float)).round(2)
