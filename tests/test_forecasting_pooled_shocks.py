@@ -9,7 +9,7 @@ import pytest
 from talentforecast.errors import InputError
 from talentforecast.forecasting import AutoSelection, backtest, forecast, get_model
 from talentforecast.forecasting._panel import Series
-from talentforecast.forecasting.auto import DEFAULTS, _pooled, auto_forecast, pool_for
+from talentforecast.forecasting.auto import DEFAULTS, _pooled, auto_forecast, pool_for, select
 from talentforecast.forecasting.pooled import PooledRidge
 from talentforecast.forecasting.shocks import adjust
 
@@ -60,6 +60,21 @@ def test_pooled_is_an_option_of_auto_that_the_backtest_can_choose():
     assert on.attrs["fallbacks"] == [] and (on["y_hat"] >= 0).all()
     pd.testing.assert_frame_equal(on, forecast(df, h=2, pooled=True))  # same seed, same output
     assert (on["y_lo_80"] <= on["y_hat"]).all() and (on["y_hat"] <= on["y_hi_80"]).all()
+
+
+def test_where_the_pooled_member_runs_every_combination_holds_it():
+    df = cycle_panel()
+    series = [Series(u, g.ds.to_numpy(), g.y.to_numpy()) for u, g in df.groupby("unique_id", sort=True)]
+    pool = pool_for(False, pooled=True)
+    assert DEFAULTS["pooled_required"] is True
+    req = select(series, 2, (80,), pool=pool)
+    free = select(series, 2, (80,), pool=pool, pooled_required=False)
+    assert all("pooled" in m for m in req.scores["members"]) and "pooled" in req.members
+    assert any("pooled" not in m for m in free.scores["members"])  # without the rule, locals compete alone
+    # where it cannot run (a value <= 0 in every series: no log scale) the rule does not apply
+    zeros = [Series(s.uid, s.ds, np.where(np.arange(s.y.size) == 1, 0.0, s.y)) for s in series]
+    sel = select(zeros, 2, (80,), pool=pool)
+    assert "pooled" not in sel.members and any("pooled" not in m for m in sel.scores["members"])
 
 
 def test_pooled_member_failing_on_a_series_is_recorded():

@@ -78,7 +78,7 @@ def test_backtest_passes_trend_shrinkage():
 
 def test_small_backtest_is_calibrated_on_every_series_and_shorter_windows():
     # 5 series of 12 years and 40 of 6, h=2: only the 5 long ones reach the selection windows (6
-    # training years), 25 cases with the older calibration windows; too few for 95 % tails, so the
+    # training years), 25 cases (5 windows each); too few for 95 % tails, so the
     # intervals are calibrated on windows down to 4 years on every series: 5 × 5 + 40 × 1 cases
     rng = np.random.default_rng(7)
     rows = []
@@ -87,7 +87,7 @@ def test_small_backtest_is_calibrated_on_every_series_and_shorter_windows():
         y = 50 + np.cumsum(rng.normal(1, 2, n))
         rows += [(f"s{i}", 2024 - n + t, float(y[t])) for t in range(n)]
     sel = forecast(pd.DataFrame(rows, columns=["unique_id", "ds", "y"]), h=2).attrs["auto"]
-    assert sel.n_cases == 15
+    assert sel.n_cases == 25
     assert sel.n_calibration == 65
     assert set(sel.quantiles) == {(lv, k) for lv in (80, 95) for k in range(2)}
 

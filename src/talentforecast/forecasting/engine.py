@@ -53,7 +53,7 @@ def forecast(
     id_col: str = "unique_id",
     time_col: str = "ds",
     target_col: str = "y",
-    n_windows: int = 3,
+    n_windows: int = 5,
     engine: str | object | None = None,
     trend_shrinkage: float | None = None,
     pooled: bool | None = None,
@@ -74,7 +74,7 @@ def forecast(
         seed: seeds the random parts (series sampled for auto's backtest, Prophet sampling).
         nonnegative: floor forecasts and interval bounds at 0 (history must then be >= 0).
         progress: show a rich progress bar.
-        n_windows: rolling-origin windows auto chooses its combination on (its intervals are
+        n_windows: rolling-origin windows auto chooses its combination on (5; its intervals are
             calibrated on max(n_windows, 5) windows; see docs/forecasting.md).
         engine: where the per-series work runs: ``"local"`` (processes, ``n_jobs``), ``"dask"`` or a
             dask ``Client``, ``"spark"``/a ``SparkSession``, ``"ray"`` (see docs/scale.md); ``None``

@@ -28,8 +28,20 @@ def _features(ly: np.ndarray, t: int, k: int) -> np.ndarray:
 
 
 def _windows(ly: np.ndarray, k: int) -> np.ndarray:
-    """:func:`_features` of every window end ``t = k-1 … n-1`` of one log series, one row each."""
-    return np.array([_features(ly, t, k) for t in range(k - 1, ly.size)]).reshape(-1, k + 1)
+    """:func:`_features` of every window end ``t = k-1 … n-1`` of one log series, one row each.
+
+    Example:
+        >>> ly = np.log([1.0, 2.0, 3.0, 5.0, 8.0])
+        >>> np.allclose(_windows(ly, 3), [_features(ly, t, 3) for t in range(2, 5)])
+        True
+    """
+    if ly.size < k:
+        return np.empty((0, k + 1))
+    t = np.arange(k - 1, ly.size)
+    win = np.lib.stride_tricks.sliding_window_view(ly, k)  # row i: ly[i … i+k-1], ending at t = i+k-1
+    lags = win[:, :-1] - win[:, -1:]
+    drift = np.divide(ly[t] - ly[0], t, out=np.zeros(t.size), where=t > 0)
+    return np.column_stack([np.ones(t.size), lags, drift])
 
 
 class PooledRidge:

@@ -13,6 +13,8 @@ Example:
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from talentforecast import __version__
@@ -41,12 +43,36 @@ def _sources(b: Builder) -> list[dict]:
                    headers={"years": s.column("years"), "n": s.column("rows")}, top_n=len(df))
 
 
+AUTO_LABEL = re.compile(r"auto:(?:(median|mean)\(([\w,]+)\)|(\w+))")
+
+
+def combination_text(s, label: str) -> str:
+    """Readable text for every ``auto:…`` label in ``label`` (the model column, a fallback kind).
+
+    Example:
+        >>> from talentforecast.report.i18n import Strings
+        >>> combination_text(Strings("en"), "auto:median(drift,pooled)")
+        'median of drift, regression pooled across all series'
+        >>> combination_text(Strings("zh"), "auto → auto:drift (member_failed)")
+        'auto → 漂移 (member_failed)'
+    """
+    def one(m: re.Match) -> str:
+        agg, members = (m.group(1), m.group(2).split(",")) if m.group(1) else ("single", [m.group(3)])
+        names = s.get("members", "sep").join(s.get("members", x) for x in members)
+        return s.get("members", agg).format(members=names)
+    return AUTO_LABEL.sub(one, label)
+
+
 def _models(b: Builder) -> list[dict]:
     s = b.s
-    blocks: list[dict] = [b.para(s("method.models"))]
     emp = b.tables.get("employment_forecast")  # every region: districts are forecast, the city is their sum
+    models = None
     if emp is not None and "model" in emp.columns:
         models = emp.loc[~emp["observed"].astype(bool), "model"].astype(str)
+    chosen = models[models.str.startswith("auto:")].value_counts() if models is not None else pd.Series(dtype=int)
+    combination = combination_text(s, chosen.index[0]) if len(chosen) else s.get("models", "auto")
+    blocks: list[dict] = [b.para(s("method.models", combination=combination))]
+    if models is not None:
         kinds = models.map(lambda m: "auto" if m.startswith("auto:") else m).value_counts().sort_index()
         df = pd.DataFrame({"model": [s.get("models", k) for k in kinds.index], "n": kinds.values})
         blocks += b.table(s("text.models_used"), df, ["model", "n"], appendix=False)
@@ -57,7 +83,7 @@ def _models(b: Builder) -> list[dict]:
     fallbacks = b.meta.get("fallbacks") or []
     blocks.append(b.subheading(s("text.fallbacks")))
     if fallbacks:
-        fb = pd.DataFrame([{"stage": f.get("stage", ""), "kind": kind, "n": n}
+        fb = pd.DataFrame([{"stage": f.get("stage", ""), "kind": combination_text(s, kind), "n": n}
                            for f in fallbacks for kind, n in (f.get("kinds") or {"": f.get("fallbacks", 0)}).items()])
         blocks.append(b.para(s("text.fallbacks_intro")))
         blocks += b.table(s("text.fallbacks"), fb, ["stage", "kind", "n"], appendix=False)
