@@ -1,5 +1,5 @@
 """auto's trend shrinkage (forecasts pulled toward the last value when the trend is noise) and the
-calibration of intervals on panels whose selection backtest is too small."""
+calibration of intervals on panels whose selection backtest is too small; the backtest sample."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 
 from talentforecast.errors import InputError
 from talentforecast.forecasting import backtest, forecast
-from talentforecast.forecasting.auto import DEFAULTS, trend_weight
+from talentforecast.forecasting._panel import Series
+from talentforecast.forecasting.auto import DEFAULTS, select, trend_weight
 
 
 def mixed_panel(seed: int = 3) -> pd.DataFrame:
@@ -109,3 +110,13 @@ def test_no_shrinkage_when_exogenous_drivers_are_used():
         forecast(df, h=3, level=(), exog=["x"], future_exog=future, trend_shrinkage=1)
     with pytest.raises(InputError, match="trend_shrinkage"):
         forecast(df[df.unique_id == "s0"][["unique_id", "ds", "y"]], h=2, models="drift", trend_shrinkage=1)
+
+
+def test_short_series_are_backtested_on_a_larger_sample_within_the_values_budget(monkeypatch):
+    # 600 series of 7 years, h = 3: one window of 4 training years each. 100 series x 5 windows
+    # would sample 500 series; the values budget (auto.toml) covers all 600 (4 values each)
+    rng = np.random.default_rng(3)
+    series = [Series(f"s{i}", np.arange(2010, 2017), 50 + np.cumsum(rng.normal(1, 2, 7))) for i in range(600)]
+    assert select(series, 3, (80,), pool=("naive", "drift")).n_cases == 600
+    monkeypatch.setitem(DEFAULTS, "backtest_values", 0)  # no budget: the case count of max_series alone
+    assert select(series, 3, (80,), pool=("naive", "drift")).n_cases == 500

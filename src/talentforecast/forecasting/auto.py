@@ -176,9 +176,14 @@ def select(
     min_train = MIN_TRAIN if longest >= MIN_TRAIN + h else max(MIN_TRAIN_SHORT, longest - h)
     eligible = [s for s in ok if s.y.size >= h + min_train]
     # max_series assumes n_windows origins per series; where short series give fewer, sample more
-    # series so the choice rests on as many backtest cases (identical sampling on long panels)
+    # series so the choice rests on as many backtest cases (identical sampling on long panels).
+    # Short series are cheap to backtest: sample more of them while the cases' training values stay
+    # within backtest_values (auto.toml), since a small sample makes the choice a matter of the seed
     per = np.array([min(n_windows, s.y.size - h - min_train + 1) for s in eligible], dtype=float)
-    max_series = int(np.ceil(max_series * n_windows / per.mean())) if len(per) else max_series
+    if len(per):
+        values = np.mean([sum(s.y.size - h - w for w in range(int(k))) for s, k in zip(eligible, per, strict=True)])
+        max_series = max(int(np.ceil(max_series * n_windows / per.mean())),
+                         int(DEFAULTS["backtest_values"] // values))
     if len(eligible) > max_series:
         idx = np.sort(np.random.default_rng(seed).choice(len(eligible), max_series, replace=False))
         eligible = [eligible[i] for i in idx]
