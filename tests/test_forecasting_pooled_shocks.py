@@ -35,6 +35,16 @@ def test_pooled_ridge_learns_the_panel_growth_and_skips_what_it_cannot_scale():
     assert (pred["lo-80"][:6] <= pred["mean"][:6]).all() and (pred["mean"][:6] <= pred["hi-80"][:6]).all()
 
 
+def test_huber_fit_keeps_one_wild_series_from_moving_the_panel_growth():
+    ys = [np.array([80.0 * 1.04 ** t for t in range(9)]) * (i + 1) for i in range(12)]
+    wild = ys[:11] + [ys[11] * np.where(np.arange(9) % 2 == 0, 1.0, 4.0)]  # one series jumps x4 every other year
+    clean = PooledRidge(k=3).fit(ys, h=1).predict(ys[:1])["mean"][0, 0]
+    ls = PooledRidge(k=3).fit(wild, h=1).predict(ys[:1])["mean"][0, 0]
+    robust = PooledRidge(k=3, huber=2.5).fit(wild, h=1).predict(ys[:1])["mean"][0, 0]
+    assert abs(robust - clean) < 0.2 * abs(ls - clean)
+    assert DEFAULTS["pooled_huber"] == 2.5
+
+
 def test_pooled_member_sees_only_the_years_before_each_backtest_origin():
     df = cycle_panel()
     panel = [Series(u, g.ds.to_numpy(), g.y.to_numpy()) for u, g in df.groupby("unique_id", sort=True)]

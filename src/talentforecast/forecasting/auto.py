@@ -270,7 +270,8 @@ def _pooled(cases: Sequence[Series], panel: Sequence[Series], h: int, level: Seq
     cut = [length.get(cs.uid, cs.y.size) - cs.y.size for cs in cases]  # years cut from that series' end
     res: list = [None] * len(cases)
     for off in sorted(set(cut)):
-        model = PooledRidge(k=int(DEFAULTS["pooled_window"]), alpha=float(DEFAULTS["pooled_alpha"]))
+        model = PooledRidge(k=int(DEFAULTS["pooled_window"]), alpha=float(DEFAULTS["pooled_alpha"]),
+                            huber=DEFAULTS["pooled_huber"] or None)
         model.fit([shocks.adjust(s.y[:s.y.size - off], s.ds[:s.y.size - off], shock_years)[0]
                    for s in panel if s.y.size > off], h)
         idx = [i for i, o in enumerate(cut) if o == off]

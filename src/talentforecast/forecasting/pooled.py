@@ -44,11 +44,33 @@ def _windows(ly: np.ndarray, k: int) -> np.ndarray:
     return np.column_stack([np.ones(t.size), lags, drift])
 
 
+HUBER_ITERATIONS = 5  # reweighting steps of the Huber fit; the coefficients settle within a few
+
+
+def _ridge(X: np.ndarray, y: np.ndarray, pen: np.ndarray, huber: float | None) -> np.ndarray:
+    """Ridge coefficients; with ``huber``, iteratively reweighted so that residuals beyond ``huber``
+    robust standard deviations (1.4826 × median absolute deviation) get weight ``threshold / |r|``."""
+    w = np.ones(y.size)
+    for _ in range(HUBER_ITERATIONS if huber else 1):
+        Xw = X * w[:, None]
+        beta = np.linalg.solve(Xw.T @ X + pen, Xw.T @ y)
+        if huber:
+            r = y - X @ beta
+            c = huber * 1.4826 * float(np.median(np.abs(r - np.median(r))))
+            if not c > 0:
+                break
+            w = np.minimum(1.0, c / np.maximum(np.abs(r), 1e-12))
+    return beta
+
+
 class PooledRidge:
     """Direct multi-step ridge regression on log-ratio windows pooled across series.
 
     Parameters: ``k`` values per window (fewer for a step when the panel is too short for ``k``),
-    ``alpha`` the ridge penalty (the intercept is not penalised). ``fit(ys, h)`` learns
+    ``alpha`` the ridge penalty (the intercept is not penalised), ``huber`` the Huber threshold in
+    robust standard deviations of the residuals (``None``: least squares). With ``huber``, the fit is
+    iteratively reweighted (``HUBER_ITERATIONS``): a window whose change is far from what the others
+    say (a firm's takeover, a county's plant closing) weighs less. ``fit(ys, h)`` learns
     ``coef_`` (per step: window length and coefficients) and ``sigma_`` (per step: residual
     standard deviation in logs); ``predict(ys, level)`` forecasts each series from its last
     window (NaN rows for series that cannot be scaled or are shorter than the window).
@@ -63,9 +85,10 @@ class PooledRidge:
         np.True_
     """
 
-    def __init__(self, k: int = 4, alpha: float = 1.0):
+    def __init__(self, k: int = 4, alpha: float = 1.0, huber: float | None = None):
         self.k = k
         self.alpha = alpha
+        self.huber = huber
 
     def fit(self, ys: Sequence[np.ndarray], h: int) -> PooledRidge:
         logs = [np.log(y) for y in (np.asarray(v, dtype=float) for v in ys) if y.size and np.all(y > 0)]
@@ -88,7 +111,7 @@ class PooledRidge:
             Xa, Ya = np.vstack(X), np.concatenate(Y)
             pen = self.alpha * np.eye(Xa.shape[1])
             pen[0, 0] = 0.0
-            beta = np.linalg.solve(Xa.T @ Xa + pen, Xa.T @ Ya)
+            beta = _ridge(Xa, Ya, pen, self.huber)
             self.coef_.append((k, beta))
             self.sigma_.append(float(np.std(Ya - Xa @ beta, ddof=min(len(Ya) - 1, Xa.shape[1]))))
         return self
