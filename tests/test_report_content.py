@@ -294,3 +294,16 @@ def test_annex_tables_are_numbered_consecutively(contexts):
         assert refs and refs <= set(nums), (lang, sorted(refs - set(nums)))
         continued = [c for c in annex if ("续表" if lang == "zh" else "continued") in c]
         assert continued and all(re.search(r"续表 \d+|Table \d+ continued", c) for c in continued)
+
+
+def test_method_text_names_the_combination_the_run_chose(contexts, example_run):
+    from talentforecast.report.sections.method import combination_text
+
+    emp = example_run.tables["employment_forecast"]
+    chosen = emp.loc[~emp["observed"].astype(bool), "model"].astype(str)
+    label = chosen[chosen.str.startswith("auto:")].value_counts().index[0]
+    for lang, ctx in contexts.items():
+        texts = [t for k, t in _texts(ctx, cells=False) if k == "text"]
+        want = combination_text(Strings(lang), label)
+        assert any(want in t for t in texts), (lang, want)
+        assert not any("漂移模型与 Theta 模型的平均" in t or "mean of a drift and a Theta" in t for t in texts)

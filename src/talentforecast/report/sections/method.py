@@ -51,14 +51,17 @@ def combination_text(s, label: str) -> str:
 
     Example:
         >>> from talentforecast.report.i18n import Strings
-        >>> combination_text(Strings("en"), "auto:median(drift,pooled)")
-        'median of drift, regression pooled across all series'
+        >>> combination_text(Strings("en"), "auto:median(drift,ets,pooled)")
+        'median of drift, exponential smoothing (ETS) and regression pooled across all series'
+        >>> combination_text(Strings("zh"), "auto:mean(drift,pooled)")
+        '漂移与全体序列共享回归的平均'
         >>> combination_text(Strings("zh"), "auto → auto:drift (member_failed)")
         'auto → 漂移 (member_failed)'
     """
     def one(m: re.Match) -> str:
         agg, members = (m.group(1), m.group(2).split(",")) if m.group(1) else ("single", [m.group(3)])
-        names = s.get("members", "sep").join(s.get("members", x) for x in members)
+        names = [s.get("members", x) for x in members]
+        names = s.get("members", "sep").join(names[:-1]) + s.get("members", "last") + names[-1] if len(names) > 1 else names[0]
         return s.get("members", agg).format(members=names)
     return AUTO_LABEL.sub(one, label)
 
