@@ -278,9 +278,9 @@ def main() -> None:
             options["shock_years"] = SHOCK_YEARS[key]
         also = {}
         if args.also_options:
-            # the defaults before pooled_required and n_windows = 5 (the previous shipped row)
-            also["previous: n_windows=3, pooled_required=false"] = {"n_windows": 3,
-                                                                     "_auto_toml": {"pooled_required": False}}
+            # the shipped defaults before n_windows = 5, pooled_required, backtest_values and pooled_huber
+            also["previous defaults"] = {"n_windows": 3, "_auto_toml": {"pooled_required": False, "backtest_values": 0,
+                                                                        "pooled_huber": 0}}
             if key in SHOCK_YEARS:
                 also[f"shock_years={SHOCK_YEARS[key]}"] = {"shock_years": SHOCK_YEARS[key]}
         table = run_panel(key, args.max_series, args.defaults_only, also, **options)
