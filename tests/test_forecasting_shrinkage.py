@@ -112,11 +112,17 @@ def test_no_shrinkage_when_exogenous_drivers_are_used():
         forecast(df[df.unique_id == "s0"][["unique_id", "ds", "y"]], h=2, models="drift", trend_shrinkage=1)
 
 
-def test_short_series_are_backtested_on_a_larger_sample_within_the_values_budget(monkeypatch):
-    # 600 series of 7 years, h = 3: one window of 4 training years each. 100 series x 5 windows
-    # would sample 500 series; the values budget (auto.toml) covers all 600 (4 values each)
+def test_backtest_sample_is_a_budget_of_training_values(monkeypatch):
+    # 600 series of 7 years, h = 3: one origin of 4 training years each; the budget (7000 values,
+    # auto.toml) pays for all 600; a budget of 2000 for 500 of them
     rng = np.random.default_rng(3)
     series = [Series(f"s{i}", np.arange(2010, 2017), 50 + np.cumsum(rng.normal(1, 2, 7))) for i in range(600)]
     assert select(series, 3, (80,), pool=("naive", "drift")).n_cases == 600
-    monkeypatch.setitem(DEFAULTS, "backtest_values", 0)  # no budget: the case count of max_series alone
-    assert select(series, 3, (80,), pool=("naive", "drift")).n_cases == 500
+    assert select(series, 3, (80,), pool=("naive", "drift"), backtest_values=2000).n_cases == 500
+    # a wide panel of long series: one origin each, as many series as the budget pays for (7000 // 17)
+    long = [Series(f"l{i}", np.arange(2000, 2020), 50 + np.cumsum(rng.normal(1, 2, 20))) for i in range(600)]
+    assert select(long, 3, (80,), pool=("naive", "drift")).n_cases == 7000 // 17
+    # a panel of few series: up to n_windows origins of each (5 x 5)
+    assert select(long[:5], 3, (80,), pool=("naive", "drift")).n_cases == 25
+    monkeypatch.setitem(DEFAULTS, "backtest_values", 170)
+    assert select(long, 3, (80,), pool=("naive", "drift")).n_cases == 10

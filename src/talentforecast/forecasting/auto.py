@@ -146,7 +146,6 @@ def select(
     level: Sequence[int],
     n_windows: int = 5,
     pool: Sequence[str] = DEFAULT_POOL,
-    max_series: int = 100,
     seed: int = 0,
     n_jobs: int = 1,
     progress: bool = False,
@@ -154,12 +153,14 @@ def select(
     min_calibration_cases: int | None = None,
     shock_years: Sequence[int] = (),
     pooled_required: bool | None = None,
+    backtest_values: int | None = None,
 ) -> AutoSelection:
     """Backtest every pool member on training windows and choose the best combination by sMAPE;
     calibrate intervals on the errors of the chosen combination after trend shrinkage.
 
-    ``trend_shrinkage``, ``min_calibration_cases`` and ``pooled_required`` (the pooled member in
-    every combination where it runs) default (``None``) to the shipped
+    ``trend_shrinkage``, ``min_calibration_cases``, ``pooled_required`` (the pooled member in
+    every combination where it runs) and ``backtest_values`` (the sample's budget of training
+    values) default (``None``) to the shipped
     ``forecasting/data/auto.toml``; there is no shrinkage when the pool holds exogenous members.
     ``series`` are as observed; with ``shock_years`` each backtest case's training part is adjusted
     for the declared years it holds (:mod:`shocks`) while it is scored on the observed values."""
@@ -168,6 +169,7 @@ def select(
         c = 0.0  # with drivers, a forecast's departure from the last value is their effect, not a trend
     min_cal = int(DEFAULTS["min_calibration_cases"] if min_calibration_cases is None else min_calibration_cases)
     pooled_required = bool(DEFAULTS["pooled_required"] if pooled_required is None else pooled_required)
+    budget = int(DEFAULTS["backtest_values"] if backtest_values is None else backtest_values)
     ok = [s for s in series if degenerate_kind(s.y) is None]
     longest = max((s.y.size for s in ok), default=0)
     # windows train on >= MIN_TRAIN years; a panel too short for that (e.g. 6 years, h=3) is
@@ -175,18 +177,18 @@ def select(
     # score as missing, so only what was tested can be chosen, and the intervals get calibrated
     min_train = MIN_TRAIN if longest >= MIN_TRAIN + h else max(MIN_TRAIN_SHORT, longest - h)
     eligible = [s for s in ok if s.y.size >= h + min_train]
-    # max_series assumes n_windows origins per series; where short series give fewer, sample more
-    # series so the choice rests on as many backtest cases (identical sampling on long panels).
-    # Short series are cheap to backtest: sample more of them while the cases' training values stay
-    # within backtest_values (auto.toml), since a small sample makes the choice a matter of the seed
-    per = np.array([min(n_windows, s.y.size - h - min_train + 1) for s in eligible], dtype=float)
-    if len(per):
-        values = np.mean([sum(s.y.size - h - w for w in range(int(k))) for s, k in zip(eligible, per, strict=True)])
-        max_series = max(int(np.ceil(max_series * n_windows / per.mean())),
-                         int(DEFAULTS["backtest_values"] // values))
-    if len(eligible) > max_series:
-        idx = np.sort(np.random.default_rng(seed).choice(len(eligible), max_series, replace=False))
-        eligible = [eligible[i] for i in idx]
+    # The backtest sample (auto.toml). Its cost grows with the training values the members are fit
+    # on, so its size is a budget of values: short series are cheap, and many of them make the choice
+    # less a matter of the sampling seed. A wide panel spreads backtest_cases over more series with
+    # fewer origins each; a panel with few series gets up to n_windows origins of each
+    if eligible:
+        n_windows = min(n_windows, max(1, -(-int(DEFAULTS["backtest_cases"]) // len(eligible))))
+        values = np.mean([sum(s.y.size - h - w for w in range(min(n_windows, s.y.size - h - min_train + 1)))
+                          for s in eligible])
+        n_series = max(1, int(budget // values))
+        if len(eligible) > n_series:
+            idx = np.sort(np.random.default_rng(seed).choice(len(eligible), n_series, replace=False))
+            eligible = [eligible[i] for i in idx]
     cases, actual, scales = _cases(eligible, h, range(n_windows), min_train, shock_years)
     if not cases:
         agg, members = DEFAULT_COMBINATION
