@@ -4,7 +4,7 @@ Reproduce (single process so times compare; the full run takes about 30 minutes 
 most of it AutoARIMA on CES):
     PYTHONPATH=src python benchmarks/forecasting.py                 # every panel -> benchmarks/forecasting_results.md
     PYTHONPATH=src python benchmarks/forecasting.py --only ny_short uk_firms --max-series 200   # exploration
-    PYTHONPATH=src python benchmarks/forecasting.py --also-options   # + rows previous defaults, declared shocks
+    PYTHONPATH=src python benchmarks/forecasting.py --also-options   # + a row with declared shocks
     PYTHONPATH=src python benchmarks/forecasting.py --defaults-only --pooled --declared-shocks   # options as the defaults row
 
 Panels (data/sources/*/SOURCE.txt say where each comes from):
@@ -33,7 +33,7 @@ import pandas as pd
 import statsforecast.models  # noqa: F401  imported up front so no timed run pays the import
 
 from talentforecast.errors import TalentForecastWarning
-from talentforecast.forecasting import auto, forecast
+from talentforecast.forecasting import forecast
 from talentforecast.forecasting.auto import scale_of, smape
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -197,17 +197,10 @@ def run_panel(key: str, max_series: int | None = None, defaults_only: bool = Fal
     for train, test in _subset(loader(), max_series):
         results = {}
         for label, opts in {"defaults": options, **(also or {})}.items():
-            opts = dict(opts)
-            saved = dict(auto.DEFAULTS)
-            auto.DEFAULTS.update(opts.pop("_auto_toml", {}))  # a row for other shipped settings
             t = time.perf_counter()
-            try:
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always", TalentForecastWarning)
-                    fc = forecast(train, h=h, level=LEVELS, seed=0, **opts)
-            finally:
-                auto.DEFAULTS.clear()
-                auto.DEFAULTS.update(saved)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", TalentForecastWarning)
+                fc = forecast(train, h=h, level=LEVELS, seed=0, **opts)
             secs = time.perf_counter() - t
             fell = len({(r["unique_id"]) for r in fc.attrs["fallbacks"] if r["reason"] != "no_interval"})
             print(f"[{key}] tf.forecast ({label}) auto chose {fc.attrs['auto'].label} in {secs:.1f}s; "
@@ -268,7 +261,7 @@ def main() -> None:
     ap.add_argument("--pooled", action="store_true", help="tf.forecast(pooled=True): the global member in auto's pool")
     ap.add_argument("--declared-shocks", action="store_true", help="tf.forecast(shock_years=SHOCK_YEARS[panel])")
     ap.add_argument("--also-options", action="store_true",
-                    help="also rows for the previous defaults and (where SHOCK_YEARS has the panel) declared shocks, same run")
+                    help="also a row with declared shocks (where SHOCK_YEARS has the panel), same run")
     ap.add_argument("--out", default=str(ROOT / "benchmarks/forecasting_results.md"))
     args = ap.parse_args()
     sections = []
@@ -278,9 +271,6 @@ def main() -> None:
             options["shock_years"] = SHOCK_YEARS[key]
         also = {}
         if args.also_options:
-            # the shipped defaults before n_windows = 5, pooled_required, backtest_values and pooled_huber
-            also["previous defaults"] = {"n_windows": 3, "_auto_toml": {"pooled_required": False, "backtest_values": 0,
-                                                                        "pooled_huber": 0}}
             if key in SHOCK_YEARS:
                 also[f"shock_years={SHOCK_YEARS[key]}"] = {"shock_years": SHOCK_YEARS[key]}
         table = run_panel(key, args.max_series, args.defaults_only, also, **options)
