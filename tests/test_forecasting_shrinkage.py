@@ -121,7 +121,9 @@ def test_backtest_sample_is_a_budget_of_training_values(monkeypatch):
     assert select(series, 3, (80,), pool=("naive", "drift"), backtest_values=2000).n_cases == 500
     # a wide panel of long series: one origin each, as many series as the budget pays for (7000 // 17)
     long = [Series(f"l{i}", np.arange(2000, 2020), 50 + np.cumsum(rng.normal(1, 2, 20))) for i in range(600)]
-    assert select(long, 3, (80,), pool=("naive", "drift")).n_cases == 7000 // 17
+    wide = select(long, 3, (80,), pool=("naive", "drift"))
+    assert wide.n_cases == 7000 // 17
+    assert wide.n_calibration == 7000 // 17 + 100 * 4  # the 4 older origins on 100 of the sampled series
     # a panel of few series: up to n_windows origins of each (5 x 5)
     assert select(long[:5], 3, (80,), pool=("naive", "drift")).n_cases == 25
     monkeypatch.setitem(DEFAULTS, "backtest_values", 170)

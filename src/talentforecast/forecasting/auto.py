@@ -27,6 +27,7 @@ EXOG_POOL = ("loglog", "llt")  # added when exog is given; then every combinatio
 MAX_MEMBERS = 4
 MIN_TRAIN = 6
 CAL_WINDOWS = 5  # origins the intervals are calibrated on (the choice uses the first n_windows)
+CAL_SERIES = 100  # sampled series the calibration's extra origins are run on
 MIN_TRAIN_SHORT = 4  # fewest training years of a backtest window on panels shorter than MIN_TRAIN + h
 # shipped defaults (trend_shrinkage, min_calibration_cases), documented in the file itself
 DEFAULTS: dict = tomllib.loads((resources.files("talentforecast.forecasting") / "data" / "auto.toml").read_text(encoding="utf-8"))
@@ -182,7 +183,7 @@ def select(
     # less a matter of the sampling seed. A wide panel spreads backtest_cases over more series with
     # fewer origins each; a panel with few series gets up to n_windows origins of each
     if eligible:
-        n_windows = min(n_windows, max(1, -(-int(DEFAULTS["backtest_cases"]) // len(eligible))))
+        n_windows = min(n_windows, max(1, int(DEFAULTS["backtest_cases"]) // len(eligible)))
         values = np.mean([sum(s.y.size - h - w for w in range(min(n_windows, s.y.size - h - min_train + 1)))
                           for s in eligible])
         n_series = max(1, int(budget // values))
@@ -229,8 +230,12 @@ def select(
     # the shrunk combination (the choice itself is made before shrinkage)
     C = shrink(C, [cs.y for cs in cases], c)
     # intervals are calibrated on more origins than the choice is made on (older windows, which
-    # often hold a shock): only the chosen members are run on the extra windows
-    more, more_actual, more_scales = _cases(eligible, h, range(n_windows, max(n_windows, CAL_WINDOWS)), min_train,
+    # often hold a shock): only the chosen members are run on the extra windows, of CAL_SERIES of
+    # the sampled series (a wide sample would otherwise multiply the cost)
+    cal = eligible
+    if len(eligible) > CAL_SERIES:
+        cal = [eligible[i] for i in np.sort(np.random.default_rng(seed).choice(len(eligible), CAL_SERIES, replace=False))]
+    more, more_actual, more_scales = _cases(cal, h, range(n_windows, max(n_windows, CAL_WINDOWS)), min_train,
                                                shock_years)
     if more and level:
         Cm = _combined(members, agg, more, ok, h, seed, n_jobs, progress, c, shock_years)
