@@ -29,7 +29,7 @@ MIN_TRAIN = 6
 CAL_WINDOWS = 5  # origins the intervals are calibrated on (the choice uses the first n_windows)
 CAL_SERIES = 100  # sampled series the calibration's extra origins are run on
 MIN_TRAIN_SHORT = 4  # fewest training years of a backtest window on panels shorter than MIN_TRAIN + h
-# shipped defaults (trend_shrinkage, min_calibration_cases), documented in the file itself
+# shipped defaults (shrinkage, calibration, pooled member, backtest sample), documented in the file itself
 DEFAULTS: dict = tomllib.loads((resources.files("talentforecast.forecasting") / "data" / "auto.toml").read_text(encoding="utf-8"))
 
 
