@@ -80,7 +80,7 @@ def test_backtest_passes_trend_shrinkage():
 def test_small_backtest_is_calibrated_on_every_series_and_shorter_windows():
     # 5 series of 12 years and 40 of 6, h=2: only the 5 long ones reach the selection windows (6
     # training years), 25 cases (5 windows each); too few for 95 % tails, so the
-    # intervals are calibrated on windows down to 4 years on every series: 5 × 5 + 40 × 1 cases
+    # intervals are calibrated on windows down to 4 years on every series: 5 × 7 + 40 × 1 cases
     rng = np.random.default_rng(7)
     rows = []
     for i in range(45):
@@ -89,7 +89,7 @@ def test_small_backtest_is_calibrated_on_every_series_and_shorter_windows():
         rows += [(f"s{i}", 2024 - n + t, float(y[t])) for t in range(n)]
     sel = forecast(pd.DataFrame(rows, columns=["unique_id", "ds", "y"]), h=2).attrs["auto"]
     assert sel.n_cases == 25
-    assert sel.n_calibration == 65
+    assert sel.n_calibration == 75
     assert set(sel.quantiles) == {(lv, k) for lv in (80, 95) for k in range(2)}
 
 
@@ -123,7 +123,9 @@ def test_backtest_sample_is_a_budget_of_training_values(monkeypatch):
     long = [Series(f"l{i}", np.arange(2000, 2020), 50 + np.cumsum(rng.normal(1, 2, 20))) for i in range(600)]
     wide = select(long, 3, (80,), pool=("naive", "drift"))
     assert wide.n_cases == 7000 // 17
-    assert wide.n_calibration == 7000 // 17 + 100 * 4  # the 4 older origins on 100 of the sampled series
+    # the older origins (calibration_origins = 20, as far back as 6 training years allow: 11 of
+    # a 20-year series at h = 3) on 100 of the sampled series
+    assert wide.n_calibration == 7000 // 17 + 100 * 11
     # a panel of few series: up to n_windows origins of each (5 x 5)
     assert select(long[:5], 3, (80,), pool=("naive", "drift")).n_cases == 25
     monkeypatch.setitem(DEFAULTS, "backtest_values", 170)

@@ -26,9 +26,9 @@ DEFAULT_COMBINATION = ("median", ("drift", "dotheta", "ets"))  # used when nothi
 EXOG_POOL = ("loglog", "llt")  # added when exog is given; then every combination holds one of them
 MAX_MEMBERS = 4
 MIN_TRAIN = 6
-CAL_WINDOWS = 5  # origins the intervals are calibrated on (the choice uses the first n_windows)
 CAL_SERIES = 100  # sampled series the calibration's extra origins are run on
 MIN_TRAIN_SHORT = 4  # fewest training years of a backtest window on panels shorter than MIN_TRAIN + h
+MIN_STEP_CASES = 30  # fewest cases a step's quantiles rest on when a panel is shorter than h + MIN_TRAIN_SHORT
 # shipped defaults (shrinkage, calibration, pooled member, backtest sample), documented in the file itself
 DEFAULTS: dict = tomllib.loads((resources.files("talentforecast.forecasting") / "data" / "auto.toml").read_text(encoding="utf-8"))
 
@@ -61,6 +61,7 @@ class AutoSelection:
     n_cases: int = 0
     trend_shrinkage: float = 0.0  # c of trend_weight; 0 = forecasts are the combination's
     n_calibration: int = 0  # backtest cases the intervals were calibrated on
+    extrapolated_steps: tuple[int, ...] = ()  # steps (0-based) whose quantiles were extended, not observed
 
     @property
     def label(self) -> str:
@@ -191,9 +192,11 @@ def select(
             idx = np.sort(np.random.default_rng(seed).choice(len(eligible), n_series, replace=False))
             eligible = [eligible[i] for i in idx]
     cases, actual, scales = _cases(eligible, h, range(n_windows), min_train, shock_years)
-    if not cases:
+    if not cases:  # a panel shorter than h + MIN_TRAIN_SHORT: nothing to choose on
         agg, members = DEFAULT_COMBINATION
-        return AutoSelection(agg, members, pd.DataFrame(), {}, 0, c)
+        q, n_cal, extended = _short_calibration(ok, h, level, agg, members, seed, n_jobs, progress, c, shock_years,
+                                                budget) if level else ({}, 0, ())
+        return AutoSelection(agg, members, pd.DataFrame(), q, 0, c, n_cal, extended)
     out = run_members(pool, cases, ok, h, (), seed, n_jobs, progress, "auto: backtest", shock_years)
     F = np.full((len(pool), len(cases), h), np.nan)
     for i, row in enumerate(out):
@@ -235,15 +238,15 @@ def select(
     cal = eligible
     if len(eligible) > CAL_SERIES:
         cal = [eligible[i] for i in np.sort(np.random.default_rng(seed).choice(len(eligible), CAL_SERIES, replace=False))]
-    more, more_actual, more_scales = _cases(cal, h, range(n_windows, max(n_windows, CAL_WINDOWS)), min_train,
-                                               shock_years)
+    origins = int(DEFAULTS["calibration_origins"])
+    more, more_actual, more_scales = _cases(cal, h, range(n_windows, max(n_windows, origins)), min_train, shock_years)
     if more and level:
         Cm = _combined(members, agg, more, ok, h, seed, n_jobs, progress, c, shock_years)
         A, C, S = np.vstack([A, more_actual]), np.vstack([C, Cm]), np.concatenate([S, more_scales])
     if level and np.count_nonzero(S > 0) < min_cal:
         # too few cases for stable tail quantiles (e.g. a panel where few series reach the
         # selection's training length): calibrate on every series, windows down to MIN_TRAIN_SHORT
-        wide, wide_actual, wide_scales = _cases(ok, h, range(max(n_windows, CAL_WINDOWS)), min(min_train, MIN_TRAIN_SHORT),
+        wide, wide_actual, wide_scales = _cases(ok, h, range(max(n_windows, origins)), min(min_train, MIN_TRAIN_SHORT),
                                                    shock_years)
         if np.count_nonzero(wide_scales > 0) > np.count_nonzero(S > 0):
             A, S = wide_actual, wide_scales
@@ -291,6 +294,48 @@ def _pooled(cases: Sequence[Series], panel: Sequence[Series], h: int, level: Seq
                 res[i] = Outcome(None, None, "fit_failed", f"model '{POOLED}' needs values > 0 and a window of "
                                  f"{model.k} years (or a panel with enough windows)")
     return res
+
+
+def _short_calibration(ok: Sequence[Series], h: int, level: Sequence[int], agg: str, members: Sequence[str], seed: int,
+                       n_jobs: int, progress: bool, c: float, shock_years: Sequence[int], budget: int,
+                       ) -> tuple[dict, int, tuple[int, ...]]:
+    """Quantiles for a panel too short for a whole h-year window (e.g. 6 years, h = 3): origins
+    that leave MIN_TRAIN_SHORT or more training years are scored on the steps they have (a 6-year
+    series gives steps 1-2 from 4 years, step 1 from 5), and the steps past the last one with
+    MIN_STEP_CASES cases are extended from it in proportion to the step (``horizon_growth`` in
+    auto.toml; 1 = the error grows like a misjudged trend's). Returns the quantiles, the cases and
+    the extended steps (0-based)."""
+    pool = [s for s in ok if s.y.size > MIN_TRAIN_SHORT]
+    if pool:  # the same budget of training values as the backtest
+        n_series = max(1, int(budget // np.mean([s.y.size for s in pool])))
+        if len(pool) > n_series:
+            pool = [pool[i] for i in np.sort(np.random.default_rng(seed).choice(len(pool), n_series, replace=False))]
+    cases, actual, scales = [], [], []
+    for s in pool:
+        for cut in range(s.y.size - 1, MIN_TRAIN_SHORT - 1, -1)[:int(DEFAULTS["calibration_origins"])]:
+            y = shocks.adjust(s.y[:cut], s.ds[:cut], shock_years)[0] if shock_years else s.y[:cut]
+            cases.append(Series(s.uid, s.ds[:cut], y))
+            got = s.y[cut:cut + h]
+            actual.append(np.concatenate([got, np.full(h - got.size, np.nan)]))
+            scales.append(scale_of(s.y[:cut]))
+    if not cases:
+        return {}, 0, ()
+    A, S = np.asarray(actual), np.asarray(scales, dtype=float)
+    C = _combined(members, agg, cases, ok, h, seed, n_jobs, progress, c, shock_years)
+    counts = np.count_nonzero(np.isfinite(A) & (S > 0)[:, None], axis=0)
+    seen = [k for k in range(h) if counts[k] >= MIN_STEP_CASES]
+    if not seen:
+        return {}, 0, ()
+    last = max(seen)
+    A = np.where(np.arange(h) <= last, A, np.nan)  # a step with too few cases is extended, not estimated
+    q = calibrate(A, C, S, level)
+    growth = float(DEFAULTS["horizon_growth"])
+    for lv in level:
+        for k in range(last + 1, h):
+            lo, hi = q[(lv, last)]
+            f = ((k + 1) / (last + 1)) ** growth
+            q[(lv, k)] = (lo * f, hi * f)
+    return q, int(np.count_nonzero(S > 0)), tuple(range(last + 1, h))
 
 
 def _combined(members: Sequence[str], agg: str, cases: Sequence[Series], panel: Sequence[Series], h: int, seed: int,

@@ -1,0 +1,73 @@
+"""Calibrated intervals of models="auto": how far back the calibration reaches, and panels too
+short for a whole h-year backtest window."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from talentforecast.forecasting import forecast
+from talentforecast.forecasting._panel import Series
+from talentforecast.forecasting.auto import DEFAULTS, select
+
+
+def walks(n_series: int, n_years: int, seed: int) -> np.ndarray:
+    """Log random walks with a drift that differs by series (rows: series)."""
+    rng = np.random.default_rng(seed)
+    drift = rng.normal(0.02, 0.02, (n_series, 1))
+    return 100 * np.exp(np.cumsum(drift + rng.normal(0, 0.04, (n_series, n_years)), axis=1))
+
+
+def frame(Y: np.ndarray, first: int = 2016) -> pd.DataFrame:
+    return pd.DataFrame([(f"s{i}", first + t, float(v)) for i, row in enumerate(Y) for t, v in enumerate(row)],
+                        columns=["unique_id", "ds", "y"])
+
+
+def test_short_panel_is_calibrated_on_the_steps_it_has_and_extends_the_rest():
+    # 6 years, h = 3: no whole 3-year window leaves 4 training years; origins after 4 and 5 years
+    # give step 1 (2 cases a series) and step 2 (1 case); step 3 is extended from step 2
+    Y = walks(40, 6, 1)
+    sel = select([Series(f"s{i}", np.arange(2016, 2022), y) for i, y in enumerate(Y)], 3, (80, 95))
+    assert sel.n_cases == 0 and sel.n_calibration == 80
+    assert sel.extrapolated_steps == (2,)
+    assert set(sel.quantiles) == {(lv, k) for lv in (80, 95) for k in range(3)}
+    g = DEFAULTS["horizon_growth"]
+    for lv in (80, 95):
+        lo, hi = sel.quantiles[(lv, 1)]
+        assert sel.quantiles[(lv, 2)] == pytest.approx((lo * 1.5**g, hi * 1.5**g))
+        assert sel.quantiles[(lv, 0)][0] < 0 < sel.quantiles[(lv, 0)][1]
+
+
+def test_step_with_too_few_cases_is_extended_not_estimated():
+    # 20 series: step 2 has 20 cases (< 30), so steps 2 and 3 are extended from step 1
+    Y = walks(20, 6, 2)
+    sel = select([Series(f"s{i}", np.arange(2016, 2022), y) for i, y in enumerate(Y)], 3, (80,))
+    assert sel.extrapolated_steps == (1, 2)
+    lo, hi = sel.quantiles[(80, 0)]
+    assert sel.quantiles[(80, 2)] == pytest.approx((lo * 3 ** DEFAULTS["horizon_growth"], hi * 3 ** DEFAULTS["horizon_growth"]))
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_short_panel_intervals_cover_held_out_years(seed):
+    # the members' own intervals on 6 years covered 0.67 of real enrolment panels' held-out years;
+    # calibrated, a panel of random walks is covered at about the nominal rate
+    Y = walks(300, 9, seed)
+    fc = forecast(frame(Y[:, :6]), h=3, level=(80, 95))
+    actual = frame(Y).rename(columns={"y": "actual"})
+    m = fc.merge(actual, on=["unique_id", "ds"])
+    assert len(m) == 900
+    for lv, (low, high) in {80: (0.72, 0.90), 95: (0.89, 1.0)}.items():
+        cov = ((m.actual >= m[f"y_lo_{lv}"]) & (m.actual <= m[f"y_hi_{lv}"])).mean()
+        assert low <= cov <= high, (lv, cov)
+
+
+def test_calibration_reaches_back_calibration_origins(monkeypatch):
+    # 60 series of 30 years, h = 2: the choice uses 5 origins; the calibration goes back to
+    # calibration_origins (20), all of which leave 6 training years
+    Y = walks(60, 30, 5)
+    series = [Series(f"s{i}", np.arange(1995, 2025), y) for i, y in enumerate(Y)]
+    sel = select(series, 2, (80,), pool=("naive", "drift"))
+    n = sel.n_cases // 5  # series the budget of training values pays for
+    assert sel.n_cases == n * 5 and 40 < n < 60
+    assert sel.n_calibration == n * 20
+    monkeypatch.setitem(DEFAULTS, "calibration_origins", 5)
+    assert select(series, 2, (80,), pool=("naive", "drift")).n_calibration == n * 5
