@@ -113,19 +113,20 @@ def test_no_shrinkage_when_exogenous_drivers_are_used():
 
 
 def test_backtest_sample_is_a_budget_of_training_values(monkeypatch):
-    # 600 series of 7 years, h = 3: one origin of 4 training years each; the budget (7000 values,
+    # 600 series of 7 years, h = 3: one origin of 4 training years each; the budget (20000 values,
     # auto.toml) pays for all 600; a budget of 2000 for 500 of them
     rng = np.random.default_rng(3)
     series = [Series(f"s{i}", np.arange(2010, 2017), 50 + np.cumsum(rng.normal(1, 2, 7))) for i in range(600)]
     assert select(series, 3, (80,), pool=("naive", "drift")).n_cases == 600
     assert select(series, 3, (80,), pool=("naive", "drift"), backtest_values=2000).n_cases == 500
-    # a wide panel of long series: one origin each, as many series as the budget pays for (7000 // 17)
-    long = [Series(f"l{i}", np.arange(2000, 2020), 50 + np.cumsum(rng.normal(1, 2, 20))) for i in range(600)]
+    # a wide panel of long series: one origin each, as many series as the budget pays for (budget // 17)
+    budget = DEFAULTS["backtest_values"]
+    long = [Series(f"l{i}", np.arange(2000, 2020), 50 + np.cumsum(rng.normal(1, 2, 20))) for i in range(budget // 17 + 100)]
     wide = select(long, 3, (80,), pool=("naive", "drift"))
-    assert wide.n_cases == 7000 // 17
+    assert wide.n_cases == budget // 17
     # the older origins (calibration_origins = 20, as far back as 6 training years allow: 11 of
     # a 20-year series at h = 3) on 100 of the sampled series
-    assert wide.n_calibration == 7000 // 17 + 100 * 11
+    assert wide.n_calibration == budget // 17 + 100 * 11
     # a panel of few series: up to n_windows origins of each (5 x 5)
     assert select(long[:5], 3, (80,), pool=("naive", "drift")).n_cases == 25
     monkeypatch.setitem(DEFAULTS, "backtest_values", 170)
