@@ -71,3 +71,21 @@ def test_calibration_reaches_back_calibration_origins(monkeypatch):
     assert sel.n_calibration == n * 20
     monkeypatch.setitem(DEFAULTS, "calibration_origins", 5)
     assert select(series, 2, (80,), pool=("naive", "drift")).n_calibration == n * 5
+
+
+def test_extended_intervals_are_warned_about_with_their_steps():
+    from talentforecast.errors import TalentForecastWarning
+
+    with pytest.warns(TalentForecastWarning, match="extended") as rec:
+        fc = forecast(frame(walks(40, 6, 6)), h=3, models="auto", level=(80,))
+    got = [w.message.details for w in rec if "intervals_extended" in getattr(w.message, "details", {})]
+    assert got == [{"intervals_extended": [3], "calibrated_steps": 2, "n_calibration": 80,
+                    "growth": DEFAULTS["horizon_growth"]}]
+    assert fc.attrs["auto"].extrapolated_steps == (2,)
+    # a panel long enough for whole windows: nothing extended, nothing said
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        forecast(frame(walks(40, 12, 6)), h=3, level=(80,))
+    assert not [w for w in caught if "intervals_extended" in getattr(w.message, "details", {})]

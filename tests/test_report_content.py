@@ -307,3 +307,19 @@ def test_method_text_names_the_combination_the_run_chose(contexts, example_run):
         want = combination_text(Strings(lang), label)
         assert any(want in t for t in texts), (lang, want)
         assert not any("漂移模型与 Theta 模型的平均" in t or "mean of a drift and a Theta" in t for t in texts)
+
+
+def test_method_says_which_interval_steps_were_extended_and_keeps_them_out_of_the_fallback_table(example_run):
+    meta = example_run.report_meta()
+    record = {"stage": "supply", "message": "intervals extended", "intervals_extended": [3], "calibrated_steps": 2,
+              "n_calibration": 124, "growth": 0.5}
+    meta["fallbacks"] = [*meta.get("fallbacks", []), record]
+    want = {"zh": "第 3 步的区间由第 2 步按步长的 0.5 次方外推", "en": "those of step(s) 3 are extended from step 2"}
+    for lang in ("zh", "en"):
+        ctx = build_context(example_run.tables, lang=lang, meta=meta)
+        texts = [t for k, t in _texts(ctx) if k in ("text", "cell")]
+        said = [t for t in texts if want[lang] in t]
+        assert len(said) == 1, lang
+        assert said[0].lower().startswith(Strings(lang).get("what", "supply").lower() + ("：" if lang == "zh" else ":"))
+        assert "124" in said[0]
+        assert not any("intervals extended" in t for t in texts)  # not a row of the fallback table

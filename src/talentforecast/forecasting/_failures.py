@@ -97,3 +97,29 @@ def warn(records: Sequence[dict], n_forecasts: int, stacklevel: int = 3) -> None
         details = {"fallbacks": len({(r["unique_id"], r["requested"]) for r in records}),
                    "forecasts": n_forecasts, "kinds": dict(sorted(groups.items()))}
         warnings.warn(TalentForecastWarning(summary(records, n_forecasts), details), stacklevel=stacklevel)
+
+
+def warn_intervals_extended(steps: Sequence[int], n_calibration: int, growth: float, stacklevel: int = 3) -> None:
+    """Say that some steps' intervals were extended, not observed: the panel was shorter than
+    h + 4 years, so no backtest window had those steps (``auto._short_calibration``).
+    ``steps`` are 0-based; the warning and its details name them 1-based; ``growth`` is the
+    exponent of the step they were extended with (``horizon_growth``).
+
+    Example:
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as w:
+        ...     warnings.simplefilter("always")
+        ...     warn_intervals_extended((2,), 124, 0.5)
+        >>> w[0].message.details["intervals_extended"], w[0].message.details["calibrated_steps"]
+        ([3], 2)
+    """
+    shown = [k + 1 for k in steps]
+    last = min(shown) - 1
+    names = "、".join(map(str, shown))
+    message = (f"预测区间：面板短于 h+4 年，第 {names} 步的区间由第 1–{last} 步的 {n_calibration} 个回测误差按步长的 {growth:g} 次方外推 "
+               f"(intervals: the panel is shorter than h + 4 years; step(s) {', '.join(map(str, shown))} extended "
+               f"from the backtest errors of steps 1-{last}, {n_calibration} cases, as step ** {growth:g})")
+    details = {"intervals_extended": shown, "calibrated_steps": last, "n_calibration": int(n_calibration),
+               "growth": float(growth)}
+    warnings.warn(TalentForecastWarning(message, details), stacklevel=stacklevel)
+

@@ -41,7 +41,8 @@ class AutoSelection:
     ``quantiles``: (level, step) → conformal (lo, hi) quantiles of scaled errors of the shrunk
     combination; ``trend_shrinkage``: the ``c`` of :func:`trend_weight` applied to every forecast;
     ``n_cases`` / ``n_calibration``: backtest cases of the choice / of the calibration;
-    ``label``: the ``model`` value.
+    ``extrapolated_steps``: steps (0-based) of a panel too short for a whole h-year window whose
+    quantiles were extended from the last step it has; ``label``: the ``model`` value.
 
     Example:
         >>> import pandas as pd

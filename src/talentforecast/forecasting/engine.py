@@ -102,7 +102,8 @@ def forecast(
         reason, detail`` (reason codes in docs/forecasting.md), ``.attrs["n_forecasts"]`` the number
         of series × requested models; when there is any fallback a ``TalentForecastWarning`` says
         how many and why. ``.attrs["auto"]`` holds the auto selection (members, backtest scores,
-        calibration), ``.attrs["shock_years"]`` the declared years and how many series they changed.
+        calibration; a ``TalentForecastWarning`` says when a panel too short for a whole h-year
+        backtest window had its later steps' intervals extended), ``.attrs["shock_years"]`` the declared years and how many series they changed.
         Only the errors a model is expected to raise for a series it cannot handle
         lead to a fallback (``_failures.EXPECTED_FAILURES``); any other error propagates.
 
@@ -119,6 +120,9 @@ def forecast(
     out = forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonnegative, progress,
                          id_col, time_col, target_col, n_windows, trend_shrinkage, pooled, shock_years)
     _failures.warn(out.attrs["fallbacks"], out.attrs["n_forecasts"])
+    sel = out.attrs.get("auto")
+    if sel is not None and sel.extrapolated_steps:
+        _failures.warn_intervals_extended(sel.extrapolated_steps, sel.n_calibration, _auto.DEFAULTS["horizon_growth"])
     return out
 
 

@@ -66,6 +66,9 @@ def combination_text(s, label: str) -> str:
     return AUTO_LABEL.sub(one, label)
 
 
+STAGE_WHAT = {"demand": "employment_forecast", "supply": "supply"}  # stage -> its [what] name
+
+
 def _models(b: Builder) -> list[dict]:
     s = b.s
     emp = b.tables.get("employment_forecast")  # every region: districts are forecast, the city is their sum
@@ -75,6 +78,15 @@ def _models(b: Builder) -> list[dict]:
     chosen = models[models.str.startswith("auto:")].value_counts() if models is not None else pd.Series(dtype=int)
     combination = combination_text(s, chosen.index[0]) if len(chosen) else s.get("models", "auto")
     blocks: list[dict] = [b.para(s("method.models", combination=combination))]
+    notes = b.meta.get("fallbacks") or []
+    for f in (f for f in notes if f.get("intervals_extended")):  # a short panel: later steps extended
+        stage = str(f.get("stage", ""))
+        last = int(f.get("calibrated_steps", 1))
+        what = s.get("what", STAGE_WHAT.get(stage, stage))
+        blocks.append(b.para(s("method.intervals_extended", what=what[:1].upper() + what[1:],
+                               steps=s.get("members", "sep").join(map(str, f["intervals_extended"])),
+                               seen="1" if last == 1 else f"1–{last}", last=last, n=f.get("n_calibration", 0),
+                               growth=f"{f.get('growth', 0.5):g}")))
     if models is not None:
         kinds = models.map(lambda m: "auto" if m.startswith("auto:") else m).value_counts().sort_index()
         df = pd.DataFrame({"model": [s.get("models", k) for k in kinds.index], "n": kinds.values})
@@ -83,7 +95,7 @@ def _models(b: Builder) -> list[dict]:
     bt = b.get("backtest")
     blocks += generic(b, s("text.backtest"), bt, appendix=False) if bt is not None else [
         b.para(s("method.no_backtest"))]
-    fallbacks = b.meta.get("fallbacks") or []
+    fallbacks = [f for f in notes if not f.get("intervals_extended")]  # the table lists model fallbacks only
     blocks.append(b.subheading(s("text.fallbacks")))
     if fallbacks:
         fb = pd.DataFrame([{"stage": f.get("stage", ""), "kind": combination_text(s, kind), "n": n}
