@@ -116,7 +116,7 @@ def warn_intervals_extended(steps: Sequence[int], n_calibration: int, growth: fl
     shown = [k + 1 for k in steps]
     last = min(shown) - 1
     names = "、".join(map(str, shown))
-    message = (f"预测区间：面板短于 h+4 年，第 {names} 步的区间由第 1–{last} 步的 {n_calibration} 个回测误差按步长的 {growth:g} 次方外推 "
+    message = (f"预测区间：面板短于 h+4 年，第 {names} 步的区间由第 1–{last} 步的回测误差（{n_calibration} 个回测样本）按步长的 {growth:g} 次方外推 "
                f"(intervals: the panel is shorter than h + 4 years; step(s) {', '.join(map(str, shown))} extended "
                f"from the backtest errors of steps 1-{last}, {n_calibration} cases, as step ** {growth:g})")
     details = {"intervals_extended": shown, "calibrated_steps": last, "n_calibration": int(n_calibration),
