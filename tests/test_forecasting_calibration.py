@@ -89,3 +89,21 @@ def test_extended_intervals_are_warned_about_with_their_steps():
         warnings.simplefilter("always")
         forecast(frame(walks(40, 12, 6)), h=3, level=(80,))
     assert not [w for w in caught if "intervals_extended" in getattr(w.message, "details", {})]
+
+
+def test_exogenous_drivers_are_used_on_a_panel_too_short_to_backtest():
+    # 6 years, h = 3: nothing to choose on; the drivers must still reach the forecast
+    rng = np.random.default_rng(8)
+    rows, fut = [], []
+    for i in range(40):
+        x = np.exp(np.cumsum(rng.normal(0.05, 0.08, 9)))
+        y = 20 * x**0.8 * np.exp(rng.normal(0, 0.05, 9))
+        rows += [(f"s{i}", 2016 + t, float(y[t]), float(x[t])) for t in range(6)]
+        fut += [(f"s{i}", 2022 + t, float(x[6 + t])) for t in range(3)]
+    df = pd.DataFrame(rows, columns=["unique_id", "ds", "y", "x"])
+    future = pd.DataFrame(fut, columns=["unique_id", "ds", "x"])
+    fc = forecast(df, h=3, exog=["x"], future_exog=future)
+    assert fc.attrs["auto"].label == "auto:mean(drift,loglog)"
+    doubled = forecast(df, h=3, exog=["x"], future_exog=future.assign(x=future.x * 2))
+    # the drivers move the forecast (up on the whole: y grows with x, elasticity 0.8)
+    assert doubled.y_hat.mean() > 1.2 * fc.y_hat.mean()

@@ -23,6 +23,7 @@ from talentforecast.forecasting.pooled import PooledRidge
 # Candidate members; combinations of up to MAX_MEMBERS of them (median or mean) are compared.
 DEFAULT_POOL = ("naive", "drift", "dotheta", "ets", "theta_log", "dotheta_log")
 DEFAULT_COMBINATION = ("median", ("drift", "dotheta", "ets"))  # used when nothing can be backtested
+# (with exog: the mean of drift and the pool's first exogenous member, e.g. loglog)
 EXOG_POOL = ("loglog", "llt")  # added when exog is given; then every combination holds one of them
 MAX_MEMBERS = 4
 MIN_TRAIN = 6
@@ -195,6 +196,9 @@ def select(
     cases, actual, scales = _cases(eligible, h, range(n_windows), min_train, shock_years)
     if not cases:  # a panel shorter than h + MIN_TRAIN_SHORT: nothing to choose on
         agg, members = DEFAULT_COMBINATION
+        drivers = [p for p in pool if p in EXOG_POOL]
+        if drivers:  # exog was given: never silently drop it, even without a backtest
+            agg, members = "mean", ("drift", drivers[0])
         q, n_cal, extended = _short_calibration(ok, h, level, agg, members, seed, n_jobs, progress, c, shock_years,
                                                 budget) if level else ({}, 0, ())
         return AutoSelection(agg, members, pd.DataFrame(), q, 0, c, n_cal, extended)
