@@ -107,3 +107,20 @@ def test_exogenous_drivers_are_used_on_a_panel_too_short_to_backtest():
     doubled = forecast(df, h=3, exog=["x"], future_exog=future.assign(x=future.x * 2))
     # the drivers move the forecast (up on the whole: y grows with x, elasticity 0.8)
     assert doubled.y_hat.mean() > 1.2 * fc.y_hat.mean()
+
+
+def test_uncalibrated_intervals_are_warned_about():
+    from talentforecast.errors import TalentForecastWarning
+
+    # 5 series of 6 years, h = 3: 10 cases of step 1, fewer than the 30 a step needs
+    with pytest.warns(TalentForecastWarning, match="uncalibrated") as rec:
+        fc = forecast(frame(walks(5, 6, 9)), h=3, level=(80,))
+    assert fc.attrs["auto"].quantiles == {}
+    assert [w.message.details for w in rec if "intervals_uncalibrated" in getattr(w.message, "details", {})] == [
+        {"intervals_uncalibrated": True, "n_calibration": 0}]
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:  # no intervals asked for: nothing to say
+        warnings.simplefilter("always")
+        forecast(frame(walks(5, 6, 9)), h=3, level=())
+    assert not [w for w in caught if "intervals_uncalibrated" in getattr(w.message, "details", {})]

@@ -323,3 +323,10 @@ def test_method_says_which_interval_steps_were_extended_and_keeps_them_out_of_th
         assert said[0].lower().startswith(Strings(lang).get("what", "supply").lower() + ("：" if lang == "zh" else ":"))
         assert "124" in said[0]
         assert not any("intervals extended" in t for t in texts)  # not a row of the fallback table
+    meta["fallbacks"] = [{"stage": "demand", "message": "uncalibrated", "intervals_uncalibrated": True,
+                          "n_calibration": 12}]
+    ctx = build_context(example_run.tables, lang="zh", meta=meta)
+    texts = [t for k, t in _texts(ctx) if k in ("text", "cell")]
+    assert [t for t in texts if "预测区间未经校准" in t and "12 个" in t and t.startswith("分行业就业预测")]
+    assert not any("uncalibrated" in t for t in texts)
+    assert any(Strings("zh")("text.no_fallbacks") in t for t in texts)  # the only note was not a fallback

@@ -123,3 +123,22 @@ def warn_intervals_extended(steps: Sequence[int], n_calibration: int, growth: fl
                "growth": float(growth)}
     warnings.warn(TalentForecastWarning(message, details), stacklevel=stacklevel)
 
+
+def warn_intervals_uncalibrated(n_calibration: int, stacklevel: int = 3) -> None:
+    """Say that the intervals are the members' own, not calibrated: the backtest gave too few
+    cases (e.g. fewer than 30 series of a panel shorter than h + 4 years).
+
+    Example:
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as w:
+        ...     warnings.simplefilter("always")
+        ...     warn_intervals_uncalibrated(0)
+        >>> w[0].message.details["intervals_uncalibrated"]
+        True
+    """
+    message = ("预测区间：回测样本不足，未能校准，取各成员模型自身的区间（未经校准，常偏窄） "
+               f"(intervals: too few backtest cases ({n_calibration}) to calibrate; the members' own intervals "
+               "are used, uncalibrated and often too narrow)")
+    details = {"intervals_uncalibrated": True, "n_calibration": int(n_calibration)}
+    warnings.warn(TalentForecastWarning(message, details), stacklevel=stacklevel)
+

@@ -103,7 +103,8 @@ def forecast(
         of series × requested models; when there is any fallback a ``TalentForecastWarning`` says
         how many and why. ``.attrs["auto"]`` holds the auto selection (members, backtest scores,
         calibration; a ``TalentForecastWarning`` says when a panel too short for a whole h-year
-        backtest window had its later steps' intervals extended), ``.attrs["shock_years"]`` the declared years and how many series they changed.
+        backtest window had its later steps' intervals extended, or when too few backtest cases
+        left the members' own intervals uncalibrated), ``.attrs["shock_years"]`` the declared years and how many series they changed.
         Only the errors a model is expected to raise for a series it cannot handle
         lead to a fallback (``_failures.EXPECTED_FAILURES``); any other error propagates.
 
@@ -121,8 +122,11 @@ def forecast(
                          id_col, time_col, target_col, n_windows, trend_shrinkage, pooled, shock_years)
     _failures.warn(out.attrs["fallbacks"], out.attrs["n_forecasts"])
     sel = out.attrs.get("auto")
+    levels = check_levels(level)
     if sel is not None and sel.extrapolated_steps:
         _failures.warn_intervals_extended(sel.extrapolated_steps, sel.n_calibration, _auto.DEFAULTS["horizon_growth"])
+    elif sel is not None and levels and not all((lv, k) in sel.quantiles for lv in levels for k in range(h)):
+        _failures.warn_intervals_uncalibrated(sel.n_calibration)
     return out
 
 

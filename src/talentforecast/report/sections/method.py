@@ -79,11 +79,15 @@ def _models(b: Builder) -> list[dict]:
     combination = combination_text(s, chosen.index[0]) if len(chosen) else s.get("models", "auto")
     blocks: list[dict] = [b.para(s("method.models", combination=combination))]
     notes = b.meta.get("fallbacks") or []
-    for f in (f for f in notes if f.get("intervals_extended")):  # a short panel: later steps extended
+    for f in (f for f in notes if f.get("intervals_extended") or f.get("intervals_uncalibrated")):
         stage = str(f.get("stage", ""))
-        last = int(f.get("calibrated_steps", 1))
         what = s.get("what", STAGE_WHAT.get(stage, stage))
-        blocks.append(b.para(s("method.intervals_extended", what=what[:1].upper() + what[1:],
+        what = what[:1].upper() + what[1:]
+        if f.get("intervals_uncalibrated"):  # too few backtest cases: the members' own intervals
+            blocks.append(b.para(s("method.intervals_uncalibrated", what=what, n=f.get("n_calibration", 0))))
+            continue
+        last = int(f.get("calibrated_steps", 1))  # a short panel: later steps extended
+        blocks.append(b.para(s("method.intervals_extended", what=what,
                                steps=s.get("members", "sep").join(map(str, f["intervals_extended"])),
                                seen="1" if last == 1 else f"1–{last}", last=last, n=f.get("n_calibration", 0),
                                growth=f"{f.get('growth', 0.5):g}")))
@@ -95,7 +99,8 @@ def _models(b: Builder) -> list[dict]:
     bt = b.get("backtest")
     blocks += generic(b, s("text.backtest"), bt, appendix=False) if bt is not None else [
         b.para(s("method.no_backtest"))]
-    fallbacks = [f for f in notes if not f.get("intervals_extended")]  # the table lists model fallbacks only
+    # the table lists model fallbacks only
+    fallbacks = [f for f in notes if not (f.get("intervals_extended") or f.get("intervals_uncalibrated"))]
     blocks.append(b.subheading(s("text.fallbacks")))
     if fallbacks:
         fb = pd.DataFrame([{"stage": f.get("stage", ""), "kind": combination_text(s, kind), "n": n}
