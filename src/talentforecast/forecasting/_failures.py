@@ -115,10 +115,11 @@ def warn_intervals_extended(steps: Sequence[int], n_calibration: int, growth: fl
     """
     shown = [k + 1 for k in steps]
     last = min(shown) - 1
-    names = "、".join(map(str, shown))
-    message = (f"预测区间：面板短于 h+4 年，第 {names} 步的区间由第 1–{last} 步的回测误差（{n_calibration} 个回测样本）按步长的 {growth:g} 次方外推 "
+    seen = "1" if last == 1 else f"1–{last}"
+    message = (f"预测区间：面板短于 h+4 年，第 {'、'.join(map(str, shown))} 步的区间由第 {seen} 步的回测误差"
+               f"（{n_calibration} 个回测样本）按步长的 {growth:g} 次方外推 "
                f"(intervals: the panel is shorter than h + 4 years; step(s) {', '.join(map(str, shown))} extended "
-               f"from the backtest errors of steps 1-{last}, {n_calibration} cases, as step ** {growth:g})")
+               f"from the backtest errors of step(s) {seen}, {n_calibration} cases, as step ** {growth:g})")
     details = {"intervals_extended": shown, "calibrated_steps": last, "n_calibration": int(n_calibration),
                "growth": float(growth)}
     warnings.warn(TalentForecastWarning(message, details), stacklevel=stacklevel)
@@ -141,4 +142,3 @@ def warn_intervals_uncalibrated(n_calibration: int, stacklevel: int = 3) -> None
                "are used, uncalibrated and often too narrow)")
     details = {"intervals_uncalibrated": True, "n_calibration": int(n_calibration)}
     warnings.warn(TalentForecastWarning(message, details), stacklevel=stacklevel)
-

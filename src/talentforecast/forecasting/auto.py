@@ -65,6 +65,11 @@ class AutoSelection:
     n_calibration: int = 0  # backtest cases the intervals were calibrated on
     extrapolated_steps: tuple[int, ...] = ()  # steps (0-based) whose quantiles were extended, not observed
 
+    def calibrated(self, level: Sequence[int], h: int) -> bool:
+        """Whether every level and step ``0 … h-1`` has calibrated quantiles (else the members'
+        own intervals are used)."""
+        return all((lv, k) in self.quantiles for lv in level for k in range(h))
+
     @property
     def label(self) -> str:
         if len(self.members) == 1:
@@ -412,8 +417,7 @@ def auto_forecast(
     results: list = [None] * len(series)
     # members' own intervals are only used where no calibration exists; when it covers every
     # level and step (non-degenerate series have scale > 0) they would be computed and dropped
-    calibrated = bool(sel.quantiles) and all((lv, k) in sel.quantiles for lv in level for k in range(h))
-    member_level = () if calibrated else level
+    member_level = () if sel.calibrated(level, h) else level
     todo_series = [series[i] for i in todo]
     out = run_members(sel.members, todo_series, todo_series, h, member_level, seed, n_jobs, progress, "forecasting")
     failed_members: dict[int, list[Outcome]] = {}
@@ -427,7 +431,7 @@ def auto_forecast(
         pred = {"mean": mean}
         scale = scale_of((observed or series)[i].y)  # the scale the intervals were calibrated on
         for lv in level:
-            if sel.quantiles and scale > 0 and all((lv, k) in sel.quantiles for k in range(h)):
+            if scale > 0 and sel.calibrated((lv,), h):
                 qs = np.array([sel.quantiles[(lv, k)] for k in range(h)])
                 pred[f"lo-{lv}"], pred[f"hi-{lv}"] = mean + qs[:, 0] * scale, mean + qs[:, 1] * scale
             else:  # no calibration available: combine the members' own bounds

@@ -75,7 +75,7 @@ def forecast(
         nonnegative: floor forecasts and interval bounds at 0 (history must then be >= 0).
         progress: show a rich progress bar.
         n_windows: rolling-origin windows auto chooses its combination on (5; its intervals are
-            calibrated on max(n_windows, 5) windows; see docs/forecasting.md).
+            calibrated on up to ``calibration_origins`` (20) origins; see docs/forecasting.md).
         engine: where the per-series work runs: ``"local"`` (processes, ``n_jobs``), ``"dask"`` or a
             dask ``Client``, ``"spark"``/a ``SparkSession``, ``"ray"`` (see docs/scale.md); ``None``
             keeps the engine set by :func:`use_engine` (local by default). Results are identical.
@@ -104,7 +104,8 @@ def forecast(
         how many and why. ``.attrs["auto"]`` holds the auto selection (members, backtest scores,
         calibration; a ``TalentForecastWarning`` says when a panel too short for a whole h-year
         backtest window had its later steps' intervals extended, or when too few backtest cases
-        left the members' own intervals uncalibrated), ``.attrs["shock_years"]`` the declared years and how many series they changed.
+        left the members' own intervals uncalibrated), ``.attrs["shock_years"]`` the declared
+        years and how many series they changed.
         Only the errors a model is expected to raise for a series it cannot handle
         lead to a fallback (``_failures.EXPECTED_FAILURES``); any other error propagates.
 
@@ -122,10 +123,9 @@ def forecast(
                          id_col, time_col, target_col, n_windows, trend_shrinkage, pooled, shock_years)
     _failures.warn(out.attrs["fallbacks"], out.attrs["n_forecasts"])
     sel = out.attrs.get("auto")
-    levels = check_levels(level)
     if sel is not None and sel.extrapolated_steps:
         _failures.warn_intervals_extended(sel.extrapolated_steps, sel.n_calibration, _auto.DEFAULTS["horizon_growth"])
-    elif sel is not None and levels and not all((lv, k) in sel.quantiles for lv in levels for k in range(h)):
+    elif sel is not None and not sel.calibrated(check_levels(level), h):
         _failures.warn_intervals_uncalibrated(sel.n_calibration)
     return out
 

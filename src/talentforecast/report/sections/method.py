@@ -69,6 +69,11 @@ def combination_text(s, label: str) -> str:
 STAGE_WHAT = {"demand": "employment_forecast", "supply": "supply"}  # stage -> its [what] name
 
 
+def _interval_note(f: dict) -> bool:
+    """A manifest record about the intervals (extended or uncalibrated), not a model fallback."""
+    return bool(f.get("intervals_extended") or f.get("intervals_uncalibrated"))
+
+
 def _models(b: Builder) -> list[dict]:
     s = b.s
     emp = b.tables.get("employment_forecast")  # every region: districts are forecast, the city is their sum
@@ -79,7 +84,7 @@ def _models(b: Builder) -> list[dict]:
     combination = combination_text(s, chosen.index[0]) if len(chosen) else s.get("models", "auto")
     blocks: list[dict] = [b.para(s("method.models", combination=combination))]
     notes = b.meta.get("fallbacks") or []
-    for f in (f for f in notes if f.get("intervals_extended") or f.get("intervals_uncalibrated")):
+    for f in filter(_interval_note, notes):
         stage = str(f.get("stage", ""))
         what = s.get("what", STAGE_WHAT.get(stage, stage))
         what = what[:1].upper() + what[1:]
@@ -99,8 +104,7 @@ def _models(b: Builder) -> list[dict]:
     bt = b.get("backtest")
     blocks += generic(b, s("text.backtest"), bt, appendix=False) if bt is not None else [
         b.para(s("method.no_backtest"))]
-    # the table lists model fallbacks only
-    fallbacks = [f for f in notes if not (f.get("intervals_extended") or f.get("intervals_uncalibrated"))]
+    fallbacks = [f for f in notes if not _interval_note(f)]  # the table lists model fallbacks only
     blocks.append(b.subheading(s("text.fallbacks")))
     if fallbacks:
         fb = pd.DataFrame([{"stage": f.get("stage", ""), "kind": combination_text(s, kind), "n": n}
