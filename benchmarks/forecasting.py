@@ -122,6 +122,17 @@ PANELS = {
 }
 
 
+# Group columns per panel for `--groups` / `--also-options`: the parts of the series id (split at
+# "|") a planner's table has as columns anyway, region and industry (forecast(groups=...)).
+GROUPS = {"ny_short": ("county", "sector"), "ny_shock": ("county", "sector"), "cn_enrol": ("province", "measure")}
+
+
+def with_groups(train: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
+    """``train`` with one column per group name, the parts of ``unique_id`` split at "|"."""
+    parts = train.unique_id.str.split("|", expand=True)
+    return train.assign(**{n: parts[i] for i, n in enumerate(names)})
+
+
 # Recession years declared per panel for `--declared-shocks` (domain input a planner would give:
 # NBER recessions / the UK's 1980-82 recession that fall in the training years).
 SHOCK_YEARS = {"ces": [2008], "ny_short": [2009], "ny_shock": [2009], "uk_firms": [1980, 1981, 1982],
@@ -200,7 +211,9 @@ def run_panel(key: str, max_series: int | None = None, defaults_only: bool = Fal
             t = time.perf_counter()
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", TalentForecastWarning)
-                fc = forecast(train, h=h, level=LEVELS, seed=0, **opts)
+                data = with_groups(train, opts["groups"]) if opts.get("groups") else train
+                fc = forecast(data, h=h, level=LEVELS, seed=0, **{**opts, "groups": list(opts["groups"])}
+                              if opts.get("groups") else opts)
             secs = time.perf_counter() - t
             fell = len({(r["unique_id"]) for r in fc.attrs["fallbacks"] if r["reason"] != "no_interval"})
             print(f"[{key}] tf.forecast ({label}) auto chose {fc.attrs['auto'].label} in {secs:.1f}s; "
@@ -260,8 +273,10 @@ def main() -> None:
     ap.add_argument("--defaults-only", action="store_true", help="skip the anchors (exploration)")
     ap.add_argument("--pooled", action="store_true", help="tf.forecast(pooled=True): the global member in auto's pool")
     ap.add_argument("--declared-shocks", action="store_true", help="tf.forecast(shock_years=SHOCK_YEARS[panel])")
+    ap.add_argument("--groups", action="store_true", help="tf.forecast(groups=GROUPS[panel]) in the defaults row")
     ap.add_argument("--also-options", action="store_true",
-                    help="also a row with declared shocks (where SHOCK_YEARS has the panel), same run")
+                    help="also rows with declared shocks (where SHOCK_YEARS has the panel) and with groups "
+                         "(where GROUPS has it), same run")
     ap.add_argument("--out", default=str(ROOT / "benchmarks/forecasting_results.md"))
     args = ap.parse_args()
     sections = []
@@ -269,10 +284,14 @@ def main() -> None:
         options = {"pooled": True} if args.pooled else {}
         if args.declared_shocks and key in SHOCK_YEARS:
             options["shock_years"] = SHOCK_YEARS[key]
+        if args.groups and key in GROUPS:
+            options["groups"] = GROUPS[key]
         also = {}
         if args.also_options:
             if key in SHOCK_YEARS:
                 also[f"shock_years={SHOCK_YEARS[key]}"] = {"shock_years": SHOCK_YEARS[key]}
+            if key in GROUPS and not args.groups:
+                also[f"groups={list(GROUPS[key])}"] = {"groups": GROUPS[key]}
         table = run_panel(key, args.max_series, args.defaults_only, also, **options)
         sections.append(f"### {table.attrs['title']}\n\n" + to_markdown(table))
         Path(args.out).write_text("\n\n".join(sections) + "\n")  # after each panel: a long run keeps what it did

@@ -8,6 +8,7 @@ is made of.
 Reproduce (about 1 minute):
     PYTHONPATH=src python benchmarks/forecasting_truth.py                 # worlds of seeds 1-10 and the example
     PYTHONPATH=src python benchmarks/forecasting_truth.py --seeds 1 2 3
+    PYTHONPATH=src python benchmarks/forecasting_truth.py --groups   # forecast(groups=["region", "industry"])
 """
 
 from __future__ import annotations
@@ -37,10 +38,15 @@ def city(fc: pd.DataFrame) -> pd.Series:
     return fc.assign(ind=fc.unique_id.str.split("|").str[1]).groupby(["ind", "ds"]).y_hat.sum()
 
 
-def score(df: pd.DataFrame, hiring: pd.DataFrame, h: int) -> tuple[float, float, float, pd.Series, str]:
+def score(df: pd.DataFrame, hiring: pd.DataFrame, h: int, groups: bool = False,
+          ) -> tuple[float, float, float, pd.Series, str]:
     last = int(df.ds.max())
     truth = hiring[hiring.year > last].set_index(["industry", "year"]).employed
-    fc = forecast(df, h=h, seed=0)
+    if groups:
+        parts = df.unique_id.str.split("|", expand=True)
+        fc = forecast(df.assign(region=parts[0], industry=parts[1]), h=h, seed=0, groups=["region", "industry"])
+    else:
+        fc = forecast(df, h=h, seed=0)
     c = city(fc)
     base = df[df.ds == last].assign(ind=lambda d: d.unique_id.str.split("|").str[1]).groupby("ind").y.sum()
     s = float(np.mean([smape(truth[k], c[k]) for k in truth.index]))
@@ -56,19 +62,20 @@ def score(df: pd.DataFrame, hiring: pd.DataFrame, h: int) -> tuple[float, float,
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, nargs="+", default=list(range(1, 11)))
+    ap.add_argument("--groups", action="store_true", help="forecast(groups=['region', 'industry'])")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     got = []
     for seed in args.seeds:
         tables, truth = generate_world(seed)
-        s, n, _, _, label = score(panel(tables["employment"]), truth["hiring"], 3)
+        s, n, _, _, label = score(panel(tables["employment"]), truth["hiring"], 3, args.groups)
         got.append((s, n))
         print(f"world {seed}: sMAPE {s:.2f} (naive {n:.2f}) [{label}]", flush=True)
     print(f"mean over {len(got)} worlds: sMAPE {np.mean([g[0] for g in got]):.3f} (naive {np.mean([g[1] for g in got]):.3f})")
     b = tf.datasets.load_example()
     hiring = tf.datasets.load_example_truth()["hiring"]
     df = panel(b["employment"])
-    s, n, err, net, label = score(df, hiring, 5)
+    s, n, err, net, label = score(df, hiring, 5, args.groups)
     last = int(df.ds.max())
     true = hiring[hiring.year >= last].groupby("year").employed.sum().diff().dropna()
     print(f"example, h = 5 [{label}]: sMAPE on 2025-2027 {s:.2f} (naive {n:.2f}); sum of |forecast - true| yearly "

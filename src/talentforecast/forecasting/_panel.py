@@ -15,13 +15,15 @@ SOURCE = "<forecast input>"
 
 @dataclass
 class Series:
-    """One series: consecutive integer years ``ds``, values ``y``, optional exogenous matrices."""
+    """One series: consecutive integer years ``ds``, values ``y``, optional exogenous matrices and
+    the keys of the groups it belongs to (``forecast(groups=...)``, e.g. its region and industry)."""
 
     uid: object
     ds: np.ndarray
     y: np.ndarray
     X: np.ndarray | None = None
     X_future: np.ndarray | None = None
+    groups: tuple | None = None
 
 
 def check_h(h: object) -> int:
@@ -141,3 +143,35 @@ def split_series(panel: pd.DataFrame, exog: Sequence[str] = (), future: pd.DataF
         Xf = fut_groups[uid][exog].to_numpy(float) if exog else None
         out.append(Series(uid, g["ds"].to_numpy(np.int64), g["y"].to_numpy(float), X, Xf))
     return out
+
+
+def group_keys(df: pd.DataFrame, groups: Sequence[str] | str | None, id_col: str, time_col: str,
+               target_col: str, exog: Sequence[str]) -> dict:
+    """Each series' tuple of group keys from the columns of ``forecast(groups=...)``, which must be
+    present, not the id/year/value/exog columns, never missing and constant within each series
+    (:class:`InputError` naming column and row else); ``{}`` when ``groups`` is None."""
+    if groups is None:
+        return {}
+    groups = [groups] if isinstance(groups, str) else list(groups)
+    if not groups:
+        raise InputError([Problem("<argument>", "groups", None, groups, "at least one column name, or None",
+                                  "至少一个列名，或 None")])
+    problems = [Problem(SOURCE, c, None, None, f"a group column named '{c}' (have {list(df.columns)})",
+                        f"名为 '{c}' 的分组列") for c in groups if c not in df.columns]
+    problems += [Problem("<argument>", "groups", None, c, "a column other than the id, year, value and exog columns",
+                         "分组列不能是编号、年份、数值或外生变量列")
+                 for c in groups if c in (id_col, time_col, target_col, *exog)]
+    if problems:
+        raise InputError(problems)
+    frame = df.reset_index(drop=True)
+    for c in groups:
+        # the rows whose key differs from the series' first one are named, not the whole series
+        varies = (frame[c].notna() & (frame[c] != frame.groupby(id_col, sort=False)[c].transform("first"))).to_numpy()
+        for mask, en, zh in [(frame[c].isna().to_numpy(), "a group key (no missing value)", "分组键（不能缺失）"),
+                             (varies, f"one value per series of '{id_col}' (this row differs from the series' first row)",
+                              f"每个序列（'{id_col}'）只有一个值（此行与该序列第一行不同）")]:
+            problems += [Problem(SOURCE, c, int(i) + 2, frame[c].iloc[i], en, zh) for i in np.flatnonzero(mask)[:50]]
+    if problems:
+        raise InputError(problems)
+    first = frame.groupby(id_col, sort=False)[groups].first()
+    return {uid: tuple(row) for uid, row in zip(first.index, first.itertuples(index=False), strict=True)}

@@ -17,6 +17,8 @@ from talentforecast.forecasting import shocks
 from talentforecast.forecasting._dispatch import run_many
 from talentforecast.forecasting._panel import Series
 from talentforecast.forecasting._runner import Outcome, degenerate_kind, forecast_one
+from talentforecast.forecasting.grouped import NAME as GROUPED
+from talentforecast.forecasting.grouped import GroupGrowthRidge
 from talentforecast.forecasting.pooled import NAME as POOLED
 from talentforecast.forecasting.pooled import PooledRidge
 
@@ -77,16 +79,19 @@ class AutoSelection:
         return f"auto:{self.aggregate}({','.join(self.members)})"
 
 
-def pool_for(has_exog: bool, pooled: bool | None = None) -> tuple[str, ...]:
+def pool_for(has_exog: bool, pooled: bool | None = None, grouped: bool = False) -> tuple[str, ...]:
     """The candidate pool: the default pool, plus the pooled (global) member when ``pooled`` (``None``:
-    ``pooled_member`` of ``auto.toml``), plus exogenous-capable members when exog is given.
+    ``pooled_member`` of ``auto.toml``), plus the group-growth member when the series carry group
+    keys (``grouped``), plus exogenous-capable members when exog is given.
 
     Example:
         >>> pool_for(False, pooled=True)[-1]
         'pooled'
+        >>> pool_for(False, pooled=True, grouped=True)[-2:]
+        ('pooled', 'grouped')
     """
     use = bool(DEFAULTS["pooled_member"]) if pooled is None else pooled
-    pool = DEFAULT_POOL + ((POOLED,) if use else ())
+    pool = DEFAULT_POOL + ((POOLED,) if use else ()) + ((GROUPED,) if grouped else ())
     return pool + EXOG_POOL if has_exog else pool
 
 
@@ -270,17 +275,17 @@ def run_members(members: Sequence[str], cases: Sequence[Series], panel: Sequence
                 level: Sequence[int], seed: int, n_jobs: int, progress: bool, description: str,
                 shock_years: Sequence[int] = ()) -> list[list[Outcome]]:
     """For each case, for each member, its :class:`Outcome` (no fallback). Local members run per
-    series on the active engine; the pooled member is fit on ``panel`` cut as each case is cut
-    (a backtest case ``w`` years before the end sees only the panel's years before its origin,
-    adjusted for the declared ``shock_years`` among them)."""
-    local = [m for m in members if m != POOLED]
+    series on the active engine; the panel members (pooled, grouped) are fit on ``panel`` cut as
+    each case is cut (a backtest case ``w`` years before the end sees only the panel's years
+    before its origin, adjusted for the declared ``shock_years`` among them)."""
+    local = [m for m in members if m not in PANEL_MEMBERS]
     out = run_many(local, cases, h, level, seed, fallback=False, n_jobs=n_jobs, progress=progress,
                    description=description) if local else [[] for _ in cases]
-    if POOLED not in members:
-        return out
-    j = list(members).index(POOLED)
-    return [row[:j] + [p] + row[j:] for row, p in zip(out, _pooled(cases, panel, h, level, shock_years),
-                                                             strict=True)]
+    for j, m in enumerate(members):  # in the members' order, so each lands at its own index
+        if m in PANEL_MEMBERS:
+            got = PANEL_MEMBERS[m](cases, panel, h, level, shock_years)
+            out = [row[:j] + [p] + row[j:] for row, p in zip(out, got, strict=True)]
+    return out
 
 
 def _pooled(cases: Sequence[Series], panel: Sequence[Series], h: int, level: Sequence[int],
@@ -304,6 +309,37 @@ def _pooled(cases: Sequence[Series], panel: Sequence[Series], h: int, level: Seq
                 res[i] = Outcome(None, None, "fit_failed", f"model '{POOLED}' needs values > 0 and a window of "
                                  f"{model.k} years (or a panel with enough windows)")
     return res
+
+
+def _grouped(cases: Sequence[Series], panel: Sequence[Series], h: int, level: Sequence[int],
+             shock_years: Sequence[int] = ()) -> list[Outcome]:
+    """The group-growth member's outcome per case: one fit per calendar year a case ends in, on the
+    panel's years up to it (group totals need a common calendar, so the cut is by year)."""
+    keyed = [s for s in panel if s.groups is not None]
+    groups = {s.uid: s.groups for s in keyed}
+    res: list = [None] * len(cases)
+    ends = [int(cs.ds[-1]) if cs.ds.size else None for cs in cases]
+    for end in sorted({e for e in ends if e is not None}):
+        cut = []
+        for s in keyed:
+            n = int(np.count_nonzero(s.ds <= end))
+            if n:
+                cut.append(Series(s.uid, s.ds[:n], shocks.adjust(s.y[:n], s.ds[:n], shock_years)[0] if shock_years else s.y[:n]))
+        idx = [i for i, e in enumerate(ends) if e == end]
+        P = GroupGrowthRidge(alpha=float(DEFAULTS["pooled_alpha"]), huber=DEFAULTS["pooled_huber"] or None) \
+            .fit(cut, groups, h).predict([cases[i] for i in idx], level)
+        for row, i in enumerate(idx):
+            pred = {key: v[row] for key, v in P.items()}
+            if np.all(np.isfinite(pred["mean"])):
+                res[i] = Outcome(GROUPED, pred)
+    for i, r in enumerate(res):
+        if r is None:
+            res[i] = Outcome(None, None, "fit_failed", f"model '{GROUPED}' needs group keys, values > 0 and its "
+                             "groups' values in the two years before the forecast origin")
+    return res
+
+
+PANEL_MEMBERS = {POOLED: _pooled, GROUPED: _grouped}  # fit on the whole panel, not per series
 
 
 def _short_calibration(ok: Sequence[Series], h: int, level: Sequence[int], agg: str, members: Sequence[str], seed: int,
@@ -446,7 +482,7 @@ def auto_forecast(
             results[i] = Outcome(label, pred, "member_failed", "; ".join(r.detail or "" for r in bad))
     for i, s in enumerate(series):
         if results[i] is None:
-            first = next((m for m in sel.members if m != POOLED), "drift")  # the pooled member needs a panel
+            first = next((m for m in sel.members if m not in PANEL_MEMBERS), "drift")  # those need a panel
             res = forecast_one(first, Series(s.uid, s.ds, s.y), h, level, seed, fallback=True)
             if i in failed_members:  # every member failed on this series
                 bad = failed_members[i]

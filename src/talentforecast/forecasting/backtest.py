@@ -9,7 +9,7 @@ import pandas as pd
 
 from talentforecast.errors import InputError, Problem
 from talentforecast.forecasting import _failures
-from talentforecast.forecasting._panel import check_h, prepare
+from talentforecast.forecasting._panel import check_h, group_keys, prepare
 from talentforecast.forecasting.auto import scale_of, smape
 from talentforecast.forecasting.distributed import use_engine
 from talentforecast.forecasting.engine import forecast_frame
@@ -34,6 +34,7 @@ def backtest(
     trend_shrinkage: float | None = None,
     pooled: bool | None = None,
     shock_years: Sequence[int] | None = None,
+    groups: Sequence[str] | str | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin forecasts with actuals.
 
@@ -45,8 +46,8 @@ def backtest(
     Returns the :func:`forecast` columns (``requested``, ``model``…) plus ``cutoff`` (last training
     year), ``y`` (actual) and ``scale`` (MASE scale of the training part). ``.attrs["fallbacks"]``
     lists the fallbacks of every window (as in :func:`forecast`, plus ``cutoff``), summarised in one
-    ``TalentForecastWarning``. ``engine``, ``trend_shrinkage``, ``pooled`` and ``shock_years`` are as in
-    :func:`forecast`.
+    ``TalentForecastWarning``. ``engine``, ``trend_shrinkage``, ``pooled``, ``shock_years`` and ``groups`` are
+    as in :func:`forecast`.
 
     Example:
         >>> import pandas as pd
@@ -63,6 +64,7 @@ def backtest(
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
             raise InputError([Problem("<argument>", name, None, v, "an integer >= 1")])
     exog = list(exog or [])
+    keys = group_keys(df, groups, id_col, time_col, target_col, exog)
     panel = prepare(df, id_col, time_col, target_col, exog, nonnegative=nonnegative)
     names = [models] if isinstance(models, str) else list(models)
     size = panel.groupby("unique_id", sort=False)["ds"].transform("size")
@@ -81,7 +83,7 @@ def backtest(
         info = train.groupby("unique_id", sort=False).agg(cutoff=("ds", "max"), scale=("y", lambda v: scale_of(v.to_numpy())))
         for name in names:
             fc = forecast_frame(train, h, level, name, exog or None, fut, n_jobs, seed, nonnegative, progress,
-                                "unique_id", "ds", "y", 3, trend_shrinkage, pooled, shock_years)
+                                "unique_id", "ds", "y", 3, trend_shrinkage, pooled, shock_years, keys)
             cutoffs = info["cutoff"].to_dict()
             fallbacks += [{**r, "cutoff": int(cutoffs[r["unique_id"]])} for r in fc.attrs["fallbacks"]]
             n_forecasts += fc.attrs["n_forecasts"]

@@ -16,6 +16,7 @@ from talentforecast.forecasting._panel import (
     Series,
     check_h,
     check_levels,
+    group_keys,
     prepare,
     prepare_future,
     split_series,
@@ -58,6 +59,7 @@ def forecast(
     trend_shrinkage: float | None = None,
     pooled: bool | None = None,
     shock_years: Sequence[int] | None = None,
+    groups: Sequence[str] | str | None = None,
 ) -> pd.DataFrame:
     """Forecast every series of a long annual panel ``h`` years ahead.
 
@@ -91,6 +93,10 @@ def forecast(
             such a year is replaced by the series' typical change before any model is fit, so the
             forecast carries the post-shock level at the usual trend (``forecasting/shocks.py``).
             ``None`` (default): no year is declared.
+        groups: auto only: columns of ``df`` naming groups each series belongs to, constant within a
+            series (e.g. ``["region", "industry"]`` for a region × industry panel). The pool then
+            holds the ``grouped`` member, which forecasts each series from its groups' recent growth
+            (``forecasting/grouped.py``); the backtest decides whether it enters the combination.
 
     Returns:
         Long frame ``unique_id, ds, requested, model, y_hat, y_lo_80, y_hi_80, y_lo_95, y_hi_95``
@@ -119,8 +125,9 @@ def forecast(
     if engine is not None:  # engine hook: run this call under that engine (see distributed.py)
         with use_engine(engine):
             return forecast(**{**locals(), "engine": None})
+    keys = group_keys(df, groups, id_col, time_col, target_col, list(exog or []))
     out = forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonnegative, progress,
-                         id_col, time_col, target_col, n_windows, trend_shrinkage, pooled, shock_years)
+                         id_col, time_col, target_col, n_windows, trend_shrinkage, pooled, shock_years, keys)
     _failures.warn(out.attrs["fallbacks"], out.attrs["n_forecasts"])
     sel = out.attrs.get("auto")
     if sel is not None and sel.extrapolated_steps:
@@ -131,8 +138,10 @@ def forecast(
 
 
 def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonnegative, progress, id_col,
-                   time_col, target_col, n_windows, trend_shrinkage=None, pooled=None, shock_years=None) -> pd.DataFrame:
-    """:func:`forecast` without the fallback warning (its callers, e.g. backtest, warn once)."""
+                   time_col, target_col, n_windows, trend_shrinkage=None, pooled=None, shock_years=None,
+                   group_map=None) -> pd.DataFrame:
+    """:func:`forecast` without the fallback warning (its callers, e.g. backtest, warn once);
+    ``group_map``: each series' group keys (:func:`group_keys`)."""
     h = check_h(h)
     levels = check_levels(level)
     if not isinstance(n_jobs, int) or n_jobs < 1:
@@ -154,9 +163,15 @@ def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonneg
     if pooled and "auto" not in names:
         raise InputError([Problem("<argument>", "pooled", None, pooled, "False or None without models='auto'",
                                   "未选 models='auto' 时只能为 False 或 None")])
+    if group_map and "auto" not in names:
+        raise InputError([Problem("<argument>", "groups", None, sorted({len(k) for k in group_map.values()}),
+                                  "None without models='auto'", "未选 models='auto' 时只能为 None")])
     panel = prepare(df, id_col, time_col, target_col, exog, nonnegative=nonnegative)
     future = prepare_future(future_exog, exog, panel, h, id_col, time_col)
     observed = split_series(panel, exog, future)
+    if group_map:
+        for s in observed:
+            s.groups = group_map[s.uid]
     series, n_shocked = _shocks.apply(observed, shocks)  # what the models are fit on
     frames, attrs, fallbacks = {}, {}, {}
     plain = [n for n in names if n != "auto"]
@@ -166,7 +181,7 @@ def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonneg
             frames[name], fallbacks[name] = _assemble(series, [row[j] for row in res], h, levels, name)
     if "auto" in names:
         sel = _auto.select(observed, h, levels, n_windows=n_windows, seed=seed, n_jobs=n_jobs, progress=progress,
-                           pool=_auto.pool_for(bool(exog), pooled), trend_shrinkage=trend_shrinkage,
+                           pool=_auto.pool_for(bool(exog), pooled, bool(group_map)), trend_shrinkage=trend_shrinkage,
                            shock_years=shocks)
         res = _auto.auto_forecast(series, h, levels, sel, seed=seed, n_jobs=n_jobs, progress=progress, observed=observed)
         frames["auto"], fallbacks["auto"] = _assemble(series, res, h, levels, "auto")

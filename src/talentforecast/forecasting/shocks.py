@@ -81,6 +81,6 @@ def apply(series: Sequence[Series], years: Sequence[int]) -> tuple[list[Series],
     out, changed = [], 0
     for s in series:
         y, n = adjust(s.y, s.ds, years)
-        out.append(Series(s.uid, s.ds, y, s.X, s.X_future) if n else s)
+        out.append(Series(s.uid, s.ds, y, s.X, s.X_future, s.groups) if n else s)
         changed += bool(n)
     return out, changed
