@@ -93,3 +93,19 @@ def test_groups_are_refused_where_they_would_be_ignored():
         forecast(train, h=2, groups=["ds"])
     with pytest.raises(InputError, match="groups"):
         forecast(train, h=2, groups=[])
+
+
+def test_the_forecast_command_takes_group_columns_and_names_a_bad_one(tmp_path):
+    from typer.testing import CliRunner
+
+    from talentforecast.cli import app
+
+    train, _ = region_industry(regions=8)
+    data = tmp_path / "panel.csv"
+    train.to_csv(data, index=False)
+    out = tmp_path / "fc.csv"
+    ok = CliRunner().invoke(app, ["forecast", str(data), "--h", "2", "--out", str(out), "--groups", "region, industry"])
+    assert ok.exit_code == 0, ok.stdout
+    assert len(pd.read_csv(out)) == train.unique_id.nunique() * 2
+    bad = CliRunner().invoke(app, ["forecast", str(data), "--h", "2", "--out", str(out), "--groups", "sector"])
+    assert bad.exit_code != 0 and "sector" in bad.stdout + (bad.stderr or "")

@@ -307,6 +307,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
                  out: Path = typer.Option(Path("forecast.csv"), "--out", "-o", help=H("forecast_out")),
                  models: str = typer.Option("auto", "--models", help=H("models")),
                  n_jobs: int = typer.Option(1, "--n-jobs", help=H("n_jobs")),
+                 groups: str = typer.Option(None, "--groups", help=H("groups")),
                  lang: str = o_lang()) -> None:
         import pandas as pd
 
@@ -315,7 +316,8 @@ def build_app(lang: str = "zh") -> typer.Typer:
 
         try:
             df = pd.read_csv(data)
-            result = fc(df, h=h, models=models if "," not in models else models.split(","), n_jobs=n_jobs)
+            result = fc(df, h=h, models=models if "," not in models else models.split(","), n_jobs=n_jobs,
+                        groups=[g.strip() for g in groups.split(",")] if groups else None)
             with atomic_file(out, "w") as fh:
                 result.to_csv(fh, index=False)
             wrote(f"{out} ({len(result)})")
