@@ -17,6 +17,7 @@ from talentforecast.forecasting import (
     ForecastModel,
     backtest,
     forecast,
+    get_model,
     hierarchy,
     reconcile,
     register,
@@ -84,8 +85,10 @@ def test_two_requested_models_on_a_short_series_are_told_apart():
     assert "needs at least 4 observations, got 3" in fc.attrs["fallbacks"][0]["detail"]
 
 
-def test_a_third_party_fit_failure_is_an_expected_failure():
-    # statsforecast's damped AutoETS raises NotImplementedError("tiny datasets") on 6-7 points
+def test_a_third_party_fit_failure_is_an_expected_failure(monkeypatch):
+    # statsforecast's damped AutoETS raises NotImplementedError("tiny datasets") on 7 points; its
+    # declared min_length (8) keeps it from being tried there, so it is lowered to reach the raise
+    monkeypatch.setattr(get_model("ets_damped"), "capabilities", Capabilities(True, False, 6))
     with pytest.warns(TalentForecastWarning, match="ets_damped → theta"):
         fc = forecast(series(7), h=2, models="ets_damped")
     (rec,) = fc.attrs["fallbacks"]
@@ -154,3 +157,20 @@ def test_engine_path_carries_the_fallbacks():
         native = forecast(df, h=2, models=["theta", "auto"], engine="native")
     pd.testing.assert_frame_equal(local, native)
     assert local.attrs["fallbacks"] == native.attrs["fallbacks"] and local.attrs["fallbacks"]
+
+
+def test_a_panel_too_short_to_backtest_names_only_members_that_can_run():
+    # six years, h = 3 (a province's enrolment): AutoETS needs 7 points, so the default
+    # combination leaves it out instead of naming it and falling back on every series
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame([(f"p{i}", 2016 + t, 100.0 + 5 * t + rng.normal(0, 2)) for i in range(40) for t in range(6)],
+                      columns=["unique_id", "ds", "y"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TalentForecastWarning)
+        fc = forecast(df, h=3)
+    assert fc.attrs["auto"].label == "auto:mean(drift,dotheta)"
+    assert fc.attrs["fallbacks"] == [] and set(fc.model) == {"auto:mean(drift,dotheta)"}
+    assert not any("did not come from the requested model" in str(w.message) for w in caught)
+    with pytest.warns(TalentForecastWarning, match="too_short"):
+        one = forecast(df[df.unique_id == "p0"], h=2, models="ets")
+    assert "needs at least 7 observations, got 6" in one.attrs["fallbacks"][0]["detail"]

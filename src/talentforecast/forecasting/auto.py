@@ -19,12 +19,14 @@ from talentforecast.forecasting._panel import Series
 from talentforecast.forecasting._runner import Outcome, degenerate_kind, forecast_one
 from talentforecast.forecasting.grouped import NAME as GROUPED
 from talentforecast.forecasting.grouped import GroupGrowthRidge
+from talentforecast.forecasting.models import get_model
 from talentforecast.forecasting.pooled import NAME as POOLED
 from talentforecast.forecasting.pooled import PooledRidge
 
 # Candidate members; combinations of up to MAX_MEMBERS of them (median or mean) are compared.
 DEFAULT_POOL = ("naive", "drift", "dotheta", "ets", "theta_log", "dotheta_log")
 DEFAULT_COMBINATION = ("median", ("drift", "dotheta", "ets"))  # used when nothing can be backtested
+# (its members too short for most series are left out: default_combination)
 # (with exog: the mean of drift and the pool's first exogenous member, e.g. loglog)
 EXOG_POOL = ("loglog", "llt")  # added when exog is given; then every combination holds one of them
 MAX_MEMBERS = 4
@@ -205,7 +207,7 @@ def select(
             eligible = [eligible[i] for i in idx]
     cases, actual, scales = _cases(eligible, h, range(n_windows), min_train, shock_years)
     if not cases:  # a panel shorter than h + MIN_TRAIN_SHORT: nothing to choose on
-        agg, members = DEFAULT_COMBINATION
+        agg, members = default_combination(ok)
         drivers = [p for p in pool if p in EXOG_POOL]
         if drivers:  # exog was given: never silently drop it, even without a backtest
             agg, members = "mean", ("drift", drivers[0])
@@ -309,6 +311,23 @@ def _pooled(cases: Sequence[Series], panel: Sequence[Series], h: int, level: Seq
                 res[i] = Outcome(None, None, "fit_failed", f"model '{POOLED}' needs values > 0 and a window of "
                                  f"{model.k} years (or a panel with enough windows)")
     return res
+
+
+def default_combination(series: Sequence[Series]) -> tuple[str, tuple[str, ...]]:
+    """``DEFAULT_COMBINATION`` without the members too short for at least half the series (a
+    member that could not run would be named but missing from most forecasts, each a fallback).
+
+    Example:
+        >>> six = [Series("a", np.arange(2016, 2022), np.arange(6.0) + 1)]
+        >>> default_combination(six)  # AutoETS needs 7 points
+        ('mean', ('drift', 'dotheta'))
+    """
+    agg, members = DEFAULT_COMBINATION
+    if not series:
+        return agg, members
+    typical = float(np.median([s.y.size for s in series]))
+    fit = tuple(m for m in members if get_model(m).capabilities.min_length <= typical) or ("drift",)
+    return (agg if len(fit) > 2 else "mean"), fit
 
 
 def _grouped(cases: Sequence[Series], panel: Sequence[Series], h: int, level: Sequence[int],
