@@ -85,7 +85,7 @@ def test_failing_model_falls_back():
         fc = forecast(df, h=2, models="ets")
     assert fc.model.unique().tolist() == ["theta"]
     assert fc.attrs["fallbacks"] == [{"unique_id": "s0", "requested": "ets", "model": "theta", "reason": "too_short",
-                                      "detail": "model 'ets' needs at least 6 observations, got 5"}]
+                                      "detail": "model 'ets' needs at least 7 observations, got 5"}]
 
 
 def test_nonnegative_floors_forecasts_and_bounds(auto_fc):
@@ -166,7 +166,7 @@ def test_capabilities_declared_and_checked_once():
     for name, cls in MODELS.items():
         cap = cls.capabilities
         assert cap.min_length >= 1 and cls.name == name
-    with pytest.raises(ModelError, match="at least 6"):
+    with pytest.raises(ModelError, match="at least 7"):
         check_capabilities(get_model("ets"), n_obs=3)
 
 
