@@ -109,3 +109,13 @@ def test_the_forecast_command_takes_group_columns_and_names_a_bad_one(tmp_path):
     assert len(pd.read_csv(out)) == train.unique_id.nunique() * 2
     bad = CliRunner().invoke(app, ["forecast", str(data), "--h", "2", "--out", str(out), "--groups", "sector"])
     assert bad.exit_code != 0 and "sector" in bad.stdout + (bad.stderr or "")
+
+
+def test_every_member_auto_can_choose_is_named_in_the_report_in_both_languages():
+    from talentforecast.forecasting.auto import pool_for
+    from talentforecast.report.i18n import Strings
+
+    for lang in ("zh", "en"):
+        s = Strings(lang)
+        missing = [m for m in pool_for(True, pooled=True, grouped=True) if s.get("members", m, default="") == ""]
+        assert not missing, (lang, missing)

@@ -55,6 +55,8 @@ def combination_text(s, label: str) -> str:
         'median of drift, exponential smoothing (ETS) and regression pooled across all series'
         >>> combination_text(Strings("zh"), "auto:mean(drift,pooled)")
         '漂移与全体序列共享回归的平均'
+        >>> combination_text(Strings("zh"), "auto:median(dotheta,pooled,grouped)")
+        '动态最优 Theta、全体序列共享回归与所属行业、地区合计增长回归的中位数'
         >>> combination_text(Strings("zh"), "auto → auto:drift (member_failed)")
         'auto → 漂移 (member_failed)'
     """
