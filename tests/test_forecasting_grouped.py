@@ -119,3 +119,11 @@ def test_every_member_auto_can_choose_is_named_in_the_report_in_both_languages()
         s = Strings(lang)
         missing = [m for m in pool_for(True, pooled=True, grouped=True) if s.get("members", m, default="") == ""]
         assert not missing, (lang, missing)
+
+
+def test_a_bad_frame_with_groups_gets_the_frame_error_not_a_crash():
+    with pytest.raises(InputError, match="DataFrame"):
+        forecast([1, 2, 3], h=2, groups=["region"])
+    train, _ = region_industry(regions=3)
+    with pytest.raises(InputError, match="unique_id"):
+        forecast(train.drop(columns="unique_id"), h=2, groups=["region"])

@@ -156,6 +156,8 @@ def group_keys(df: pd.DataFrame, groups: Sequence[str] | str | None, id_col: str
     if not groups:
         raise InputError([Problem("<argument>", "groups", None, groups, "at least one column name, or None",
                                   "至少一个列名，或 None")])
+    if not isinstance(df, pd.DataFrame) or id_col not in df.columns:
+        return {}  # prepare() reports the frame itself (every forecast path calls it next)
     problems = [Problem(SOURCE, c, None, None, f"a group column named '{c}' (have {list(df.columns)})",
                         f"名为 '{c}' 的分组列") for c in groups if c not in df.columns]
     problems += [Problem("<argument>", "groups", None, c, "a column other than the id, year, value and exog columns",
