@@ -12,6 +12,7 @@ Panels (data/sources/*/SOURCE.txt say where each comes from):
     ces        US BLS CES national industries, h=5 from origins 2003, 2008, 2013
     ny_short   NY county x NAICS sector (QCEW), train 2008-2014 (7 years), h=3 (region x industry, short)
     ny_shock   NY county x NAICS sector (QCEW), train 2000-2009 (2009 recession last), h=3
+    ny_rolling NY county x NAICS sector (QCEW), 7-year windows to 2010 ... 2014, h=3 at each origin
     uk_firms   UK quoted firms 1976-84 (Arellano-Bond), last 2 years held out; 1980-82 recession at the end
     us_states  US states non-farm employment 1970-86 (Baltagi), train to 1982 (recession year), h=3
     cn_enrol   China provinces, higher-education students and new entrants 2016-24 (NBS), train to 2021, h=3
@@ -83,6 +84,13 @@ def load_ny_shock() -> list[Split]:
     return [_cut(_ny(), 2009, 3)]
 
 
+def load_ny_rolling() -> list[Split]:
+    """NY short's 7-year windows at every origin the data has: train to 2010 … 2014, h = 3 each
+    (the first two origins hold the 2009 recession, their test years the recovery)."""
+    d = _ny()
+    return [_cut(d[d.ds >= last - 6], last, 3) for last in range(2010, 2015)]
+
+
 def load_uk_firms(h=2) -> list[Split]:
     d = pd.read_csv(SRC / "uk-firms-employment/EmplUK.csv")
     d = pd.DataFrame({"unique_id": "firm" + d.firm.astype(str), "ds": d.year, "y": d.emp.astype(float)})
@@ -116,6 +124,8 @@ PANELS = {
     "ces": ("US BLS CES annual (h=5, origins 2003/2008/2013)", load_ces, 5),
     "ny_short": ("NY county × sector QCEW, train 2008–2014, h=3 (region × industry, short)", load_ny_short, 3),
     "ny_shock": ("NY county × sector QCEW, train 2000–2009 (2009 recession last), h=3", load_ny_shock, 3),
+    "ny_rolling": ("NY county × sector QCEW, 7-year windows to 2010, 2011, 2012, 2013, 2014, h=3 each",
+                   load_ny_rolling, 3),
     "uk_firms": ("UK firms 1976–84, last 2 years held out (1980–82 recession at the end), h=2", load_uk_firms, 2),
     "us_states": ("US states non-farm employment, train 1970–1982 (recession last), h=3", load_us_states, 3),
     "cn_enrol": ("China provinces, higher-ed students & entrants, train 2016–2021, h=3", load_cn_enrol, 3),
@@ -124,7 +134,8 @@ PANELS = {
 
 # Group columns per panel for `--groups` / `--also-options`: the parts of the series id (split at
 # "|") a planner's table has as columns anyway, region and industry (forecast(groups=...)).
-GROUPS = {"ny_short": ("county", "sector"), "ny_shock": ("county", "sector"), "cn_enrol": ("province", "measure")}
+GROUPS = {"ny_short": ("county", "sector"), "ny_shock": ("county", "sector"), "ny_rolling": ("county", "sector"),
+          "cn_enrol": ("province", "measure")}
 
 
 def with_groups(train: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
@@ -135,7 +146,7 @@ def with_groups(train: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
 
 # Recession years declared per panel for `--declared-shocks` (domain input a planner would give:
 # NBER recessions / the UK's 1980-82 recession that fall in the training years).
-SHOCK_YEARS = {"ces": [2008], "ny_short": [2009], "ny_shock": [2009], "uk_firms": [1980, 1981, 1982],
+SHOCK_YEARS = {"ces": [2008], "ny_short": [2009], "ny_shock": [2009], "ny_rolling": [2009], "uk_firms": [1980, 1981, 1982],
                "us_states": [1982]}
 
 

@@ -68,8 +68,7 @@ def forecast_leaves(employment: pd.DataFrame, horizon: int = 5, level=(80, 95), 
                     reconcile: str = "bottom_up") -> pd.DataFrame:
     """History + forecast of each leaf series: region, industry, year, value, bounds, model, observed.
 
-    ``reconcile="bottom_up"`` forecasts the leaves only (aggregates are their sums), with region and
-    industry as ``forecast(groups=...)`` when ``models`` holds ``"auto"``; a MinTrace
+    ``reconcile="bottom_up"`` forecasts the leaves only (aggregates are their sums); a MinTrace
     method (``mint_shrink``, ``ols``, ``wls_struct``, ``wls_var``) also forecasts every region and
     industry total and reconciles all of them with hierarchicalforecast, returning the reconciled
     leaves (whose sums then equal the reconciled totals).
@@ -86,13 +85,9 @@ def forecast_leaves(employment: pd.DataFrame, horizon: int = 5, level=(80, 95), 
     if reconcile == "bottom_up":
         uid = employment["region"] + "\x1f" + employment["industry"]
         df = pd.DataFrame({"unique_id": uid, "ds": employment["year"].astype(int),
-                           "y": employment["employed"].astype(float),
-                           "region": employment["region"], "industry": employment["industry"]})
-        # auto may then forecast a series from its industry's and region's recent growth (its
-        # backtest decides); other models take no groups
-        auto = "auto" in ([models] if isinstance(models, str) else list(models))
-        fc = forecast(df, h=horizon, level=level, models=models, seed=seed, n_jobs=n_jobs, progress=progress,
-                      groups=["region", "industry"] if auto else None)
+                           "y": employment["employed"].astype(float)})
+        # no groups=: the grouped member lost on average over NY's five origins (docs/forecasting.md)
+        fc = forecast(df, h=horizon, level=level, models=models, seed=seed, n_jobs=n_jobs, progress=progress)
     else:
         fc = _reconciled_leaf_forecasts(employment, horizon, level, models, seed, n_jobs, progress, reconcile)
     fc[["region", "industry"]] = fc["unique_id"].str.split("\x1f", expand=True)
