@@ -15,6 +15,7 @@ Panels (data/sources/*/SOURCE.txt say where each comes from):
     ny_rolling NY county x NAICS sector (QCEW), 7-year windows to 2010 ... 2014, h=3 at each origin
     uk_firms   UK quoted firms 1976-84 (Arellano-Bond), last 2 years held out; 1980-82 recession at the end
     us_states  US states non-farm employment 1970-86 (Baltagi), train to 1982 (recession year), h=3
+    us_rolling US states, trained from 1970 to every origin 1977 ... 1983, h=3 at each origin
     cn_enrol   China provinces, higher-education students and new entrants 2016-24 (NBS), train to 2021, h=3
 Anchors, all in the same run: statsforecast Naive, RandomWalkWithDrift, Theta, AutoTheta, AutoETS,
 AutoARIMA, the median of AutoETS/AutoTheta/AutoARIMA; a statsforecast model that cannot fit a series
@@ -99,9 +100,19 @@ def load_uk_firms(h=2) -> list[Split]:
     return [(d[d.ds <= last - h], d[d.ds > last - h])]
 
 
-def load_us_states() -> list[Split]:
+def _us_states() -> pd.DataFrame:
     d = pd.read_csv(SRC / "us-states-employment/Produc.csv")
-    return [_cut(pd.DataFrame({"unique_id": d.state, "ds": d.year, "y": d.emp.astype(float)}), 1982, 3)]
+    return pd.DataFrame({"unique_id": d.state, "ds": d.year, "y": d.emp.astype(float)})
+
+
+def load_us_states() -> list[Split]:
+    return [_cut(_us_states(), 1982, 3)]
+
+
+def load_us_rolling() -> list[Split]:
+    """US states trained from 1970 to every origin 1977 … 1983, h = 3 each (the test years of
+    1979–1981 hold the 1980 and 1981–82 recessions)."""
+    return [_cut(_us_states(), last, 3) for last in range(1977, 1984)]
 
 
 def load_cn_enrol() -> list[Split]:
@@ -128,6 +139,8 @@ PANELS = {
                    load_ny_rolling, 3),
     "uk_firms": ("UK firms 1976–84, last 2 years held out (1980–82 recession at the end), h=2", load_uk_firms, 2),
     "us_states": ("US states non-farm employment, train 1970–1982 (recession last), h=3", load_us_states, 3),
+    "us_rolling": ("US states non-farm employment, trained from 1970 to 1977, 1978, … 1983, h=3 each",
+                   load_us_rolling, 3),
     "cn_enrol": ("China provinces, higher-ed students & entrants, train 2016–2021, h=3", load_cn_enrol, 3),
 }
 
@@ -147,7 +160,7 @@ def with_groups(train: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
 # Recession years declared per panel for `--declared-shocks` (domain input a planner would give:
 # NBER recessions / the UK's 1980-82 recession that fall in the training years).
 SHOCK_YEARS = {"ces": [2008], "ny_short": [2009], "ny_shock": [2009], "ny_rolling": [2009], "uk_firms": [1980, 1981, 1982],
-               "us_states": [1982]}
+               "us_states": [1982], "us_rolling": [1980, 1982]}
 
 
 def anchors(train: pd.DataFrame, h: int) -> dict[str, tuple[pd.DataFrame, float, int]]:
