@@ -299,7 +299,7 @@ def _pooled(cases: Sequence[Series], panel: Sequence[Series], h: int, level: Seq
     for off in sorted(set(cut)):
         model = PooledRidge(k=int(DEFAULTS["pooled_window"]), alpha=float(DEFAULTS["pooled_alpha"]),
                             huber=DEFAULTS["pooled_huber"] or None)
-        model.fit([shocks.adjust(s.y[:s.y.size - off], s.ds[:s.y.size - off], shock_years)[0]
+        model.fit([shocks.head(s, s.y.size - off, shock_years)
                    for s in panel if s.y.size > off], h)
         idx = [i for i, o in enumerate(cut) if o == off]
         P = model.predict([cases[i].y for i in idx], level)
@@ -343,7 +343,7 @@ def _grouped(cases: Sequence[Series], panel: Sequence[Series], h: int, level: Se
         for s in keyed:
             n = int(np.count_nonzero(s.ds <= end))
             if n:
-                cut.append(Series(s.uid, s.ds[:n], shocks.adjust(s.y[:n], s.ds[:n], shock_years)[0] if shock_years else s.y[:n]))
+                cut.append(Series(s.uid, s.ds[:n], shocks.head(s, n, shock_years)))
         idx = [i for i, e in enumerate(ends) if e == end]
         P = GroupGrowthRidge(alpha=float(DEFAULTS["pooled_alpha"]), huber=DEFAULTS["pooled_huber"] or None) \
             .fit(cut, groups, h).predict([cases[i] for i in idx], level)
@@ -378,8 +378,7 @@ def _short_calibration(ok: Sequence[Series], h: int, level: Sequence[int], agg: 
     cases, actual, scales = [], [], []
     for s in pool:
         for cut in range(s.y.size - 1, MIN_TRAIN_SHORT - 1, -1)[:int(DEFAULTS["calibration_origins"])]:
-            y = shocks.adjust(s.y[:cut], s.ds[:cut], shock_years)[0] if shock_years else s.y[:cut]
-            cases.append(Series(s.uid, s.ds[:cut], y))
+            cases.append(Series(s.uid, s.ds[:cut], shocks.head(s, cut, shock_years)))
             got = s.y[cut:cut + h]
             actual.append(np.concatenate([got, np.full(h - got.size, np.nan)]))
             scales.append(scale_of(s.y[:cut]))
@@ -425,8 +424,8 @@ def _cases(eligible: Sequence[Series], h: int, windows: range, min_train: int,
             if cut < min_train:
                 break
             xf = s.X[cut:cut + h] if s.X is not None else None
-            y = shocks.adjust(s.y[:cut], s.ds[:cut], shock_years)[0] if shock_years else s.y[:cut]
-            cases.append(Series(s.uid, s.ds[:cut], y, s.X[:cut] if s.X is not None else None, xf))
+            cases.append(Series(s.uid, s.ds[:cut], shocks.head(s, cut, shock_years), s.X[:cut] if s.X is not None else None,
+                                xf))
             actual.append(s.y[cut:cut + h])
             scales.append(scale_of(s.y[:cut]))
     return cases, np.asarray(actual).reshape(-1, h), np.asarray(scales, dtype=float)

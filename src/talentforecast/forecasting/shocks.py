@@ -74,6 +74,18 @@ def adjust(y: np.ndarray, ds: np.ndarray, years: Sequence[int]) -> tuple[np.ndar
     return y, n
 
 
+def head(s: Series, n: int, years: Sequence[int]) -> np.ndarray:
+    """The first ``n`` values of ``s``, adjusted for the declared ``years`` they hold (:func:`adjust`;
+    unchanged, not copied, when none are declared): a series cut at a backtest origin.
+
+    Example:
+        >>> s = Series("a", np.arange(2005, 2010), np.array([100.0, 110.0, 121.0, 133.1, 100.0]))
+        >>> head(s, 3, [2009]).tolist(), np.round(head(s, 5, [2009]), 1).tolist()[0]
+        ([100.0, 110.0, 121.0], 68.3)
+    """
+    return adjust(s.y[:n], s.ds[:n], years)[0] if years else s.y[:n]
+
+
 def apply(series: Sequence[Series], years: Sequence[int]) -> tuple[list[Series], int]:
     """Every series with its declared shock years adjusted (:func:`adjust`); how many series changed."""
     if not years:
