@@ -12,6 +12,7 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from talentforecast.forecasting import shocks
 from talentforecast.forecasting._dispatch import run_many
@@ -34,6 +35,8 @@ MIN_TRAIN = 6
 CAL_SERIES = 100  # sampled series the calibration's extra origins are run on
 MIN_TRAIN_SHORT = 4  # fewest training years of a backtest window on panels shorter than MIN_TRAIN + h
 MIN_STEP_CASES = 30  # fewest cases a step's quantiles rest on when a panel is shorter than h + MIN_TRAIN_SHORT
+MIN_WINDOW_CASES = 10  # fewest cases of one origin for it to count as a calendar window of a common shock
+SHOCK_GRID = 400  # quantiles of the new common shock's t distribution (deterministic, no sampling)
 # shipped defaults (shrinkage, calibration, pooled member, backtest sample), documented in the file itself
 DEFAULTS: dict = tomllib.loads((resources.files("talentforecast.forecasting") / "data" / "auto.toml").read_text(encoding="utf-8"))
 
@@ -47,7 +50,8 @@ class AutoSelection:
     combination; ``trend_shrinkage``: the ``c`` of :func:`trend_weight` applied to every forecast;
     ``n_cases`` / ``n_calibration``: backtest cases of the choice / of the calibration;
     ``extrapolated_steps``: steps (0-based) of a panel too short for a whole h-year window whose
-    quantiles were extended from the last step it has; ``label``: the ``model`` value.
+    quantiles were extended from the last step it has; ``common_windows``: the calendar windows
+    the intervals' common shock rests on (:func:`calibrate`; 0 = empirical quantiles); ``label``: the ``model`` value.
 
     Example:
         >>> import pandas as pd
@@ -68,6 +72,7 @@ class AutoSelection:
     trend_shrinkage: float = 0.0  # c of trend_weight; 0 = forecasts are the combination's
     n_calibration: int = 0  # backtest cases the intervals were calibrated on
     extrapolated_steps: tuple[int, ...] = ()  # steps (0-based) whose quantiles were extended, not observed
+    common_windows: int = 0  # calendar windows a common shock was modelled on (0: empirical quantiles)
 
     def calibrated(self, level: Sequence[int], h: int) -> bool:
         """Whether every level and step ``0 … h-1`` has calibrated quantiles (else the members'
@@ -211,9 +216,9 @@ def select(
         drivers = [p for p in pool if p in EXOG_POOL]
         if drivers:  # exog was given: never silently drop it, even without a backtest
             agg, members = "mean", ("drift", drivers[0])
-        q, n_cal, extended = _short_calibration(ok, h, level, agg, members, seed, n_jobs, progress, c, shock_years,
-                                                budget) if level else ({}, 0, ())
-        return AutoSelection(agg, members, pd.DataFrame(), q, 0, c, n_cal, extended)
+        q, n_cal, extended, windows = _short_calibration(ok, h, level, agg, members, seed, n_jobs, progress, c,
+                                                         shock_years, budget) if level else ({}, 0, (), 0)
+        return AutoSelection(agg, members, pd.DataFrame(), q, 0, c, n_cal, extended, windows)
     out = run_members(pool, cases, ok, h, (), seed, n_jobs, progress, "auto: backtest", shock_years)
     F = np.full((len(pool), len(cases), h), np.nan)
     for i, row in enumerate(out):
@@ -257,20 +262,22 @@ def select(
         cal = [eligible[i] for i in np.sort(np.random.default_rng(seed).choice(len(eligible), CAL_SERIES, replace=False))]
     origins = int(DEFAULTS["calibration_origins"])
     more, more_actual, more_scales = _cases(cal, h, range(n_windows, max(n_windows, origins)), min_train, shock_years)
+    cal_cases = cases
     if more and level:
         Cm = _combined(members, agg, more, ok, h, seed, n_jobs, progress, c, shock_years)
         A, C, S = np.vstack([A, more_actual]), np.vstack([C, Cm]), np.concatenate([S, more_scales])
+        cal_cases = cases + more
     if level and np.count_nonzero(S > 0) < min_cal:
         # too few cases for stable tail quantiles (e.g. a panel where few series reach the
         # selection's training length): calibrate on every series, windows down to MIN_TRAIN_SHORT
         wide, wide_actual, wide_scales = _cases(ok, h, range(max(n_windows, origins)), min(min_train, MIN_TRAIN_SHORT),
                                                    shock_years)
         if np.count_nonzero(wide_scales > 0) > np.count_nonzero(S > 0):
-            A, S = wide_actual, wide_scales
+            A, S, cal_cases = wide_actual, wide_scales, wide
             C = _combined(members, agg, wide, ok, h, seed, n_jobs, progress, c, shock_years)
-    quantiles = calibrate(A, C, S, level)
+    quantiles, windows = calibrate(A, C, S, level, origin_of(cal_cases))
     return AutoSelection(agg, tuple(members), scores.reset_index(drop=True), quantiles, len(cases), c,
-                         int(np.count_nonzero(S > 0)) if quantiles else 0)
+                         int(np.count_nonzero(S > 0)) if quantiles else 0, (), windows)
 
 
 def run_members(members: Sequence[str], cases: Sequence[Series], panel: Sequence[Series], h: int,
@@ -363,13 +370,13 @@ PANEL_MEMBERS = {POOLED: _pooled, GROUPED: _grouped}  # fit on the whole panel, 
 
 def _short_calibration(ok: Sequence[Series], h: int, level: Sequence[int], agg: str, members: Sequence[str], seed: int,
                        n_jobs: int, progress: bool, c: float, shock_years: Sequence[int], budget: int,
-                       ) -> tuple[dict, int, tuple[int, ...]]:
+                       ) -> tuple[dict, int, tuple[int, ...], int]:
     """Quantiles for a panel too short for a whole h-year window (e.g. 6 years, h = 3): origins
     that leave MIN_TRAIN_SHORT or more training years are scored on the steps they have (a 6-year
     series gives steps 1-2 from 4 years, step 1 from 5), and the steps past the last one with
     MIN_STEP_CASES cases are extended from it in proportion to the step (``horizon_growth`` in
-    auto.toml; 1 = the error grows like a misjudged trend's). Returns the quantiles, the cases and
-    the extended steps (0-based)."""
+    auto.toml; 1 = the error grows like a misjudged trend's). Returns the quantiles, the cases, the
+    extended steps (0-based) and the calendar windows of a common shock (:func:`calibrate`)."""
     pool = [s for s in ok if s.y.size > MIN_TRAIN_SHORT]
     if pool:  # the same budget of training values as the backtest
         n_series = max(1, int(budget // np.mean([s.y.size for s in pool])))
@@ -383,23 +390,23 @@ def _short_calibration(ok: Sequence[Series], h: int, level: Sequence[int], agg: 
             actual.append(np.concatenate([got, np.full(h - got.size, np.nan)]))
             scales.append(scale_of(s.y[:cut]))
     if not cases:
-        return {}, 0, ()
+        return {}, 0, (), 0
     A, S = np.asarray(actual), np.asarray(scales, dtype=float)
     C = _combined(members, agg, cases, ok, h, seed, n_jobs, progress, c, shock_years)
     counts = np.count_nonzero(np.isfinite(A) & (S > 0)[:, None], axis=0)
     seen = [k for k in range(h) if counts[k] >= MIN_STEP_CASES]
     if not seen:
-        return {}, 0, ()
+        return {}, 0, (), 0
     last = max(seen)
     A = np.where(np.arange(h) <= last, A, np.nan)  # a step with too few cases is extended, not estimated
-    q = calibrate(A, C, S, level)
+    q, windows = calibrate(A, C, S, level, origin_of(cases))
     growth = float(DEFAULTS["horizon_growth"])
     for lv in level:
         for k in range(last + 1, h):
             lo, hi = q[(lv, last)]
             f = ((k + 1) / (last + 1)) ** growth
             q[(lv, k)] = (lo * f, hi * f)
-    return q, int(np.count_nonzero(S > 0)), tuple(range(last + 1, h))
+    return q, int(np.count_nonzero(S > 0)), tuple(range(last + 1, h)), windows
 
 
 def _combined(members: Sequence[str], agg: str, cases: Sequence[Series], panel: Sequence[Series], h: int, seed: int,
@@ -431,24 +438,87 @@ def _cases(eligible: Sequence[Series], h: int, windows: range, min_train: int,
     return cases, np.asarray(actual).reshape(-1, h), np.asarray(scales, dtype=float)
 
 
+def origin_of(cases: Sequence[Series]) -> np.ndarray:
+    """Each case's origin (its last training date): cases sharing one met the same years."""
+    return np.array([cs.ds[-1] if len(cs.ds) else None for cs in cases], dtype=object)
+
+
 def _naive(cases: Sequence[Series]) -> np.ndarray:
     return np.array([c.y[-1] for c in cases])
 
 
-def calibrate(A: np.ndarray, C: np.ndarray, S: np.ndarray, level: Sequence[int]) -> dict:
-    """Per step and level: empirical quantiles of scaled errors ``(actual - forecast) / scale``."""
+def calibrate(A: np.ndarray, C: np.ndarray, S: np.ndarray, level: Sequence[int],
+              origins: np.ndarray | None = None) -> tuple[dict, int]:
+    """Per step and level: quantiles of scaled errors ``(actual - forecast) / scale``, and the
+    calendar windows a common shock was modelled on (0: none, the empirical quantiles).
+
+    Cases sharing an ``origin`` met the same years. Where few calendar windows (fewer than
+    ``common_shock_windows`` of ``auto.toml``) differ significantly (Kruskal–Wallis), the error is
+    modelled as a shock common to the window plus the series' own: the quantiles are those of the
+    own errors plus a new common shock drawn from a Student t with as many degrees of freedom as
+    windows, centred on zero and scaled to the windows' shocks (a few windows have seen a few
+    phases of the cycle, not its range).
+
+    Example:
+        >>> A = np.array([[1.0], [2.0], [3.0]]); C = np.zeros((3, 1)); S = np.ones(3)
+        >>> calibrate(A, C, S, [80])
+        ({(80, 0): (0.0, 3.0)}, 0)
+    """
+    if not level:
+        return {}, 0
     ok = S > 0
     R = (A[ok] - C[ok]) / S[ok, None]
-    q = {}
-    for lv in level:
-        a = (100 - lv) / 200
-        for k in range(A.shape[1]):
-            r = R[:, k][np.isfinite(R[:, k])]
-            if r.size == 0:
-                continue
-            lo, hi = np.quantile(r, [a, 1 - a], method="higher") if r.size else (np.nan, np.nan)
+    orig = None if origins is None else np.asarray(origins, dtype=object)[ok]
+    q, windows = {}, 0
+    for k in range(A.shape[1]):
+        fin = np.isfinite(R[:, k])
+        r = R[fin, k]
+        if r.size == 0:
+            continue
+        if orig is not None:
+            shared, n = common_shock_sample(r, orig[fin])
+            r, windows = (shared, max(windows, n)) if shared is not None else (r, windows)
+        for lv in level:
+            a = (100 - lv) / 200
+            lo, hi = np.quantile(r, [a, 1 - a], method="higher")
             q[(lv, k)] = (min(float(lo), 0.0), max(float(hi), 0.0))
-    return q
+    return q, windows
+
+
+def common_shock_sample(r: np.ndarray, origins: np.ndarray) -> tuple[np.ndarray | None, int]:
+    """The errors ``r`` of one step as own error plus a new common shock, or ``None`` where the
+    panel's calendar windows are many, fewer than two, or not significantly different.
+
+    A window is an origin with ``MIN_WINDOW_CASES`` or more cases (a panel whose series end in
+    different years, like M3, has few such windows per year and keeps its empirical quantiles).
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> r = np.concatenate([rng.normal(m, 0.3, 40) for m in (-2.0, 1.0, 2.5)])
+        >>> o = np.repeat([1975, 1976, 1977], 40)
+        >>> s, n = common_shock_sample(r, o)
+        >>> n, bool(np.quantile(s, 0.9) - np.quantile(s, 0.1) > np.quantile(r, 0.9) - np.quantile(r, 0.1))
+        (3, True)
+        >>> common_shock_sample(r[:40], o[:40])[0] is None  # one window: nothing to tell apart
+        True
+    """
+    keys, counts = np.unique(origins.astype(str), return_counts=True)
+    big = keys[counts >= MIN_WINDOW_CASES]
+    if not 2 <= big.size < int(DEFAULTS["common_shock_windows"]):
+        return None, 0
+    groups = [r[origins.astype(str) == g] for g in big]
+    if stats.kruskal(*groups).pvalue >= float(DEFAULTS["common_shock_p"]):
+        return None, 0
+    shock = np.array([np.median(g) for g in groups])
+    own = np.concatenate([g - c for g, c in zip(groups, shock, strict=True)])
+    # the windows' shocks include their own sampling noise: only the excess is common
+    noise = np.mean([np.var(g, ddof=1) / g.size for g in groups])
+    tau2 = float(np.mean(shock ** 2)) - noise
+    if tau2 <= 0:
+        return None, 0
+    grid = (np.arange(SHOCK_GRID) + 0.5) / SHOCK_GRID
+    new = np.sqrt(tau2) * stats.t.ppf(grid, df=big.size)
+    return (own[:, None] + new[None, :]).ravel(), int(big.size)
 
 
 def auto_forecast(
