@@ -1,7 +1,8 @@
 """tf.forecast defaults against the simulated region's known truth: employment by district x
 section forecast from the observable tables (to 2024), summed to the city, scored on the truth's
 2025-2027 city employment by section (the truth tables of talentforecast.datasets), beside the naive
-forecast. Also the example region itself at h = 5 (what the annual run forecasts): sMAPE on
+forecast, and the 80 / 95 % coverage of intervals forecast on the city x section panel. Also the
+example region itself at h = 5 (what the annual run forecasts): sMAPE on
 2025-2027 and the error of the forecast yearly change by section, which is what expansion demand
 is made of.
 
@@ -59,6 +60,18 @@ def score(df: pd.DataFrame, hiring: pd.DataFrame, h: int, groups: bool = False,
     return s, n, change_err, F.diff(axis=1).iloc[:, 1:].sum(), fc.attrs["auto"].label
 
 
+def city_coverage(df: pd.DataFrame, hiring: pd.DataFrame, h: int) -> tuple[float, float, int]:
+    """80 / 95 % coverage of the truth by intervals forecast on the city x section panel (the
+    districts summed), and the calendar windows a common shock was modelled on."""
+    last = int(df.ds.max())
+    c = df.assign(unique_id=df.unique_id.str.split("|").str[1]).groupby(["unique_id", "ds"], as_index=False).y.sum()
+    fc = forecast(c, h=h, level=[80, 95], seed=0)
+    t = hiring[hiring.year > last].rename(columns={"industry": "unique_id", "year": "ds"})
+    m = t.merge(fc, on=["unique_id", "ds"], validate="one_to_one")
+    cov = [float(((m.employed >= m[f"y_lo_{lv}"]) & (m.employed <= m[f"y_hi_{lv}"])).mean()) for lv in (80, 95)]
+    return cov[0], cov[1], fc.attrs["auto"].common_windows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, nargs="+", default=list(range(1, 11)))
@@ -69,9 +82,12 @@ def main() -> None:
     for seed in args.seeds:
         tables, truth = generate_world(seed)
         s, n, _, _, label = score(panel(tables["employment"]), truth["hiring"], 3, args.groups)
-        got.append((s, n))
-        print(f"world {seed}: sMAPE {s:.2f} (naive {n:.2f}) [{label}]", flush=True)
-    print(f"mean over {len(got)} worlds: sMAPE {np.mean([g[0] for g in got]):.3f} (naive {np.mean([g[1] for g in got]):.3f})")
+        c80, c95, windows = city_coverage(panel(tables["employment"]), truth["hiring"], 3)
+        got.append((s, n, c80, c95))
+        print(f"world {seed}: sMAPE {s:.2f} (naive {n:.2f}) [{label}]; city x section intervals cover "
+              f"{c80:.2f} / {c95:.2f} (common shock on {windows} windows)", flush=True)
+    print(f"mean over {len(got)} worlds: sMAPE {np.mean([g[0] for g in got]):.3f} (naive {np.mean([g[1] for g in got]):.3f}); "
+          f"city x section 80 / 95 % coverage {np.mean([g[2] for g in got]):.3f} / {np.mean([g[3] for g in got]):.3f}")
     b = tf.datasets.load_example()
     hiring = tf.datasets.load_example_truth()["hiring"]
     df = panel(b["employment"])
