@@ -51,7 +51,7 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for key in keys:
         h = PANELS[key][2]
-        with mock.patch.object(auto, "_short_calibration", lambda *a, **k: ({}, 0, ())):
+        with mock.patch.object(auto, "_short_calibration", lambda *a, **k: ({}, 0, (), 0)):
             _, b80, b95, _ = coverage(key, h + 3)
         s, c80, c95, _ = coverage(key, h + 3)
         print(f"| {key} | {h} | {b80:.3f} / {b95:.3f} | {c80:.3f} / {c95:.3f} | {s:.2f} |", flush=True)

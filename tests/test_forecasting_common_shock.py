@@ -75,3 +75,24 @@ def test_common_shock_quantiles_are_centred_on_zero_not_on_the_windows_mean(leve
     a = (100 - level) / 200
     lo, hi = np.quantile(sample, [a, 1 - a])
     assert lo < -1.0 and hi > 1.0 and abs(lo + hi) < 0.2
+
+
+def test_choice_is_made_within_windows_where_the_backtest_has_a_few(monkeypatch):
+    train, _ = world(5, common_sd=0.03)
+    sel = forecast(train, h=3, level=[80], seed=0).attrs["auto"]
+    scores = sel.scores
+    assert "smape_within_window" in scores.columns  # 40 series x several origins: a few windows
+    assert scores["smape_within_window"].is_monotonic_increasing
+    assert tuple(scores.iloc[0]["members"]) == sel.members
+    monkeypatch.setitem(auto.DEFAULTS, "select_within_window", False)
+    plain = forecast(train, h=3, level=[80], seed=0).attrs["auto"].scores
+    assert "smape_within_window" not in plain.columns and plain["smape"].is_monotonic_increasing
+    # the plain sMAPE of every combination is the same either way: only the ranking key changed
+    merged = scores.merge(plain, on=["aggregate", "members"], suffixes=("", "_plain"))
+    assert len(merged) == len(plain) and np.allclose(merged["smape"], merged["smape_plain"])
+
+
+def test_one_window_is_scored_as_observed():
+    # a 7-year panel at h = 3 has one backtest window: nothing to take out
+    train, _ = world(2, common_sd=0.03, n_years=10)
+    assert "smape_within_window" not in forecast(train, h=3, seed=0).attrs["auto"].scores.columns

@@ -233,8 +233,7 @@ def select(
     # the pooled member's backtest understates it: at each origin it is fit on the panel cut there,
     # with fewer windows than at forecast time; where it runs it is in every combination (auto.toml)
     need = [j for j, p in enumerate(pool) if p == POOLED and runs[j] and pooled_required]
-    rows = []
-    best = None
+    rows, cands = [], []
     for k in range(1, min(MAX_MEMBERS, len(pool)) + 1):
         for combo in itertools.combinations(range(len(pool)), k):
             if any(p in EXOG_POOL for p in pool) and not any(pool[j] in EXOG_POOL for j in combo):
@@ -244,13 +243,23 @@ def select(
             for agg in ("median", "mean") if k > 2 else ("mean",):
                 C = combine(F[list(combo)], agg)
                 C = np.where(np.isnan(C), A[:, :1] * 0 + _naive(cases)[:, None], C)
-                score = float(np.mean(smape(A, C)))
-                rows.append((agg if k > 1 else "single", tuple(pool[j] for j in combo), score))
-                if best is None or score < best[0] - 1e-12:
-                    best = (score, agg, combo, C)
-    _, agg, combo, C = best
+                cands.append((agg, combo, C))
+                rows.append((agg if k > 1 else "single", tuple(pool[j] for j in combo), float(np.mean(smape(A, C)))))
+    # what a few calendar windows' errors share (a recession in 2 of 4 windows, a recovery in all)
+    # is the phase of the cycle the backtest met, not which combination forecasts better: there the
+    # choice is made on each combination's errors with its window's common error taken out (auto.toml)
+    windows = selection_windows(origin_of(cases))
+    key = "smape"
+    if windows is not None:
+        key = "smape_within_window"
+        within = [float(np.mean(smape(A, without_window_shock(A, C, S, origin_of(cases), windows))))
+                  for _, _, C in cands]
+        rows = [(*r, w) for r, w in zip(rows, within, strict=True)]
+    scores = pd.DataFrame(rows, columns=["aggregate", "members", "smape"] + ([key] if windows is not None else []))
+    chosen = int(np.argmin(scores[key].to_numpy()))  # the first of equals, in the pool's order
+    agg, combo, C = cands[chosen]
     members = [pool[j] for j in combo]
-    scores = pd.DataFrame(rows, columns=["aggregate", "members", "smape"]).sort_values("smape", kind="mergesort")
+    scores = scores.sort_values(key, kind="mergesort")
     # the intervals must describe the forecasts given out, so they are calibrated on the errors of
     # the shrunk combination (the choice itself is made before shrinkage)
     C = shrink(C, [cs.y for cs in cases], c)
@@ -485,6 +494,76 @@ def calibrate(A: np.ndarray, C: np.ndarray, S: np.ndarray, level: Sequence[int],
     return q, windows
 
 
+def shock_windows(r: np.ndarray, origins: np.ndarray) -> np.ndarray | None:
+    """The calendar windows whose cases share a shock in the errors ``r`` of one step, or ``None``
+    where the windows (origins with ``MIN_WINDOW_CASES`` or more cases) are fewer than two, as
+    many as ``common_shock_windows`` or more, or do not differ at ``common_shock_p``
+    (Kruskal–Wallis).
+
+    Example:
+        >>> r = np.r_[np.linspace(-1, 1, 20), np.linspace(2, 4, 20)]
+        >>> shock_windows(r, np.repeat([2008, 2009], 20)).tolist()
+        ['2008', '2009']
+        >>> shock_windows(r, np.tile([2008, 2009], 20)) is None  # the same errors in both
+        True
+    """
+    keys, counts = np.unique(origins.astype(str), return_counts=True)
+    big = keys[counts >= MIN_WINDOW_CASES]
+    if not 2 <= big.size < int(DEFAULTS["common_shock_windows"]):
+        return None
+    if stats.kruskal(*[r[origins.astype(str) == g] for g in big]).pvalue >= float(DEFAULTS["common_shock_p"]):
+        return None
+    return big
+
+
+def selection_windows(origins: np.ndarray) -> np.ndarray | None:
+    """The calendar windows (origins with ``MIN_WINDOW_CASES`` or more cases) the choice is made
+    within, where they are at least two and fewer than ``common_shock_windows``
+    (``select_within_window`` in ``auto.toml``); else ``None``.
+
+    Example:
+        >>> selection_windows(np.repeat([1979, 1980, 1981], 48)).tolist()
+        ['1979', '1980', '1981']
+        >>> selection_windows(np.repeat([2014], 1058)) is None  # one window: nothing to take out
+        True
+    """
+    keys, counts = np.unique(np.asarray(origins, dtype=object).astype(str), return_counts=True)
+    big = keys[counts >= MIN_WINDOW_CASES]
+    if not DEFAULTS["select_within_window"] or not 2 <= big.size < int(DEFAULTS["common_shock_windows"]):
+        return None
+    return big
+
+
+def without_window_shock(A: np.ndarray, C: np.ndarray, S: np.ndarray, origins: np.ndarray,
+                         windows: np.ndarray) -> np.ndarray:
+    """``C`` moved by its window's common error beyond the windows' mean: per step, the median
+    scaled error of each window's cases, less its mean over ``windows``, times each case's scale.
+    What every window shares (a combination that always under-forecasts growth) stays in the
+    score; what differs between them (the phase of the cycle each met) is taken out.
+
+    Example:
+        >>> A = np.array([[12.0], [13.0], [5.0], [4.0]]); C = np.array([[10.0], [10.0], [5.0], [5.0]])
+        >>> o, w = np.array([1, 1, 2, 2]), np.array(["1", "2"])
+        >>> without_window_shock(A, C, np.ones(4), o, w).ravel().tolist()  # shocks 2.5 and -0.5, mean 1
+        [11.5, 11.5, 3.5, 3.5]
+        >>> without_window_shock(C + 2, C, np.ones(4), o, w).ravel().tolist()  # the same bias in both: kept
+        [10.0, 10.0, 5.0, 5.0]
+    """
+    out = C.copy()
+    key = np.asarray(origins, dtype=object).astype(str)
+    scale = np.where(S > 0, S, 0.0)
+    shocks = []
+    for g in windows:
+        m = key == g
+        with np.errstate(all="ignore"):
+            shocks.append(np.nan_to_num(np.nanmedian((A[m] - C[m]) / np.where(S[m] > 0, S[m], np.nan)[:, None], axis=0)))
+    mean = np.mean(shocks, axis=0)  # a bias every window shares is the combination's own: kept
+    for g, shock in zip(windows, shocks, strict=True):
+        m = key == g
+        out[m] = C[m] + (shock - mean)[None, :] * scale[m, None]
+    return out
+
+
 def common_shock_sample(r: np.ndarray, origins: np.ndarray) -> tuple[np.ndarray | None, int]:
     """The errors ``r`` of one step as own error plus a new common shock, or ``None`` where the
     panel's calendar windows are many, fewer than two, or not significantly different.
@@ -502,13 +581,10 @@ def common_shock_sample(r: np.ndarray, origins: np.ndarray) -> tuple[np.ndarray 
         >>> common_shock_sample(r[:40], o[:40])[0] is None  # one window: nothing to tell apart
         True
     """
-    keys, counts = np.unique(origins.astype(str), return_counts=True)
-    big = keys[counts >= MIN_WINDOW_CASES]
-    if not 2 <= big.size < int(DEFAULTS["common_shock_windows"]):
+    big = shock_windows(r, origins)
+    if big is None:
         return None, 0
     groups = [r[origins.astype(str) == g] for g in big]
-    if stats.kruskal(*groups).pvalue >= float(DEFAULTS["common_shock_p"]):
-        return None, 0
     shock = np.array([np.median(g) for g in groups])
     own = np.concatenate([g - c for g, c in zip(groups, shock, strict=True)])
     # the windows' shocks include their own sampling noise: only the excess is common
