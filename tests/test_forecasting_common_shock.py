@@ -79,6 +79,7 @@ def test_common_shock_quantiles_are_centred_on_zero_not_on_the_windows_mean(leve
 
 def test_choice_is_made_within_windows_where_the_backtest_has_a_few(monkeypatch):
     train, _ = world(5, common_sd=0.03)
+    monkeypatch.setitem(auto.DEFAULTS, "select_within_window", True)
     sel = forecast(train, h=3, level=[80], seed=0).attrs["auto"]
     scores = sel.scores
     assert "smape_within_window" in scores.columns  # 40 series x several origins: a few windows
@@ -92,7 +93,8 @@ def test_choice_is_made_within_windows_where_the_backtest_has_a_few(monkeypatch)
     assert len(merged) == len(plain) and np.allclose(merged["smape"], merged["smape_plain"])
 
 
-def test_one_window_is_scored_as_observed():
+def test_one_window_is_scored_as_observed(monkeypatch):
     # a 7-year panel at h = 3 has one backtest window: nothing to take out
+    monkeypatch.setitem(auto.DEFAULTS, "select_within_window", True)
     train, _ = world(2, common_sd=0.03, n_years=10)
     assert "smape_within_window" not in forecast(train, h=3, seed=0).attrs["auto"].scores.columns

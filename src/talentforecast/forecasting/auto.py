@@ -245,10 +245,10 @@ def select(
                 C = np.where(np.isnan(C), A[:, :1] * 0 + _naive(cases)[:, None], C)
                 cands.append((agg, combo, C))
                 rows.append((agg if k > 1 else "single", tuple(pool[j] for j in combo), float(np.mean(smape(A, C)))))
-    # what a few calendar windows' errors share (a recession in 2 of 4 windows, a recovery in all)
-    # is the phase of the cycle the backtest met, not which combination forecasts better: there the
-    # choice is made on each combination's errors with its window's common error taken out (auto.toml)
-    windows = selection_windows(origin_of(cases))
+    # how a few calendar windows' errors differ (a recession in one, a recovery in the next) is the
+    # phase of the cycle each met, not which combination forecasts better: optionally the choice is
+    # made with each window's common error beyond the windows' mean taken out (auto.toml)
+    windows = selection_windows(origin_of(cases)) if DEFAULTS["select_within_window"] else None
     key = "smape"
     if windows is not None:
         key = "smape_within_window"
@@ -518,8 +518,8 @@ def shock_windows(r: np.ndarray, origins: np.ndarray) -> np.ndarray | None:
 
 def selection_windows(origins: np.ndarray) -> np.ndarray | None:
     """The calendar windows (origins with ``MIN_WINDOW_CASES`` or more cases) the choice is made
-    within, where they are at least two and fewer than ``common_shock_windows``
-    (``select_within_window`` in ``auto.toml``); else ``None``.
+    within when ``select_within_window`` (``auto.toml``) is on, where they are at least two and
+    fewer than ``common_shock_windows``; else ``None``.
 
     Example:
         >>> selection_windows(np.repeat([1979, 1980, 1981], 48)).tolist()
@@ -529,9 +529,7 @@ def selection_windows(origins: np.ndarray) -> np.ndarray | None:
     """
     keys, counts = np.unique(np.asarray(origins, dtype=object).astype(str), return_counts=True)
     big = keys[counts >= MIN_WINDOW_CASES]
-    if not DEFAULTS["select_within_window"] or not 2 <= big.size < int(DEFAULTS["common_shock_windows"]):
-        return None
-    return big
+    return big if 2 <= big.size < int(DEFAULTS["common_shock_windows"]) else None
 
 
 def without_window_shock(A: np.ndarray, C: np.ndarray, S: np.ndarray, origins: np.ndarray,
