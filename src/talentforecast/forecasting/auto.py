@@ -487,10 +487,10 @@ def calibrate(A: np.ndarray, C: np.ndarray, S: np.ndarray, level: Sequence[int],
         if orig is not None:
             shared, n = common_shock_sample(r, orig[fin])
             r, windows = (shared, max(windows, n)) if shared is not None else (r, windows)
-        for lv in level:
-            a = (100 - lv) / 200
-            lo, hi = np.quantile(r, [a, 1 - a], method="higher")
-            q[(lv, k)] = (min(float(lo), 0.0), max(float(hi), 0.0))
+        probs = [p for lv in level for p in ((100 - lv) / 200, 1 - (100 - lv) / 200)]
+        got = np.quantile(r, probs, method="higher")  # one partition for every level
+        for i, lv in enumerate(level):
+            q[(lv, k)] = (min(float(got[2 * i]), 0.0), max(float(got[2 * i + 1]), 0.0))
     return q, windows
 
 
