@@ -495,10 +495,8 @@ def calibrate(A: np.ndarray, C: np.ndarray, S: np.ndarray, level: Sequence[int],
 
 
 def shock_windows(r: np.ndarray, origins: np.ndarray) -> np.ndarray | None:
-    """The calendar windows whose cases share a shock in the errors ``r`` of one step, or ``None``
-    where the windows (origins with ``MIN_WINDOW_CASES`` or more cases) are fewer than two, as
-    many as ``common_shock_windows`` or more, or do not differ at ``common_shock_p``
-    (Kruskal–Wallis).
+    """The calendar windows whose cases share a shock in the errors ``r`` of one step: those of
+    :func:`selection_windows`, where they differ at ``common_shock_p`` (Kruskal–Wallis); else ``None``.
 
     Example:
         >>> r = np.r_[np.linspace(-1, 1, 20), np.linspace(2, 4, 20)]
@@ -507,19 +505,19 @@ def shock_windows(r: np.ndarray, origins: np.ndarray) -> np.ndarray | None:
         >>> shock_windows(r, np.tile([2008, 2009], 20)) is None  # the same errors in both
         True
     """
-    keys, counts = np.unique(origins.astype(str), return_counts=True)
-    big = keys[counts >= MIN_WINDOW_CASES]
-    if not 2 <= big.size < int(DEFAULTS["common_shock_windows"]):
+    big = selection_windows(origins)
+    if big is None:
         return None
-    if stats.kruskal(*[r[origins.astype(str) == g] for g in big]).pvalue >= float(DEFAULTS["common_shock_p"]):
+    key = np.asarray(origins, dtype=object).astype(str)
+    if stats.kruskal(*[r[key == g] for g in big]).pvalue >= float(DEFAULTS["common_shock_p"]):
         return None
     return big
 
 
 def selection_windows(origins: np.ndarray) -> np.ndarray | None:
-    """The calendar windows (origins with ``MIN_WINDOW_CASES`` or more cases) the choice is made
-    within when ``select_within_window`` (``auto.toml``) is on, where they are at least two and
-    fewer than ``common_shock_windows``; else ``None``.
+    """The calendar windows: origins with ``MIN_WINDOW_CASES`` or more cases, where they are at
+    least two and fewer than ``common_shock_windows`` (``auto.toml``); else ``None``. The choice
+    is made within them when ``select_within_window`` is on.
 
     Example:
         >>> selection_windows(np.repeat([1979, 1980, 1981], 48)).tolist()
@@ -550,13 +548,13 @@ def without_window_shock(A: np.ndarray, C: np.ndarray, S: np.ndarray, origins: n
     out = C.copy()
     key = np.asarray(origins, dtype=object).astype(str)
     scale = np.where(S > 0, S, 0.0)
-    shocks = []
+    common = []
     for g in windows:
         m = key == g
         with np.errstate(all="ignore"):
-            shocks.append(np.nan_to_num(np.nanmedian((A[m] - C[m]) / np.where(S[m] > 0, S[m], np.nan)[:, None], axis=0)))
-    mean = np.mean(shocks, axis=0)  # a bias every window shares is the combination's own: kept
-    for g, shock in zip(windows, shocks, strict=True):
+            common.append(np.nan_to_num(np.nanmedian((A[m] - C[m]) / np.where(S[m] > 0, S[m], np.nan)[:, None], axis=0)))
+    mean = np.mean(common, axis=0)  # a bias every window shares is the combination's own: kept
+    for g, shock in zip(windows, common, strict=True):
         m = key == g
         out[m] = C[m] + (shock - mean)[None, :] * scale[m, None]
     return out
@@ -566,8 +564,8 @@ def common_shock_sample(r: np.ndarray, origins: np.ndarray) -> tuple[np.ndarray 
     """The errors ``r`` of one step as own error plus a new common shock, or ``None`` where the
     panel's calendar windows are many, fewer than two, or not significantly different.
 
-    A window is an origin with ``MIN_WINDOW_CASES`` or more cases (a panel whose series end in
-    different years, like M3, has few such windows per year and keeps its empirical quantiles).
+    The windows are those of :func:`shock_windows`. M3's calibration has 22 (its series end in
+    many different years), so its empirical quantiles, which already hold the shocks' range, stay.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -582,9 +580,11 @@ def common_shock_sample(r: np.ndarray, origins: np.ndarray) -> tuple[np.ndarray 
     big = shock_windows(r, origins)
     if big is None:
         return None, 0
-    groups = [r[origins.astype(str) == g] for g in big]
+    key = np.asarray(origins, dtype=object).astype(str)
+    groups = [r[key == g] for g in big]
     shock = np.array([np.median(g) for g in groups])
-    own = np.concatenate([g - c for g, c in zip(groups, shock, strict=True)])
+    # a case of a window too small to tell its shock keeps its whole error (counted, not dropped)
+    own = np.concatenate([g - c for g, c in zip(groups, shock, strict=True)] + [r[~np.isin(key, big)]])
     # the windows' shocks include their own sampling noise: only the excess is common
     noise = np.mean([np.var(g, ddof=1) / g.size for g in groups])
     tau2 = float(np.mean(shock ** 2)) - noise
