@@ -98,3 +98,23 @@ def test_one_window_is_scored_as_observed(monkeypatch):
     monkeypatch.setitem(auto.DEFAULTS, "select_within_window", True)
     train, _ = world(2, common_sd=0.03, n_years=10)
     assert "smape_within_window" not in forecast(train, h=3, seed=0).attrs["auto"].scores.columns
+
+
+def test_common_shock_is_warned_about_with_its_windows():
+    import warnings
+
+    from talentforecast.errors import TalentForecastWarning
+
+    train, _ = world(0, common_sd=0.03)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always", TalentForecastWarning)
+        fc = forecast(train, h=3, level=[80], seed=0)
+    got = [w.message.details for w in rec if "intervals_common_shock" in getattr(w.message, "details", {})]
+    assert got == [{"intervals_common_shock": fc.attrs["auto"].common_windows,
+                    "n_calibration": fc.attrs["auto"].n_calibration}]
+    assert got[0]["intervals_common_shock"] >= 2
+    calm, _ = world(3, common_sd=0.0)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always", TalentForecastWarning)
+        forecast(calm, h=3, level=[80], seed=0)
+    assert not [w for w in rec if "intervals_common_shock" in getattr(w.message, "details", {})]

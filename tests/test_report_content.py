@@ -330,3 +330,10 @@ def test_method_says_which_interval_steps_were_extended_and_keeps_them_out_of_th
     assert [t for t in texts if "预测区间未经校准" in t and "12 个" in t and t.startswith("分行业就业预测")]
     assert not any("uncalibrated" in t for t in texts)
     assert any(Strings("zh")("text.no_fallbacks") in t for t in texts)  # the only note was not a fallback
+    meta["fallbacks"] = [{"stage": "demand", "message": "common shock", "intervals_common_shock": 3,
+                          "n_calibration": 144}]
+    for lang, want in (("zh", "只能从 3 个窗口估计"), ("en", "only 3 windows can estimate it")):
+        texts = [t for k, t in _texts(build_context(example_run.tables, lang=lang, meta=meta)) if k in ("text", "cell")]
+        said = [t for t in texts if want in t]
+        assert len(said) == 1 and "144" in said[0] and "t" in said[0], lang
+        assert not any("common shock" == t for t in texts)  # not a row of the fallback table

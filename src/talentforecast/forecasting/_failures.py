@@ -125,6 +125,29 @@ def warn_intervals_extended(steps: Sequence[int], n_calibration: int, growth: fl
     warnings.warn(TalentForecastWarning(message, details), stacklevel=stacklevel)
 
 
+def warn_intervals_common_shock(windows: int, n_calibration: int, stacklevel: int = 3) -> None:
+    """Say that the intervals' shock common to a calendar window rests on few windows: the
+    backtest errors came from ``windows`` origins that differ significantly, so the new window's
+    shock is a Student t with ``windows`` degrees of freedom (``auto.calibrate``), an assumption
+    on thin evidence.
+
+    Example:
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as w:
+        ...     warnings.simplefilter("always")
+        ...     warn_intervals_common_shock(3, 144)
+        >>> w[0].message.details["intervals_common_shock"], w[0].message.details["n_calibration"]
+        (3, 144)
+    """
+    message = (f"预测区间：{n_calibration} 个回测样本的误差在日历窗口之间显著不同（共同冲击），而这一冲击只能从 "
+               f"{windows} 个窗口估计；区间中共同冲击的部分按自由度为 {windows} 的 t 分布放宽，依据有限 "
+               f"(intervals: the errors of the {n_calibration} backtest cases differ significantly between calendar "
+               f"windows (a common shock), which only {windows} windows can estimate; that part of the intervals is "
+               f"a Student t with {windows} degrees of freedom, an assumption on thin evidence)")
+    details = {"intervals_common_shock": int(windows), "n_calibration": int(n_calibration)}
+    warnings.warn(TalentForecastWarning(message, details), stacklevel=stacklevel)
+
+
 def warn_intervals_uncalibrated(n_calibration: int, stacklevel: int = 3) -> None:
     """Say that the intervals are the members' own, not calibrated: the backtest gave too few
     cases (e.g. fewer than 30 series of a panel shorter than h + 4 years).

@@ -134,6 +134,8 @@ def forecast(
         _failures.warn_intervals_extended(sel.extrapolated_steps, sel.n_calibration, _auto.DEFAULTS["horizon_growth"])
     elif sel is not None and not sel.calibrated(check_levels(level), h):
         _failures.warn_intervals_uncalibrated(sel.n_calibration)
+    if sel is not None and sel.common_windows:
+        _failures.warn_intervals_common_shock(sel.common_windows, sel.n_calibration)
     return out
 
 

@@ -72,8 +72,9 @@ STAGE_WHAT = {"demand": "employment_forecast", "supply": "supply"}  # stage -> i
 
 
 def _interval_note(f: dict) -> bool:
-    """A manifest record about the intervals (extended or uncalibrated), not a model fallback."""
-    return bool(f.get("intervals_extended") or f.get("intervals_uncalibrated"))
+    """A manifest record about the intervals (extended, uncalibrated or resting on a few calendar
+    windows' common shock), not a model fallback."""
+    return bool(f.get("intervals_extended") or f.get("intervals_uncalibrated") or f.get("intervals_common_shock"))
 
 
 def _models(b: Builder) -> list[dict]:
@@ -92,6 +93,10 @@ def _models(b: Builder) -> list[dict]:
         what = what[:1].upper() + what[1:]
         if f.get("intervals_uncalibrated"):  # too few backtest cases: the members' own intervals
             blocks.append(b.para(s("method.intervals_uncalibrated", what=what, n=f.get("n_calibration", 0))))
+            continue
+        if f.get("intervals_common_shock"):  # a few calendar windows: the common shock is assumed
+            blocks.append(b.para(s("method.intervals_common_shock", what=what, k=f["intervals_common_shock"],
+                                   n=f.get("n_calibration", 0))))
             continue
         last = int(f.get("calibrated_steps", 1))  # a short panel: later steps extended
         blocks.append(b.para(s("method.intervals_extended", what=what,
