@@ -140,10 +140,10 @@ def warn_intervals_common_shock(windows: int, n_calibration: int, stacklevel: in
         (3, 144)
     """
     message = (f"预测区间：{n_calibration} 个回测样本的误差在日历窗口之间显著不同（共同冲击），而这一冲击只能从 "
-               f"{windows} 个窗口估计；区间中共同冲击的部分按自由度为 {windows} 的 t 分布放宽，依据有限 "
+               f"{windows} 个窗口估计；区间中共同冲击的部分按以零为中心、自由度为 {windows} 的 t 分布计算，依据有限 "
                f"(intervals: the errors of the {n_calibration} backtest cases differ significantly between calendar "
                f"windows (a common shock), which only {windows} windows can estimate; that part of the intervals is "
-               f"a Student t with {windows} degrees of freedom, an assumption on thin evidence)")
+               f"a Student t centred on zero with {windows} degrees of freedom, an assumption on thin evidence)")
     details = {"intervals_common_shock": int(windows), "n_calibration": int(n_calibration)}
     warnings.warn(TalentForecastWarning(message, details), stacklevel=stacklevel)
 
