@@ -145,6 +145,12 @@ def split_series(panel: pd.DataFrame, exog: Sequence[str] = (), future: pd.DataF
     return out
 
 
+class GroupMap(dict):
+    """Each series' tuple of group keys, and the names of the columns they come from (for errors)."""
+
+    columns: list[str] = []
+
+
 def group_keys(df: pd.DataFrame, groups: Sequence[str] | str | None, id_col: str, time_col: str,
                target_col: str, exog: Sequence[str]) -> dict:
     """Each series' tuple of group keys from the columns of ``forecast(groups=...)``, which must be
@@ -176,4 +182,6 @@ def group_keys(df: pd.DataFrame, groups: Sequence[str] | str | None, id_col: str
     if problems:
         raise InputError(problems)
     first = frame.groupby(id_col, sort=False)[groups].first()
-    return {uid: tuple(row) for uid, row in zip(first.index, first.itertuples(index=False), strict=True)}
+    out = GroupMap({uid: tuple(row) for uid, row in zip(first.index, first.itertuples(index=False), strict=True)})
+    out.columns = list(groups)
+    return out

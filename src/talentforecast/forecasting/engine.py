@@ -166,7 +166,7 @@ def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonneg
         raise InputError([Problem("<argument>", "pooled", None, pooled, "False or None without models='auto'",
                                   "未选 models='auto' 时只能为 False 或 None")])
     if group_map and "auto" not in names:
-        raise InputError([Problem("<argument>", "groups", None, sorted({len(k) for k in group_map.values()}),
+        raise InputError([Problem("<argument>", "groups", None, getattr(group_map, "columns", None),
                                   "None without models='auto'", "未选 models='auto' 时只能为 None")])
     panel = prepare(df, id_col, time_col, target_col, exog, nonnegative=nonnegative)
     future = prepare_future(future_exog, exog, panel, h, id_col, time_col)
