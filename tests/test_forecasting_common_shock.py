@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from talentforecast.forecasting import auto, forecast
-from talentforecast.forecasting.auto import common_shock_sample
+from talentforecast.forecasting.calibration import SHOCK_GRID, common_shock_sample
 
 
 def world(seed: int, common_sd: float, n_series: int = 40, n_years: int = 13) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -60,7 +60,7 @@ def test_many_windows_or_small_ones_keep_the_empirical_quantiles():
     many = np.repeat(np.arange(12), 30)
     assert common_shock_sample(r, many) == (None, 0)  # 12 windows: the empirical range holds the shock's
     sample, n = common_shock_sample(r[:90], many[:90])
-    assert n == 3 and sample.size == 90 * auto.SHOCK_GRID
+    assert n == 3 and sample.size == 90 * SHOCK_GRID
     small = np.repeat(np.arange(45), 2)  # series ending in different years (M3): no calendar window
     assert common_shock_sample(r[:90], small) == (None, 0)
 

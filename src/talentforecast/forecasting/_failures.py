@@ -128,7 +128,7 @@ def warn_intervals_extended(steps: Sequence[int], n_calibration: int, growth: fl
 def warn_intervals_common_shock(windows: int, n_calibration: int, stacklevel: int = 3) -> None:
     """Say that the intervals' shock common to a calendar window rests on few windows: the
     backtest errors came from ``windows`` origins that differ significantly, so the new window's
-    shock is a Student t with ``windows`` degrees of freedom (``auto.calibrate``), an assumption
+    shock is a Student t with ``windows`` degrees of freedom (``calibration.calibrate``), an assumption
     on thin evidence.
 
     Example:

@@ -4,20 +4,24 @@ the training data, with intervals calibrated by conformal quantiles of scaled ba
 from __future__ import annotations
 
 import itertools
-import tomllib
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from talentforecast.forecasting import shocks
 from talentforecast.forecasting._dispatch import run_many
 from talentforecast.forecasting._panel import Series
 from talentforecast.forecasting._runner import Outcome, degenerate_kind, forecast_one
+from talentforecast.forecasting.calibration import (
+    DEFAULTS,
+    calibrate,
+    origin_of,
+    selection_windows,
+    without_window_shock,
+)
 from talentforecast.forecasting.grouped import NAME as GROUPED
 from talentforecast.forecasting.grouped import GroupGrowthRidge
 from talentforecast.forecasting.models import get_model
@@ -35,10 +39,6 @@ MIN_TRAIN = 6
 CAL_SERIES = 100  # sampled series the calibration's extra origins are run on
 MIN_TRAIN_SHORT = 4  # fewest training years of a backtest window on panels shorter than MIN_TRAIN + h
 MIN_STEP_CASES = 30  # fewest cases a step's quantiles rest on when a panel is shorter than h + MIN_TRAIN_SHORT
-MIN_WINDOW_CASES = 10  # fewest cases of one origin for it to count as a calendar window of a common shock
-SHOCK_GRID = 400  # quantiles of the new common shock's t distribution (deterministic, no sampling)
-# shipped defaults (shrinkage, calibration, pooled member, backtest sample), documented in the file itself
-DEFAULTS: dict = tomllib.loads((resources.files("talentforecast.forecasting") / "data" / "auto.toml").read_text(encoding="utf-8"))
 
 
 @dataclass(eq=False)  # holds DataFrames: pandas compares .attrs when printing
@@ -447,152 +447,8 @@ def _cases(eligible: Sequence[Series], h: int, windows: range, min_train: int,
     return cases, np.asarray(actual).reshape(-1, h), np.asarray(scales, dtype=float)
 
 
-def origin_of(cases: Sequence[Series]) -> np.ndarray:
-    """Each case's origin (its last training date): cases sharing one met the same years."""
-    return np.array([cs.ds[-1] if len(cs.ds) else None for cs in cases], dtype=object)
-
-
 def _naive(cases: Sequence[Series]) -> np.ndarray:
     return np.array([c.y[-1] for c in cases])
-
-
-def calibrate(A: np.ndarray, C: np.ndarray, S: np.ndarray, level: Sequence[int],
-              origins: np.ndarray | None = None) -> tuple[dict, int]:
-    """Per step and level: quantiles of scaled errors ``(actual - forecast) / scale``, and the
-    calendar windows a common shock was modelled on (0: none, the empirical quantiles).
-
-    Cases sharing an ``origin`` met the same years. Where few calendar windows (fewer than
-    ``common_shock_windows`` of ``auto.toml``) differ significantly (Kruskal–Wallis), the error is
-    modelled as a shock common to the window plus the series' own: the quantiles are those of the
-    own errors plus a new common shock drawn from a Student t with as many degrees of freedom as
-    windows, centred on zero and scaled to the windows' shocks (a few windows have seen a few
-    phases of the cycle, not its range).
-
-    Example:
-        >>> A = np.array([[1.0], [2.0], [3.0]]); C = np.zeros((3, 1)); S = np.ones(3)
-        >>> calibrate(A, C, S, [80])
-        ({(80, 0): (0.0, 3.0)}, 0)
-    """
-    if not level:
-        return {}, 0
-    ok = S > 0
-    R = (A[ok] - C[ok]) / S[ok, None]
-    orig = None if origins is None else np.asarray(origins, dtype=object)[ok]
-    q, windows = {}, 0
-    for k in range(A.shape[1]):
-        fin = np.isfinite(R[:, k])
-        r = R[fin, k]
-        if r.size == 0:
-            continue
-        if orig is not None:
-            shared, n = common_shock_sample(r, orig[fin])
-            r, windows = (shared, max(windows, n)) if shared is not None else (r, windows)
-        probs = [p for lv in level for p in ((100 - lv) / 200, 1 - (100 - lv) / 200)]
-        got = np.quantile(r, probs, method="higher")  # one partition for every level
-        for i, lv in enumerate(level):
-            q[(lv, k)] = (min(float(got[2 * i]), 0.0), max(float(got[2 * i + 1]), 0.0))
-    return q, windows
-
-
-def shock_windows(r: np.ndarray, origins: np.ndarray) -> np.ndarray | None:
-    """The calendar windows whose cases share a shock in the errors ``r`` of one step: those of
-    :func:`selection_windows`, where they differ at ``common_shock_p`` (Kruskal–Wallis); else ``None``.
-
-    Example:
-        >>> r = np.r_[np.linspace(-1, 1, 20), np.linspace(2, 4, 20)]
-        >>> shock_windows(r, np.repeat([2008, 2009], 20)).tolist()
-        ['2008', '2009']
-        >>> shock_windows(r, np.tile([2008, 2009], 20)) is None  # the same errors in both
-        True
-    """
-    big = selection_windows(origins)
-    if big is None:
-        return None
-    key = np.asarray(origins, dtype=object).astype(str)
-    if stats.kruskal(*[r[key == g] for g in big]).pvalue >= float(DEFAULTS["common_shock_p"]):
-        return None
-    return big
-
-
-def selection_windows(origins: np.ndarray) -> np.ndarray | None:
-    """The calendar windows: origins with ``MIN_WINDOW_CASES`` or more cases, where they are at
-    least two and fewer than ``common_shock_windows`` (``auto.toml``); else ``None``. The choice
-    is made within them when ``select_within_window`` is on.
-
-    Example:
-        >>> selection_windows(np.repeat([1979, 1980, 1981], 48)).tolist()
-        ['1979', '1980', '1981']
-        >>> selection_windows(np.repeat([2014], 1058)) is None  # one window: nothing to take out
-        True
-    """
-    keys, counts = np.unique(np.asarray(origins, dtype=object).astype(str), return_counts=True)
-    big = keys[counts >= MIN_WINDOW_CASES]
-    return big if 2 <= big.size < int(DEFAULTS["common_shock_windows"]) else None
-
-
-def without_window_shock(A: np.ndarray, C: np.ndarray, S: np.ndarray, origins: np.ndarray,
-                         windows: np.ndarray) -> np.ndarray:
-    """``C`` moved by its window's common error beyond the windows' mean: per step, the median
-    scaled error of each window's cases, less its mean over ``windows``, times each case's scale.
-    What every window shares (a combination that always under-forecasts growth) stays in the
-    score; what differs between them (the phase of the cycle each met) is taken out.
-
-    Example:
-        >>> A = np.array([[12.0], [13.0], [5.0], [4.0]]); C = np.array([[10.0], [10.0], [5.0], [5.0]])
-        >>> o, w = np.array([1, 1, 2, 2]), np.array(["1", "2"])
-        >>> without_window_shock(A, C, np.ones(4), o, w).ravel().tolist()  # shocks 2.5 and -0.5, mean 1
-        [11.5, 11.5, 3.5, 3.5]
-        >>> without_window_shock(C + 2, C, np.ones(4), o, w).ravel().tolist()  # the same bias in both: kept
-        [10.0, 10.0, 5.0, 5.0]
-    """
-    out = C.copy()
-    key = np.asarray(origins, dtype=object).astype(str)
-    scale = np.where(S > 0, S, 0.0)
-    common = []
-    for g in windows:
-        m = key == g
-        with np.errstate(all="ignore"):
-            common.append(np.nan_to_num(np.nanmedian((A[m] - C[m]) / np.where(S[m] > 0, S[m], np.nan)[:, None], axis=0)))
-    mean = np.mean(common, axis=0)  # a bias every window shares is the combination's own: kept
-    for g, shock in zip(windows, common, strict=True):
-        m = key == g
-        out[m] = C[m] + (shock - mean)[None, :] * scale[m, None]
-    return out
-
-
-def common_shock_sample(r: np.ndarray, origins: np.ndarray) -> tuple[np.ndarray | None, int]:
-    """The errors ``r`` of one step as own error plus a new common shock, or ``None`` where the
-    panel's calendar windows are many, fewer than two, or not significantly different.
-
-    The windows are those of :func:`shock_windows`. M3's calibration has 22 (its series end in
-    many different years), so its empirical quantiles, which already hold the shocks' range, stay.
-
-    Example:
-        >>> rng = np.random.default_rng(0)
-        >>> r = np.concatenate([rng.normal(m, 0.3, 40) for m in (-2.0, 1.0, 2.5)])
-        >>> o = np.repeat([1975, 1976, 1977], 40)
-        >>> s, n = common_shock_sample(r, o)
-        >>> n, bool(np.quantile(s, 0.9) - np.quantile(s, 0.1) > np.quantile(r, 0.9) - np.quantile(r, 0.1))
-        (3, True)
-        >>> common_shock_sample(r[:40], o[:40])[0] is None  # one window: nothing to tell apart
-        True
-    """
-    big = shock_windows(r, origins)
-    if big is None:
-        return None, 0
-    key = np.asarray(origins, dtype=object).astype(str)
-    groups = [r[key == g] for g in big]
-    shock = np.array([np.median(g) for g in groups])
-    # a case of a window too small to tell its shock keeps its whole error (counted, not dropped)
-    own = np.concatenate([g - c for g, c in zip(groups, shock, strict=True)] + [r[~np.isin(key, big)]])
-    # the windows' shocks include their own sampling noise: only the excess is common
-    noise = np.mean([np.var(g, ddof=1) / g.size for g in groups])
-    tau2 = float(np.mean(shock ** 2)) - noise
-    if tau2 <= 0:
-        return None, 0
-    grid = (np.arange(SHOCK_GRID) + 0.5) / SHOCK_GRID
-    new = np.sqrt(tau2) * stats.t.ppf(grid, df=big.size)
-    return (own[:, None] + new[None, :]).ravel(), int(big.size)
 
 
 def auto_forecast(
