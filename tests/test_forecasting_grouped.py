@@ -89,7 +89,7 @@ def test_groups_are_refused_where_they_would_be_ignored():
     train, _ = region_industry(regions=3)
     with pytest.raises(InputError, match="groups") as err:
         forecast(train, h=2, models="drift", groups=["region", "industry"])
-    assert err.value.problems[0].value == ["region", "industry"]  # the columns named, not their count
+    assert err.value.problems[0].value == ("region", "industry")  # the columns named, not their count
     with pytest.raises(InputError, match="groups"):
         forecast(train, h=2, groups=["ds"])
     with pytest.raises(InputError, match="groups"):

@@ -148,7 +148,7 @@ def split_series(panel: pd.DataFrame, exog: Sequence[str] = (), future: pd.DataF
 class GroupMap(dict):
     """Each series' tuple of group keys, and the names of the columns they come from (for errors)."""
 
-    columns: list[str] = []
+    columns: tuple[str, ...] = ()
 
 
 def group_keys(df: pd.DataFrame, groups: Sequence[str] | str | None, id_col: str, time_col: str,
@@ -183,5 +183,5 @@ def group_keys(df: pd.DataFrame, groups: Sequence[str] | str | None, id_col: str
         raise InputError(problems)
     first = frame.groupby(id_col, sort=False)[groups].first()
     out = GroupMap({uid: tuple(row) for uid, row in zip(first.index, first.itertuples(index=False), strict=True)})
-    out.columns = list(groups)
+    out.columns = tuple(groups)
     return out

@@ -248,14 +248,13 @@ def select(
     # how a few calendar windows' errors differ (a recession in one, a recovery in the next) is the
     # phase of the cycle each met, not which combination forecasts better: optionally the choice is
     # made with each window's common error beyond the windows' mean taken out (auto.toml)
-    windows = selection_windows(origin_of(cases)) if DEFAULTS["select_within_window"] else None
-    key = "smape"
-    if windows is not None:
-        key = "smape_within_window"
-        within = [float(np.mean(smape(A, without_window_shock(A, C, S, origin_of(cases), windows))))
-                  for _, _, C in cands]
-        rows = [(*r, w) for r, w in zip(rows, within, strict=True)]
-    scores = pd.DataFrame(rows, columns=["aggregate", "members", "smape"] + ([key] if windows is not None else []))
+    case_origins = origin_of(cases)
+    within = selection_windows(case_origins) if DEFAULTS["select_within_window"] else None
+    key = "smape" if within is None else "smape_within_window"
+    if within is not None:
+        rows = [(*r, float(np.mean(smape(A, without_window_shock(A, C, S, case_origins, within)))))
+                for r, (_, _, C) in zip(rows, cands, strict=True)]
+    scores = pd.DataFrame(rows, columns=["aggregate", "members", "smape"] + ([key] if within is not None else []))
     chosen = int(np.argmin(scores[key].to_numpy()))  # the first of equals, in the pool's order
     agg, combo, C = cands[chosen]
     members = [pool[j] for j in combo]

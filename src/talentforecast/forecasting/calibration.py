@@ -23,7 +23,7 @@ SHOCK_GRID = 400  # quantiles of the new common shock's t distribution (determin
 
 def origin_of(cases: Sequence[Series]) -> np.ndarray:
     """Each case's origin (its last training date): cases sharing one met the same years."""
-    return np.array([cs.ds[-1] if len(cs.ds) else None for cs in cases], dtype=object)
+    return np.array([cs.ds[-1] for cs in cases], dtype=object)
 
 
 def calibrate(A: np.ndarray, C: np.ndarray, S: np.ndarray, level: Sequence[int],

@@ -109,8 +109,9 @@ def forecast(
         of series × requested models; when there is any fallback a ``TalentForecastWarning`` says
         how many and why. ``.attrs["auto"]`` holds the auto selection (members, backtest scores,
         calibration; a ``TalentForecastWarning`` says when a panel too short for a whole h-year
-        backtest window had its later steps' intervals extended, or when too few backtest cases
-        left the members' own intervals uncalibrated), ``.attrs["shock_years"]`` the declared
+        backtest window had its later steps' intervals extended, when too few backtest cases
+        left the members' own intervals uncalibrated, or when they rest on a shock common to a
+        few calendar windows), ``.attrs["shock_years"]`` the declared
         years and how many series they changed.
         Only the errors a model is expected to raise for a series it cannot handle
         lead to a fallback (``_failures.EXPECTED_FAILURES``); any other error propagates.
