@@ -332,8 +332,9 @@ def test_method_says_which_interval_steps_were_extended_and_keeps_them_out_of_th
     assert any(Strings("zh")("text.no_fallbacks") in t for t in texts)  # the only note was not a fallback
     meta["fallbacks"] = [{"stage": "demand", "message": "common shock", "intervals_common_shock": 3,
                           "n_calibration": 144}]
-    for lang, want in (("zh", "只能从 3 个窗口估计"), ("en", "only 3 windows can estimate it")):
+    for lang, want, dof in (("zh", "只能从 3 个窗口估计", "自由度为 3 的 t 分布"),
+                            ("en", "only 3 windows can estimate it", "with 3 degrees of freedom")):
         texts = [t for k, t in _texts(build_context(example_run.tables, lang=lang, meta=meta)) if k in ("text", "cell")]
         said = [t for t in texts if want in t]
-        assert len(said) == 1 and "144" in said[0] and "t" in said[0], lang
+        assert len(said) == 1 and "144" in said[0] and dof in said[0], lang
         assert not any("common shock" == t for t in texts)  # not a row of the fallback table

@@ -49,6 +49,7 @@ def calibrate(A: np.ndarray, C: np.ndarray, S: np.ndarray, level: Sequence[int],
     R = (A[ok] - C[ok]) / S[ok, None]
     orig = None if origins is None else np.asarray(origins, dtype=object)[ok]
     q, windows = {}, 0
+    probs = [p for lv in level for p in ((100 - lv) / 200, 1 - (100 - lv) / 200)]
     for k in range(A.shape[1]):
         fin = np.isfinite(R[:, k])
         r = R[fin, k]
@@ -57,7 +58,6 @@ def calibrate(A: np.ndarray, C: np.ndarray, S: np.ndarray, level: Sequence[int],
         if orig is not None:
             shared, n = common_shock_sample(r, orig[fin])
             r, windows = (shared, max(windows, n)) if shared is not None else (r, windows)
-        probs = [p for lv in level for p in ((100 - lv) / 200, 1 - (100 - lv) / 200)]
         got = np.quantile(r, probs, method="higher")  # one partition for every level
         for i, lv in enumerate(level):
             q[(lv, k)] = (min(float(got[2 * i]), 0.0), max(float(got[2 * i + 1]), 0.0))
