@@ -7,8 +7,11 @@ are read for one ``as_of``. Everything is kept in plain dicts keyed by
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -30,9 +33,16 @@ SHARES = ("employment_rate", "job_rate", "matched_rate")  # rates out of graduat
 Z95, Z80 = float(stats.norm.ppf(0.975)), float(stats.norm.ppf(0.9))
 
 
-@dataclass
-class Obs:
-    """One indicator value with what is needed for its probability."""
+class Obs(NamedTuple):
+    """One indicator value with what is needed for its probability.
+
+    A named tuple: a panel's series hold hundreds of thousands of them, and :func:`build_series`
+    builds each from a row tuple in one C call (``tuple.__new__``).
+
+    Example:
+        >>> Obs(2023, 0.9, n=120.0).n, Obs(2023, 0.9).sigma != Obs(2023, 0.9).sigma  # unset: NaN
+        (120.0, True)
+    """
 
     year: int
     value: float
@@ -49,7 +59,7 @@ class Obs:
 class Context:
     """Everything known about one region × specialty × level for one as_of."""
 
-    series: dict[str, dict[int, Obs]] = field(default_factory=dict)
+    series: Mapping[str, dict[int, Obs]] = field(default_factory=dict)  # SeriesUpTo in contexts()
     points: dict[str, Obs] = field(default_factory=dict)
     last_intake: float = math.nan
     intake_year: int | None = None
@@ -273,12 +283,54 @@ def build_series(tables: dict[str, pd.DataFrame], scenario: str, settings: dict 
             frames["ratio_ds"] = _obs_frame(hist, "ratio_ds", sigma=sig)
     out: dict[tuple, dict] = {}
     for ind, f in frames.items():
-        f = f.dropna(subset=["value"])
-        cols = [f[c].tolist() for c in (*KEY, "year", "value", "n", "sigma", "p_gt", "p_lt", "rate", "prior",
-                                        "kappa")]
-        for r, s, lev, y, *vals in zip(*cols, strict=True):
-            out.setdefault((r, s, lev), {}).setdefault(ind, {})[int(y)] = Obs(int(y), *map(float, vals))
+        f = f.dropna(subset=["value"]).sort_values("year", kind="stable")  # each key's years ascending
+        keys = zip(*(f[c].tolist() for c in KEY), strict=True)
+        years = f["year"].astype(int).tolist()
+        rows = zip(years, *(f[c].to_numpy(dtype=float).tolist() for c in OBS_FLOATS), strict=True)
+        for key, y, o in zip(keys, years, _obs(rows), strict=True):
+            out.setdefault(key, {}).setdefault(ind, {})[y] = o
     return out
+
+
+OBS_FLOATS = Obs._fields[1:]  # the float fields, in order
+
+
+def _obs(rows: Iterator[tuple]) -> Iterator[Obs]:
+    """Obs from tuples holding every field in order, built in C (``tuple.__new__``): no
+    Python-level ``__new__`` per row."""
+    return map(tuple.__new__, itertools.repeat(Obs), rows)
+
+
+class SeriesUpTo(Mapping):
+    """``{indicator: {year: Obs}}`` of one key cut to the years ≤ ``as_of``, each indicator cut
+    when first read (a rule reads a few of a key's indicators; the history re-evaluates every
+    key for ten earlier years).
+
+    Example:
+        >>> s = SeriesUpTo({"graduates": {2022: Obs(2022, 90.0), 2023: Obs(2023, 100.0)}}, 2022)
+        >>> list(s["graduates"]), s.get("employment_rate", {})
+        ([2022], {})
+    """
+
+    __slots__ = ("_full", "_as_of", "_cut")
+
+    def __init__(self, full: dict[str, dict[int, Obs]], as_of: int):
+        self._full, self._as_of, self._cut = full, as_of, {}
+
+    def __getitem__(self, ind: str) -> dict[int, Obs]:
+        got = self._cut.get(ind)
+        if got is None:
+            ys = self._full[ind]
+            # build_series keeps each indicator's years ascending: nothing to cut is the common case
+            got = self._cut[ind] = ys if not ys or next(reversed(ys)) <= self._as_of else \
+                {y: o for y, o in ys.items() if y <= self._as_of}
+        return got
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._full)
+
+    def __len__(self) -> int:
+        return len(self._full)
 
 
 def _latest(df: pd.DataFrame, lo: int, hi: int, prefer: int) -> pd.DataFrame:
@@ -343,9 +395,13 @@ def build_points(tables, as_of: int, settings: dict, regions=None) -> dict[tuple
             keep &= o["region"].isin(set(regions)).to_numpy()
         o = o[keep]
         # columns as arrays: building Obs row by row from itertuples was the warning stage's hot spot
-        cols = [o[c].tolist() for c in (*KEY, "year", "value", "n", "sigma", "p_gt", "p_lt")]
-        for r, s, lev, y, v, n, sg, pg, pl in zip(*cols, strict=True):
-            out.setdefault((r, s, lev), {})[ind] = Obs(int(y), float(v), float(n), float(sg), float(pg), float(pl))
+        keys = zip(*(o[c].tolist() for c in KEY), strict=True)
+        nan = itertools.repeat(math.nan)  # a point carries no rate, prior or kappa (strict=False: endless)
+        rows = zip(o["year"].astype(int).tolist(), *(o[c].to_numpy(dtype=float).tolist()
+                                                     for c in ("value", "n", "sigma", "p_gt", "p_lt")), nan, nan, nan,
+                   strict=False)
+        for key, point in zip(keys, _obs(rows), strict=True):
+            out.setdefault(key, {})[ind] = point
 
     m = matches_table(tables, settings["scenario"])
     if m is not None:
@@ -515,7 +571,7 @@ def contexts(tables, series, as_of: int, settings: dict, regions, only: set | No
     for key in sorted(offered(tables, series, as_of, settings["offered_window"], regions)):
         if only is not None and key not in only:
             continue
-        ser = {ind: {y: o for y, o in ys.items() if y <= as_of} for ind, ys in series.get(key, {}).items()}
+        ser = SeriesUpTo(series.get(key, {}), as_of)
         ctx = Context(series=ser, points=points.get(key, {}))
         if key in intakes:
             ctx.last_intake, ctx.intake_year = intakes[key]
