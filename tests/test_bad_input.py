@@ -188,7 +188,9 @@ def test_xlsx_size_limit_is_configurable(tmp_path):
     path = xlsx([["地区", "行业代码", "年份", "就业人数"], ["990101", "C", 2023, 7]])(tmp_path)
     with pytest.raises(InputError) as info:
         tf.read_table(path, "employment", max_xlsx_bytes=100)
-    assert "at most 100 bytes" in str(info.value) and "max_xlsx_bytes" in str(info.value)
+    en, zh = info.value.render("en"), info.value.render("zh")
+    assert "at most 100 bytes" in en and "max_xlsx_bytes" in en
+    assert "不超过 100 字节" in zh and "max_xlsx_bytes" in zh  # Chinese by default
     assert len(tf.read_table(path, "employment", max_xlsx_bytes=10**7)) == 1
     folder = tmp_path / "f"
     folder.mkdir()

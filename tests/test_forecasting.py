@@ -125,20 +125,23 @@ def test_custom_column_names():
 
 
 @pytest.mark.parametrize(
-    "mutate, kwargs, match",
+    "mutate, kwargs, match, match_zh",
     [
-        (lambda d: d.drop(columns="ds"), {}, "'ds'"),
-        (lambda d: pd.concat([d, d.iloc[[0]]]), {}, "duplicated"),
-        (lambda d: d.assign(y=d.y.astype(object).where(d.index != 3, "n/a")), {}, "finite number"),
-        (lambda d: d, {"h": 0}, "h >= 1"),
-        (lambda d: d.assign(ds=d.ds.astype(float) + 0.5), {}, "integer year"),
-        (lambda d: d[d.ds != 2012], {}, "consecutive years"),
+        (lambda d: d.drop(columns="ds"), {}, "'ds'", "名为 'ds' 的列"),
+        (lambda d: pd.concat([d, d.iloc[[0]]]), {}, "duplicated", "这一组合重复"),
+        (lambda d: d.assign(y=d.y.astype(object).where(d.index != 3, "n/a")), {}, "finite number", "有限的数值"),
+        (lambda d: d, {"h": 0}, "h >= 1", "不小于 1 的整数预测年数"),
+        (lambda d: d.assign(ds=d.ds.astype(float) + 0.5), {}, "integer year", "整数年份"),
+        (lambda d: d[d.ds != 2012], {}, "consecutive years", "年份连续"),
     ],
 )
-def test_bad_input_raises_clear_input_error(mutate, kwargs, match):
+def test_bad_input_raises_clear_input_error(mutate, kwargs, match, match_zh):
+    """Every problem is said in Chinese (the default) and in English."""
     args = {"h": 2, **kwargs}
-    with pytest.raises(InputError, match=match):
+    with pytest.raises(InputError) as err:
         forecast(mutate(panel(2)), models="naive", **args)
+    assert match_zh in err.value.render("zh") and match in err.value.render("en")
+    assert all(p.expected_zh for p in err.value.problems)
 
 
 def test_row_is_named_in_error():
@@ -152,12 +155,14 @@ def test_row_is_named_in_error():
 
 def test_unknown_model_and_exog_capability():
     df = panel(2)
-    with pytest.raises(ModelError, match="unknown model"):
+    with pytest.raises(ModelError) as err:
         forecast(df, h=2, models="nope")
+    assert "unknown model" in err.value.render("en") and "未知模型 'nope'" in err.value.render("zh")
     df["x"] = np.linspace(1, 2, len(df))
     fut = pd.DataFrame({"unique_id": ["s0", "s1"] * 2, "ds": [2022, 2022, 2023, 2023], "x": 2.0})
-    with pytest.raises(ModelError, match="cannot use exogenous"):
+    with pytest.raises(ModelError) as err:
         forecast(df, h=2, models="theta", exog=["x"], future_exog=fut)
+    assert "cannot use exogenous" in err.value.render("en") and "不能使用外生变量" in err.value.render("zh")
     with pytest.raises(InputError, match="future"):
         forecast(df, h=2, models="loglog", exog=["x"])
 
@@ -166,8 +171,9 @@ def test_capabilities_declared_and_checked_once():
     for name, cls in MODELS.items():
         cap = cls.capabilities
         assert cap.min_length >= 1 and cls.name == name
-    with pytest.raises(ModelError, match="at least 7"):
+    with pytest.raises(ModelError) as err:
         check_capabilities(get_model("ets"), n_obs=3)
+    assert "at least 7" in err.value.render("en") and "至少需要 7 个观测值" in err.value.render("zh")
 
 
 def test_loglog_elasticity_with_exog():

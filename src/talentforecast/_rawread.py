@@ -20,17 +20,19 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003) and other OLE files
 
 
-def _problem(file: str, expected: str, value: object = None) -> InputError:
-    return InputError([Problem(file, None, None, value, expected)])
+def _problem(file: str, expected: str, expected_zh: str, value: object = None) -> InputError:
+    return InputError([Problem(file, None, None, value, expected, expected_zh)])
 
 
 def decode(data: bytes, file: str) -> tuple[str, str]:
     """Decode CSV bytes: UTF-8 (with or without BOM), UTF-16 with BOM, then GBK/GB18030."""
     if data.startswith(_ZIP_MAGIC):
-        raise _problem(file, "a CSV text file; this is a ZIP/XLSX workbook: name it .xlsx")
+        raise _problem(file, "a CSV text file; this is a ZIP/XLSX workbook: name it .xlsx",
+                       "CSV 文本文件；这是 ZIP/XLSX 工作簿：请把扩展名改为 .xlsx")
     if data.startswith(_OLE_MAGIC):
         raise _problem(file, "a CSV or .xlsx file; this is an old .xls (Excel 97-2003) workbook: "
-                             "save it as .xlsx or CSV UTF-8")
+                             "save it as .xlsx or CSV UTF-8",
+                       "CSV 或 .xlsx 文件；这是旧版 .xls（Excel 97-2003）工作簿：请另存为 .xlsx 或 CSV UTF-8")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             return data.decode("utf-16"), "utf-16"
@@ -41,7 +43,8 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    raise _problem(file, "text encoded as UTF-8, UTF-16 (with BOM) or GBK/GB18030")
+    raise _problem(file, "text encoded as UTF-8, UTF-16 (with BOM) or GBK/GB18030",
+                   "以 UTF-8、UTF-16（带 BOM）或 GBK/GB18030 编码的文本")
 
 
 def _delimiter(lines: list[str]) -> str:
@@ -83,7 +86,7 @@ def read_csv_cells(data: bytes, file: str) -> tuple[pd.DataFrame, str, int]:
     """
     text, encoding = decode(data, file)
     if not text.strip():
-        raise _problem(file, "a header row and at least one data row")
+        raise _problem(file, "a header row and at least one data row", "一行表头和至少一行数据")
     sep = _delimiter(text.splitlines()[:30])
     fast = _fast_cells(text, sep)
     if fast is not None:
@@ -102,9 +105,11 @@ def read_csv_cells(data: bytes, file: str) -> tuple[pd.DataFrame, str, int]:
                 blank += 1
             prev_end = reader.line_num
     except csv.Error as exc:
-        raise InputError([Problem(file, None, reader.line_num, None, f"well-formed CSV ({exc})")]) from exc
+        raise InputError([Problem(file, None, reader.line_num, None, f"well-formed CSV ({exc})",
+                                  f"格式正确的 CSV（{exc}；常见原因：引号未成对）")]) from exc
     if not rows:
-        raise _problem(file, "a header row and at least one data row (every line is blank)")
+        raise _problem(file, "a header row and at least one data row (every line is blank)",
+                       "一行表头和至少一行数据（所有行都是空的）")
     width = max(len(r) for r in rows)
     grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], index=starts, dtype=object)
     return grid, encoding, blank
@@ -117,17 +122,19 @@ def open_xlsx(path: Path, file: str, max_bytes: int):
     size = path.stat().st_size
     if size > max_bytes:
         raise _problem(file, f"an XLSX file of at most {max_bytes} bytes (raise max_xlsx_bytes to allow it)",
-                       f"{size} bytes")
+                       f"不超过 {max_bytes} 字节的 XLSX 文件（可调大 max_xlsx_bytes）", f"{size} bytes")
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(_OLE_MAGIC):
-        raise _problem(file, "an .xlsx workbook; this is an old .xls (Excel 97-2003) file: save it as .xlsx")
+        raise _problem(file, "an .xlsx workbook; this is an old .xls (Excel 97-2003) file: save it as .xlsx",
+                       ".xlsx 工作簿；这是旧版 .xls（Excel 97-2003）文件：请另存为 .xlsx")
     if not head.startswith(_ZIP_MAGIC):
-        raise _problem(file, "an .xlsx workbook (a ZIP file); this file is not one")
+        raise _problem(file, "an .xlsx workbook (a ZIP file); this file is not one", ".xlsx 工作簿（ZIP 文件）；此文件不是")
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl and zipfile raise many unrelated types on corrupt files
-        raise InputError(f"cannot read as XLSX: {type(exc).__name__}: {exc}", file=file) from exc
+        raise InputError(f"cannot read as XLSX: {type(exc).__name__}: {exc}", file=file,
+                         expected_zh=f"可读的 XLSX 文件（{type(exc).__name__}: {exc}）") from exc
 
 
 def sheet_states(book) -> list[tuple[str, str]]:
@@ -141,7 +148,8 @@ def sheet_rows(book, name: str, file: str, limit: int | None = None) -> list[lis
         ws = book[name]
         return [list(r) for r in ws.iter_rows(min_row=1, max_row=limit, values_only=True)]
     except Exception as exc:  # corrupt sheet XML surfaces only when rows are read
-        raise InputError(f"cannot read sheet '{name}' as XLSX: {type(exc).__name__}: {exc}", file=file) from exc
+        raise InputError(f"cannot read sheet '{name}' as XLSX: {type(exc).__name__}: {exc}", file=file,
+                         expected_zh=f"可读的工作表 '{name}'（{type(exc).__name__}: {exc}）") from exc
 
 
 def _has_formulas(path: Path) -> bool:
@@ -174,7 +182,8 @@ def read_xlsx_sheet(path: Path, book, name: str, file: str) -> tuple[pd.DataFram
                         rows[i][j] = FormulaCell(v)
                         unsaved += 1
         except Exception as exc:  # same as above: a damaged file
-            raise InputError(f"cannot read as XLSX: {type(exc).__name__}: {exc}", file=file) from exc
+            raise InputError(f"cannot read as XLSX: {type(exc).__name__}: {exc}", file=file,
+                             expected_zh=f"可读的 XLSX 文件（{type(exc).__name__}: {exc}）") from exc
     width = max((len(r) for r in rows), default=0)
     raw = pd.DataFrame([r + [None] * (width - len(r)) for r in rows], dtype=object)
     if raw.empty:
@@ -188,7 +197,8 @@ def read_parquet_cells(path: Path, file: str) -> pd.DataFrame:
     try:
         df = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several types on corrupt files
-        raise InputError(f"cannot read as Parquet: {type(exc).__name__}: {exc}", file=file) from exc
+        raise InputError(f"cannot read as Parquet: {type(exc).__name__}: {exc}", file=file,
+                         expected_zh=f"可读的 Parquet 文件（{type(exc).__name__}: {exc}）") from exc
     header = pd.DataFrame([[str(c) for c in df.columns]], dtype=object)
     body = pd.DataFrame(df.to_numpy(dtype=object))
     return pd.concat([header, body], ignore_index=True)

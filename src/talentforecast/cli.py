@@ -12,13 +12,14 @@ import functools
 import os
 import sys
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from talentforecast import __version__
-from talentforecast.errors import ConfigError, TalentForecastError
+from talentforecast.errors import ConfigError, TalentForecastError, TalentForecastWarning
 
 TEXT_FILE = Path(__file__).with_name("cli_text.toml")
 
@@ -53,6 +54,23 @@ def ui_lang(argv: list[str] | None = None, env: dict[str, str] | None = None) ->
 
 def _split(value: str | None) -> list[str] | None:
     return None if value is None else [x.strip() for x in value.split(",") if x.strip()]
+
+
+def _ints(t: dict, option: str, value: str | None) -> list[int] | None:
+    """Comma-separated integers of an option (``--level 80,95``), or ConfigError naming the option.
+
+    Example:
+        >>> _ints({}, "--level", "80, 95"), _ints({}, "--shock-years", None)
+        ([80, 95], None)
+    """
+    items = _split(value)
+    if items is None:
+        return None
+    try:
+        return [int(x) for x in items]
+    except ValueError:
+        msg = t.get("bad_ints", "{option}: expected comma-separated integers, got {got}")
+        raise ConfigError(msg.format(option=option, got=value)) from None
 
 
 def _check_choices(t: dict, option: str, values: list[str] | None, choices: tuple[str, ...]) -> None:
@@ -306,23 +324,41 @@ def build_app(lang: str = "zh") -> typer.Typer:
                  h: int = typer.Option(5, "--h", "--horizon", help=H("h")),
                  out: Path = typer.Option(Path("forecast.csv"), "--out", "-o", help=H("forecast_out")),
                  models: str = typer.Option("auto", "--models", help=H("models")),
+                 level: str = typer.Option("80,95", "--level", help=H("level")),
+                 seed: int = typer.Option(0, "--seed", help=H("seed")),
+                 shock_years: str = typer.Option(None, "--shock-years", help=H("shock_years")),
                  n_jobs: int = typer.Option(1, "--n-jobs", help=H("n_jobs")),
                  groups: str = typer.Option(None, "--groups", help=H("groups")),
                  lang: str = o_lang()) -> None:
-        import pandas as pd
-
         from talentforecast._atomic import atomic_file
+        from talentforecast.errors import set_lang
         from talentforecast.forecasting import forecast as fc
+        from talentforecast.forecasting.describe import describe
+        from talentforecast.forecasting.panel_file import read_panel
 
+        msg_lang = "en" if (lang or ui).startswith("en") else "zh"
+        old = set_lang(msg_lang)
         try:
-            df = pd.read_csv(data)
-            result = fc(df, h=h, models=models if "," not in models else models.split(","), n_jobs=n_jobs,
-                        groups=[g.strip() for g in groups.split(",")] if groups else None)
+            df = read_panel(data)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", TalentForecastWarning)
+                result = fc(df, h=h, level=_ints(t, "--level", level), models=_split(models) if "," in models
+                            else models, n_jobs=n_jobs, seed=seed, groups=_split(groups),
+                            shock_years=_ints(t, "--shock-years", shock_years))
             with atomic_file(out, "w") as fh:
                 result.to_csv(fh, index=False)
             wrote(f"{out} ({len(result)})")
+            for line in describe(result, msg_lang):
+                typer.echo(f"  {line}")
+            for w in caught:  # the library's notes as lines; other libraries' warnings as they come
+                if issubclass(w.category, TalentForecastWarning):
+                    typer.echo(t["note"].format(note=w.message), err=True)
+                else:
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         except TalentForecastError as err:
             fail(err)
+        finally:
+            set_lang(old)
 
     @command(help=H("dashboard"), short_help=H("dashboard"))
     def dashboard(feed_dir: Path = typer.Argument(..., help=H("feed_dir"), metavar="FEED_DIR"),

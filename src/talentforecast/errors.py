@@ -193,10 +193,25 @@ class ConfigError(TalentForecastError, ValueError):
 class ModelError(TalentForecastError):
     """A model was asked for something it cannot do (capability check) or failed to fit.
 
+    ``zh`` gives the Chinese message, shown when the language is "zh" (the default); a failure
+    recorded as a fallback's detail keeps the English one.
+
     Example:
-        >>> issubclass(ModelError, TalentForecastError)
-        True
+        >>> err = ModelError("unknown model 'x'", zh="未知模型 'x'")
+        >>> err.render("en"), err.render("zh")
+        ("unknown model 'x'", "未知模型 'x'")
     """
+
+    def __init__(self, message: str, zh: str | None = None):
+        self.message_en, self.message_zh = message, zh
+        super().__init__(message)
+
+    def render(self, lang: str = "en") -> str:
+        """The message in ``lang`` (English when no Chinese text was given)."""
+        return self.message_zh if lang == "zh" and self.message_zh else self.message_en
+
+    def __str__(self) -> str:
+        return self.render(get_lang())
 
 
 class OutputError(TalentForecastError):

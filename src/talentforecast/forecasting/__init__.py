@@ -11,6 +11,7 @@ Example:
 from talentforecast.forecasting import models_statsmodels as _models_statsmodels  # noqa: F401  registers models
 from talentforecast.forecasting.auto import AutoSelection
 from talentforecast.forecasting.backtest import backtest, evaluate
+from talentforecast.forecasting.describe import describe
 from talentforecast.forecasting.distributed import use_engine
 from talentforecast.forecasting.engine import forecast
 from talentforecast.forecasting.models import (
@@ -21,6 +22,7 @@ from talentforecast.forecasting.models import (
     get_model,
     register,
 )
+from talentforecast.forecasting.panel_file import read_panel
 from talentforecast.forecasting.reconcile import Hierarchy, hierarchy, reconcile
 
 __all__ = [
@@ -31,10 +33,12 @@ __all__ = [
     "Hierarchy",
     "backtest",
     "check_capabilities",
+    "describe",
     "evaluate",
     "forecast",
     "get_model",
     "hierarchy",
+    "read_panel",
     "reconcile",
     "register",
     "use_engine",

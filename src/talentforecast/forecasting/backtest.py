@@ -9,7 +9,7 @@ import pandas as pd
 
 from talentforecast.errors import InputError, Problem
 from talentforecast.forecasting import _failures
-from talentforecast.forecasting._panel import check_h, group_keys, prepare
+from talentforecast.forecasting._panel import SOURCE, check_h, group_keys, prepare
 from talentforecast.forecasting.auto import scale_of, smape
 from talentforecast.forecasting.distributed import use_engine
 from talentforecast.forecasting.engine import forecast_frame
@@ -62,7 +62,7 @@ def backtest(
     h = check_h(h)
     for name, v in [("n_windows", n_windows), ("step", step)]:
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise InputError([Problem("<argument>", name, None, v, "an integer >= 1")])
+            raise InputError([Problem("<argument>", name, None, v, "an integer >= 1", "不小于 1 的整数")])
     exog = list(exog or [])
     keys = group_keys(df, groups, id_col, time_col, target_col, exog)
     panel = prepare(df, id_col, time_col, target_col, exog, nonnegative=nonnegative)
@@ -91,7 +91,8 @@ def backtest(
             fc = fc.merge(info, left_on="unique_id", right_index=True)
             frames.append(fc)
     if not frames:
-        raise InputError([Problem("<forecast input>", time_col, None, None, f"series long enough for h={h} plus a training year")])
+        raise InputError([Problem(SOURCE, time_col, None, None, f"series long enough for h={h} plus a training year",
+                                  f"序列长度至少为预测年数 h={h} 再加一个训练年")])
     cv = pd.concat(frames, ignore_index=True)
     cv = cv.sort_values(["requested", "unique_id", "cutoff", "ds"], kind="mergesort").reset_index(drop=True)
     cv = cv.rename(columns={"unique_id": id_col, "ds": time_col})
@@ -117,7 +118,8 @@ def evaluate(cv: pd.DataFrame, by: str = "requested", id_col: str = "unique_id")
     """
     need = {by, "y", "y_hat", "scale"}
     if not need <= set(cv.columns):
-        raise InputError([Problem("<backtest frame>", c, None, None, "a column from backtest()") for c in sorted(need - set(cv.columns))])
+        raise InputError([Problem("<backtest frame>", c, None, None, "a column from backtest()", "backtest() 输出的列")
+                          for c in sorted(need - set(cv.columns))])
     levels = sorted(int(c[len("y_lo_"):]) for c in cv.columns if c.startswith("y_lo_"))
     rows = []
     for key, g in cv.groupby(by, sort=True):

@@ -169,7 +169,8 @@ def run_many(names: Sequence[str], series: Sequence[Series], h: int, level: Sequ
     engine = active()
     if n_jobs != 1:
         raise InputError([Problem("<argument>", "n_jobs", None, n_jobs,
-                                  f"1 when engine={engine!r} (the cluster's workers set the parallelism)")])
+                                  f"1 when engine={engine!r} (the cluster's workers set the parallelism)",
+                                  f"engine={engine!r} 时为 1（并行度由集群的工作进程决定）")])
     series = list(series)
     if not series:
         return []

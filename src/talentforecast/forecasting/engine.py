@@ -29,14 +29,14 @@ from talentforecast.forecasting.models import check_capabilities, get_model
 def _model_list(models: str | Sequence[str], has_exog: bool) -> list[str]:
     names = [models] if isinstance(models, str) else list(models)
     if not names:
-        raise ModelError("models must name at least one model or 'auto'")
+        raise ModelError("models must name at least one model or 'auto'", zh="models 至少要写一个模型名或 'auto'")
     for n in names:
         if not isinstance(n, str):
-            raise ModelError(f"model names must be strings, got {n!r}")
+            raise ModelError(f"model names must be strings, got {n!r}", zh=f"模型名应为文字，实际为 {n!r}")
         if n != "auto":
             check_capabilities(get_model(n), exog=has_exog)
     if len(set(names)) != len(names):
-        raise ModelError(f"models lists a name twice: {names}")
+        raise ModelError(f"models lists a name twice: {names}", zh=f"models 中有重复的模型名：{names}")
     return names
 
 
@@ -148,7 +148,7 @@ def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonneg
     h = check_h(h)
     levels = check_levels(level)
     if not isinstance(n_jobs, int) or n_jobs < 1:
-        raise InputError([Problem("<argument>", "n_jobs", None, n_jobs, "an integer >= 1")])
+        raise InputError([Problem("<argument>", "n_jobs", None, n_jobs, "an integer >= 1", "不小于 1 的整数")])
     if trend_shrinkage is not None and (isinstance(trend_shrinkage, bool) or not isinstance(trend_shrinkage, (int, float))
                                         or not np.isfinite(trend_shrinkage) or trend_shrinkage < 0):
         raise InputError([Problem("<argument>", "trend_shrinkage", None, trend_shrinkage, "a number >= 0, or None",

@@ -83,16 +83,18 @@ def check_capabilities(model: type[ForecastModel] | ForecastModel, *, n_obs: int
         >>> check_capabilities(Naive, exog=True)
         Traceback (most recent call last):
         ...
-        talentforecast.errors.ModelError: model 'naive' cannot use exogenous columns; ...
+        talentforecast.errors.ModelError: 模型 'naive' 不能使用外生变量列；...
     """
     cap, name = model.capabilities, model.name
     if exog and not cap.exogenous:
-        raise ModelError(f"model '{name}' cannot use exogenous columns; choose one of "
-                         f"{sorted(n for n, m in MODELS.items() if m.capabilities.exogenous)} or drop exog")
+        able = sorted(n for n, m in MODELS.items() if m.capabilities.exogenous)
+        raise ModelError(f"model '{name}' cannot use exogenous columns; choose one of {able} or drop exog",
+                         zh=f"模型 '{name}' 不能使用外生变量列；请改用 {able} 之一，或去掉 exog")
     if intervals and not cap.intervals:
-        raise ModelError(f"model '{name}' does not produce prediction intervals")
+        raise ModelError(f"model '{name}' does not produce prediction intervals", zh=f"模型 '{name}' 不给出预测区间")
     if n_obs is not None and n_obs < cap.min_length:
-        raise ModelError(f"model '{name}' needs at least {cap.min_length} observations, got {n_obs}")
+        raise ModelError(f"model '{name}' needs at least {cap.min_length} observations, got {n_obs}",
+                         zh=f"模型 '{name}' 至少需要 {cap.min_length} 个观测值，实际为 {n_obs} 个")
 
 
 def normal_bands(mean: np.ndarray, se: np.ndarray, level: Sequence[int]) -> dict[str, np.ndarray]:
@@ -263,9 +265,10 @@ def get_model(name: str) -> type[ForecastModel]:
         >>> get_model("nope")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        talentforecast.errors.ModelError: unknown model 'nope'; known models: [...] or 'auto'
+        talentforecast.errors.ModelError: 未知模型 'nope'；可用的模型：[...] 或 'auto'
     """
     try:
         return MODELS[name]
     except KeyError:
-        raise ModelError(f"unknown model {name!r}; known models: {sorted(MODELS)} or 'auto'") from None
+        raise ModelError(f"unknown model {name!r}; known models: {sorted(MODELS)} or 'auto'",
+                         zh=f"未知模型 {name!r}；可用的模型：{sorted(MODELS)} 或 'auto'") from None

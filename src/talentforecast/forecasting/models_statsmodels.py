@@ -41,7 +41,8 @@ class LogLogRegression(ForecastModel):
         import statsmodels.api as sm
 
         if self.X_ is None:
-            raise ModelError("model 'loglog' needs exogenous drivers (exog=[...])")
+            raise ModelError("model 'loglog' needs exogenous drivers (exog=[...])",
+                             zh="模型 'loglog' 需要外生驱动变量（exog=[...]）")
         if np.any(self.y_ <= 0) or np.any(self.X_ <= 0):
             raise ModelError("model 'loglog' needs strictly positive y and drivers")
         t = np.arange(len(self.y_), dtype=float)

@@ -61,15 +61,18 @@ def hierarchy(bottom: pd.DataFrame, keys: Sequence[str], time_col: str = "ds", t
     keys = list(keys)
     missing = [c for c in [*keys, time_col, target_col] if c not in bottom.columns]
     if not keys or missing:
-        raise InputError([Problem("<bottom>", c, None, None, "a key/time/target column") for c in missing or ["keys"]])
+        raise InputError([Problem("<bottom>", c, None, None, "a key/time/target column", "分组键、年份或数值列")
+                          for c in missing or ["keys"]])
     b = bottom[[*keys, time_col, target_col]].copy()
     if b.duplicated([*keys, time_col]).any():
         row = int(np.flatnonzero(b.duplicated([*keys, time_col]).to_numpy())[0])
-        raise InputError([Problem("<bottom>", time_col, row + 2, b[time_col].iloc[row], f"one row per ({', '.join(keys)}, {time_col})")])
+        raise InputError([Problem("<bottom>", time_col, row + 2, b[time_col].iloc[row], f"one row per ({', '.join(keys)}, {time_col})",
+                                  f"每个（{'，'.join(keys)}，{time_col}）只有一行")])
     years = b.groupby(keys)[time_col].apply(lambda s: tuple(sorted(s)))
     if years.nunique() > 1:
         raise InputError([Problem("<bottom>", time_col, None, None,
-                                  "every bottom series covering the same years (aggregates would mix different sets)")])
+                                  "every bottom series covering the same years (aggregates would mix different sets)",
+                                  "每个底层序列覆盖相同的年份（否则各级合计混入不同的序列）")])
     b[keys] = b[keys].astype(str)
     bottom_keys = b[keys].drop_duplicates().sort_values(keys).to_numpy().tolist()
     bottom_ids = [_node_id(keys, v) for v in bottom_keys]
@@ -145,20 +148,24 @@ def reconcile(
     from hierarchicalforecast.methods import BottomUp, MinTrace
 
     if method == "top_down":
-        raise ModelError("top_down is undefined on grouped hierarchies (several ways to the total); use bottom_up or a MinTrace method")
+        raise ModelError("top_down is undefined on grouped hierarchies (several ways to the total); use bottom_up or a "
+                         "MinTrace method", zh="分组层级（到总计有多条路径）不能用 top_down；请用 bottom_up 或 MinTrace 方法")
     if method not in METHODS:
-        raise ModelError(f"unknown reconciliation method {method!r}; choose one of {list(METHODS)}")
+        raise ModelError(f"unknown reconciliation method {method!r}; choose one of {list(METHODS)}",
+                         zh=f"未知的协调方法 {method!r}；可选：{list(METHODS)}")
     hz = hierarchy(bottom, keys, time_col, target_col)
     fc = forecasts.rename(columns={time_col: "ds"})
     have = sorted(int(c[5:]) for c in fc.columns if c.startswith("y_lo_"))
     level = have if level is None else sorted(int(v) for v in level)
     if set(level) - set(have):
-        raise InputError([Problem("<forecasts>", f"y_lo_{lv}", None, None, "interval columns for each requested level") for lv in set(level) - set(have)])
+        raise InputError([Problem("<forecasts>", f"y_lo_{lv}", None, None, "interval columns for each requested level",
+                                  "每个所需置信水平的区间列") for lv in set(level) - set(have)])
     nodes = set(hz.S["unique_id"])
     missing = nodes - set(fc["unique_id"])
     if missing or fc.duplicated(["unique_id", "ds"]).any():
         raise InputError([Problem("<forecasts>", "unique_id", None, sorted(missing)[:5] or None,
-                                  "exactly one forecast row per (node, ds) for every node of hierarchy(bottom, keys)")])
+                                  "exactly one forecast row per (node, ds) for every node of hierarchy(bottom, keys)",
+                                  "hierarchy(bottom, keys) 的每个节点每年恰有一行预测")])
     fc = fc[fc["unique_id"].isin(nodes)]
     labels = fc.groupby("unique_id")["model"].first()
     asked = fc.groupby("unique_id")["requested"].first() if "requested" in fc else labels

@@ -1,0 +1,78 @@
+"""A long panel read from a file for :func:`~talentforecast.forecasting.forecast`, keeping where each
+row came from: the CLI's ``forecast PANEL`` names the file and line of every bad cell.
+
+CSV in the encodings and delimiters the table readers take (UTF-8, UTF-16 with BOM, GBK/GB18030;
+comma, tab, semicolon, bar), the first visible sheet of an XLSX workbook, or Parquet. Blank lines
+are skipped, never a row with content; cells stay as read, and ``forecast()`` checks them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from talentforecast._rawread import (
+    open_xlsx,
+    read_csv_cells,
+    read_parquet_cells,
+    read_xlsx_sheet,
+    sheet_states,
+)
+from talentforecast.errors import InputError, Problem
+
+MAX_XLSX_BYTES = 200 * 2**20
+
+
+def read_panel(path: str | Path) -> pd.DataFrame:
+    """The file's rows under its header row, as read. ``attrs["source"]`` is the file and
+    ``attrs["lines"]`` each row's line (CSV) or sheet row (XLSX), so the problems
+    :func:`~talentforecast.forecasting.forecast` finds name them.
+
+    Example:
+        >>> import tempfile, os
+        >>> d = tempfile.mkdtemp(); p = os.path.join(d, "panel.csv")
+        >>> _ = open(p, "w", encoding="gbk").write("unique_id,ds,y\\n\\n北京|C,2022,10\\n北京|C,2023,12\\n")
+        >>> df = read_panel(p)
+        >>> df["unique_id"].tolist(), df.attrs["lines"]
+        (['北京|C', '北京|C'], [3, 4])
+    """
+    path = Path(path)
+    file = str(path)
+    if not path.is_file():
+        raise InputError([Problem(file, None, None, None, "an existing file", "一个存在的文件")])
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        book = open_xlsx(path, file, MAX_XLSX_BYTES)
+        visible = [name for name, state in sheet_states(book) if state == "visible"]
+        if not visible:
+            raise InputError([Problem(file, None, None, None, "a visible sheet", "一个可见的工作表")])
+        raw = read_xlsx_sheet(path, book, visible[0], file)[0]
+    elif suffix == ".parquet":
+        raw = read_parquet_cells(path, file)
+    else:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError([Problem(file, None, None, None, f"a readable file ({exc.strerror})",
+                                      f"可读取的文件（{exc.strerror}）")]) from exc
+        raw = read_csv_cells(data, file)[0]
+    if len(raw) < 2:
+        raise InputError([Problem(file, None, None, None, "a header row and at least one data row",
+                                  "一行表头和至少一行数据")])
+    header = [("" if v is None else str(v)).strip() for v in raw.iloc[0]]
+    line = int(raw.index[0]) + 1
+    seen: set[str] = set()
+    problems = []
+    for name in header:
+        if name and name in seen:
+            problems.append(Problem(file, name, line, name, "distinct column names in the header row",
+                                    "表头中的列名互不相同"))
+        seen.add(name)
+    if problems:
+        raise InputError(problems)
+    keep = [i for i, name in enumerate(header) if name]  # unnamed columns carry nothing forecast() reads
+    df = pd.DataFrame(raw.iloc[1:, keep].to_numpy(dtype=object), columns=[header[i] for i in keep])
+    df.attrs["source"] = file
+    df.attrs["lines"] = [int(i) + 1 for i in raw.index[1:]]
+    return df
