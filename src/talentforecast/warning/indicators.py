@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -20,6 +17,7 @@ from scipy import stats
 from talentforecast.errors import ConfigError, InputError, Problem
 from talentforecast.matching.quality import _slopes  # slope per year over calendar-year windows
 from talentforecast.warning.enrolment import cohort_growth, gap_targets
+from talentforecast.warning.observations import OBS_FLOATS, Context, Obs, SeriesUpTo, _obs
 from talentforecast.warning.peers import add_peer_columns, shrink_strength
 from talentforecast.warning.postings import postings_ratio
 from talentforecast.warning.provision import class_table
@@ -31,47 +29,6 @@ CLASS_INDICATORS = ("class_programmes", "class_median_intake", "class_ratio_sd_r
                     "class_region_share")
 SHARES = ("employment_rate", "job_rate", "matched_rate")  # rates out of graduates: beta probability
 Z95, Z80 = float(stats.norm.ppf(0.975)), float(stats.norm.ppf(0.9))
-
-
-class Obs(NamedTuple):
-    """One indicator value with what is needed for its probability.
-
-    A named tuple: a panel's series hold hundreds of thousands of them, and :func:`build_series`
-    builds each from a row tuple in one C call (``tuple.__new__``).
-
-    Example:
-        >>> Obs(2023, 0.9, n=120.0).n, Obs(2023, 0.9).sigma != Obs(2023, 0.9).sigma  # unset: NaN
-        (120.0, True)
-    """
-
-    year: int
-    value: float
-    n: float = math.nan  # graduates behind a rate (beta probability)
-    sigma: float = math.nan  # sd of log(ratio) from the forecast interval (lognormal probability)
-    p_gt: float = math.nan  # matching's p_surplus, a fallback when there is no interval
-    p_lt: float = math.nan  # matching's p_shortage
-    rate: float = math.nan  # the rate behind a peer gap / adjusted value (beta on the rate scale)
-    prior: float = math.nan  # peer mean the rate is shrunk toward
-    kappa: float = math.nan  # strength of that prior, in pseudo-graduates (NaN: no shrinkage)
-
-
-@dataclass
-class Context:
-    """Everything known about one region × specialty × level for one as_of."""
-
-    series: Mapping[str, dict[int, Obs]] = field(default_factory=dict)  # SeriesUpTo in contexts()
-    points: dict[str, Obs] = field(default_factory=dict)
-    last_intake: float = math.nan
-    intake_year: int | None = None
-    employed_last: float = math.nan
-    ratio_sd_projected: float = math.nan
-    # intake per year up to as_of, summed over schools, zeros kept (None: no enrolment table)
-    intake_by_year: dict[int, float] | None = None
-    in_school_last: float = math.nan
-    in_school_year: int | None = None
-    not_enrolling: bool = False
-    target: tuple[float, float, float] | None = None  # gap target intake (value, lo_80, hi_80)
-    cap: float = math.nan  # recent capacity × school-age cohort growth
 
 
 def _need(df: pd.DataFrame, name: str, cols: list[str]) -> None:
@@ -290,47 +247,6 @@ def build_series(tables: dict[str, pd.DataFrame], scenario: str, settings: dict 
         for key, y, o in zip(keys, years, _obs(rows), strict=True):
             out.setdefault(key, {}).setdefault(ind, {})[y] = o
     return out
-
-
-OBS_FLOATS = Obs._fields[1:]  # the float fields, in order
-
-
-def _obs(rows: Iterator[tuple]) -> Iterator[Obs]:
-    """Obs from tuples holding every field in order, built in C (``tuple.__new__``): no
-    Python-level ``__new__`` per row."""
-    return map(tuple.__new__, itertools.repeat(Obs), rows)
-
-
-class SeriesUpTo(Mapping):
-    """``{indicator: {year: Obs}}`` of one key cut to the years ≤ ``as_of``, each indicator cut
-    when first read (a rule reads a few of a key's indicators; the history re-evaluates every
-    key for ten earlier years).
-
-    Example:
-        >>> s = SeriesUpTo({"graduates": {2022: Obs(2022, 90.0), 2023: Obs(2023, 100.0)}}, 2022)
-        >>> list(s["graduates"]), s.get("employment_rate", {})
-        ([2022], {})
-    """
-
-    __slots__ = ("_full", "_as_of", "_cut")
-
-    def __init__(self, full: dict[str, dict[int, Obs]], as_of: int):
-        self._full, self._as_of, self._cut = full, as_of, {}
-
-    def __getitem__(self, ind: str) -> dict[int, Obs]:
-        got = self._cut.get(ind)
-        if got is None:
-            ys = self._full[ind]
-            # build_series keeps each indicator's years ascending: nothing to cut is the common case
-            got = self._cut[ind] = ys if not ys or next(reversed(ys)) <= self._as_of else \
-                {y: o for y, o in ys.items() if y <= self._as_of}
-        return got
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._full)
-
-    def __len__(self) -> int:
-        return len(self._full)
 
 
 def _latest(df: pd.DataFrame, lo: int, hi: int, prefer: int) -> pd.DataFrame:
