@@ -128,3 +128,24 @@ def test_a_bad_frame_with_groups_gets_the_frame_error_not_a_crash():
     train, _ = region_industry(regions=3)
     with pytest.raises(InputError, match="unique_id"):
         forecast(train.drop(columns="unique_id"), h=2, groups=["region"])
+
+
+def test_a_flat_series_counts_in_its_groups_totals():
+    """A constant series (a plant whose reported employment never changed) is part of its region's
+    and industry's totals: the grouped member forecasting the others sees totals that hold it."""
+    from talentforecast.forecasting.auto import AutoSelection, auto_forecast
+    from talentforecast.forecasting.grouped import GroupGrowthRidge
+
+    train, _ = region_industry(regions=6)
+    series = [Series(u, g.ds.to_numpy(), g.y.to_numpy(float), groups=(g.region.iloc[0], g.industry.iloc[0]))
+              for u, g in train.groupby("unique_id", sort=True)]
+    big = max(s.y.max() for s in series) * 3
+    series[0] = Series(series[0].uid, series[0].ds, np.full(series[0].y.size, big), groups=series[0].groups)
+    sel = AutoSelection("mean", ("grouped",), pd.DataFrame(), {})
+    got = auto_forecast(series, H, (), sel)
+    groups = {s.uid: s.groups for s in series}
+    with_flat = GroupGrowthRidge(alpha=1.0, huber=2.5).fit(series, groups, H).predict(series[1:], ())["mean"]
+    without = GroupGrowthRidge(alpha=1.0, huber=2.5).fit(series[1:], groups, H).predict(series[1:], ())["mean"]
+    mine = np.array([r.pred["mean"] for r in got[1:]])
+    assert np.allclose(mine, with_flat) and not np.allclose(mine, without)
+    assert got[0].reason == "constant"  # the flat series itself is forecast flat, as a fallback

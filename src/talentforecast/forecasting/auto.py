@@ -217,9 +217,9 @@ def select(
         if drivers:  # exog was given: never silently drop it, even without a backtest
             agg, members = "mean", ("drift", drivers[0])
         q, n_cal, extended, windows = _short_calibration(ok, h, level, agg, members, seed, n_jobs, progress, c,
-                                                         shock_years, budget) if level else ({}, 0, (), 0)
+                                                         shock_years, budget, series) if level else ({}, 0, (), 0)
         return AutoSelection(agg, members, pd.DataFrame(), q, 0, c, n_cal, extended, windows)
-    out = run_members(pool, cases, ok, h, (), seed, n_jobs, progress, "auto: backtest", shock_years)
+    out = run_members(pool, cases, series, h, (), seed, n_jobs, progress, "auto: backtest", shock_years)
     F = np.full((len(pool), len(cases), h), np.nan)
     for i, row in enumerate(out):
         for m, r in enumerate(row):
@@ -272,7 +272,7 @@ def select(
     more, more_actual, more_scales = _cases(cal, h, range(n_windows, max(n_windows, origins)), min_train, shock_years)
     cal_cases = cases
     if more and level:
-        Cm = _combined(members, agg, more, ok, h, seed, n_jobs, progress, c, shock_years)
+        Cm = _combined(members, agg, more, series, h, seed, n_jobs, progress, c, shock_years)
         A, C, S = np.vstack([A, more_actual]), np.vstack([C, Cm]), np.concatenate([S, more_scales])
         cal_cases = cases + more
     if level and np.count_nonzero(S > 0) < min_cal:
@@ -282,7 +282,7 @@ def select(
                                                    shock_years)
         if np.count_nonzero(wide_scales > 0) > np.count_nonzero(S > 0):
             A, S, cal_cases = wide_actual, wide_scales, wide
-            C = _combined(members, agg, wide, ok, h, seed, n_jobs, progress, c, shock_years)
+            C = _combined(members, agg, wide, series, h, seed, n_jobs, progress, c, shock_years)
     quantiles, windows = calibrate(A, C, S, level, origin_of(cal_cases))
     return AutoSelection(agg, tuple(members), scores.reset_index(drop=True), quantiles, len(cases), c,
                          int(np.count_nonzero(S > 0)) if quantiles else 0, (), windows)
@@ -294,7 +294,9 @@ def run_members(members: Sequence[str], cases: Sequence[Series], panel: Sequence
     """For each case, for each member, its :class:`Outcome` (no fallback). Local members run per
     series on the active engine; the panel members (pooled, grouped) are fit on ``panel`` cut as
     each case is cut (a backtest case ``w`` years before the end sees only the panel's years
-    before its origin, adjusted for the declared ``shock_years`` among them)."""
+    before its origin, adjusted for the declared ``shock_years`` among them). ``panel`` holds every
+    series: the grouped member's totals count the constant and all-zero ones too (they are part of
+    their region's and industry's employment); the pooled member learns from the others."""
     local = [m for m in members if m not in PANEL_MEMBERS]
     out = run_many(local, cases, h, level, seed, fallback=False, n_jobs=n_jobs, progress=progress,
                    description=description) if local else [[] for _ in cases]
@@ -308,6 +310,7 @@ def run_members(members: Sequence[str], cases: Sequence[Series], panel: Sequence
 def _pooled(cases: Sequence[Series], panel: Sequence[Series], h: int, level: Sequence[int],
             shock_years: Sequence[int] = ()) -> list[Outcome]:
     """The pooled member's outcome per case: one fit per distinct cut of the panel."""
+    panel = [s for s in panel if degenerate_kind(s.y) is None]  # a flat or empty history teaches no dynamics
     length = {s.uid: s.y.size for s in panel}
     cut = [length.get(cs.uid, cs.y.size) - cs.y.size for cs in cases]  # years cut from that series' end
     res: list = [None] * len(cases)
@@ -378,7 +381,7 @@ PANEL_MEMBERS = {POOLED: _pooled, GROUPED: _grouped}  # fit on the whole panel, 
 
 def _short_calibration(ok: Sequence[Series], h: int, level: Sequence[int], agg: str, members: Sequence[str], seed: int,
                        n_jobs: int, progress: bool, c: float, shock_years: Sequence[int], budget: int,
-                       ) -> tuple[dict, int, tuple[int, ...], int]:
+                       panel: Sequence[Series] | None = None) -> tuple[dict, int, tuple[int, ...], int]:
     """Quantiles for a panel too short for a whole h-year window (e.g. 6 years, h = 3): origins
     that leave MIN_TRAIN_SHORT or more training years are scored on the steps they have (a 6-year
     series gives steps 1-2 from 4 years, step 1 from 5), and the steps past the last one with
@@ -400,7 +403,7 @@ def _short_calibration(ok: Sequence[Series], h: int, level: Sequence[int], agg: 
     if not cases:
         return {}, 0, (), 0
     A, S = np.asarray(actual), np.asarray(scales, dtype=float)
-    C = _combined(members, agg, cases, ok, h, seed, n_jobs, progress, c, shock_years)
+    C = _combined(members, agg, cases, ok if panel is None else panel, h, seed, n_jobs, progress, c, shock_years)
     counts = np.count_nonzero(np.isfinite(A) & (S > 0)[:, None], axis=0)
     seen = [k for k in range(h) if counts[k] >= MIN_STEP_CASES]
     if not seen:
@@ -472,7 +475,7 @@ def auto_forecast(
     # level and step (non-degenerate series have scale > 0) they would be computed and dropped
     member_level = () if sel.calibrated(level, h) else level
     todo_series = [series[i] for i in todo]
-    out = run_members(sel.members, todo_series, todo_series, h, member_level, seed, n_jobs, progress, "forecasting")
+    out = run_members(sel.members, todo_series, series, h, member_level, seed, n_jobs, progress, "forecasting")
     failed_members: dict[int, list[Outcome]] = {}
     for i, row in zip(todo, out, strict=True):
         got = [r.pred for r in row if r.pred is not None]
