@@ -150,3 +150,42 @@ def test_random_parquet(kind, cols):
     except Exception:  # noqa: BLE001  pyarrow cannot write this mix: nothing to read
         return
     _read(buf.getvalue(), ".parquet", kind)
+
+
+PANEL_CELL = st.one_of(VALUE_CELL, st.sampled_from(["2019", "2020", "2021", "2022", "2023", "a", "b", "城市|C"]),
+                       st.integers(2015, 2025).map(str), st.floats(0, 1e6).map(lambda v: f"{v:.2f}"))
+
+
+@st.composite
+def panel_texts(draw) -> bytes:
+    """A forecast panel (unique_id, ds, y) with bad cells, ragged rows, repeats and gaps mixed in."""
+    sep = draw(st.sampled_from([",", "\t", ";"]))
+    header = draw(st.sampled_from([["unique_id", "ds", "y"], ["unique_id", "ds", "y", "region"], ["id", "ds", "y"],
+                                   ["unique_id", "ds", "y", "y"], ["unique_id", "", "ds", "y"]]))
+    lines = [sep.join(header)]
+    for i in range(draw(st.integers(0, 12))):
+        if draw(st.booleans()):
+            row = [draw(st.sampled_from(["a", "b"])), str(2012 + i % 8), f"{100 + i:.1f}"]
+        else:
+            row = draw(st.lists(PANEL_CELL, min_size=0, max_size=len(header) + 1))
+        lines.append(sep.join(row))
+    return "\n".join(lines).encode(draw(ENCODING), errors="replace")
+
+
+@fuzz(60)
+@given(data=st.one_of(panel_texts(), st.binary(max_size=300)), h=st.integers(1, 3))
+def test_forecast_panel_files(data, h):
+    """``talentforecast forecast PANEL``'s path: whatever the file, read_panel + forecast raise
+    only a TalentForecastError, and a problem that names a row names a line of the file."""
+    from talentforecast.errors import InputError
+    from talentforecast.forecasting import forecast, read_panel
+
+    path = _DIR / "panel.csv"
+    path.write_bytes(data)
+    try:
+        forecast(read_panel(path), h=h, models="naive")
+    except InputError as err:
+        n_lines = max(1, data.count(b"\n") + data.count(b"\r") + 1)
+        assert all(p.row is None or 1 <= p.row <= n_lines for p in err.problems), err.render("en")
+    except TalentForecastError:
+        pass
