@@ -338,3 +338,18 @@ def test_method_says_which_interval_steps_were_extended_and_keeps_them_out_of_th
         said = [t for t in texts if want in t]
         assert len(said) == 1 and "144" in said[0] and dof in said[0], lang
         assert not any("common shock" == t for t in texts)  # not a row of the fallback table
+
+
+def test_the_series_that_fell_back_are_named_with_what_was_used(example_run):
+    """The run records which series fell back (the first 50 of each warning); the method chapter
+    lists them beside the counts, in both languages."""
+    meta = example_run.report_meta()
+    records = [f for f in meta.get("fallbacks", []) if f.get("records")]
+    assert records, "the example run has fallbacks with their series"
+    uid = records[0]["records"][0]["unique_id"]
+    for lang in ("zh", "en"):
+        ctx = build_context(example_run.tables, lang=lang, meta=meta)
+        cells = [t for k, t in _texts(ctx) if k == "cell"]
+        assert uid in cells, lang
+        captions = [t for k, t in _texts(ctx) if k == "caption"]
+        assert any(t.endswith(Strings(lang)("text.fallback_series")) for t in captions), lang

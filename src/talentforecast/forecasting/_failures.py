@@ -90,12 +90,31 @@ def summary(records: Sequence[dict], n_forecasts: int) -> str:
             f"(details in .attrs['fallbacks']): " + ", ".join(parts))
 
 
+SHOWN_RECORDS = 50  # fallbacks named one by one in the warning's details (the run manifest keeps them)
+
+
 def warn(records: Sequence[dict], n_forecasts: int, stacklevel: int = 3) -> None:
-    """Emit one :class:`TalentForecastWarning` summarising ``records`` (nothing if there are none)."""
+    """Emit one :class:`TalentForecastWarning` summarising ``records`` (nothing if there are none).
+
+    Its ``details`` name the first ``SHOWN_RECORDS`` fallbacks one by one (series, requested and
+    used model, reason, detail), so a run's manifest says which series fell back and why.
+
+    Example:
+        >>> import warnings as w
+        >>> with w.catch_warnings(record=True) as got:
+        ...     w.simplefilter("always")
+        ...     warn([fallback_record("北京|C", "auto", "auto:drift", "member_failed", "x")], 9)
+        >>> got[0].message.details["records"][0]["unique_id"]
+        '北京|C'
+    """
     if records:
         groups = Counter(f"{r['requested']} → {r['model']} ({r['reason']})" for r in records)
+        shown = [{k: (str(r[k]) if r.get(k) is not None else None) for k in ("unique_id", "requested", "model",
+                                                                              "reason", "detail")}
+                 for r in records[:SHOWN_RECORDS]]
         details = {"fallbacks": len({(r["unique_id"], r["requested"]) for r in records}),
-                   "forecasts": n_forecasts, "kinds": dict(sorted(groups.items()))}
+                   "forecasts": n_forecasts, "kinds": dict(sorted(groups.items())), "records": shown,
+                   "records_not_shown": max(0, len(records) - SHOWN_RECORDS)}
         warnings.warn(TalentForecastWarning(summary(records, n_forecasts), details), stacklevel=stacklevel)
 
 

@@ -118,6 +118,12 @@ def _models(b: Builder) -> list[dict]:
                            for f in fallbacks for kind, n in (f.get("kinds") or {"": f.get("fallbacks", 0)}).items()])
         blocks.append(b.para(s("text.fallbacks_intro")))
         blocks += b.table(s("text.fallbacks"), fb, ["stage", "kind", "n"], appendix=False)
+        # which series: the run records the first ones of each warning (forecasting/_failures.py)
+        named = pd.DataFrame([{"stage": f.get("stage", ""), "series": r.get("unique_id"),
+                               "kind": combination_text(s, f"{r.get('requested')} → {r.get('model')} ({r.get('reason')})")}
+                              for f in fallbacks for r in f.get("records") or []])
+        if len(named):
+            blocks += b.table(s("text.fallback_series"), named, ["stage", "series", "kind"])
     else:
         blocks.append(b.para(s("text.no_fallbacks")))
     return blocks
