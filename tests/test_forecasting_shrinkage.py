@@ -119,6 +119,11 @@ def test_backtest_sample_is_a_budget_of_training_values(monkeypatch):
     series = [Series(f"s{i}", np.arange(2010, 2017), 50 + np.cumsum(rng.normal(1, 2, 7))) for i in range(600)]
     assert select(series, 3, (80,), pool=("naive", "drift")).n_cases == 600
     assert select(series, 3, (80,), pool=("naive", "drift"), backtest_values=2000).n_cases == 500
+    # backtest_cases per call as in auto.toml: 50 long series get 300 // 50 = 6 -> n_windows (5)
+    # origins each by default, 100 // 50 = 2 with backtest_cases=100
+    few = [Series(f"f{i}", np.arange(2000, 2020), 50 + np.cumsum(rng.normal(1, 2, 20))) for i in range(50)]
+    assert select(few, 3, (80,), pool=("naive", "drift")).n_cases == 250
+    assert select(few, 3, (80,), pool=("naive", "drift"), backtest_cases=100).n_cases == 100
     # a wide panel of long series: one origin each, as many series as the budget pays for (budget // 17)
     budget = DEFAULTS["backtest_values"]
     long = [Series(f"l{i}", np.arange(2000, 2020), 50 + np.cumsum(rng.normal(1, 2, 20))) for i in range(budget // 17 + 100)]

@@ -175,13 +175,15 @@ def select(
     shock_years: Sequence[int] = (),
     pooled_required: bool | None = None,
     backtest_values: int | None = None,
+    backtest_cases: int | None = None,
 ) -> AutoSelection:
     """Backtest every pool member on training windows and choose the best combination by sMAPE;
     calibrate intervals on the errors of the chosen combination after trend shrinkage.
 
     ``trend_shrinkage``, ``min_calibration_cases``, ``pooled_required`` (the pooled member in
-    every combination where it runs) and ``backtest_values`` (the sample's budget of training
-    values) default (``None``) to the shipped
+    every combination where it runs), ``backtest_values`` (the sample's budget of training
+    values) and ``backtest_cases`` (the cases a wide panel's origins are spread over) default
+    (``None``) to the shipped
     ``forecasting/data/auto.toml``; there is no shrinkage when the pool holds exogenous members.
     ``series`` are as observed; with ``shock_years`` each backtest case's training part is adjusted
     for the declared years it holds (:mod:`shocks`) while it is scored on the observed values."""
@@ -191,6 +193,7 @@ def select(
     min_cal = int(DEFAULTS["min_calibration_cases"] if min_calibration_cases is None else min_calibration_cases)
     pooled_required = bool(DEFAULTS["pooled_required"] if pooled_required is None else pooled_required)
     budget = int(DEFAULTS["backtest_values"] if backtest_values is None else backtest_values)
+    n_cases = int(DEFAULTS["backtest_cases"] if backtest_cases is None else backtest_cases)
     ok = [s for s in series if degenerate_kind(s.y) is None]
     longest = max((s.y.size for s in ok), default=0)
     # windows train on >= MIN_TRAIN years; a panel too short for that (e.g. 6 years, h=3) is
@@ -203,7 +206,7 @@ def select(
     # less a matter of the sampling seed. A wide panel spreads backtest_cases over more series with
     # fewer origins each; a panel with few series gets up to n_windows origins of each
     if eligible:
-        n_windows = min(n_windows, max(1, int(DEFAULTS["backtest_cases"]) // len(eligible)))
+        n_windows = min(n_windows, max(1, n_cases // len(eligible)))
         values = np.mean([sum(s.y.size - h - w for w in range(min(n_windows, s.y.size - h - min_train + 1)))
                           for s in eligible])
         n_series = max(1, int(budget // values))
