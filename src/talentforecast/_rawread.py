@@ -79,6 +79,15 @@ def _fast_cells(text: str, sep: str) -> tuple[pd.DataFrame, int] | None:
     return grid[keep], int((~keep).sum())
 
 
+def read_bytes(path: Path, file: str) -> bytes:
+    """The file's bytes, or an :class:`InputError` naming it when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(file, None, None, None, f"a readable file ({exc.strerror})",
+                                  f"可读取的文件（{exc.strerror}）")]) from exc
+
+
 def read_csv_cells(data: bytes, file: str) -> tuple[pd.DataFrame, str, int]:
     """Cells of a CSV file as text; index = 0-based line where each record starts.
 

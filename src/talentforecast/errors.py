@@ -164,7 +164,23 @@ class InputError(TalentForecastError, ValueError):
         return self.render(self.lang)
 
 
-class ConfigError(TalentForecastError, ValueError):
+class _TwoLanguages(TalentForecastError):
+    """An error with one English message and optionally its Chinese text (``zh``), shown when the
+    language is "zh" (the default); English when no Chinese text was given."""
+
+    def __init__(self, message: str, zh: str | None = None):
+        self.message_en, self.message_zh = message, zh
+        super().__init__(message)
+
+    def render(self, lang: str = "en") -> str:
+        """The message in ``lang`` (English when no Chinese text was given)."""
+        return self.message_zh if lang == "zh" and self.message_zh else self.message_en
+
+    def __str__(self) -> str:
+        return self.render(get_lang())
+
+
+class ConfigError(_TwoLanguages, ValueError):
     """A policy, scenario or parameter file (TOML/CSV) is invalid; the message names file and key.
 
     ``zh`` gives the Chinese message, shown when the language is "zh" (the default).
@@ -178,19 +194,8 @@ class ConfigError(TalentForecastError, ValueError):
         ConfigError
     """
 
-    def __init__(self, message: str, zh: str | None = None):
-        self.message_en, self.message_zh = message, zh
-        super().__init__(message)
 
-    def render(self, lang: str = "en") -> str:
-        """The message in ``lang`` (English when no Chinese text was given)."""
-        return self.message_zh if lang == "zh" and self.message_zh else self.message_en
-
-    def __str__(self) -> str:
-        return self.render(get_lang())
-
-
-class ModelError(TalentForecastError):
+class ModelError(_TwoLanguages):
     """A model was asked for something it cannot do (capability check) or failed to fit.
 
     ``zh`` gives the Chinese message, shown when the language is "zh" (the default); a failure
@@ -201,17 +206,6 @@ class ModelError(TalentForecastError):
         >>> err.render("en"), err.render("zh")
         ("unknown model 'x'", "未知模型 'x'")
     """
-
-    def __init__(self, message: str, zh: str | None = None):
-        self.message_en, self.message_zh = message, zh
-        super().__init__(message)
-
-    def render(self, lang: str = "en") -> str:
-        """The message in ``lang`` (English when no Chinese text was given)."""
-        return self.message_zh if lang == "zh" and self.message_zh else self.message_en
-
-    def __str__(self) -> str:
-        return self.render(get_lang())
 
 
 class OutputError(TalentForecastError):

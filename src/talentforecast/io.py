@@ -24,6 +24,7 @@ from talentforecast._cellcheck import split_unit, total_mask
 from talentforecast._coerce import _UNIT_FACTORS, _blank, _coerce, _note, _row_list
 from talentforecast._rawread import (
     open_xlsx,
+    read_bytes,
     read_csv_cells,
     read_parquet_cells,
     read_xlsx_sheet,
@@ -241,12 +242,7 @@ def _read_cells(path: Path, file: str, max_xlsx_bytes: int, notes: list[dict], s
     elif suffix == ".parquet":
         raw, blank = read_parquet_cells(path, file), 0
     else:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError([Problem(file, None, None, None, f"a readable file ({exc.strerror})",
-                                      f"可读取的文件（{exc.strerror}）")]) from exc
-        raw, encoding, blank = read_csv_cells(data, file)
+        raw, encoding, blank = read_csv_cells(read_bytes(path, file), file)
         if encoding != "utf-8-sig":
             _note(notes, file, None, f"decoded as {encoding}", zh=f"按 {encoding} 编码读取")
     if blank:

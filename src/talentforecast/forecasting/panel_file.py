@@ -14,6 +14,7 @@ import pandas as pd
 
 from talentforecast._rawread import (
     open_xlsx,
+    read_bytes,
     read_csv_cells,
     read_parquet_cells,
     read_xlsx_sheet,
@@ -51,12 +52,7 @@ def read_panel(path: str | Path) -> pd.DataFrame:
     elif suffix == ".parquet":
         raw = read_parquet_cells(path, file)
     else:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError([Problem(file, None, None, None, f"a readable file ({exc.strerror})",
-                                      f"可读取的文件（{exc.strerror}）")]) from exc
-        raw = read_csv_cells(data, file)[0]
+        raw = read_csv_cells(read_bytes(path, file), file)[0]
     if len(raw) < 2:
         raise InputError([Problem(file, None, None, None, "a header row and at least one data row",
                                   "一行表头和至少一行数据")])
