@@ -22,8 +22,6 @@ from talentforecast._rawread import (
 )
 from talentforecast.errors import InputError, Problem
 
-MAX_XLSX_BYTES = 200 * 2**20
-
 
 def read_panel(path: str | Path) -> pd.DataFrame:
     """The file's rows under its header row, as read. ``attrs["source"]`` is the file and
@@ -44,11 +42,16 @@ def read_panel(path: str | Path) -> pd.DataFrame:
         raise InputError([Problem(file, None, None, None, "an existing file", "一个存在的文件")])
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
+        from talentforecast.io import MAX_XLSX_BYTES  # the table readers' limit
+
         book = open_xlsx(path, file, MAX_XLSX_BYTES)
-        visible = [name for name, state in sheet_states(book) if state == "visible"]
-        if not visible:
-            raise InputError([Problem(file, None, None, None, "a visible sheet", "一个可见的工作表")])
-        raw = read_xlsx_sheet(path, book, visible[0], file)[0]
+        try:  # a read-only workbook holds its file open until closed
+            visible = [name for name, state in sheet_states(book) if state == "visible"]
+            if not visible:
+                raise InputError([Problem(file, None, None, None, "a visible sheet", "一个可见的工作表")])
+            raw = read_xlsx_sheet(path, book, visible[0], file)[0]
+        finally:
+            book.close()
     elif suffix == ".parquet":
         raw = read_parquet_cells(path, file)
     else:
