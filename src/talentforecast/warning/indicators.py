@@ -17,7 +17,7 @@ from scipy import stats
 from talentforecast.errors import ConfigError, InputError, Problem
 from talentforecast.matching.quality import _slopes  # slope per year over calendar-year windows
 from talentforecast.warning.enrolment import cohort_growth, gap_targets
-from talentforecast.warning.observations import OBS_FLOATS, Context, Obs, SeriesUpTo, _obs
+from talentforecast.warning.observations import OBS_FLOATS, Context, Obs, SeriesUpTo, obs_rows
 from talentforecast.warning.peers import add_peer_columns, shrink_strength
 from talentforecast.warning.postings import postings_ratio
 from talentforecast.warning.provision import class_table
@@ -244,7 +244,7 @@ def build_series(tables: dict[str, pd.DataFrame], scenario: str, settings: dict 
         keys = zip(*(f[c].tolist() for c in KEY), strict=True)
         years = f["year"].astype(int).tolist()
         rows = zip(years, *(f[c].to_numpy(dtype=float).tolist() for c in OBS_FLOATS), strict=True)
-        for key, y, o in zip(keys, years, _obs(rows), strict=True):
+        for key, y, o in zip(keys, years, obs_rows(rows), strict=True):
             out.setdefault(key, {}).setdefault(ind, {})[y] = o
     return out
 
@@ -316,7 +316,7 @@ def build_points(tables, as_of: int, settings: dict, regions=None) -> dict[tuple
         rows = zip(o["year"].astype(int).tolist(), *(o[c].to_numpy(dtype=float).tolist()
                                                      for c in ("value", "n", "sigma", "p_gt", "p_lt")), nan, nan, nan,
                    strict=False)
-        for key, point in zip(keys, _obs(rows), strict=True):
+        for key, point in zip(keys, obs_rows(rows), strict=True):
             out.setdefault(key, {})[ind] = point
 
     m = matches_table(tables, settings["scenario"])

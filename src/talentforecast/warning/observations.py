@@ -56,7 +56,7 @@ class Context:
 OBS_FLOATS = Obs._fields[1:]  # the float fields, in order
 
 
-def _obs(rows: Iterator[tuple]) -> Iterator[Obs]:
+def obs_rows(rows: Iterator[tuple]) -> Iterator[Obs]:
     """Obs from tuples holding every field in order, built in C (``tuple.__new__``): no
     Python-level ``__new__`` per row."""
     return map(tuple.__new__, itertools.repeat(Obs), rows)
