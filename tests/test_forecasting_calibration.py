@@ -124,3 +124,48 @@ def test_uncalibrated_intervals_are_warned_about():
         warnings.simplefilter("always")
         forecast(frame(walks(5, 6, 9)), h=3, level=())
     assert not [w for w in caught if "intervals_uncalibrated" in getattr(w.message, "details", {})]
+
+
+def _policy_rates() -> pd.DataFrame:
+    """Entry rates as policy moves them: five held flat and then doubled (2014) and raised again
+    (2019), four that jumped in 2011 and fell in 2021 (the example region's rates look like this)."""
+    rng = np.random.default_rng(7)
+    years = np.arange(2010, 2025)
+    rows = []
+    for i in range(5):
+        v = (0.06 + 0.02 * i) * np.where(years >= 2014, 2.0, 1.0) * np.where(years >= 2019, 1.5, 1.0)
+        rows += [(f"up{i}", y, x) for y, x in zip(years, v * (1 + 0.01 * rng.standard_normal(years.size)), strict=True)]
+    for i in range(4):
+        v = (0.12 + 0.03 * i) * np.where(years >= 2011, 1.8, 1.0) * np.where(years >= 2021, 0.65, 1.0)
+        rows += [(f"mid{i}", y, x) for y, x in zip(years, v * (1 + 0.03 * rng.standard_normal(years.size)), strict=True)]
+    return pd.DataFrame(rows, columns=["unique_id", "ds", "y"])
+
+
+def test_a_flat_spell_before_a_policy_jump_does_not_blow_up_every_series_bounds(monkeypatch):
+    """Cases whose training years were a flat spell have near-zero MASE scales; the jump after it
+    counts as dozens of scales. Shrinking each scale toward the panel's (scale_prior_changes)
+    keeps those quantiles from giving other series 95 % bounds many times their level."""
+    df = _policy_rates()
+    ratios = {}
+    for k in (0, 3):
+        monkeypatch.setitem(DEFAULTS, "scale_prior_changes", k)
+        fc = forecast(df, h=3, level=[95], seed=0)
+        first = fc[(fc.ds == 2025) & fc.unique_id.str.startswith("mid")]
+        ratios[k] = (first.y_hi_95 / first.y_hat).to_numpy()
+    assert (ratios[0] > 10).all()  # the pathology: bounds 13-18 times the rate
+    assert (ratios[3] <= 0.5 * ratios[0]).all()
+    assert (ratios[3] > 1.5).all()  # still wide: the panel did double its rates twice
+
+
+def test_the_scale_prior_leaves_long_or_typical_histories_alone(monkeypatch):
+    from talentforecast.forecasting.auto import interval_scale, scale_of
+
+    monkeypatch.setitem(DEFAULTS, "scale_prior_changes", 3)
+    y = 100 + 10 * np.sin(np.arange(31))  # a typical series: its own relative scale is the panel's
+    rel = scale_of(y) / np.mean(np.abs(y))
+    assert interval_scale(y, rel) == pytest.approx(scale_of(y))
+    flat = np.array([100.0, 100.5, 100.0, 100.5])  # three changes: pulled halfway (geometrically)
+    assert interval_scale(flat, rel) == pytest.approx(np.sqrt(scale_of(flat) * rel * np.mean(flat)))
+    assert interval_scale(np.full(5, 3.0), rel) == 0.0  # a constant history has no scale to shrink
+    monkeypatch.setitem(DEFAULTS, "scale_prior_changes", 0)
+    assert interval_scale(flat, rel) == scale_of(flat)

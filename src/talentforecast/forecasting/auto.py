@@ -73,6 +73,7 @@ class AutoSelection:
     n_calibration: int = 0  # backtest cases the intervals were calibrated on
     extrapolated_steps: tuple[int, ...] = ()  # steps (0-based) whose quantiles were extended, not observed
     common_windows: int = 0  # calendar windows a common shock was modelled on (0: empirical quantiles)
+    relative_scale: float = 0.0  # panel's relative scale the intervals' scales are shrunk toward (interval_scale)
 
     def calibrated(self, level: Sequence[int], h: int) -> bool:
         """Whether every level and step ``0 … h-1`` has calibrated quantiles (else the members'
@@ -105,6 +106,41 @@ def pool_for(has_exog: bool, pooled: bool | None = None, grouped: bool = False) 
 def scale_of(y: np.ndarray) -> float:
     """MASE scale: mean absolute year-on-year change (0 when undefined)."""
     return float(np.mean(np.abs(np.diff(y)))) if y.size > 1 else 0.0
+
+
+def panel_scale(series: Sequence[Series]) -> float:
+    """The panel's typical relative scale: the median over its series of the MASE scale over the
+    mean absolute level (0 when ``scale_prior_changes`` in auto.toml is 0, or undefined).
+
+    Example:
+        >>> a = Series("a", np.arange(5), np.array([100.0, 110, 100, 110, 100]))  # changes of 10 on ~104
+        >>> round(panel_scale([a]), 4)
+        0.0962
+    """
+    rel = [scale_of(s.y) / m for s in series if s.y.size > 1 and (m := float(np.mean(np.abs(s.y)))) > 0]
+    return float(np.median(rel)) if DEFAULTS["scale_prior_changes"] > 0 and rel else 0.0
+
+
+def interval_scale(y: np.ndarray, relative: float) -> float:
+    """The scale the calibrated intervals are in: the MASE scale of ``y`` (mean absolute yearly
+    change) shrunk toward ``relative`` × its mean absolute level, geometrically, the panel's value
+    weighing as ``scale_prior_changes`` (auto.toml) yearly changes. A scale from three changes is a
+    noisy estimate: a flat spell (a rate held by policy for four years) gives a near-zero one, and
+    the jump that follows counts as dozens of scales; with twenty changes the series' own scale
+    rules. ``relative = 0``: the MASE scale itself.
+
+    Example:
+        >>> flat = np.array([100.0, 101.0, 100.0, 101.0])  # three changes of 1 on a level of 100.5
+        >>> interval_scale(flat, 0.0), round(interval_scale(flat, 0.05), 2)  # (3·ln 1 + 3·ln 5.025) / 6
+        (1.0, 2.24)
+    """
+    s = scale_of(y)
+    k = float(DEFAULTS["scale_prior_changes"])
+    prior = relative * float(np.mean(np.abs(y))) if y.size > 1 else 0.0
+    if not (k > 0 and prior > 0 and s > 0):
+        return s  # a constant history stays at 0: no calibrated interval (as without the prior)
+    n = y.size - 1
+    return float(np.exp((n * np.log(s) + k * np.log(prior)) / (n + k)))
 
 
 def trend_weight(y: np.ndarray, c: float) -> float:
@@ -195,6 +231,7 @@ def select(
     budget = int(DEFAULTS["backtest_values"] if backtest_values is None else backtest_values)
     n_cases = int(DEFAULTS["backtest_cases"] if backtest_cases is None else backtest_cases)
     ok = [s for s in series if degenerate_kind(s.y) is None]
+    relative = panel_scale(ok)
     longest = max((s.y.size for s in ok), default=0)
     # windows train on >= MIN_TRAIN years; a panel too short for that (e.g. 6 years, h=3) is
     # backtested on what it has, down to MIN_TRAIN_SHORT: members that cannot run on so few years
@@ -213,15 +250,15 @@ def select(
         if len(eligible) > n_series:
             idx = np.sort(np.random.default_rng(seed).choice(len(eligible), n_series, replace=False))
             eligible = [eligible[i] for i in idx]
-    cases, actual, scales = _cases(eligible, h, range(n_windows), min_train, shock_years)
+    cases, actual, scales = _cases(eligible, h, range(n_windows), min_train, shock_years, relative)
     if not cases:  # a panel shorter than h + MIN_TRAIN_SHORT: nothing to choose on
         agg, members = default_combination(ok)
         drivers = [p for p in pool if p in EXOG_POOL]
         if drivers:  # exog was given: never silently drop it, even without a backtest
             agg, members = "mean", ("drift", drivers[0])
         q, n_cal, extended, windows = _short_calibration(ok, h, level, agg, members, seed, n_jobs, progress, c,
-                                                         shock_years, budget, series) if level else ({}, 0, (), 0)
-        return AutoSelection(agg, members, pd.DataFrame(), q, 0, c, n_cal, extended, windows)
+                                                         shock_years, budget, series, relative) if level else ({}, 0, (), 0)
+        return AutoSelection(agg, members, pd.DataFrame(), q, 0, c, n_cal, extended, windows, relative)
     out = run_members(pool, cases, series, h, (), seed, n_jobs, progress, "auto: backtest", shock_years)
     F = np.full((len(pool), len(cases), h), np.nan)
     for i, row in enumerate(out):
@@ -272,7 +309,8 @@ def select(
     if len(eligible) > CAL_SERIES:
         cal = [eligible[i] for i in np.sort(np.random.default_rng(seed).choice(len(eligible), CAL_SERIES, replace=False))]
     origins = int(DEFAULTS["calibration_origins"])
-    more, more_actual, more_scales = _cases(cal, h, range(n_windows, max(n_windows, origins)), min_train, shock_years)
+    more, more_actual, more_scales = _cases(cal, h, range(n_windows, max(n_windows, origins)), min_train, shock_years,
+                                            relative)
     cal_cases = cases
     if more and level:
         Cm = _combined(members, agg, more, series, h, seed, n_jobs, progress, c, shock_years)
@@ -282,13 +320,13 @@ def select(
         # too few cases for stable tail quantiles (e.g. a panel where few series reach the
         # selection's training length): calibrate on every series, windows down to MIN_TRAIN_SHORT
         wide, wide_actual, wide_scales = _cases(ok, h, range(max(n_windows, origins)), min(min_train, MIN_TRAIN_SHORT),
-                                                   shock_years)
+                                                   shock_years, relative)
         if np.count_nonzero(wide_scales > 0) > np.count_nonzero(S > 0):
             A, S, cal_cases = wide_actual, wide_scales, wide
             C = _combined(members, agg, wide, series, h, seed, n_jobs, progress, c, shock_years)
     quantiles, windows = calibrate(A, C, S, level, origin_of(cal_cases))
     return AutoSelection(agg, tuple(members), scores.reset_index(drop=True), quantiles, len(cases), c,
-                         int(np.count_nonzero(S > 0)) if quantiles else 0, (), windows)
+                         int(np.count_nonzero(S > 0)) if quantiles else 0, (), windows, relative)
 
 
 def run_members(members: Sequence[str], cases: Sequence[Series], panel: Sequence[Series], h: int,
@@ -384,7 +422,8 @@ PANEL_MEMBERS = {POOLED: _pooled, GROUPED: _grouped}  # fit on the whole panel, 
 
 def _short_calibration(ok: Sequence[Series], h: int, level: Sequence[int], agg: str, members: Sequence[str], seed: int,
                        n_jobs: int, progress: bool, c: float, shock_years: Sequence[int], budget: int,
-                       panel: Sequence[Series] | None = None) -> tuple[dict, int, tuple[int, ...], int]:
+                       panel: Sequence[Series] | None = None, relative: float = 0.0,
+                       ) -> tuple[dict, int, tuple[int, ...], int]:
     """Quantiles for a panel too short for a whole h-year window (e.g. 6 years, h = 3): origins
     that leave MIN_TRAIN_SHORT or more training years are scored on the steps they have (a 6-year
     series gives steps 1-2 from 4 years, step 1 from 5), and the steps past the last one with
@@ -402,7 +441,7 @@ def _short_calibration(ok: Sequence[Series], h: int, level: Sequence[int], agg: 
             cases.append(Series(s.uid, s.ds[:cut], shocks.head(s, cut, shock_years)))
             got = s.y[cut:cut + h]
             actual.append(np.concatenate([got, np.full(h - got.size, np.nan)]))
-            scales.append(scale_of(s.y[:cut]))
+            scales.append(interval_scale(s.y[:cut], relative))
     if not cases:
         return {}, 0, (), 0
     A, S = np.asarray(actual), np.asarray(scales, dtype=float)
@@ -434,7 +473,7 @@ def _combined(members: Sequence[str], agg: str, cases: Sequence[Series], panel: 
 
 
 def _cases(eligible: Sequence[Series], h: int, windows: range, min_train: int,
-           shock_years: Sequence[int] = ()) -> tuple[list[Series], list, list]:
+           shock_years: Sequence[int] = (), relative: float = 0.0) -> tuple[list[Series], list, list]:
     """Backtest cases: for each series, the origins ``w`` in ``windows`` (0 = latest) that leave
     ``min_train`` training years; the actual ``h`` values and the training part's MASE scale.
     The training part is adjusted for the declared ``shock_years`` it holds; actuals are as observed."""
@@ -448,7 +487,7 @@ def _cases(eligible: Sequence[Series], h: int, windows: range, min_train: int,
             cases.append(Series(s.uid, s.ds[:cut], shocks.head(s, cut, shock_years), s.X[:cut] if s.X is not None else None,
                                 xf))
             actual.append(s.y[cut:cut + h])
-            scales.append(scale_of(s.y[:cut]))
+            scales.append(interval_scale(s.y[:cut], relative))
     return cases, np.asarray(actual).reshape(-1, h), np.asarray(scales, dtype=float)
 
 
@@ -488,7 +527,7 @@ def auto_forecast(
         s = series[i]
         mean = shrink(combine(np.array([g["mean"] for g in got]), sel.aggregate)[None], [s.y], sel.trend_shrinkage)[0]
         pred = {"mean": mean}
-        scale = scale_of((observed or series)[i].y)  # the scale the intervals were calibrated on
+        scale = interval_scale((observed or series)[i].y, sel.relative_scale)  # the scale calibrated on
         for lv in level:
             if scale > 0 and sel.calibrated((lv,), h):
                 qs = np.array([sel.quantiles[(lv, k)] for k in range(h)])
