@@ -19,6 +19,7 @@ from typing import Any
 import typer
 
 from talentforecast import __version__
+from talentforecast._cli_typer import help_classes, with_argument, without
 from talentforecast.errors import ConfigError, TalentForecastError, TalentForecastWarning
 
 TEXT_FILE = Path(__file__).with_name("cli_text.toml")
@@ -106,7 +107,7 @@ def build_app(lang: str = "zh") -> typer.Typer:
     t = _texts()[ui]
     headings = {} if lang == "en" else {"Usage:": "用法：", "Arguments:": "参数：", "Options:": "选项：",
                                         "Commands:": "命令："}
-    group_cls, command_cls = _help_classes(t["help"], headings)
+    group_cls, command_cls = help_classes(t["help"], headings)
     app = typer.Typer(help=t["app"], no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                       context_settings={"help_option_names": ["--help", "-h"]}, rich_markup_mode=None,
                       cls=group_cls)
@@ -256,11 +257,11 @@ def build_app(lang: str = "zh") -> typer.Typer:
         return command
 
     demo_fn = run_options(demo=True)
-    command("demo", help=H("demo"), short_help=H("demo"))(_without(demo_fn, "data"))
+    command("demo", help=H("demo"), short_help=H("demo"))(without(demo_fn, "data"))
 
     run_fn = run_options(demo=False)
     command("run", help=H("run"), short_help=H("run"))(
-        _with_argument(run_fn, "data", typer.Argument(None, help=H("data"), show_default=False, metavar="DATA")))
+        with_argument(run_fn, "data", typer.Argument(None, help=H("data"), show_default=False, metavar="DATA")))
 
     @command(help=H("report"), short_help=H("report"))
     def report(run_dir: Path = typer.Argument(..., help=H("run_dir"), metavar="RUN_DIR"),
@@ -377,64 +378,6 @@ def build_app(lang: str = "zh") -> typer.Typer:
             fail(err)
 
     return app
-
-
-def _help_classes(text: str, headings: dict[str, str]):
-    """Group and command classes whose help (the ``--help`` option's own line and the section
-    headings click writes in English) is in the chosen language."""
-    import re
-
-    from typer.core import TyperCommand, TyperGroup
-
-    pattern = re.compile(r"^(\s*)(" + "|".join(map(re.escape, headings)) + ")", re.MULTILINE) if headings else None
-
-    def get_help_option(self, ctx):
-        opt = super(type(self), self).get_help_option(ctx)
-        if opt is not None:
-            opt.help = text
-        return opt
-
-    def format_help(self, ctx, formatter):
-        super(type(self), self).format_help(ctx, formatter)
-        if pattern is not None:
-            out = []
-            for chunk in formatter.buffer:
-                chunk = pattern.sub(lambda m: m.group(1) + headings[m.group(2)], chunk)
-                out.append(chunk.replace("[required]", "[必填]").replace("[default: ", "[默认："))
-            formatter.buffer[:] = out
-
-    methods = {"get_help_option": get_help_option, "format_help": format_help}
-    return type("Group", (TyperGroup,), dict(methods)), type("Command", (TyperCommand,), dict(methods))
-
-
-def _without(fn, name: str):
-    """``fn`` with parameter ``name`` removed from its signature (typer reads the signature)."""
-    import inspect
-
-    sig = inspect.signature(fn)
-
-    @functools.wraps(fn)
-    def wrapper(**kw):
-        return fn(**kw)
-
-    wrapper.__signature__ = sig.replace(parameters=[p for p in sig.parameters.values() if p.name != name])
-    return wrapper
-
-
-def _with_argument(fn, name: str, default):
-    """``fn`` with parameter ``name`` made the first, positional CLI argument."""
-    import inspect
-
-    sig = inspect.signature(fn)
-    params = [p for p in sig.parameters.values() if p.name != name]
-    first = sig.parameters[name].replace(default=default)
-
-    @functools.wraps(fn)
-    def wrapper(**kw):
-        return fn(**kw)
-
-    wrapper.__signature__ = sig.replace(parameters=[first, *params])
-    return wrapper
 
 
 def _run(flags: dict, config_path: Path | None, demo: bool, quiet: bool, t: dict) -> None:
