@@ -105,3 +105,25 @@ def test_describe_says_when_the_intervals_are_uncalibrated_and_names_fallbacks()
     fc = forecast(short.assign(y=np.where(short.unique_id.str.startswith("城市0"), 5.0, short.y)), h=2,
                   models="theta")
     assert describe(fc, "zh")[-1].endswith("1 个回退到其他模型")
+
+
+def test_a_table_keyed_by_region_and_industry_with_chinese_headers(tmp_path):
+    """A planner's own table: 地区, 行业, 年份, 就业人数 in GBK; --id joins the key columns."""
+    df = _panel(4)
+    region, industry = df["unique_id"].str.split("|", expand=True).T.to_numpy()
+    table = pd.DataFrame({"地区": region, "行业": industry, "年份": df["ds"], "就业人数": df["y"]})
+    data = tmp_path / "就业.csv"
+    data.write_bytes(table.to_csv(index=False).encode("gbk"))
+    out = tmp_path / "fc.csv"
+    code, text = _run(str(data), "--h", "2", "--out", str(out), "--id", "地区,行业", "--time", "年份",
+                      "--target", "就业人数", "--models", "naive")
+    assert code == 0, text
+    fc = pd.read_csv(out)
+    assert list(fc.columns[:2]) == ["地区|行业", "年份"] and set(fc["地区|行业"]) == set(df["unique_id"])
+    assert "4 个序列" in text
+    table.loc[5, "行业"] = ""  # an empty key is named by file, column and line (row 6 + header)
+    data.write_bytes(table.to_csv(index=False).encode("gbk"))
+    code, text = _run(str(data), "--h", "2", "--id", "地区,行业", "--time", "年份", "--target", "就业人数")
+    assert code == 2 and f"文件 {data}，列 '行业'，第 7 行" in text and "序列键（不能为空）" in text
+    code, text = _run(str(data), "--h", "2", "--id", "地区,产业", "--time", "年份", "--target", "就业人数")
+    assert code == 2 and "名为 '产业' 的列" in text

@@ -330,22 +330,26 @@ def build_app(lang: str = "zh") -> typer.Typer:
                  shock_years: str = typer.Option(None, "--shock-years", help=H("shock_years")),
                  n_jobs: int = typer.Option(1, "--n-jobs", help=H("n_jobs")),
                  groups: str = typer.Option(None, "--groups", help=H("groups")),
+                 id_cols: str = typer.Option("unique_id", "--id", help=H("id_cols")),
+                 time_col: str = typer.Option("ds", "--time", help=H("time_col")),
+                 target_col: str = typer.Option("y", "--target", help=H("target_col")),
                  lang: str = o_lang()) -> None:
         from talentforecast._atomic import atomic_file
         from talentforecast.errors import set_lang
         from talentforecast.forecasting import forecast as fc
         from talentforecast.forecasting.describe import describe
-        from talentforecast.forecasting.panel_file import read_panel
+        from talentforecast.forecasting.panel_file import read_panel, with_series_id
 
         msg_lang = "en" if (lang or ui).startswith("en") else "zh"
         old = set_lang(msg_lang)
         try:
-            df = read_panel(data)
+            df, id_col = with_series_id(read_panel(data), _split(id_cols) or ["unique_id"])
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", TalentForecastWarning)
                 result = fc(df, h=h, level=_ints(t, "--level", level), models=_split(models) if "," in models
                             else models, n_jobs=n_jobs, seed=seed, groups=_split(groups),
-                            shock_years=_ints(t, "--shock-years", shock_years))
+                            shock_years=_ints(t, "--shock-years", shock_years), id_col=id_col,
+                            time_col=time_col, target_col=target_col)
             with atomic_file(out, "w") as fh:
                 result.to_csv(fh, index=False)
             wrote(f"{out} ({len(result)})")

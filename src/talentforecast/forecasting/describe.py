@@ -17,7 +17,7 @@ def describe(fc: pd.DataFrame, lang: str = "zh") -> list[str]:
     """
     en = lang == "en"
     models = sorted(set(fc["model"].astype(str))) if "model" in fc.columns else []
-    n = int(fc["unique_id"].nunique()) if "unique_id" in fc.columns else 0
+    n = int(fc.iloc[:, 0].nunique()) if len(fc.columns) else 0  # the id column comes first, whatever its name
     fell = {r["unique_id"] for r in fc.attrs.get("fallbacks", []) if r.get("reason") != "no_interval"}
     sel = fc.attrs.get("auto")
     if sel is None:

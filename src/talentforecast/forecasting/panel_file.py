@@ -75,3 +75,38 @@ def read_panel(path: str | Path) -> pd.DataFrame:
     df.attrs["source"] = file
     df.attrs["lines"] = [int(i) + 1 for i in raw.index[1:]]
     return df
+
+
+def with_series_id(df: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, str]:
+    """``df`` and the name of its series-id column: ``columns[0]`` itself when there is one, else
+    a new column named by joining ``columns`` with ``|`` whose values join theirs the same way
+    (a region × industry panel keyed by 地区 and 行业). Missing columns or empty keys are problems
+    naming the file, column and line, as :func:`read_panel` keeps them.
+
+    Example:
+        >>> d = pd.DataFrame({"地区": ["A", "A"], "行业": ["C", "C"], "年份": [2022, 2023], "y": [1.0, 2.0]})
+        >>> out, col = with_series_id(d, ["地区", "行业"])
+        >>> col, out[col].tolist()
+        ('地区|行业', ['A|C', 'A|C'])
+    """
+    if len(columns) == 1:
+        return df, columns[0]
+    source = str(df.attrs.get("source", "<forecast input>"))
+    lines = df.attrs.get("lines")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        have = "、".join(map(str, df.columns))
+        raise InputError([Problem(source, c, None, None, f"a column named '{c}' (have {list(df.columns)})",
+                                  f"名为 '{c}' 的列（现有列：{have}）") for c in missing])
+    problems = []
+    for c in columns:
+        blank = df[c].isna() | (df[c].astype(str).str.strip() == "")
+        for i in blank.to_numpy().nonzero()[0][:50]:
+            row = lines[i] if lines is not None and len(lines) == len(df) else int(i) + 2
+            problems.append(Problem(source, c, row, df[c].iloc[i], "a series key (no empty value)", "序列键（不能为空）"))
+    if problems:
+        raise InputError(problems)
+    name = "|".join(columns)
+    out = df.assign(**{name: df[columns].astype(str).agg("|".join, axis=1)})
+    out.attrs = dict(df.attrs)
+    return out, name
