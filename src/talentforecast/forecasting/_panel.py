@@ -59,7 +59,17 @@ def origin(df: pd.DataFrame) -> tuple[str, list[int] | None]:
     return str(df.attrs.get("source", SOURCE)), list(lines)
 
 
-def _problems_at(mask: np.ndarray, df: pd.DataFrame, col: str, expected: str, expected_zh: str,
+def require_columns(df: pd.DataFrame, columns: Sequence[str]) -> None:
+    """Raise :class:`InputError` naming the file (:func:`origin`) and each of ``columns`` missing from ``df``."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        source = origin(df)[0]
+        have = "、".join(map(str, df.columns))
+        raise InputError([Problem(source, c, None, None, f"a column named '{c}' (have {list(df.columns)})",
+                                  f"名为 '{c}' 的列（现有列：{have}）") for c in missing])
+
+
+def problems_at(mask: np.ndarray, df: pd.DataFrame, col: str, expected: str, expected_zh: str,
                  where: tuple[str, list[int] | None] = (SOURCE, None)) -> list[Problem]:
     idx = np.flatnonzero(mask)
     source, lines = where
@@ -87,10 +97,7 @@ def prepare(
     exog = list(exog or [])
     where = origin(df)
     source = where[0]
-    missing = [c for c in [id_col, time_col, target_col, *exog] if c not in df.columns]
-    if missing:
-        raise InputError([Problem(source, c, None, None, f"a column named '{c}' (have {list(df.columns)})",
-                                  f"名为 '{c}' 的列（现有列：{'、'.join(map(str, df.columns))}）") for c in missing])
+    require_columns(df, [id_col, time_col, target_col, *exog])
     if len(df) == 0:
         raise InputError([Problem(source, None, None, 0, "at least one row", "至少一行数据")])
     out = df[[id_col, time_col, target_col, *exog]].reset_index(drop=True)
@@ -98,26 +105,26 @@ def prepare(
     problems: list[Problem] = []
     ds_num = pd.to_numeric(out["ds"], errors="coerce")
     bad = ds_num.isna().to_numpy() | (ds_num.notna() & (ds_num % 1 != 0)).to_numpy()
-    problems += _problems_at(bad, out.rename(columns={"ds": time_col}), time_col, "an integer year", "整数年份", where)
+    problems += problems_at(bad, out.rename(columns={"ds": time_col}), time_col, "an integer year", "整数年份", where)
     for col, name in [("y", target_col), *[(c, c) for c in exog]]:
         num = pd.to_numeric(out[col], errors="coerce")
         badv = (num.isna() | ~np.isfinite(num.astype(float))).to_numpy()
-        problems += _problems_at(badv, out.rename(columns={col: name}), name, "a finite number", "有限的数值", where)
+        problems += problems_at(badv, out.rename(columns={col: name}), name, "a finite number", "有限的数值", where)
         if not badv.any():
             out[col] = num.astype(float)
     if out["unique_id"].isna().any():
-        problems += _problems_at(out["unique_id"].isna().to_numpy(), out.rename(columns={"unique_id": id_col}), id_col,
+        problems += problems_at(out["unique_id"].isna().to_numpy(), out.rename(columns={"unique_id": id_col}), id_col,
                                  "a series id", "序列编号（不能缺失）", where)
     if problems:
         raise InputError(problems)
     out["ds"] = ds_num.astype(np.int64)
     dup = out.duplicated(["unique_id", "ds"], keep=False).to_numpy()
     if dup.any():
-        raise InputError(_problems_at(dup, out.rename(columns={"ds": time_col}), time_col,
+        raise InputError(problems_at(dup, out.rename(columns={"ds": time_col}), time_col,
                                       f"one row per ({id_col}, {time_col}); this pair is duplicated",
                                       f"每个（{id_col}，{time_col}）只有一行；这一组合重复", where))
     if nonnegative and (out["y"] < 0).any():
-        raise InputError(_problems_at((out["y"] < 0).to_numpy(), out.rename(columns={"y": target_col}), target_col,
+        raise InputError(problems_at((out["y"] < 0).to_numpy(), out.rename(columns={"y": target_col}), target_col,
                                       "a value >= 0 (or pass nonnegative=False)", "不小于 0 的值（或设 nonnegative=False）",
                                       where))
     out = out.sort_values(["unique_id", "ds"], kind="mergesort").reset_index(drop=True)

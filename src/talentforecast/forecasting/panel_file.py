@@ -21,6 +21,7 @@ from talentforecast._rawread import (
     sheet_states,
 )
 from talentforecast.errors import InputError, Problem
+from talentforecast.forecasting._panel import origin, problems_at, require_columns
 
 
 def read_panel(path: str | Path) -> pd.DataFrame:
@@ -91,19 +92,12 @@ def with_series_id(df: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, 
     """
     if len(columns) == 1:
         return df, columns[0]
-    source = str(df.attrs.get("source", "<forecast input>"))
-    lines = df.attrs.get("lines")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        have = "、".join(map(str, df.columns))
-        raise InputError([Problem(source, c, None, None, f"a column named '{c}' (have {list(df.columns)})",
-                                  f"名为 '{c}' 的列（现有列：{have}）") for c in missing])
+    require_columns(df, columns)
+    where = origin(df)
     problems = []
     for c in columns:
-        blank = df[c].isna() | (df[c].astype(str).str.strip() == "")
-        for i in blank.to_numpy().nonzero()[0][:50]:
-            row = lines[i] if lines is not None and len(lines) == len(df) else int(i) + 2
-            problems.append(Problem(source, c, row, df[c].iloc[i], "a series key (no empty value)", "序列键（不能为空）"))
+        blank = (df[c].isna() | (df[c].astype(str).str.strip() == "")).to_numpy()
+        problems += problems_at(blank, df, c, "a series key (no empty value)", "序列键（不能为空）", where)
     if problems:
         raise InputError(problems)
     name = "|".join(columns)
