@@ -22,7 +22,6 @@ from talentforecast._rawread import (
 )
 from talentforecast.errors import InputError, Problem
 from talentforecast.forecasting._panel import origin, problems_at, require_columns
-from talentforecast.io import MAX_XLSX_BYTES  # the table readers' limit
 
 
 def read_panel(path: str | Path) -> pd.DataFrame:
@@ -44,6 +43,8 @@ def read_panel(path: str | Path) -> pd.DataFrame:
         raise InputError([Problem(file, None, None, None, "an existing file", "一个存在的文件")])
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
+        from talentforecast.io import MAX_XLSX_BYTES  # the table readers' limit
+
         book = open_xlsx(path, file, MAX_XLSX_BYTES)
         try:  # a read-only workbook holds its file open until closed
             visible = [name for name, state in sheet_states(book) if state == "visible"]
