@@ -43,7 +43,8 @@ def read_panel(path: str | Path) -> pd.DataFrame:
         raise InputError([Problem(file, None, None, None, "an existing file", "一个存在的文件")])
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        from talentforecast.io import MAX_XLSX_BYTES  # the table readers' limit
+        # the table readers' limit; imported here because io loads pandera, needed for XLSX only
+        from talentforecast.io import MAX_XLSX_BYTES
 
         book = open_xlsx(path, file, MAX_XLSX_BYTES)
         try:  # a read-only workbook holds its file open until closed
