@@ -169,3 +169,24 @@ def test_the_scale_prior_leaves_long_or_typical_histories_alone(monkeypatch):
     assert interval_scale(np.full(5, 3.0), rel) == 0.0  # a constant history has no scale to shrink
     monkeypatch.setitem(DEFAULTS, "scale_prior_changes", 0)
     assert interval_scale(flat, rel) == scale_of(flat)
+
+
+def test_a_later_year_never_gets_a_narrower_interval_than_an_earlier_one():
+    # 300 cases in 3 calendar windows; at step 2 the windows differ (a common shock) and are modelled
+    # with the t, at step 3 they do not and the errors happen to be tighter: the raw quantiles of
+    # step 3 are narrower than step 2's, which would tell a planner the third year is surer
+    from talentforecast.forecasting.calibration import calibrate
+
+    rng = np.random.default_rng(3)
+    n = 300
+    origins = np.repeat([2010, 2011, 2012], n // 3)
+    shock = np.repeat([-3.0, 0.5, 3.0], n // 3)
+    A = np.column_stack([rng.normal(0, 1, n), shock + rng.normal(0, 1, n), rng.normal(0, 0.5, n)])
+    q, windows = calibrate(A, np.zeros_like(A), np.ones(n), [80, 95], origins)
+    assert windows == 3
+    raw = np.quantile(A[:, 2], [0.1, 0.9])
+    assert raw[1] < q[(80, 1)][1]  # the step-3 errors alone are tighter than step 2's interval
+    for lv in (80, 95):
+        for k in (1, 2):
+            assert q[(lv, k)][0] <= q[(lv, k - 1)][0] and q[(lv, k)][1] >= q[(lv, k - 1)][1]
+        assert q[(lv, 2)] == q[(lv, 1)]

@@ -61,7 +61,28 @@ def calibrate(A: np.ndarray, C: np.ndarray, S: np.ndarray, level: Sequence[int],
         got = np.quantile(r, probs, method="higher")  # one partition for every level
         for i, lv in enumerate(level):
             q[(lv, k)] = (min(float(got[2 * i]), 0.0), max(float(got[2 * i + 1]), 0.0))
-    return q, windows
+    return widening(q), windows
+
+
+def widening(q: dict) -> dict:
+    """The quantiles made no narrower at a later step than at an earlier one, per level.
+
+    A later year's error adds that year's change to the earlier one's, so its spread does not
+    shrink; a narrower later step is sampling noise (later steps come from fewer origins) or a
+    common shock found significant at one step and not the next. Planners read an interval that
+    narrows further out as the forecast growing surer, which nothing in the data says.
+
+    Example:
+        >>> widening({(80, 0): (-2.0, 2.0), (80, 1): (-1.5, 2.5), (80, 2): (-3.0, 2.0)})
+        {(80, 0): (-2.0, 2.0), (80, 1): (-2.0, 2.5), (80, 2): (-3.0, 2.5)}
+    """
+    out, last = {}, {}
+    for (lv, k) in sorted(q, key=lambda key: (key[0], key[1])):
+        lo, hi = q[(lv, k)]
+        if lv in last:
+            lo, hi = min(lo, last[lv][0]), max(hi, last[lv][1])
+        out[(lv, k)] = last[lv] = (lo, hi)
+    return out
 
 
 def shock_windows(r: np.ndarray, origins: np.ndarray) -> np.ndarray | None:
