@@ -75,6 +75,14 @@ def test_help_is_chinese_by_default_and_english_on_request():
     assert cli.ui_lang([], {"LANG": "en_GB.UTF-8"}) == "en" and cli.ui_lang([], {"LANG": "C.UTF-8"}) == "zh"
 
 
+def test_chinese_help_has_no_english_markers_even_where_a_line_wraps():
+    # a long option's default can wrap after "[default:"; the whole help is replaced as one text
+    for name in commands(cli.build_app("zh"))[1]:
+        for width in (64, 72, 100):  # at 64 and 72, forecast's --id wrapped after "[default:"
+            out = runner.invoke(cli.build_app("zh"), [name, "--help"], terminal_width=width).output
+            assert "[default" not in out and "[required" not in out, (name, width, out)
+
+
 def test_the_installed_entry_point_follows_lang(tmp_path):
     import os
     import subprocess

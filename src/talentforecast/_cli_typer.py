@@ -24,11 +24,9 @@ def help_classes(text: str, headings: dict[str, str]):
     def format_help(self, ctx, formatter):
         super(type(self), self).format_help(ctx, formatter)
         if pattern is not None:
-            out = []
-            for chunk in formatter.buffer:
-                chunk = pattern.sub(lambda m: m.group(1) + headings[m.group(2)], chunk)
-                out.append(chunk.replace("[required]", "[必填]").replace("[default: ", "[默认："))
-            formatter.buffer[:] = out
+            text_ = pattern.sub(lambda m: m.group(1) + headings[m.group(2)], "".join(formatter.buffer))
+            # the wrapper may break the line after "[default:" (a long option): one string, then replace
+            formatter.buffer[:] = [re.sub(r"\[default:\s+", "[默认：", text_.replace("[required]", "[必填]"))]
 
     methods = {"get_help_option": get_help_option, "format_help": format_help}
     return type("Group", (TyperGroup,), dict(methods)), type("Command", (TyperCommand,), dict(methods))
