@@ -127,3 +127,25 @@ def test_a_table_keyed_by_region_and_industry_with_chinese_headers(tmp_path):
     assert code == 2 and f"文件 {data}，列 '行业'，第 7 行" in text and "序列键（不能为空）" in text
     code, text = _run(str(data), "--h", "2", "--id", "地区,产业", "--time", "年份", "--target", "就业人数")
     assert code == 2 and "名为 '产业' 的列" in text
+
+
+def test_a_panel_of_one_or_two_years_says_what_its_intervals_are(tmp_path):
+    """A new specialty has one or two years of data: the forecast says so, never a zero-width interval."""
+    two = tmp_path / "two.csv"
+    _panel(6, range(2022, 2024)).to_csv(two, index=False)
+    code, text = _run(str(two), "--h", "2", "--out", str(tmp_path / "two_fc.csv"))
+    fc = pd.read_csv(tmp_path / "two_fc.csv")
+    assert code == 0 and set(fc.model) == {"drift+walk_pi"} and (fc.y_hi_80 > fc.y_lo_80).all()
+    assert "区间：按全部序列年变动以随机游走外推（依据很弱）" in text and "未经校准（回测样本不足）" not in text
+    one = tmp_path / "one.csv"
+    _panel(3, range(2023, 2024)).to_csv(one, index=False)
+    code, text = _run(str(one), "--h", "2", "--out", str(tmp_path / "one_fc.csv"))
+    fc = pd.read_csv(tmp_path / "one_fc.csv")
+    assert code == 0 and fc.y_lo_80.isna().all() and "区间：无（全部序列的年变动太少）" in text
+
+
+def test_a_gap_in_a_series_names_the_missing_year():
+    df = _panel(2)
+    with pytest.raises(InputError) as err:
+        forecast(df[df.ds != int(df.ds.min()) + 2], h=2)
+    assert f"缺 {int(df.ds.min()) + 2} 年" in str(err.value)

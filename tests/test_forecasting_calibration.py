@@ -190,3 +190,39 @@ def test_a_later_year_never_gets_a_narrower_interval_than_an_earlier_one():
         for k in (1, 2):
             assert q[(lv, k)][0] <= q[(lv, k - 1)][0] and q[(lv, k)][1] >= q[(lv, k - 1)][1]
         assert q[(lv, 2)] == q[(lv, 1)]
+
+
+def _coverage(n_series: int, n_years: int, seeds: range, h: int = 3) -> tuple[float, float, set]:
+    """Mean 80 / 95 % coverage of the defaults on simulated walks cut after ``n_years``, and the labels."""
+    cov, labels = {80: [], 95: []}, set()
+    for seed in seeds:
+        d = frame(walks(n_series, n_years + h, seed), first=2010)
+        train, test = d[d.ds < 2010 + n_years], d[d.ds >= 2010 + n_years]
+        with pytest.warns(Warning):
+            fc = forecast(train, h=h, level=[80, 95], seed=0)
+        got = fc.merge(test, on=["unique_id", "ds"])
+        labels |= set(fc.model)
+        for lv in cov:
+            cov[lv].append(((got.y >= got[f"y_lo_{lv}"]) & (got.y <= got[f"y_hi_{lv}"])).mean())
+    return float(np.mean(cov[80])), float(np.mean(cov[95])), labels
+
+
+def test_uncalibrated_intervals_are_no_narrower_than_the_panels_yearly_changes():
+    # 10 series of 5 years: too few cases to calibrate, so the members' own bounds, fit on five
+    # points, were used as they were and covered about half the held-out years at 80 %
+    c80, c95, labels = _coverage(10, 5, range(6))
+    assert labels == {"auto:mean(drift,dotheta)"}
+    assert 0.7 <= c80 <= 0.95 and 0.88 <= c95
+
+
+def test_two_year_panel_gets_a_random_walk_band_and_a_one_year_panel_none():
+    # no model gives an interval on 2 points; a zero width would claim certainty
+    c80, c95, labels = _coverage(30, 2, range(4))
+    assert labels == {"drift+walk_pi"}
+    assert 0.7 <= c80 <= 0.95 and 0.88 <= c95
+    one = frame(walks(8, 1, 0))
+    with pytest.warns(Warning) as got:
+        fc = forecast(one, h=2, level=[80])
+    assert set(fc.model) == {"naive+no_pi"} and fc.y_lo_80.isna().all() and fc.y_hi_80.isna().all()
+    walk = [w.message.details for w in got if "intervals_from_walk" in getattr(w.message, "details", {})]
+    assert walk == [{"intervals_from_walk": False, "yearly_changes": 0}]

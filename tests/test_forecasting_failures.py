@@ -116,8 +116,11 @@ def test_model_warnings_are_not_swallowed_and_filters_untouched(registered):
     with pytest.warns(UserWarning) as caught:
         fc = forecast(series(8), h=2, models=name)
     assert "a model's own warning" in {str(w.message) for w in caught}
-    # it gives no interval: borrowed (here from no other series: zero width) and recorded
-    assert fc.model.tolist() == ["noisy+pooled_pi"] * 2 and fc.attrs["fallbacks"][0]["reason"] == "no_interval"
+    # it gives no interval and no other series has one: a random walk of the series' 7 yearly
+    # changes (never a zero width), recorded
+    assert fc.model.tolist() == ["noisy+walk_pi"] * 2 and fc.attrs["fallbacks"][0]["reason"] == "no_interval"
+    assert (fc.y_hi_80 > fc.y_hat).all() and (fc.y_lo_80 < fc.y_hat).all()
+    assert "intervals_from_walk" in {k for w in caught if hasattr(w.message, "details") for k in w.message.details}
     forecast(pd.concat([series(10, "a"), series(10, "b")]), h=2, models=["auto", "ets", "theta_log"])
     assert warnings.filters == before
 

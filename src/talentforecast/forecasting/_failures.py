@@ -35,7 +35,8 @@ REASONS = {
     "too_short": "series shorter than the model's minimum length",
     "fit_failed": "the model could not be fitted to this series",
     "member_failed": "some members of the auto combination failed; the others were combined",
-    "no_interval": "the model gave no interval; relative widths borrowed from the other series",
+    "no_interval": "the model gave no interval; relative widths borrowed from the other series (or, where "
+                   "none had one, a random walk of the panel's yearly changes)",
 }
 
 
@@ -78,16 +79,18 @@ def summary(records: Sequence[dict], n_forecasts: int) -> str:
 
     Example:
         >>> r = [fallback_record("a", "theta", "drift", "too_short", "x"), fallback_record("b", "auto", "zero", "all_zero", "y")]
-        >>> summary(r, 10)
-        "2 of 10 series forecasts did not come from the requested model (details in .attrs['fallbacks']): 1 × theta → drift (too_short), 1 × auto → zero (all_zero)"
+        >>> print(summary(r, 10))
+        10 个序列预测中有 2 个不是来自所要求的模型：1 × theta → drift (too_short)，1 × auto → zero (all_zero)（详见 .attrs['fallbacks']） (2 of 10 series forecasts did not come from the requested model (details in .attrs['fallbacks']): 1 × theta → drift (too_short), 1 × auto → zero (all_zero))
     """
     series = {(r["unique_id"], r["requested"]) for r in records}
     groups = Counter((r["requested"], r["model"], r["reason"]) for r in records)
     parts = [f"{n} × {req} → {used} ({why})" for (req, used, why), n in groups.most_common(6)]
-    if len(groups) > 6:
-        parts.append(f"{len(groups) - 6} more kinds")
-    return (f"{len(series)} of {n_forecasts} series forecasts did not come from the requested model "
-            f"(details in .attrs['fallbacks']): " + ", ".join(parts))
+    more = len(groups) - 6
+    zh = "，".join(parts + ([f"另有 {more} 类"] if more > 0 else []))
+    en = ", ".join(parts + ([f"{more} more kinds"] if more > 0 else []))
+    return (f"{n_forecasts} 个序列预测中有 {len(series)} 个不是来自所要求的模型：{zh}（详见 .attrs['fallbacks']） "
+            f"({len(series)} of {n_forecasts} series forecasts did not come from the requested model "
+            f"(details in .attrs['fallbacks']): {en})")
 
 
 SHOWN_RECORDS = 50  # fallbacks named one by one in the warning's details (the run manifest keeps them)
@@ -179,8 +182,35 @@ def warn_intervals_uncalibrated(n_calibration: int, stacklevel: int = 3) -> None
         >>> w[0].message.details["intervals_uncalibrated"]
         True
     """
-    message = ("预测区间：回测样本不足，未能校准，取各成员模型自身的区间（未经校准，常偏窄） "
-               f"(intervals: too few backtest cases ({n_calibration}) to calibrate; the members' own intervals "
-               "are used, uncalibrated and often too narrow)")
+    message = ("预测区间：回测样本不足，未能校准，取各成员模型自身的区间，并放宽到不窄于全部序列年变动按随机游走外推的区间"
+               f"（未经校准，依据有限） (intervals: too few backtest cases ({n_calibration}) to calibrate; the members' "
+               "own intervals are used, widened where narrower than a random walk of the panel's yearly changes; "
+               "uncalibrated, on thin evidence)")
     details = {"intervals_uncalibrated": True, "n_calibration": int(n_calibration)}
+    warnings.warn(TalentForecastWarning(message, details), stacklevel=stacklevel)
+
+
+def warn_intervals_from_walk(n_changes: int, walked: bool, stacklevel: int = 3) -> None:
+    """Say that no model gave an interval (every series 1–2 years), so the intervals are a random
+    walk of the panel's ``n_changes`` yearly changes (``calibration.walk_band``), or, with fewer
+    than ``MIN_WALK_CHANGES``, that there are none (``walked`` false).
+
+    Example:
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as w:
+        ...     warnings.simplefilter("always")
+        ...     warn_intervals_from_walk(3, False)
+        >>> w[0].message.details
+        {'intervals_from_walk': False, 'yearly_changes': 3}
+    """
+    if walked:
+        message = (f"预测区间：各序列历史过短，没有模型能给出区间；区间按全部序列共 {n_changes} 个年变动的离散程度以随机游走外推"
+                   f"（t 分布，自由度 {n_changes - 1}），依据很弱 (intervals: the series are too short for any model to give "
+                   f"an interval; they are a random walk of the panel's {n_changes} yearly changes, a Student t with "
+                   f"{n_changes - 1} degrees of freedom, on very thin evidence)")
+    else:
+        message = (f"预测区间：各序列历史过短，全部序列只有 {n_changes} 个年变动，无法给出区间，区间列留空 "
+                   f"(intervals: the series are too short and the panel has only {n_changes} yearly changes; no "
+                   f"interval can be given and the interval columns are left empty)")
+    details = {"intervals_from_walk": bool(walked), "yearly_changes": int(n_changes)}
     warnings.warn(TalentForecastWarning(message, details), stacklevel=stacklevel)

@@ -131,8 +131,15 @@ def prepare(
     span = out.groupby("unique_id", sort=False)["ds"].agg(["min", "max", "size"])
     gaps = span[span["max"] - span["min"] + 1 != span["size"]]
     if len(gaps):
-        raise InputError([Problem(source, time_col, None, uid, "consecutive years with no gaps within each series",
-                                  "每个序列的年份连续、没有缺年") for uid in gaps.index[:50]])
+        have = out[out["unique_id"].isin(gaps.index[:50])].groupby("unique_id", sort=False)["ds"].agg(set)
+
+        def missing(uid) -> str:  # the years a planner has to fill (or drop the older ones)
+            yrs = sorted(set(range(int(span.at[uid, "min"]), int(span.at[uid, "max"]) + 1)) - have[uid])
+            return ", ".join(map(str, yrs[:10])) + (f" (+{len(yrs) - 10})" if len(yrs) > 10 else "")
+
+        raise InputError([Problem(source, time_col, None, uid,
+                                  f"consecutive years with no gaps within each series (missing: {missing(uid)})",
+                                  f"每个序列的年份连续、没有缺年（缺 {missing(uid)} 年）") for uid in gaps.index[:50]])
     return out
 
 

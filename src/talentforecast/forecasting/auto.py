@@ -20,6 +20,7 @@ from talentforecast.forecasting.calibration import (
     calibrate,
     origin_of,
     selection_windows,
+    walk_band,
     without_window_shock,
 )
 from talentforecast.forecasting.grouped import NAME as GROUPED
@@ -518,6 +519,9 @@ def auto_forecast(
     member_level = () if sel.calibrated(level, h) else level
     todo_series = [series[i] for i in todo]
     out = run_members(sel.members, todo_series, series, h, member_level, seed, n_jobs, progress, "forecasting")
+    # uncalibrated: the members' own bounds, fit on a few points, can be a fraction of the yearly
+    # changes the panel shows; they are kept no narrower than a random walk of those changes
+    floor = {lv: walk_band(observed or series, h, lv)[0] for lv in member_level}
     failed_members: dict[int, list[Outcome]] = {}
     for i, row in zip(todo, out, strict=True):
         got = [r.pred for r in row if r.pred is not None]
@@ -533,8 +537,9 @@ def auto_forecast(
                 qs = np.array([sel.quantiles[(lv, k)] for k in range(h)])
                 pred[f"lo-{lv}"], pred[f"hi-{lv}"] = mean + qs[:, 0] * scale, mean + qs[:, 1] * scale
             else:  # no calibration available: combine the members' own bounds
-                pred[f"lo-{lv}"] = np.minimum(combine(np.array([g[f"lo-{lv}"] for g in got]), sel.aggregate), mean)
-                pred[f"hi-{lv}"] = np.maximum(combine(np.array([g[f"hi-{lv}"] for g in got]), sel.aggregate), mean)
+                w = floor[lv] * np.abs(mean) if floor[lv] is not None else 0.0
+                pred[f"lo-{lv}"] = np.minimum(combine(np.array([g[f"lo-{lv}"] for g in got]), sel.aggregate), mean - w)
+                pred[f"hi-{lv}"] = np.maximum(combine(np.array([g[f"hi-{lv}"] for g in got]), sel.aggregate), mean + w)
         bad = failed_members[i]
         if not bad:
             results[i] = Outcome(sel.label, pred)

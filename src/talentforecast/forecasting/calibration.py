@@ -184,3 +184,36 @@ def common_shock_sample(r: np.ndarray, origins: np.ndarray) -> tuple[np.ndarray 
     grid = (np.arange(SHOCK_GRID) + 0.5) / SHOCK_GRID
     new = np.sqrt(tau2) * stats.t.ppf(grid, df=big.size)
     return (own[:, None] + new[None, :]).ravel(), int(big.size)
+
+
+MIN_WALK_CHANGES = 5  # fewest yearly changes in a panel for a random-walk band (t with 4 degrees of freedom)
+
+
+def walk_band(series: Sequence[Series], h: int, level: int) -> tuple[np.ndarray | None, int]:
+    """Relative half-widths per step of a ``level`` % band from the panel's yearly changes, taken as
+    a random walk (``None`` with fewer than ``MIN_WALK_CHANGES`` changes), and the number of changes.
+
+    For a panel where no model gave an interval (every series 1–2 years): the relative yearly
+    changes of all series (``Δy / y`` where ``y > 0``) spread about their mean, with a Student t
+    of ``n - 1`` degrees of freedom (few changes, a wide band), growing as the square root of the
+    step. Two years of data say little; an interval of zero width would say more than that.
+
+    Example:
+        >>> s = [Series(i, np.array([2020, 2021]), np.array([100.0, v])) for i, v in enumerate([98, 101, 103, 104, 110])]
+        >>> w, n = walk_band(s, 2, 80)
+        >>> n, bool(w[1] > w[0] > 0.03)
+        (5, True)
+        >>> walk_band(s[:4], 2, 80)
+        (None, 4)
+    """
+    parts = []
+    for s in series:
+        y = np.asarray(s.y, dtype=float)
+        prev, nxt = y[:-1], y[1:]
+        ok = (prev > 0) & np.isfinite(prev) & np.isfinite(nxt)
+        parts.append((nxt[ok] - prev[ok]) / prev[ok])
+    r = np.concatenate(parts) if parts else np.empty(0)
+    if r.size < MIN_WALK_CHANGES:
+        return None, int(r.size)
+    t = float(stats.t.ppf(0.5 + level / 200, r.size - 1))
+    return t * float(np.std(r, ddof=1)) * np.sqrt(np.arange(1, h + 1)), int(r.size)

@@ -26,6 +26,13 @@ def describe(fc: pd.DataFrame, lang: str = "zh") -> list[str]:
         return [f"model: {name}; {tail}" if en else f"模型：{name}；{tail}"]
     lines = []
     label = sel.label.removeprefix("auto:")
+    if not any(m.startswith("auto:") for m in models):  # every series too short for the combination
+        used = ", ".join(m for m in models if m)
+        lines.append(f"auto: every series is too short to combine models; each fell back ({used})" if en
+                     else f"auto：每个序列都太短，无法组合模型，逐个回退（{used}）")
+        lines.append(_borrowed(models, en))
+        lines.append(_series(n, len(fell), en))
+        return lines
     if sel.n_cases:
         lines.append(f"auto chose {label} of {len(sel.scores)} combinations on {sel.n_cases} backtest cases"
                      if en else f"auto 在 {sel.n_cases} 个回测样本上比较 {len(sel.scores)} 种组合，选出 {label}")
@@ -44,8 +51,9 @@ def describe(fc: pd.DataFrame, lang: str = "zh") -> list[str]:
                      else f"；第 {steps} 年由回测最后一年外推")
         lines.append(text)
     else:
-        lines.append("intervals: the members' own, uncalibrated (too few backtest cases)" if en
-                     else "区间：各成员模型自身的区间，未经校准（回测样本不足）")
+        lines.append("intervals: the members' own, no narrower than a random walk of the panel's yearly changes; "
+                     "uncalibrated (too few backtest cases)" if en
+                     else "区间：各成员模型自身的区间，不窄于全部序列年变动的随机游走区间；未经校准（回测样本不足）")
     if sel.trend_shrinkage:
         lines.append(f"trends shrunk toward the last value (c = {sel.trend_shrinkage:g})" if en
                      else f"趋势向最后观测值收缩（c = {sel.trend_shrinkage:g}）")
@@ -57,3 +65,14 @@ def _series(n: int, fell: int, en: bool) -> str:
     if en:
         return f"{n} series, " + (f"{fell} fell back to another model" if fell else "none fell back")
     return f"{n} 个序列，" + (f"{fell} 个回退到其他模型" if fell else "没有回退")
+
+
+def _borrowed(models: list[str], en: bool) -> str:
+    """The intervals of a run where no series used the combination (labels ``+walk_pi`` / ``+no_pi``)."""
+    if any(m.endswith("+no_pi") for m in models):
+        return ("intervals: none (the panel has too few yearly changes)" if en
+                else "区间：无（全部序列的年变动太少）")
+    if any(m.endswith("+walk_pi") for m in models):
+        return ("intervals: a random walk of the panel's yearly changes (very thin evidence)" if en
+                else "区间：按全部序列年变动以随机游走外推（依据很弱）")
+    return "intervals: the fallback models' own" if en else "区间：回退模型自身的区间"

@@ -22,6 +22,7 @@ from talentforecast.forecasting._panel import (
     split_series,
 )
 from talentforecast.forecasting._runner import Outcome
+from talentforecast.forecasting.calibration import walk_band
 from talentforecast.forecasting.distributed import use_engine
 from talentforecast.forecasting.models import check_capabilities, get_model
 
@@ -133,8 +134,8 @@ def forecast(
     sel = out.attrs.get("auto")
     if sel is not None and sel.extrapolated_steps:
         _failures.warn_intervals_extended(sel.extrapolated_steps, sel.n_calibration, _auto.DEFAULTS["horizon_growth"])
-    elif sel is not None and not sel.calibrated(check_levels(level), h):
-        _failures.warn_intervals_uncalibrated(sel.n_calibration)
+    elif sel is not None and not sel.calibrated(check_levels(level), h) and out["model"].str.startswith("auto:").any():
+        _failures.warn_intervals_uncalibrated(sel.n_calibration)  # only said where the combination ran
     if sel is not None and sel.common_windows:
         _failures.warn_intervals_common_shock(sel.common_windows, sel.n_calibration)
     return out
@@ -209,6 +210,8 @@ def _assemble(series: Sequence[Series], res: Sequence[Outcome], h: int, levels: 
     labels = [r.model for r in res]
     mean = np.array([r.pred["mean"] for r in res]).reshape(n, h)
     pooled = np.zeros(n, dtype=bool)
+    walked: bool | None = None  # no series had an interval: True = random-walk band, False = none
+    n_changes = 0
     cols: dict[str, np.ndarray] = {}
     for lv in levels:
         # a model without intervals (capabilities.intervals False) gives none: borrowed below
@@ -216,21 +219,39 @@ def _assemble(series: Sequence[Series], res: Sequence[Outcome], h: int, levels: 
         hi = np.array([r.pred.get(f"hi-{lv}", np.full(h, np.nan)) for r in res]).reshape(n, h)
         lo, hi = np.minimum(lo, mean), np.maximum(hi, mean)
         bad = ~(np.isfinite(lo) & np.isfinite(hi)).all(axis=1)
-        if bad.any():
+        if bad.any() and (~bad).any():
             # relative half-widths per step, pooled (median) over series whose model gave intervals
             den = np.maximum(np.abs(mean[~bad]), 1e-12)
-            rlo = np.median((mean[~bad] - lo[~bad]) / den, axis=0) if (~bad).any() else np.zeros(h)
-            rhi = np.median((hi[~bad] - mean[~bad]) / den, axis=0) if (~bad).any() else np.zeros(h)
+            rlo = np.median((mean[~bad] - lo[~bad]) / den, axis=0)
+            rhi = np.median((hi[~bad] - mean[~bad]) / den, axis=0)
             lo[bad] = mean[bad] - rlo * np.abs(mean[bad])
             hi[bad] = mean[bad] + rhi * np.abs(mean[bad])
             pooled |= bad
+        elif bad.any():
+            # no model gave an interval (every series 1-2 years): the panel's yearly changes as a
+            # random walk, else no interval at all; never a zero width, which would claim certainty
+            widths, n_changes = walk_band(series, h, lv)
+            walked = widths is not None
+            # a drift from m yearly changes adds its own error, k * sd / sqrt(m) at step k
+            steps = np.arange(1, h + 1)
+            m = np.array([s.y.size - 1 if r.model == "drift" and s.y.size > 1 else np.inf
+                          for s, r in zip(series, res, strict=True)])
+            w = (widths if walked else np.full(h, np.nan)) * np.sqrt(1 + steps / m[:, None])
+            lo, hi = mean - w * np.abs(mean), mean + w * np.abs(mean)
+            pooled |= bad
         cols[f"y_lo_{lv}"], cols[f"y_hi_{lv}"] = lo.ravel(), hi.ravel()
-    labels = [lab + "+pooled_pi" if p else lab for lab, p in zip(labels, pooled, strict=True)]
+    suffix = "+pooled_pi" if walked is None else "+walk_pi" if walked else "+no_pi"
+    labels = [lab + suffix if p else lab for lab, p in zip(labels, pooled, strict=True)]
+    if walked is not None:
+        _failures.warn_intervals_from_walk(n_changes, walked, stacklevel=4)
     records = []  # one per series that did not get the requested model with its own interval
     for s, r, lab, p in zip(series, res, labels, pooled, strict=True):
         if r.reason is None and not p:
             continue
-        borrowed = f"model '{r.model}' gave no interval for this series; widths borrowed from the others"
+        borrowed = (f"model '{r.model}' gave no interval for this series; " +
+                    ("widths borrowed from the others" if walked is None else
+                     "no series did: a random walk of the panel's yearly changes" if walked else
+                     "no series did and the panel has too few yearly changes: no interval"))
         detail = "; ".join(d for d in (r.detail, borrowed if p else None) if d)
         records.append(_failures.fallback_record(s.uid, requested, lab, r.reason or "no_interval", detail))
     out = pd.DataFrame({
