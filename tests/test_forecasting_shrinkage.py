@@ -110,6 +110,13 @@ def test_no_shrinkage_when_exogenous_drivers_are_used():
         forecast(df, h=3, level=(), exog=["x"], future_exog=future, trend_shrinkage=1)
     with pytest.raises(InputError, match="trend_shrinkage"):
         forecast(df[df.unique_id == "s0"][["unique_id", "ds", "y"]], h=2, models="drift", trend_shrinkage=1)
+    # the same for auto's backtest windows: another model would ignore them
+    one = df[df.unique_id == "s0"][["unique_id", "ds", "y"]]
+    with pytest.raises(InputError, match="n_windows"):
+        forecast(one, h=2, models="drift", n_windows=3)
+    for bad in (0, 2.5, True):
+        with pytest.raises(InputError, match="n_windows"):
+            forecast(one, h=2, n_windows=bad)
 
 
 def test_backtest_sample_is_a_budget_of_training_values(monkeypatch):

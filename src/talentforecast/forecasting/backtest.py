@@ -83,7 +83,8 @@ def backtest(
         info = train.groupby("unique_id", sort=False).agg(cutoff=("ds", "max"), scale=("y", lambda v: scale_of(v.to_numpy())))
         for name in names:
             fc = forecast_frame(train, h, level, name, exog or None, fut, n_jobs, seed, nonnegative, progress,
-                                "unique_id", "ds", "y", 3, trend_shrinkage, pooled, shock_years, keys)
+                                "unique_id", "ds", "y", 3 if name == "auto" else None, trend_shrinkage, pooled,
+                                shock_years, keys)
             cutoffs = info["cutoff"].to_dict()
             fallbacks += [{**r, "cutoff": int(cutoffs[r["unique_id"]])} for r in fc.attrs["fallbacks"]]
             n_forecasts += fc.attrs["n_forecasts"]

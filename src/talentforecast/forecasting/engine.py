@@ -55,7 +55,7 @@ def forecast(
     id_col: str = "unique_id",
     time_col: str = "ds",
     target_col: str = "y",
-    n_windows: int = 5,
+    n_windows: int | None = None,
     engine: str | object | None = None,
     trend_shrinkage: float | None = None,
     pooled: bool | None = None,
@@ -77,8 +77,9 @@ def forecast(
         seed: seeds the random parts (series sampled for auto's backtest, Prophet sampling).
         nonnegative: floor forecasts and interval bounds at 0 (history must then be >= 0).
         progress: show a rich progress bar.
-        n_windows: rolling-origin windows auto chooses its combination on (5; its intervals are
-            calibrated on up to ``calibration_origins`` (20) origins; see docs/forecasting.md).
+        n_windows: rolling-origin windows auto chooses its combination on (``None``: 5; its
+            intervals are calibrated on up to ``calibration_origins`` (20) origins; see
+            docs/forecasting.md). Only with models="auto": another model would ignore it.
         engine: where the per-series work runs: ``"local"`` (processes, ``n_jobs``), ``"dask"`` or a
             dask ``Client``, ``"spark"``/a ``SparkSession``, ``"ray"`` (see docs/scale.md); ``None``
             keeps the engine set by :func:`use_engine` (local by default). Results are identical.
@@ -154,6 +155,10 @@ def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonneg
                                         or not np.isfinite(trend_shrinkage) or trend_shrinkage < 0):
         raise InputError([Problem("<argument>", "trend_shrinkage", None, trend_shrinkage, "a number >= 0, or None",
                                    "不小于 0 的数，或 None")])
+    if n_windows is not None and (isinstance(n_windows, bool) or not isinstance(n_windows, (int, np.integer))
+                                  or n_windows < 1):
+        raise InputError([Problem("<argument>", "n_windows", None, n_windows, "an integer >= 1, or None",
+                                   "不小于 1 的整数，或 None")])
     if pooled is not None and not isinstance(pooled, bool):
         raise InputError([Problem("<argument>", "pooled", None, pooled, "True, False or None", "True、False 或 None")])
     shocks = _shocks.check_shock_years(shock_years)
@@ -164,6 +169,9 @@ def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonneg
         raise InputError([Problem("<argument>", "trend_shrinkage", None, trend_shrinkage,
                                   "0 or None with exog or without models='auto'",
                                   "使用外生变量(exog)或未选 models='auto' 时只能为 0 或 None")])
+    if n_windows is not None and "auto" not in names:
+        raise InputError([Problem("<argument>", "n_windows", None, n_windows, "None without models='auto'",
+                                  "未选 models='auto' 时只能为 None")])
     if pooled and "auto" not in names:
         raise InputError([Problem("<argument>", "pooled", None, pooled, "False or None without models='auto'",
                                   "未选 models='auto' 时只能为 False 或 None")])
@@ -184,7 +192,7 @@ def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonneg
         for j, name in enumerate(plain):
             frames[name], fallbacks[name] = _assemble(series, [row[j] for row in res], h, levels, name)
     if "auto" in names:
-        sel = _auto.select(observed, h, levels, n_windows=n_windows, seed=seed, n_jobs=n_jobs, progress=progress,
+        sel = _auto.select(observed, h, levels, n_windows=5 if n_windows is None else n_windows, seed=seed, n_jobs=n_jobs, progress=progress,
                            pool=_auto.pool_for(bool(exog), pooled, bool(group_map)), trend_shrinkage=trend_shrinkage,
                            shock_years=shocks)
         res = _auto.auto_forecast(series, h, levels, sel, seed=seed, n_jobs=n_jobs, progress=progress, observed=observed)
