@@ -36,7 +36,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-ROWS = "#warnings-table tbody tr:has(td)"
+ROWS = "#warnings-table .ag-center-cols-container .ag-row"  # the live grid (dash-ag-grid)
 REPEAT = 5
 
 
@@ -131,7 +131,7 @@ def measure(feed: Path, label: str) -> dict:
                 page.close()
             res["static_file_s"] = round(statistics.median(floor), 3)
             for key, path, ready in (("warnings", "/warnings", ROWS),
-                                     ("shortage", "/shortage", "#shortage-table tbody tr:has(td)")):
+                                     ("shortage", "/shortage", "#shortage-table .ag-center-cols-container .ag-row")):
                 shell, fcp, cold, nav, longest, answer = [], [], [], [], [], []
                 for _ in range(REPEAT):
                     page = browser.new_page(viewport={"width": 1440, "height": 900})
@@ -163,9 +163,9 @@ def measure(feed: Path, label: str) -> dict:
                         res["warnings_rows"] = page.inner_text("#warn-count")
                         t2 = time.perf_counter()
                         page.click("#warn-level label:has-text('红色')")
-                        page.wait_for_function("[...document.querySelectorAll('#warnings-table "
-                                               "td[data-dash-column=warning_level]')].every(e => e.innerText === "
-                                               "'红色')", timeout=120000)
+                        page.wait_for_function("(c => c.length > 0 && c.every(e => e.innerText === '红色'))([...document"
+                                               ".querySelectorAll('#warnings-table .ag-center-cols-container "
+                                               ".ag-cell[col-id=warning_level]')])", timeout=120000)
                         res.setdefault("filter_red_s", []).append(round(time.perf_counter() - t2, 3))
                     page.close()
                 res[f"{key}_shell_rows_s"] = round(statistics.median(shell), 3)
