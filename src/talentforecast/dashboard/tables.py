@@ -50,9 +50,9 @@ def level_style(code_field: str) -> dict:
 
 def column(field: str, header: str, sortable: bool = True, **extra) -> dict:
     """A wrapped, auto-height text column of the dashboard's grids."""
+    flex, min_width = WIDTH.get(field, (1, 90))
     return {"field": field, "headerName": header, "sortable": sortable, "wrapText": True, "autoHeight": True,
-            "wrapHeaderText": True, "autoHeaderHeight": True, "flex": WIDTH.get(field, (1, 0))[0],
-            "minWidth": WIDTH.get(field, (1, 90))[1], **extra}
+            "wrapHeaderText": True, "autoHeaderHeight": True, "flex": flex, "minWidth": min_width, **extra}
 
 
 def grid_options(lang: str, **extra) -> dict:
