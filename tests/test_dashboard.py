@@ -131,6 +131,50 @@ def test_filters_paging_and_english(demo_out):
     assert "46 装备制造大类(高职专科)" in zh and "](/specialty?region=990100&specialty=460104" in zh
 
 
+def _triggered(prop_id: str) -> None:
+    """Set the callback context as Dash does when ``prop_id`` fires (for calling a callback directly)."""
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": 1}]))
+
+
+def test_server_paged_grid_pages_sorts_and_restarts_on_a_new_filter(demo_out, monkeypatch):
+    """The grid's callback: a pager button turns the page, a header click (the grid's column state)
+    sorts on the server and keeps the page, a resized column changes nothing, a new filter starts
+    at page 1."""
+    from dash import no_update
+
+    monkeypatch.setattr(tables, "PAGE_SIZE", 4)  # the sample's 6 warnings: two pages
+    data = FeedData.load(demo_out)
+
+    def view(sort, page):
+        return views.warn_view(data, WarnFilter(), sort, page, "zh")
+
+    def specs(recs):
+        return [r["specialty"].split("](")[0].lstrip("[").split()[0] for r in recs]
+
+    _triggered("warnings-table-next.n_clicks")
+    recs, state, label, *disabled, msg, count = callbacks._paged(
+        "warnings-table", {"page": 0, "pages": 2, "sort": []}, None, view, "zh")
+    assert state == {"page": 1, "pages": 2, "sort": []} and label == "页码 2 / 2" and count == "共 6 条"
+    assert disabled == [False, False, True, True] and msg is None
+    assert specs(recs) == list(warnings_page_rows(data, WarnFilter(), None, 1, 4)[0]["specialty"])
+    by_spec = [{"colId": "region", "sort": None}, {"colId": "specialty", "sort": "desc", "sortIndex": 0}]
+    _triggered("warnings-table.columnState")
+    recs, state, label, *_ = callbacks._paged("warnings-table", state, by_spec, view, "zh")
+    want = [{"column_id": "specialty", "direction": "desc"}]
+    assert state == {"page": 1, "pages": 2, "sort": want} and label == "页码 2 / 2"
+    assert specs(recs) == list(warnings_page_rows(data, WarnFilter(), want, 1, 4)[0]["specialty"])
+    assert specs(recs) == sorted(specs(recs), reverse=True)
+    resized = [{**c, "width": 300} for c in by_spec]
+    assert callbacks._paged("warnings-table", state, resized, view, "zh") is no_update
+    _triggered("warn-level.value")
+    recs, state, label, *disabled, _, _ = callbacks._paged("warnings-table", state, by_spec, view, "en")
+    assert state["page"] == 0 and label == "Page 1 of 2" and disabled == [True, True, False, False]
+    assert specs(recs) == list(warnings_page_rows(data, WarnFilter(), want, 0, 4)[0]["specialty"])
+
+
 def test_school_rows_are_filtered_directly_when_the_feed_has_them():
     """District and 专业点 warning rows (a ``school`` column) light up the filters without code changes."""
     import pandas as pd
@@ -146,7 +190,7 @@ def test_school_rows_are_filtered_directly_when_the_feed_has_them():
     assert list(got["school"]) == ["示例商贸旅游职业学院"] and list(got["region"]) == ["990101"]
     assert [o["value"] for o in views.school_options(data)] == ["示例商贸旅游职业学院", "示例职业技术学院"]
     assert "990101" in [o["value"] for o in views.options(data, "warnings", "region", "zh")]
-    assert tables.warn_columns("zh", True, 2024)[0]["id"] == "school"
+    assert tables.warn_columns("zh", True, 2024)[0]["field"] == "school"
 
 
 def test_category_names_carry_their_level(demo_out):

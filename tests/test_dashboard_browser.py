@@ -8,6 +8,7 @@ import os
 import threading
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 pytest.importorskip("dash")
@@ -24,7 +25,8 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
                                  "(.ci/run installs it)")]
 REQUESTS: list[str] = []
-ROWS = "#warnings-table tbody tr:has(td)"
+ROWS = "#warnings-table .ag-center-cols-container .ag-row"
+CELLS = "#warnings-table .ag-center-cols-container .ag-cell"
 ZH = {"red": "红色", "orange": "橙色"}
 
 
@@ -110,6 +112,12 @@ def _count_is(page, n: int) -> None:
     page.wait_for_function(f"document.querySelector('#warn-count').innerText.startsWith('共 {n} 条')", timeout=10000)
 
 
+def _cells_are(page, col: str, texts: list[str]) -> None:
+    """Wait until the warnings grid's ``col`` cells read ``texts`` (the grid renders rows a few at a time)."""
+    page.wait_for_function(f"[...document.querySelectorAll({json.dumps(f'{CELLS}[col-id={col}]')})]"
+                           f".map(e => e.innerText).join('|') === {json.dumps('|'.join(texts))}", timeout=10000)
+
+
 def test_overview_and_warnings_list_pages_sorts_and_filters(page, base, data, tmp_path):
     w = city_rows(data)
     lv = strongest(w)
@@ -119,32 +127,37 @@ def test_overview_and_warnings_list_pages_sorts_and_filters(page, base, data, tm
     assert page.inner_text(f"#count-{lv}") == str(counts[lv]) and "示例市" in page.inner_text("main")
     page.click("header nav a[href='/warnings']")
     page.wait_for_selector(ROWS, timeout=10000)  # first page: PAGE_SIZE rows, not the whole list
-    assert page.locator(ROWS).count() == PAGE_SIZE
+    page.wait_for_function(f"document.querySelectorAll({json.dumps(ROWS)}).length === {PAGE_SIZE}", timeout=10000)
     _count_is(page, int(counts.sum()))
+    pages = -(-int(counts.sum()) // PAGE_SIZE)
+    assert page.inner_text("#warnings-table-page") == f"页码 1 / {pages}"
     first = page.locator(ROWS).first.inner_text()
-    page.click("#warnings-table .next-page")
+    page.click("#warnings-table-next")
     page.wait_for_function(f"document.querySelector({json.dumps(ROWS)}).innerText !== {json.dumps(first)}")
-    # sort by probability, descending (two clicks on the header's sort arrow)
-    sort = page.locator("#warnings-table th[data-dash-column='probability'] .column-header--sort")
+    assert page.inner_text("#warnings-table-page") == f"页码 2 / {pages}"
+    # sort by probability, descending (two clicks on the header), on the server: page 2 stays page 2
+    sort = page.locator("#warnings-table .ag-header-cell[col-id='probability'] .ag-header-cell-label")
     sort.click()
     page.wait_for_timeout(300)
     sort.click()
-    want, _ = warnings_page_rows(data, WarnFilter(), [{"column_id": "probability", "direction": "desc"}], 0, 3)
+    want, _ = warnings_page_rows(data, WarnFilter(), [{"column_id": "probability", "direction": "desc"}], 1, PAGE_SIZE)
     want_p = [f"{p:.0%}" for p in want["probability"]]
-    page.wait_for_function("[...document.querySelectorAll('#warnings-table td[data-dash-column=probability]')]"
-                           f".slice(0, 3).map(e => e.innerText).join('|') === {json.dumps('|'.join(want_p))}")
+    _cells_are(page, "probability", want_p)
+    assert page.inner_text("#warnings-table-page") == f"页码 2 / {pages}"
     # the strongest cut level only
     page.click(f"#warn-level label:has-text('{ZH[lv]}')")
     _count_is(page, int(counts[lv]))
-    cells = page.locator("#warnings-table td[data-dash-column='warning_level']").all_inner_texts()
-    assert cells == [ZH[lv]] * min(int(counts[lv]), PAGE_SIZE)
+    assert page.inner_text("#warnings-table-page").startswith("页码 1 / ")  # a new filter: the first page
+    _cells_are(page, "warning_level", [ZH[lv]] * min(int(counts[lv]), PAGE_SIZE))
+    colour = page.locator(f"{CELLS}[col-id='warning_level']").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert colour == {"red": "rgb(198, 40, 40)", "orange": "rgb(239, 108, 0)"}[lv]  # LEVEL_COLOURS
     # specialty search box
     page.click("#warn-level label:has-text('全部')")
     page.fill("#warn-search", "计算机")
     page.press("#warn-search", "Enter")
     n = len(warnings_page_rows(data, WarnFilter(search="计算机"), page_size=None)[0])
     _count_is(page, n)
-    assert all("计算机" in s for s in page.locator("#warnings-table td[data-dash-column='specialty']").all_inner_texts())
+    assert all("计算机" in s for s in page.locator(f"{CELLS}[col-id='specialty']").all_inner_texts())
     _shot(page, "warnings", tmp_path)
 
 
@@ -169,13 +182,19 @@ def test_no_match_filter_clears_rows_with_a_message(page, base, data):
     page.keyboard.press("Escape")
     page.wait_for_selector("#warn-empty", timeout=10000)
     assert page.locator(ROWS).count() == 0 and "没有符合条件的记录" in page.inner_text("#warn-empty")
+    assert "没有记录" in page.inner_text("#warnings-table")  # AG Grid's own "No Rows To Show", in Chinese
+    page.click(".lang-switch label:has-text('English')")  # the grid's own text follows the language
+    page.wait_for_selector("#warnings-table .ag-header-cell[col-id='probability']:has-text('Probability')")
+    page.wait_for_function("document.querySelector('#warnings-table-page').innerText.startsWith('Page 1 of ')")
+    page.click(".lang-switch label:has-text('中文')")
+    page.wait_for_function("document.querySelector('#warnings-table-page').innerText.startsWith('页码 1 / ')")
 
 
 def test_specialty_detail_reasons_and_english(page, base, data, tmp_path):
     lv = strongest(city_rows(data))
     page.goto(base + f"/warnings?level={lv}")
     page.wait_for_selector(ROWS, timeout=20000)
-    link = page.locator("#warnings-table td[data-dash-column='specialty'] a").first
+    link = page.locator(f"{CELLS}[col-id='specialty'] a").first
     code = link.inner_text().split()[0]
     link.click()
     page.wait_for_selector("#reasons li", timeout=10000)
@@ -197,25 +216,30 @@ def test_specialty_detail_reasons_and_english(page, base, data, tmp_path):
     page.wait_for_function("document.querySelector('header nav').innerText.includes('专业预警')")
 
 
-def test_industry_gap_shortage_glossary_and_retrospective(page, base, data):
+def test_industry_gap_shortage_glossary_and_retrospective(page, base, data, other):
+    from talentforecast.dashboard.compare import compare_rows
+
     page.goto(base + "/industry")
     page.wait_for_selector("#gap-graph .main-svg .bars", timeout=20000)
     text = page.inner_text("#gap-graph")
     assert "供给" in text and "需求" in text and "80% 区间" in page.inner_text("main")
     page.goto(base + "/shortage")
-    page.wait_for_selector("#shortage-table tbody tr:has(td)", timeout=20000)
+    page.wait_for_selector("#shortage-table .ag-row", timeout=20000)
     assert "需求/供给 D/S" in page.inner_text("#shortage-table") and "S/D" not in page.inner_text("#shortage-table")
     top = data.sql("SELECT ratio_ds FROM shortage_occupations WHERE region = '990100' AND scenario = 'baseline' "
                      "AND year = ? ORDER BY rank LIMIT 1", [data.as_of + 1])["ratio_ds"].iloc[0]
-    assert page.locator("#shortage-table td[data-dash-column='ratio_ds']").first.inner_text() == f"{top:.2f}"
+    assert page.locator("#shortage-table .ag-center-cols-container .ag-cell[col-id='ratio_ds']").first.inner_text() \
+        == f"{top:.2f}"
     assert "重点产业集群规划情景 (key_industries)" in page.inner_text("#shortage-scenario")
     page.goto(base + "/glossary")
     page.wait_for_selector("#glossary dt")
     assert {"概率", "S/D 与 D/S", "毕业去向落实率 与 就业率", "分档"} <= set(page.locator("#glossary dt").all_inner_texts())
     page.goto(base + "/compare")  # two feeds side by side: the changed programme comes first
-    page.wait_for_selector("#compare-table td", timeout=10000)
+    page.wait_for_selector("#compare-table .ag-cell", timeout=10000)
     assert page.inner_text("#compare-summary").startswith("加重 1 · 不变")
-    first = page.locator("#compare-table tbody tr:has(td)").first.inner_text()
+    first = page.locator("#compare-table .ag-center-cols-container .ag-row").first.inner_text()
+    pages = -(-len(compare_rows(data, other)) // PAGE_SIZE)
+    assert f"页码 1 / {pages}" in page.inner_text("#compare-table .ag-paging-panel")  # AG Grid's pager, in Chinese
     lv = strongest(data.sql("SELECT warning_level FROM warnings"))
     milder = {"red": "橙色", "orange": "黄色"}[lv]
     assert ZH[lv] in first and milder in first and "加重" in first
@@ -234,6 +258,19 @@ def test_downloads_of_the_current_view(page, base, data):
     text = Path(dl.value.path()).read_text(encoding="utf-8-sig")
     lines = text.strip().splitlines()
     assert len(lines) == n + 1 and all(",orange," in line for line in lines[1:])
+    # the current sort too: probability, descending (two clicks on the header)
+    sort = page.locator("#warnings-table .ag-header-cell[col-id='probability'] .ag-header-cell-label")
+    sort.click()
+    page.wait_for_timeout(300)
+    sort.click()
+    by_p = [{"column_id": "probability", "direction": "desc"}]
+    want = warnings_page_rows(data, WarnFilter(warning_level="orange"), by_p, page_size=None)[0]
+    top = [f"{p:.0%}" for p in want["probability"][:PAGE_SIZE]]
+    _cells_are(page, "probability", top)
+    with page.expect_download() as dl:
+        page.click("#warn-csv")
+    got = pd.read_csv(dl.value.path(), encoding="utf-8-sig", dtype={"specialty": str, "region": str})
+    assert list(got["specialty"]) == list(want["specialty"]) and list(got["region"]) == list(want["region"].astype(str))
     with page.expect_download() as dl:
         page.click("#warn-xlsx")
     assert dl.value.suggested_filename == "warnings.xlsx" and Path(dl.value.path()).stat().st_size > 2000
@@ -244,7 +281,7 @@ def test_phone_layout_fits_390px(browser, base, tmp_path):
     pg.set_viewport_size({"width": 390, "height": 844})
     try:
         for path, ready in (("/", ".level-count"), ("/warnings", ROWS), ("/industry", "#gap-graph .main-svg"),
-                            ("/shortage", "#shortage-table td"), ("/demand", "#demand-graph .main-svg")):
+                            ("/shortage", "#shortage-table .ag-cell"), ("/demand", "#demand-graph .main-svg")):
             pg.goto(base + path)
             pg.wait_for_selector(ready, timeout=20000)
             # the page itself never scrolls sideways; wide tables scroll inside their own box

@@ -100,18 +100,36 @@ WARN_INPUTS = [Input("warn-year", "value"), Input("warn-level", "value"), Input(
                Input("warn-search", "value")]
 
 
+def _paged(table_id: str, state: dict | None, column_state, view, lang: str):
+    """Answer a server-paged grid: a pager button turns the page, a new sort keeps it, a new filter
+    starts at the first page; ``view(sort_by, page)`` gives (records, pages, page, message, count).
+    A column state that does not change the sort (a resized column) changes nothing."""
+    state = state or {"page": 0, "pages": 1, "sort": []}
+    trigger = ctx.triggered_id
+    sort = tables.sort_of(column_state) if column_state is not None else state["sort"]
+    if trigger == table_id and sort == state["sort"]:
+        return no_update
+    page = 0 if trigger is None or not str(trigger).startswith(table_id) else \
+        tables.turn(trigger, table_id, state["page"], state["pages"])
+    recs, pages, page, msg, count = view(sort, page)
+    return (*tables.paged(recs, page, pages, sort, lang), msg, count)
+
+
+def _paged_error(lang: str, err: Exception) -> tuple:
+    return (*tables.paged([], 0, 1, [], lang), error_notice(lang, err), "")
+
+
 def _warnings(app: Dash, data: FeedData) -> None:
-    @app.callback(Output("warnings-table", "data"), Output("warnings-table", "page_count"),
-                  Output("warnings-table", "page_current"), Output("warn-msg", "children"),
-                  Output("warn-count", "children"),
-                  *WARN_INPUTS, Input("warnings-table", "page_current"), Input("warnings-table", "sort_by"),
-                  Input("lang", "value"), prevent_initial_call=True)  # the page holds its first rows
-    @_guard(app, lambda lang, err: ([], 1, 0, error_notice(lang, err), ""))
-    def warnings(year, level, edu, category, region, school, search, page, sort_by, lang):
+    @app.callback(*tables.pager_outputs("warnings-table"), Output("warn-msg", "children"),
+                  Output("warn-count", "children"), *WARN_INPUTS, *tables.pager_inputs("warnings-table"),
+                  State("warnings-table-state", "data"), State("lang", "value"),
+                  prevent_initial_call=True)  # the page holds its first rows
+    @_guard(app, _paged_error)
+    def warnings(year, level, edu, category, region, school, search, _first, _prev, _next, _last, column_state,
+                 state, lang):
         f = _warn_filter(year, level, edu, category, region, school, search)
-        # a new filter starts at the first page; paging and sorting keep their page
-        page = (page or 0) if ctx.triggered_id == "warnings-table" else 0
-        return warn_view(data, f, sort_by, page, lang)
+        return _paged("warnings-table", state, column_state,
+                      lambda sort, page: warn_view(data, f, sort, page, lang), lang)
 
     @app.callback(Output("warn-category", "options"), Output("warn-category", "value"),
                   Input("warn-edu", "value"), State("warn-category", "value"), State("lang", "value"),
@@ -123,32 +141,31 @@ def _warnings(app: Dash, data: FeedData) -> None:
 
     @app.callback(Output("warn-download", "data"), Input("warn-csv", "n_clicks"), Input("warn-xlsx", "n_clicks"),
                   *[State(i.component_id, i.component_property) for i in WARN_INPUTS],
-                  State("warnings-table", "sort_by"), prevent_initial_call=True)
-    def download(_csv, _xlsx, year, level, edu, category, region, school, search, sort_by):
+                  State("warnings-table-state", "data"), prevent_initial_call=True)
+    def download(_csv, _xlsx, year, level, edu, category, region, school, search, state):
         if not ctx.triggered_id:
             return no_update
         rows, _ = warnings_page_rows(data, _warn_filter(year, level, edu, category, region, school, search),
-                                     sort_by, 0, None)
+                                     (state or {}).get("sort"), 0, None)
         return tables.send(rows, "csv" if ctx.triggered_id == "warn-csv" else "xlsx", "warnings")
 
 
 def _shortage(app: Dash, data: FeedData) -> None:
     inputs = [Input("shortage-region", "value"), Input("shortage-year", "value"), Input("shortage-scenario", "value")]
 
-    @app.callback(Output("shortage-table", "data"), Output("shortage-table", "page_count"),
-                  Output("shortage-table", "page_current"), Output("shortage-msg", "children"),
-                  Output("shortage-count", "children"), *inputs, Input("shortage-table", "page_current"),
-                  Input("shortage-table", "sort_by"), Input("lang", "value"), prevent_initial_call=True)
-    @_guard(app, lambda lang, err: ([], 1, 0, error_notice(lang, err), ""))
-    def shortage(region, year, scenario, page, sort_by, lang):
-        page = (page or 0) if ctx.triggered_id == "shortage-table" else 0
-        return shortage_view(data, region, year, scenario, sort_by, page, lang)
+    @app.callback(*tables.pager_outputs("shortage-table"), Output("shortage-msg", "children"),
+                  Output("shortage-count", "children"), *inputs, *tables.pager_inputs("shortage-table"),
+                  State("shortage-table-state", "data"), State("lang", "value"), prevent_initial_call=True)
+    @_guard(app, _paged_error)
+    def shortage(region, year, scenario, _first, _prev, _next, _last, column_state, state, lang):
+        return _paged("shortage-table", state, column_state,
+                      lambda sort, page: shortage_view(data, region, year, scenario, sort, page, lang), lang)
 
     @app.callback(Output("shortage-download", "data"), Input("shortage-csv", "n_clicks"),
                   Input("shortage-xlsx", "n_clicks"), *[State(i.component_id, i.component_property) for i in inputs],
-                  State("shortage-table", "sort_by"), prevent_initial_call=True)
-    def download(_csv, _xlsx, region, year, scenario, sort_by):
-        rows, _ = views.shortage_rows(data, region, year, scenario, sort_by, 0, None)
+                  State("shortage-table-state", "data"), prevent_initial_call=True)
+    def download(_csv, _xlsx, region, year, scenario, state):
+        rows, _ = views.shortage_rows(data, region, year, scenario, (state or {}).get("sort"), 0, None)
         return tables.send(rows, "csv" if ctx.triggered_id == "shortage-csv" else "xlsx", "shortage")
 
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from dash import dash_table, html
+from dash import html
 
 from talentforecast.dashboard import tables
 from talentforecast.dashboard.data import FeedData, name
-from talentforecast.dashboard.figures import FONT
 from talentforecast.dashboard.i18n import LEVEL_COLOURS, LEVEL_ORDER, t
 
 KEY = ["region", "specialty", "level"]
@@ -79,22 +78,13 @@ def compare_page(data: FeedData, other: FeedData | None, lang: str) -> html.Div:
     counts = rows["change"].value_counts()
     summary = " · ".join(f"{t(lang, f'change_{c}')} {int(counts[c])}" for c in
                          ("worse", "better", "new", "gone", "same") if c in counts)
-    colour = [{"if": {"filter_query": f'{{{col}_code}} = "{lv_}"', "column_id": col}, "backgroundColor": c,
-               "color": "#222" if lv_ == "yellow" else "#fff"}
-              for col in ("this", "other") for lv_, c in LEVEL_COLOURS.items()]
-    cols = [{"id": "region", "name": t(lang, "region")}, {"id": "school", "name": t(lang, "school")},
-            {"id": "specialty", "name": t(lang, "specialty_col")},
-            {"id": "level", "name": t(lang, "edu_level")},
-            {"id": "this", "name": f"{t(lang, 'this_feed')} ({ident(data)})"},
-            {"id": "other", "name": f"{t(lang, 'other_feed')} ({ident(other)})"},
-            {"id": "change", "name": t(lang, "change")}]
+    cols = [tables.column("region", t(lang, "region")), tables.column("school", t(lang, "school")),
+            tables.column("specialty", t(lang, "specialty_col")), tables.column("level", t(lang, "edu_level")),
+            tables.column("this", f"{t(lang, 'this_feed')} ({ident(data)})", cellStyle=tables.level_style("this_code")),
+            tables.column("other", f"{t(lang, 'other_feed')} ({ident(other)})",
+                          cellStyle=tables.level_style("other_code")),
+            tables.column("change", t(lang, "change"))]
     return html.Div([
         *head, html.P(summary, id="compare-summary", className="note"),
-        dash_table.DataTable(id="compare-table", columns=cols, data=json.loads(json.dumps(recs, default=str)),
-                             page_size=tables.PAGE_SIZE, sort_action="native", style_as_list_view=True,
-                             style_table={"overflowX": "auto"}, style_data_conditional=colour,
-                             css=[{"selector": ".dash-spreadsheet-menu", "rule": "display: none"}],
-                             style_cell={"fontFamily": FONT, "fontSize": "13px", "textAlign": "left",
-                                         "whiteSpace": "normal", "height": "auto", "padding": "6px 8px"},
-                             style_header={"backgroundColor": "#eef1f5", "fontWeight": "600"}),
+        tables.static_grid("compare-table", cols, json.loads(json.dumps(recs, default=str)), lang),
     ])

@@ -45,6 +45,9 @@ TEXT: dict[str, dict[str, str]] = {
         "(如上一年的运行),即可逐个专业点对比两期的预警等级。", "this_feed": "本期", "other_feed": "对比期",
         "change": "变化", "change_worse": "加重", "change_better": "减轻", "change_new": "新增",
         "change_gone": "不再预警", "change_same": "不变",
+        "ag_page": "页码", "ag_of": "/", "ag_to": "至", "ag_more": "更多", "ag_firstPage": "首页",
+        "ag_previousPage": "上一页", "ag_nextPage": "下一页", "ag_lastPage": "末页", "ag_loadingOoo": "正在加载…",
+        "ag_noRowsToShow": "没有记录", "ag_pageSizeSelectorLabel": "每页条数:",
     },
     "en": {
         "title": "Skilled-talent supply, demand and specialty warnings", "overview": "Overview",
@@ -92,6 +95,9 @@ TEXT: dict[str, dict[str, str]] = {
         "this_feed": "This feed", "other_feed": "Other feed", "change": "Change", "change_worse": "more severe",
         "change_better": "less severe", "change_new": "only here", "change_gone": "only in the other",
         "change_same": "same",
+        "ag_page": "Page", "ag_of": "of", "ag_to": "to", "ag_more": "more", "ag_firstPage": "First page",
+        "ag_previousPage": "Previous page", "ag_nextPage": "Next page", "ag_lastPage": "Last page",
+        "ag_loadingOoo": "Loading…", "ag_noRowsToShow": "No rows to show", "ag_pageSizeSelectorLabel": "Page size:",
     },
 }
 
@@ -142,6 +148,21 @@ def dropdown_labels(lang: str) -> dict[str, str]:
     return {k: t(lang, f"dd_{k if k != 'no_options_found' else 'no_options'}")
             for k in ("select_all", "deselect_all", "selected_count", "search", "clear_search",
                       "clear_selection", "no_options_found")}
+
+
+GRID_KEYS = ("page", "of", "to", "more", "firstPage", "previousPage", "nextPage", "lastPage", "loadingOoo",
+             "noRowsToShow", "pageSizeSelectorLabel")
+
+
+def grid_locale(lang: str) -> dict[str, str]:
+    """AG Grid's own strings (``localeText``: pager, loading, no rows) in ``lang``; the grid's other
+    strings are never shown (no column menus, filters or page-size selector).
+
+    Example:
+        >>> grid_locale("zh")["noRowsToShow"], grid_locale("en")["of"]
+        ('没有记录', 'of')
+    """
+    return {k: t(lang, f"ag_{k}") for k in GRID_KEYS}
 
 
 def t(lang: str, key: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from talentforecast.dashboard import figures, tables
 from talentforecast.dashboard.data import FeedData, name
@@ -69,11 +69,13 @@ def school_options(data: FeedData) -> list[dict]:
     return [{"label": v, "value": v} for v in s["s"]]
 
 
+SHORTAGE_SORT = {"rank", "demand_line", "supply_line", "gap", "ratio_ds", "previous_rank", "occupation"}
+
+
 def shortage_rows(data: FeedData, region, year, scenario, sort_by, page, page_size):
-    sortable = {"rank", "demand_line", "supply_line", "gap", "ratio_ds", "previous_rank", "occupation"}
     col = {"demand_line": "demand", "supply_line": "supply"}
     order = [f'{col.get(s["column_id"], s["column_id"])} {"DESC" if s.get("direction") == "desc" else "ASC"} '
-             "NULLS LAST" for s in (sort_by or []) if s.get("column_id") in sortable] + ["rank"]
+             "NULLS LAST" for s in (sort_by or []) if s.get("column_id") in SHORTAGE_SORT] + ["rank"]
     where = "CAST(region AS VARCHAR) = ? AND year = ? AND scenario = ?"
     params = [region, year, scenario]
     total = int(data.sql(f'SELECT count(*) AS n FROM "shortage_occupations" WHERE {where}', params)["n"].iloc[0])
@@ -88,7 +90,7 @@ def warn_view(data: FeedData, f: WarnFilter, sort_by, page: int, lang: str) -> t
     count = t(lang, "page_of").format(n=total)
     if total == 0:
         return [], 1, 0, empty_notice(lang, "warn-empty"), count
-    return tables.warn_records(rows, lang), tables.page_count(total), page, None, count
+    return tables.warn_records(rows, lang), tables.page_count(total, tables.PAGE_SIZE), page, None, count
 
 
 def shortage_view(data: FeedData, region, year, scenario, sort_by, page: int, lang: str) -> tuple:
@@ -103,7 +105,7 @@ def shortage_view(data: FeedData, region, year, scenario, sort_by, page: int, la
              "ratio_ds": "–" if pd.isna(r["ratio_ds"]) else f"{r['ratio_ds']:.2f}",
              "previous_rank": "–" if pd.isna(r["previous_rank"]) else int(r["previous_rank"])}
             for i, (_, r) in enumerate(rows.iterrows())]
-    return recs, tables.page_count(total), page, None, count
+    return recs, tables.page_count(total, tables.PAGE_SIZE), page, None, count
 
 
 def warnings_page(data: FeedData, lang: str, query: dict) -> html.Div:
@@ -138,7 +140,7 @@ def warnings_page(data: FeedData, lang: str, query: dict) -> html.Div:
                  className="table-bar"),
         html.Div(msg, id="warn-msg"),
         tables.grid("warnings-table", tables.warn_columns(lang, "school" in data.columns("warnings"),
-                                                          enrol_year(data)), recs, pages),
+                                                          enrol_year(data)), recs, pages, lang),
     ])
 
 
@@ -148,7 +150,7 @@ def shortage_page(data: FeedData, lang: str, query: dict) -> html.Div:
     years, year = default_year(data, "shortage_occupations")
     region = default_region(data, "shortage_occupations")
     recs, pages, _, msg, count = shortage_view(data, region, int(year), "baseline", None, 0, lang)
-    cols = [{"id": k, "name": t(lang, k if k != "ratio_ds" else "ratio_ds")} for k in
+    cols = [tables.column(k, t(lang, k), k in SHORTAGE_SORT) for k in
             ("rank", "occupation", "demand_line", "supply_line", "gap", "ratio_ds", "previous_rank")]
     return html.Div([
         html.H2(t(lang, "shortage")),
@@ -163,7 +165,7 @@ def shortage_page(data: FeedData, lang: str, query: dict) -> html.Div:
         html.Div([html.Span(count, id="shortage-count", className="count-line"),
                   tables.download_bar("shortage", lang)], className="table-bar"),
         html.Div(msg, id="shortage-msg"),
-        tables.grid("shortage-table", cols, recs, pages),
+        tables.grid("shortage-table", cols, recs, pages, lang),
     ])
 
 
@@ -198,11 +200,8 @@ def retrospective_page(data: FeedData, lang: str, query: dict) -> html.Div:
         df = data.sql(f'SELECT * FROM "{n}" LIMIT 5000')
         df = df.drop(columns=[c for c in ("schema_version", "run_id", "as_of") if c in df])
         body += [html.H3(f"{t(lang, 'table')}: {n}"),
-                 dash_table.DataTable(id=f"retro-{n}", columns=[{"id": c, "name": c} for c in df.columns],
-                                      data=json.loads(df.to_json(orient="records", force_ascii=False)),
-                                      page_size=tables.PAGE_SIZE, sort_action="native", style_table={"overflowX": "auto"},
-                                      style_cell={"fontFamily": figures.FONT, "fontSize": "13px", "textAlign": "left"},
-                                      css=[{"selector": ".dash-spreadsheet-menu", "rule": "display: none"}])]
+                 tables.static_grid(f"retro-{n}", [tables.column(c, c) for c in df.columns],
+                                    json.loads(df.to_json(orient="records", force_ascii=False)), lang)]
     return html.Div(body, id="retro-tables")
 
 
