@@ -209,7 +209,7 @@ def test_matching_errors_in_chinese(tmp_path):
     with pytest.raises(InputError) as err:
         employment_quality(_outcomes().assign(employed=95.0))
     zh = err.value.render("zh")
-    assert "文件 outcomes，列 'employed'，第 2 行" in zh and "不大于 graduates（毕业生数）" in zh
+    assert "文件 outcomes，列 'employed'，第 2 行" in zh and "不大于 graduates（毕业生数）：" in zh
     with pytest.raises(InputError) as err:
         employment_quality(_outcomes().drop(columns="graduates"))
-    assert "文件 outcomes，列 'graduates'；应为 表中有列 'graduates'（此列缺失）" in err.value.render("zh")
+    assert "文件 outcomes，列 'graduates'；应为 表中的列 'graduates'（此列缺失）" in err.value.render("zh")

@@ -106,7 +106,7 @@ def compute_matching(bundle, demand: Mapping[str, pd.DataFrame], supply: Mapping
     if ind_demand is None:
         raise InputError([Problem("demand", None, None, sorted(demand),
                                   f"one of the tables {list(_INDUSTRY_DEMAND)}",
-                                  f"含有表 {list(_INDUSTRY_DEMAND)} 之一（行业需求）")])
+                                  f"行业需求表 {list(_INDUSTRY_DEMAND)} 之一（现均缺失）")])
     out["structure_match"], out["structure_deviation"] = structure_match(sup, ind_demand, si, p.get("industries"))
     so = p.get("specialty_occupation")
     occ = demand.get("occupation_demand")
@@ -137,7 +137,7 @@ def _load(value, kind: type, loader):
 def _need(tables, name: str, where: str) -> pd.DataFrame:
     df = tables.get(name)
     if df is None:
-        raise InputError([Problem(where, None, None, None, f"a table '{name}'", f"含有表 '{name}'")])
+        raise InputError([Problem(where, None, None, None, f"a table '{name}'", f"表 '{name}'（此表缺失）")])
     return df
 
 
@@ -149,5 +149,5 @@ def _catalogue(name: str) -> pd.DataFrame:
     if loader is None:
         raise InputError([Problem(name, None, None, None,
                                   f"a '{name}' table in params or the bundle (no catalogue loader found)",
-                                  f"在参数 params 或输入数据中提供表 '{name}'（没有可用的内置目录）")])
+                                  f"参数 params 或输入数据中的表 '{name}'（找不到可代替它的内置目录）")])
     return loader()
