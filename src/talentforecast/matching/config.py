@@ -47,7 +47,7 @@ def _get(data: dict, key: str, kind: type | tuple[type, ...], file: str, where: 
 
 def _kind_name(kind, lang: str = "en") -> str:
     if lang == "zh":
-        names = {int: "整数", float: "数值", str: "文字", bool: "true 或 false", list: "数组",
+        names = {int: "整数", float: "数值", str: "文本", bool: "true 或 false", list: "数组",
                  dict: "表"}
         kinds = kind if isinstance(kind, tuple) else (kind,)
         return "或".join(names.get(k, k.__name__) for k in kinds)
