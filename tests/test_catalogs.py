@@ -234,3 +234,18 @@ def test_docstring_examples_run():
 
     for mod in (loaders, crosswalk, cat):
         assert doctest.testmod(mod, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+def test_remap_share_errors_in_chinese():
+    toy = pd.DataFrame({"specialty": ["a", "b"], "level": ["中职"] * 2, "industry": ["36", "13"],
+                        "industry_kind": "division", "weight": [1.0, 1.0], "rule": "x"})
+    with pytest.raises(InputError) as e:
+        cat.remap_industries(toy, ["C"], {"36": 1.0})
+    assert ("文件 <shares argument>，列 'industry'：值为 '13'；应为 每个被合并的原行业代码都有份额"
+            in e.value.render("zh"))
+    with pytest.raises(InputError) as e:
+        cat.remap_industries(toy, ["C"], {"36": 1.0, "13": 0.0})
+    assert "文件 <shares argument>；应为 份额均大于 0" in e.value.render("zh")
+    with pytest.raises(InputError) as e:
+        cat.remap_industries(toy, ["C", "Z9"])
+    assert "值为 'Z9'；应为 GB/T 4754-2017 行业门类字母 A-T 或两位行业大类代码 01-97" in e.value.render("zh")
