@@ -121,15 +121,19 @@ def test_bad_rules_raise_config_error_naming_row(tmp_path):
     rules.to_csv(p, index=False)
     with pytest.raises(ConfigError) as e:
         cat.load_rules(p)
-    assert "row 5, column 'industry'" in str(e.value) and "row 7, column 'strength'" in str(e.value)
-    assert "rules.csv" in str(e.value)
+    zh, en = e.value.render("zh"), e.value.render("en")
+    assert "第 5 行，列 'industry'：值为 '99'；应为 GB/T 4754-2017 行业门类字母或两位行业大类代码" in zh
+    assert "第 7 行，列 'strength'：值为 '-1.0'；应为大于 0 的数" in zh and "rules.csv 有 2 个问题" in zh
+    assert "row 5, column 'industry'" in en and "row 7, column 'strength'" in en and "rules.csv" in en
 
 
 def test_missing_rule_for_a_specialty_is_an_error():
     rules = cat.load_rules()
     rules = rules[~((rules["key"] == "农林牧渔大类") | (rules["key"] == "渔业类"))]
-    with pytest.raises(ConfigError, match="match no rule"):
+    with pytest.raises(ConfigError) as e:
         cat.build_specialty_industry(rules)
+    assert "有 10 个专业没有匹配到任何规则" in e.value.render("zh") and "610401" in e.value.render("zh")
+    assert "match no rule" in e.value.render("en")
 
 
 def _user_file(tmp_path, rows, name="mine.csv"):
@@ -153,6 +157,8 @@ def test_user_file_weights_not_summing_to_one_names_rows(tmp_path):
         cat.specialty_industry(p)
     msg = e.value.render("en")
     assert "mine.csv, column 'weight', row 2" in msg and "rows 2, 3" in msg and "中职" in msg
+    assert ("mine.csv，列 'weight'，第 2 行：值为 0.8；应为 行业 A 在层次 中职 的权重（第 2、3 行）之和为 1"
+            in e.value.render("zh"))
 
 
 def test_user_file_unknown_codes_and_negative_weight_name_rows(tmp_path):
@@ -162,6 +168,10 @@ def test_user_file_unknown_codes_and_negative_weight_name_rows(tmp_path):
         cat.specialty_industry(p)
     got = {(p.column, p.row) for p in e.value.problems}
     assert got == {("specialty", 3), ("industry", 4), ("weight", 4)}
+    zh = e.value.render("zh")
+    assert "列 'specialty'，第 3 行：值为 '999999'；应为 职业教育专业目录中的六位专业代码" in zh
+    assert "列 'industry'，第 4 行：值为 'ZZ'；应为 GB/T 4754-2017 行业门类字母 A-T" in zh
+    assert "列 'weight'，第 4 行：值为 '-0.5'；应为 不小于 0 的数" in zh
 
 
 def test_user_file_level_mismatch_and_duplicates(tmp_path):
@@ -171,6 +181,9 @@ def test_user_file_level_mismatch_and_duplicates(tmp_path):
         cat.specialty_industry(p)
     got = {(p.column, p.row) for p in e.value.problems}
     assert got == {("level", 2), ("specialty", 3)}
+    zh = e.value.render("zh")
+    assert "列 'level'，第 2 行：值为 '高职专科'；应为 中职（专业目录中专业 610101 的层次）" in zh
+    assert "列 'specialty'，第 3 行：值为 '610101 / A'；应为 每个（专业，行业）组合只有一行" in zh
 
 
 def _allocate(cw, openings):
@@ -221,3 +234,18 @@ def test_docstring_examples_run():
 
     for mod in (loaders, crosswalk, cat):
         assert doctest.testmod(mod, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+def test_remap_share_errors_in_chinese():
+    toy = pd.DataFrame({"specialty": ["a", "b"], "level": ["中职"] * 2, "industry": ["36", "13"],
+                        "industry_kind": "division", "weight": [1.0, 1.0], "rule": "x"})
+    with pytest.raises(InputError) as e:
+        cat.remap_industries(toy, ["C"], {"36": 1.0})
+    assert ("文件 <shares argument>，列 'industry'：值为 '13'；应为 每个被合并的原行业代码都有份额"
+            in e.value.render("zh"))
+    with pytest.raises(InputError) as e:
+        cat.remap_industries(toy, ["C"], {"36": 1.0, "13": 0.0})
+    assert "文件 <shares argument>；应为 份额均大于 0" in e.value.render("zh")
+    with pytest.raises(InputError) as e:
+        cat.remap_industries(toy, ["C", "Z9"])
+    assert "值为 'Z9'；应为 GB/T 4754-2017 行业门类字母 A-T 或两位行业大类代码 01-97" in e.value.render("zh")

@@ -213,3 +213,22 @@ def test_sensitivity_table_tornado_rows():
     assert lv.loc["entrant_share", "value_central"] == pytest.approx(1.0)
     assert r.loc["crosswalk_weight", "value_low"] == pytest.approx(100 / 59)
     assert set(t.loc[t.quantity == "openings", "parameter"]) == {"entrant_share"}
+
+
+def test_band_and_bound_errors_in_chinese(tmp_path):
+    path = _write_bands(tmp_path, [0.85, 1.05, 1.00, "inf"])
+    with pytest.raises(ConfigError) as err:
+        load_bands(path)
+    assert err.value.render("zh") == (f"{path}：配置项 'band[2].upper' = 1.0 不大于 'band[1].upper' = 1.05；"
+                                      "各区间的上限必须严格递增")
+    with pytest.raises(ConfigError) as err:
+        load_bands(_write_bands(tmp_path, [0.9, 2.0]))
+    assert "配置项 'band[1].upper' = 2.0；应为 inf（最后一个区间不设上限）" in err.value.render("zh")
+    demand = _rows([100.0], spread=0.1)
+    supply = _rows([90.0], spread=0.1, scenario=None)
+    with pytest.raises(InputError) as err:
+        match_ratios(demand.assign(lo_80=120.0), supply)
+    assert "应为 区间上下限依次不减：lo_95 <= lo_80 <= hi_80 <= hi_95" in err.value.render("zh")
+    with pytest.raises(InputError) as err:
+        match_ratios(demand, supply.assign(hi_95=np.nan))
+    assert "应为 每个预测行（observed=False）都有区间上下限" in err.value.render("zh")

@@ -190,5 +190,26 @@ def test_compute_matching_end_to_end_and_params():
     assert m["band"].tolist() == ["surplus"] * 3 and m["observed"].tolist() == [True, True, False]
     assert out["structure_match"]["dissimilarity"].tolist() == [0.0, 0.0, 0.0]
     assert out["shortage_occupations"].empty
-    with pytest.raises(ConfigError, match="unknown key"):
+    with pytest.raises(ConfigError) as err:
         compute_matching(bundle, {"specialty_demand": sd}, {"supply": sup}, params={"band": "x.toml"})
+    assert "compute_matching 的参数 params：未知的参数 ['band']" in err.value.render("zh")
+    assert "unknown key(s) ['band']" in err.value.render("en")
+
+
+def test_matching_errors_in_chinese(tmp_path):
+    path = tmp_path / "dup.toml"
+    path.write_text("[duplication]\nmin_schools = 1\nmin_demand_per_school = 25\nscenario = 'baseline'\n")
+    with pytest.raises(ConfigError) as err:
+        load_duplication(path)
+    assert err.value.render("zh") == f"{path}：配置项 'duplication.min_schools' = 1；应为不小于 2 的整数"
+    path.write_text("[duplication]\nmin_schools = 'three'\n")
+    with pytest.raises(ConfigError) as err:
+        load_duplication(path)
+    assert "配置项 'duplication.min_schools' = 'three'；应为整数" in err.value.render("zh")
+    with pytest.raises(InputError) as err:
+        employment_quality(_outcomes().assign(employed=95.0))
+    zh = err.value.render("zh")
+    assert "文件 outcomes，列 'employed'，第 2 行" in zh and "不大于 graduates（毕业生数）：" in zh
+    with pytest.raises(InputError) as err:
+        employment_quality(_outcomes().drop(columns="graduates"))
+    assert "文件 outcomes，列 'graduates'；应为 表中的列 'graduates'（此列缺失）" in err.value.render("zh")

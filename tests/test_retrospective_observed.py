@@ -152,3 +152,30 @@ def test_report_prints_the_sentence_scores_and_sample_sizes(tmp_path):
     assert "持续法（按当年结果）" in html and "精确率（95%区间）" in html
     en = write_report(tables, tmp_path / "en", formats=("html",), lang="en")["html"].read_text(encoding="utf-8")
     assert "Of the 2 programmes warned red or orange as of 2021, 1 did badly in 2023" in en
+
+
+def test_bad_evaluation_inputs_are_explained_in_chinese():
+    o = pd.DataFrame({"region": "R", "school": "A", "specialty": ["530101", "530102"], "year": 2023,
+                      "graduates": 100, "employed": [80, 90]})
+    with pytest.raises(tf.InputError) as err:
+        observed_outcomes({"outcomes": o.drop(columns="employed")})
+    assert "文件 outcomes，列 'employed'；应为 毕业去向表 outcomes 的一列（此列缺失）" in err.value.render("zh")
+    with pytest.raises(tf.InputError) as err:
+        observed_outcomes({})
+    assert "应为 毕业去向表 outcomes（此后各届的毕业生数和就业人数）" in err.value.render("zh")
+    with pytest.raises(tf.InputError) as err:
+        observed_outcomes({"outcomes": o.assign(specialty=["530101", "999999"])})
+    assert "列 'specialty'" in err.value.render("zh") and "值为 '999999'" in err.value.render("zh")
+    assert "应为 专业目录中的专业代码（需要由它确定层次）" in err.value.render("zh")
+    w = pd.DataFrame({"region": "R", "specialty": ["530101", "530101"], "level": "高职专科", "year": 2023,
+                      "warning_level": ["orange", "green"], "as_of": 2022})
+    with pytest.raises(tf.InputError) as err:
+        score_detail(w, {"outcomes": o}, horizons=[1])
+    assert ("文件 warnings，列 'specialty'，第 2 行：值为 '530101'；"
+            "应为 每个地区 × 专业 × 层次 × 基准年（as_of）只有一行") in err.value.render("zh")
+    with pytest.raises(tf.InputError) as err:
+        score_detail(w.drop(columns="warning_level"), {"outcomes": o}, horizons=[1])
+    assert "列 'warning_level'；应为 预警表 warnings 的一列（此列缺失）" in err.value.render("zh")
+    with pytest.raises(tf.InputError) as err:
+        score_detail(w.iloc[:0], {"outcomes": o}, horizons=[1])
+    assert err.value.render("zh").endswith("文件 warnings；应为 至少一行预警")

@@ -38,8 +38,10 @@ def test_scope_overrides_and_bad_rows():
     sc = specialty_scope(["460601", "530302"], overrides={"460601": "local", "530302": "national"})
     assert sc["scope"].tolist() == ["local", "national"]
     bad = load_scope().assign(scope=lambda x: x["scope"].where(x.index != 0, "global"))
-    with pytest.raises(ConfigError, match="row 2, column 'scope'"):
+    with pytest.raises(ConfigError) as err:
         load_scope(bad)
+    assert "第 2 行，列 'scope'：值为 'global'" in err.value.render("zh")
+    assert "row 2, column 'scope'" in err.value.render("en")
     with pytest.raises(ConfigError, match="basis"):
         load_scope(load_scope().assign(basis=""))
 
@@ -51,3 +53,15 @@ def test_every_shipped_scope_row_names_a_catalogued_class_with_a_basis():
     classes = set(catalogs.specialties()["class_name"])
     assert set(s.loc[s["scope_type"] == "class", "key"]) <= classes
     assert {"航空装备类", "船舶与海洋工程装备类", "铁道运输类"} <= set(s.loc[s["scope"] == "national", "key"])
+
+
+def test_scope_errors_in_chinese():
+    with pytest.raises(ConfigError) as err:
+        load_scope(load_scope().assign(basis=""))
+    assert "列 'basis'：为空；每个范围都要写明依据" in err.value.render("zh")
+    with pytest.raises(ConfigError) as err:
+        specialty_scope(["460601"], overrides={"460601": "global"})
+    assert "匹配参数 scope_overrides 中专业 460601：值为 'global'" in err.value.render("zh")
+    with pytest.raises(ConfigError) as err:
+        add_wider_demand(_demand({"1": 10.0}), pd.DataFrame({"region": ["r"], "value": [1.0]}))
+    assert "匹配参数 wider_demand：缺少列 ['specialty', 'level', 'year']" in err.value.render("zh")

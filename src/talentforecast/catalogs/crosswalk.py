@@ -53,7 +53,8 @@ def _read_csv(path) -> pd.DataFrame:
                 return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc)
             except UnicodeDecodeError:
                 continue
-        raise InputError([Problem(str(path), None, None, None, "a CSV file in UTF-8 or GBK")])
+        raise InputError([Problem(str(path), None, None, None, "a CSV file in UTF-8 or GBK",
+                                  "UTF-8 或 GBK 编码的 CSV 文件")])
     with path.open("r", encoding="utf-8") as fh:  # package data (Traversable)
         return pd.read_csv(fh, dtype=str, keep_default_na=False)
 
@@ -76,7 +77,9 @@ def load_rules(path: str | os.PathLike | None = None) -> pd.DataFrame:
     missing = [c for c in ("scope", "key", "level", "industry", "strength") if c not in rules.columns]
     if missing:
         raise ConfigError(f"{file}: missing column(s) {missing}; expected scope, key, level, "
-                          "industry, strength[, note]")
+                          "industry, strength[, note]",
+                          zh=f"{file}：缺少列 {missing}；应有列 scope、key、level、industry、strength"
+                             "（note 可选）")
     rules = rules.apply(lambda col: col.str.strip())
     if "note" not in rules.columns:
         rules["note"] = ""
@@ -84,26 +87,37 @@ def load_rules(path: str | os.PathLike | None = None) -> pd.DataFrame:
     known = {s: set(spec[c]) for s, c in _SCOPE_COLUMN.items()}
     sections = _section_of()
     errors: list[str] = []
+    errors_zh: list[str] = []
+    scope_zh = {"specialty": "专业", "class": "专业类", "category": "专业大类"}
     strength = pd.to_numeric(rules["strength"], errors="coerce")
     for i, r in rules.iterrows():
         row = i + 2
         if r["scope"] not in _SCOPES:
             errors.append(f"row {row}, column 'scope': got {r['scope']!r}; expected one of {_SCOPES}")
+            errors_zh.append(f"第 {row} 行，列 'scope'：值为 {r['scope']!r}；应为 {_SCOPES} 之一")
         elif r["key"] not in known[r["scope"]]:
             errors.append(f"row {row}, column 'key': got {r['key']!r}; expected a {r['scope']} "
                           "of the specialty catalogue")
+            errors_zh.append(f"第 {row} 行，列 'key'：值为 {r['key']!r}；"
+                             f"应为专业目录中的{scope_zh[r['scope']]}")
         if r["level"] and r["level"] not in LEVELS:
             errors.append(f"row {row}, column 'level': got {r['level']!r}; expected blank or one of {LEVELS}")
+            errors_zh.append(f"第 {row} 行，列 'level'：值为 {r['level']!r}；应为空或 {LEVELS} 之一")
         if r["industry"] not in sections:
             errors.append(f"row {row}, column 'industry': got {r['industry']!r}; expected a GB/T 4754-2017 "
                           "section letter or 2-digit division")
+            errors_zh.append(f"第 {row} 行，列 'industry'：值为 {r['industry']!r}；"
+                             "应为 GB/T 4754-2017 行业门类字母或两位行业大类代码")
         if not (strength[i] > 0 and math.isfinite(strength[i])):
             errors.append(f"row {row}, column 'strength': got {r['strength']!r}; expected a number > 0")
+            errors_zh.append(f"第 {row} 行，列 'strength'：值为 {r['strength']!r}；应为大于 0 的数")
     dup = rules.duplicated(["scope", "key", "level", "industry"], keep=False)
     for i in rules.index[dup]:
         errors.append(f"row {i + 2}: duplicate rule for (scope, key, level, industry)")
+        errors_zh.append(f"第 {i + 2} 行：规则重复（scope、key、level、industry 相同）")
     if errors:
-        raise ConfigError(f"{len(errors)} problem(s) in {file}:\n" + "\n".join(f"  - {e}" for e in errors))
+        raise ConfigError(f"{len(errors)} problem(s) in {file}:\n" + "\n".join(f"  - {e}" for e in errors),
+                          zh=f"{file} 有 {len(errors)} 个问题：\n" + "\n".join(f"  - {e}" for e in errors_zh))
     return rules.assign(strength=strength)
 
 
@@ -143,7 +157,9 @@ def build_specialty_industry(rules: str | os.PathLike | pd.DataFrame | None = No
     unmapped = sorted(set(spec["specialty"]) - set(chosen["specialty"]))
     if unmapped:
         raise ConfigError(f"{len(unmapped)} specialties match no rule (add a category, class or "
-                          f"specialty rule): {', '.join(unmapped[:20])}")
+                          f"specialty rule): {', '.join(unmapped[:20])}",
+                          zh=f"有 {len(unmapped)} 个专业没有匹配到任何规则（请为其专业大类、专业类或专业"
+                             f"添加规则）：{'、'.join(unmapped[:20])}")
     chosen["n"] = chosen.groupby(["group", "level"])["specialty"].transform("size")
     cw = chosen.merge(rules[["group", "industry", "strength"]], on="group")
     raw = cw["strength"] / cw["n"]
@@ -207,11 +223,11 @@ def check_specialty_industry(df: pd.DataFrame, file: str = "<input>") -> pd.Data
         Traceback (most recent call last):
         ...
         talentforecast.errors.InputError: 输入有 1 个问题：
-          - 文件 mine.csv，列 'weight'，第 2 行：值为 0.8；应为 weights of industry A at level 中职 (rows 2, 3) to sum to 1
+          - 文件 mine.csv，列 'weight'，第 2 行：值为 0.8；应为 行业 A 在层次 中职 的权重（第 2、3 行）之和为 1
     """
     df = df.rename(columns=lambda c: _aliases().get(str(c).strip(), str(c).strip()))
-    problems = [Problem(file, c, None, None, "a required column") for c in ("specialty", "industry", "weight")
-                if c not in df.columns]
+    problems = [Problem(file, c, None, None, "a required column", "必需的列（此列缺失）")
+                for c in ("specialty", "industry", "weight") if c not in df.columns]
     if problems:
         raise InputError(problems)
     df = df.reset_index(drop=True)
@@ -221,16 +237,18 @@ def check_specialty_industry(df: pd.DataFrame, file: str = "<input>") -> pd.Data
     problems += code_problems(ind, "industry", file)
     weight = pd.to_numeric(df["weight"], errors="coerce")
     for i in df.index[~(weight >= 0) | ~weight.map(math.isfinite)]:
-        problems.append(Problem(file, "weight", i + 2, df.at[i, "weight"], "a number ≥ 0"))
+        problems.append(Problem(file, "weight", i + 2, df.at[i, "weight"], "a number ≥ 0", "不小于 0 的数"))
     level = spec.map(_specialties().set_index("specialty")["level"])
     if "level" in df.columns:
         given = df["level"].astype(str).str.strip().replace({"职教本科": "职业本科"})
         for i in df.index[level.notna() & (given != level)]:
             problems.append(Problem(file, "level", i + 2, df.at[i, "level"],
-                                    f"{level[i]}, the level of specialty {spec[i]} in the catalogue"))
+                                    f"{level[i]}, the level of specialty {spec[i]} in the catalogue",
+                                    f"{level[i]}（专业目录中专业 {spec[i]} 的层次）"))
     for i in df.index[pd.DataFrame({"s": spec, "i": ind}).duplicated()]:
         problems.append(Problem(file, "specialty", i + 2, f"{spec[i]} / {ind[i]}",
-                                "one row per (specialty, industry)"))
+                                "one row per (specialty, industry)",
+                                "每个（专业，行业）组合只有一行"))
     if problems:
         raise InputError(problems)
     out = pd.DataFrame({"specialty": spec, "level": level, "industry": ind, "weight": weight,
@@ -240,8 +258,10 @@ def check_specialty_industry(df: pd.DataFrame, file: str = "<input>") -> pd.Data
         total = g["weight"].sum()
         if abs(total - 1) > TOLERANCE:
             rows = ", ".join(str(r + 2) for r in g.index)
+            rows_zh = "、".join(str(r + 2) for r in g.index)
             problems.append(Problem(file, "weight", int(g.index[0]) + 2, float(round(total, 9)),
-                                    f"weights of industry {i} at level {lv} (rows {rows}) to sum to 1"))
+                                    f"weights of industry {i} at level {lv} (rows {rows}) to sum to 1",
+                                    f"行业 {i} 在层次 {lv} 的权重（第 {rows_zh} 行）之和为 1"))
     if problems:
         raise InputError(problems)
     return _tidy(out)
@@ -285,10 +305,12 @@ def remap_industries(cw: pd.DataFrame, industries: Iterable[str],
         missing = sorted(set(m["industry"]) - set(shares))
         if missing:
             raise InputError([Problem("<shares argument>", "industry", None, c,
-                                      "a share for every source industry code pooled") for c in missing])
+                                      "a share for every source industry code pooled",
+                                      "每个被合并的原行业代码都有份额")
+                              for c in missing])
         share = m["industry"].map(lambda c: float(shares[c]))
         if not (share > 0).all():
-            raise InputError("shares must be > 0", "<shares argument>")
+            raise InputError("shares must be > 0", "<shares argument>", expected_zh="份额均大于 0")
     else:
         share = pd.Series(1.0, index=m.index)
     src = m.assign(share=share)[["target", "level", "industry", "share"]].drop_duplicates()

@@ -133,7 +133,8 @@ def industry_section(code: str) -> str:
         return _section_of()[str(code).strip()]
     except KeyError:
         raise InputError([Problem("<argument>", "industry", None, code,
-                                  "a GB/T 4754-2017 section letter A-T or 2-digit division 01-97")]) from None
+                                  "a GB/T 4754-2017 section letter A-T or 2-digit division 01-97",
+                                  _EXPECTED_ZH["industry"])]) from None
 
 
 def industry_kind(code: str) -> str:
@@ -150,6 +151,11 @@ _EXPECTED = {
     "industry": "a GB/T 4754-2017 section letter A-T or 2-digit division 01-97",
     "specialty": "a 6-digit code in the vocational specialty catalogue",
     "level": "one of 中职, 高职专科, 职业本科",
+}
+_EXPECTED_ZH = {
+    "industry": "GB/T 4754-2017 行业门类字母 A-T 或两位行业大类代码 01-97",
+    "specialty": "职业教育专业目录中的六位专业代码",
+    "level": "中职、高职专科、职业本科之一",
 }
 
 
@@ -172,7 +178,7 @@ def code_problems(values: Iterable[object], kind: str, file: str = "<input>",
         known = set(LEVELS)
     else:
         raise ValueError(f"kind must be 'industry', 'specialty' or 'level', got {kind!r}")
-    return [Problem(file, column or kind, first_row + i, v, _EXPECTED[kind])
+    return [Problem(file, column or kind, first_row + i, v, _EXPECTED[kind], _EXPECTED_ZH[kind])
             for i, v in enumerate(values) if not (isinstance(v, str) and v.strip() in known)]
 
 
@@ -186,7 +192,7 @@ def validate_codes(values: Iterable[object], kind: str, file: str = "<input>",
         Traceback (most recent call last):
         ...
         talentforecast.errors.InputError: 输入有 1 个问题：
-          - 文件 x.csv，列 'specialty'，第 3 行：值为 '999999'；应为 a 6-digit code in the vocational specialty catalogue
+          - 文件 x.csv，列 'specialty'，第 3 行：值为 '999999'；应为 职业教育专业目录中的六位专业代码
     """
     problems = code_problems(values, kind, file, column, first_row)
     if problems:

@@ -112,11 +112,13 @@ def observed_outcomes(tables: Mapping[str, pd.DataFrame], definitions=None) -> p
     o = tables.get("outcomes")
     if o is None:
         raise InputError([Problem("outcomes", None, None, None,
-                                  "the outcomes table (later cohorts' graduates and employed)")])
+                                  "the outcomes table (later cohorts' graduates and employed)",
+                                  "毕业去向表 outcomes（此后各届的毕业生数和就业人数）")])
     need = ["region", "specialty", "year", "graduates", "employed"]
     missing = [c for c in need if c not in o.columns]
     if missing:
-        raise InputError([Problem("outcomes", c, None, None, "a column of the outcomes table") for c in missing])
+        raise InputError([Problem("outcomes", c, None, None, "a column of the outcomes table",
+                                  "毕业去向表 outcomes 的一列（此列缺失）") for c in missing])
     o = o.assign(specialty=o["specialty"].astype(str), year=o["year"].astype(int))
     if "level" not in o.columns:
         levels = _levels(tables)
@@ -125,7 +127,8 @@ def observed_outcomes(tables: Mapping[str, pd.DataFrame], definitions=None) -> p
         if len(bad):
             r = bad.index[0]
             raise InputError([Problem("outcomes", "specialty", int(r), o.at[r, "specialty"],
-                                      "a specialty code of the catalogue (its level is needed)")])
+                                      "a specialty code of the catalogue (its level is needed)",
+                                      "专业目录中的专业代码（需要由它确定层次）")])
     o = o.assign(level=o["level"].astype(str))
     for c in ("further_study", "matched", "starting_salary"):
         if c not in o.columns:

@@ -37,7 +37,8 @@ def _issued(warnings: pd.DataFrame, planning: set[str]) -> pd.DataFrame:
     need = [*KEY, "year", "warning_level"]
     missing = [c for c in need if c not in warnings.columns]
     if missing:
-        raise InputError([Problem("warnings", c, None, None, "a column of the warnings table") for c in missing])
+        raise InputError([Problem("warnings", c, None, None, "a column of the warnings table",
+                                  "预警表 warnings 的一列（此列缺失）") for c in missing])
     w = warnings
     if "planning_unit" in w.columns:  # per-district / per-专业点 rows exist: score the planning region's
         w = w[w["planning_unit"] == "planning_region"]
@@ -53,7 +54,8 @@ def _issued(warnings: pd.DataFrame, planning: set[str]) -> pd.DataFrame:
     if dup.any():  # two rows for one programme: which one was the warning is ambiguous
         i = int(dup.to_numpy().nonzero()[0][0])
         raise InputError([Problem("warnings", "specialty", i + 2, w.iloc[i]["specialty"],
-                                  "one row per region × specialty × level and as-of year")])
+                                  "one row per region × specialty × level and as-of year",
+                                  "每个地区 × 专业 × 层次 × 基准年（as_of）只有一行")])
     if "probability" not in w.columns:
         w["probability"] = np.nan
     return w.drop(columns="year")
@@ -100,7 +102,8 @@ def score_detail(warnings: pd.DataFrame, tables: Mapping[str, pd.DataFrame], hor
     warned_levels = d["scoring"]["warned_levels"]
     w = _issued(warnings, set(top_region(tables).values()))
     if w.empty:
-        raise InputError([Problem("warnings", None, None, None, "at least one warning row")])
+        raise InputError([Problem("warnings", None, None, None, "at least one warning row",
+                                  "至少一行预警")])
     obs = observed_outcomes(tables, d)
     last = int(obs["year"].max()) if len(obs) else None
     parts = []

@@ -72,7 +72,8 @@ def compute_matching(bundle, demand: Mapping[str, pd.DataFrame], supply: Mapping
     p = dict(params or {})
     unknown = sorted(set(p) - set(PARAM_KEYS))
     if unknown:
-        raise ConfigError(f"compute_matching params: unknown key(s) {unknown}; expected only {list(PARAM_KEYS)}")
+        raise ConfigError(f"compute_matching params: unknown key(s) {unknown}; expected only {list(PARAM_KEYS)}",
+                          zh=f"compute_matching 的参数 params：未知的参数 {unknown}；只能使用 {list(PARAM_KEYS)}")
     bands = _load(p.get("bands"), Bands, load_bands)
     quality_std = _load(p.get("quality"), QualityStandards, load_quality)
     dup_rule = _load(p.get("duplication"), DuplicationRule, load_duplication)
@@ -104,7 +105,8 @@ def compute_matching(bundle, demand: Mapping[str, pd.DataFrame], supply: Mapping
     ind_demand = next((demand[k] for k in _INDUSTRY_DEMAND if demand.get(k) is not None), None)
     if ind_demand is None:
         raise InputError([Problem("demand", None, None, sorted(demand),
-                                  f"one of the tables {list(_INDUSTRY_DEMAND)}")])
+                                  f"one of the tables {list(_INDUSTRY_DEMAND)}",
+                                  f"行业需求表 {list(_INDUSTRY_DEMAND)} 之一（现均缺失）")])
     out["structure_match"], out["structure_deviation"] = structure_match(sup, ind_demand, si, p.get("industries"))
     so = p.get("specialty_occupation")
     occ = demand.get("occupation_demand")
@@ -127,13 +129,15 @@ def _load(value, kind: type, loader):
         return loader(value)
     if isinstance(value, kind):
         return value
-    raise ConfigError(f"compute_matching params: got {type(value).__name__}; expected a TOML path or {kind.__name__}")
+    raise ConfigError(f"compute_matching params: got {type(value).__name__}; expected a TOML path or {kind.__name__}",
+                      zh=f"compute_matching 的参数 params：值的类型为 {type(value).__name__}；"
+                         f"应为 TOML 配置文件路径或 {kind.__name__}")
 
 
 def _need(tables, name: str, where: str) -> pd.DataFrame:
     df = tables.get(name)
     if df is None:
-        raise InputError([Problem(where, None, None, None, f"a table '{name}'")])
+        raise InputError([Problem(where, None, None, None, f"a table '{name}'", f"表 '{name}'（此表缺失）")])
     return df
 
 
@@ -144,5 +148,6 @@ def _catalogue(name: str) -> pd.DataFrame:
     loader = getattr(catalogs, name, None)
     if loader is None:
         raise InputError([Problem(name, None, None, None,
-                                  f"a '{name}' table in params or the bundle (no catalogue loader found)")])
+                                  f"a '{name}' table in params or the bundle (no catalogue loader found)",
+                                  f"参数 params 或输入数据中的表 '{name}'（找不到可代替它的内置目录）")])
     return loader()

@@ -185,14 +185,20 @@ def _check_definition(o: pd.DataFrame, std: QualityStandards) -> None:
         bad = o["further_study"] > o["employed"]
         expected = ("further_study <= employed (quality.toml says employed includes further study; "
                     "set definition.employed_includes_further_study = false if it does not)")
+        expected_zh = ("further_study（升学人数）不大于 employed（就业人数）：配置文件 quality.toml 规定就业人数"
+                       "包含升学；若不包含，请设 definition.employed_includes_further_study = false")
     else:
         bad = o["employed"] + o["further_study"] > o["graduates"] * (1 + 1e-9)
         expected = ("employed + further_study <= graduates (quality.toml says employed excludes further "
                     "study; set definition.employed_includes_further_study = true if it includes it)")
+        expected_zh = ("employed + further_study（就业人数 + 升学人数）不大于 graduates（毕业生数）："
+                       "配置文件 quality.toml 规定就业人数不含升学；若包含，"
+                       "请设 definition.employed_includes_further_study = true")
     if bad.any():
         rows = np.flatnonzero(bad.to_numpy())[:20]
         raise InputError([Problem("outcomes", "employed", int(i) + 2,
-                                  o.iloc[i][["employed", "further_study", "graduates"]].tolist(), expected)
+                                  o.iloc[i][["employed", "further_study", "graduates"]].tolist(), expected,
+                                  expected_zh)
                           for i in rows])
 
 

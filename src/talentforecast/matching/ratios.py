@@ -69,7 +69,8 @@ def _knots(df: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
     bad = missing & ~observed
     if bad.any():
         raise InputError([Problem(name, "lo_80..hi_95", None, _key(df, i),
-                                  "interval bounds for every forecast (observed=False) row")
+                                  "interval bounds for every forecast (observed=False) row",
+                                  "每个预测行（observed=False）都有区间上下限")
                           for i in np.flatnonzero(bad)[:20]])
     x = np.where(np.isnan(x) & missing[:, None], value, x)
     scale = np.maximum(1.0, np.abs(x).max(axis=1, initial=0.0, where=~np.isnan(x)))
@@ -78,7 +79,9 @@ def _knots(df: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
     if unordered.any():
         raise InputError([Problem(name, "lo_95,lo_80,hi_80,hi_95", None,
                                   {**_key(df, i), "bounds": b[i].round(6).tolist()},
-                                  "lo_95 <= lo_80 <= hi_80 <= hi_95") for i in np.flatnonzero(unordered)[:20]])
+                                  "lo_95 <= lo_80 <= hi_80 <= hi_95",
+                                  "区间上下限依次不减：lo_95 <= lo_80 <= hi_80 <= hi_95")
+                          for i in np.flatnonzero(unordered)[:20]])
     moved = (x[:, 2] < x[:, 1] - _TOL * scale) | (x[:, 2] > x[:, 3] + _TOL * scale)
     x[moved, 2] = (x[moved, 1] + x[moved, 3]) / 2
     return x, moved
@@ -146,13 +149,15 @@ def _prepare(df: pd.DataFrame, name: str, prefix: str, scenarios: list[str] | No
         out["observed"] = pd.NA
     if scenarios is not None:  # supply has no scenario: the same supply meets every demand scenario
         if "scenario" in out:
-            raise InputError([Problem(name, "scenario", None, None, "no scenario column in supply")])
+            raise InputError([Problem(name, "scenario", None, None, "no scenario column in supply",
+                                      "供给表中没有 scenario（情景）列")])
         out = out.merge(pd.DataFrame({"scenario": scenarios}), how="cross")
     dup = out.duplicated([*KEYS, "scenario"], keep=False)
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
         raise InputError([Problem(name, "region,specialty,level,year,scenario", i + 2,
-                                  out.iloc[i][[*KEYS, "scenario"]].tolist(), "one row per key")])
+                                  out.iloc[i][[*KEYS, "scenario"]].tolist(), "one row per key",
+                                  "每组地区、专业、层次、年份、情景只有一行")])
     rename = {"value": prefix, "observed": f"{prefix}_observed", **{b: f"{prefix}_{b}" for b in BOUNDS}}
     return out.rename(columns=rename)
 

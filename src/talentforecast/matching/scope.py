@@ -45,17 +45,23 @@ def load_scope(source: str | os.PathLike | pd.DataFrame | None = None) -> pd.Dat
         pd.read_csv(source or SCOPE_FILE, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
-        raise ConfigError(f"{name}: missing column(s) {missing}; expected {list(COLUMNS)}")
-    errors = []
+        raise ConfigError(f"{name}: missing column(s) {missing}; expected {list(COLUMNS)}",
+                          zh=f"{name}：缺少列 {missing}；应有列 {list(COLUMNS)}")
+    errors, errors_zh = [], []
     for i, r in df.reset_index(drop=True).iterrows():
         if r["scope_type"] not in ("class", "specialty"):
             errors.append(f"row {i + 2}, column 'scope_type': got {r['scope_type']!r}; expected 'class' or 'specialty'")
+            errors_zh.append(f"第 {i + 2} 行，列 'scope_type'：值为 {r['scope_type']!r}；"
+                             "应为 'class'（专业类）或 'specialty'（专业）")
         if r["scope"] not in SCOPES:
             errors.append(f"row {i + 2}, column 'scope': got {r['scope']!r}; expected one of {SCOPES}")
+            errors_zh.append(f"第 {i + 2} 行，列 'scope'：值为 {r['scope']!r}；应为 {SCOPES} 之一")
         if not str(r["basis"]).strip():
             errors.append(f"row {i + 2}, column 'basis': empty; every scope needs its basis")
+            errors_zh.append(f"第 {i + 2} 行，列 'basis'：为空；每个范围都要写明依据")
     if errors:
-        raise ConfigError(f"{len(errors)} problem(s) in {name}:\n" + "\n".join(f"  - {e}" for e in errors))
+        raise ConfigError(f"{len(errors)} problem(s) in {name}:\n" + "\n".join(f"  - {e}" for e in errors),
+                          zh=f"{name} 有 {len(errors)} 个问题：\n" + "\n".join(f"  - {e}" for e in errors_zh))
     return df[list(COLUMNS)].reset_index(drop=True)
 
 
@@ -79,7 +85,8 @@ def specialty_scope(specialties, table: pd.DataFrame | None = None,
             sc = overrides[s]
             if sc not in SCOPES:
                 raise ConfigError(f"matching params: key 'scope_overrides', specialty {s}: got {sc!r}; "
-                                  f"expected one of {SCOPES}")
+                                  f"expected one of {SCOPES}",
+                                  zh=f"匹配参数 scope_overrides 中专业 {s}：值为 {sc!r}；应为 {SCOPES} 之一")
             rows.append((s, sc, "override (matching param scope_overrides)"))
         elif s in by_spec.index:
             rows.append((s, by_spec.loc[s, "scope"], by_spec.loc[s, "basis"]))
@@ -108,7 +115,8 @@ def add_wider_demand(specialty_demand: pd.DataFrame, wider: pd.DataFrame | None)
     missing = [c for c in [*keys, "value"] if c not in wider.columns]
     if missing:
         raise ConfigError(f"matching params: key 'wider_demand': missing column(s) {missing}; "
-                          f"expected {keys + ['value']}")
+                          f"expected {keys + ['value']}",
+                          zh=f"匹配参数 wider_demand：缺少列 {missing}；应有列 {keys + ['value']}")
     w = wider.assign(specialty=wider["specialty"].astype(str), region=wider["region"].astype(str))
     add = out[keys].merge(w.groupby(keys, as_index=False)["value"].sum(), on=keys, how="left")["value"]
     add = add.fillna(0.0).to_numpy(float)

@@ -41,7 +41,8 @@ def load_shortage_window(path: str | Path | None = None) -> int:
     _no_unknown(cat, {"years_before_as_of"}, file, "catalogue")
     years = _get(cat, "years_before_as_of", int, file, "catalogue")
     if years < 0:
-        raise ConfigError(f"{file}: key 'catalogue.years_before_as_of' = {years}; expected an integer >= 0")
+        raise ConfigError(f"{file}: key 'catalogue.years_before_as_of' = {years}; expected an integer >= 0",
+                          zh=f"{file}：配置项 'catalogue.years_before_as_of' = {years}；应为不小于 0 的整数")
     return years
 
 

@@ -62,7 +62,9 @@ def _harmonise(sup: pd.DataFrame, dem: pd.DataFrame, industries: pd.DataFrame | 
         except ImportError as e:
             raise InputError([Problem("specialty_industry", "industry", None, sorted(ks),
                                       f"the same kind of industry code as demand ({sorted(kd)}), "
-                                      "or the industries catalogue to map divisions to sections")]) from e
+                                      "or the industries catalogue to map divisions to sections",
+                                      f"与需求相同类别的行业代码（{sorted(kd)}），"
+                                      "或提供行业目录以把行业大类归到门类")]) from e
         industries = load_industries()
     section = dict(zip(industries["industry"].astype(str), industries["section"].astype(str), strict=True))
 
@@ -71,7 +73,8 @@ def _harmonise(sup: pd.DataFrame, dem: pd.DataFrame, industries: pd.DataFrame | 
         mapped = codes.where(codes.str.isalpha(), codes.map(section))
         if mapped.isna().any():
             bad = codes[mapped.isna()].iloc[0]
-            raise InputError([Problem("industries", "industry", None, bad, "a GB/T 4754 division code")])
+            raise InputError([Problem("industries", "industry", None, bad, "a GB/T 4754 division code",
+                                      "GB/T 4754 行业大类代码")])
         keys = [c for c in df.columns if c not in ("industry", col)]
         return df.assign(industry=mapped).groupby([*keys, "industry"], as_index=False)[col].sum()
 

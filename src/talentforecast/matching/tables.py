@@ -10,10 +10,10 @@ from talentforecast.errors import InputError, Problem
 def require_columns(df: pd.DataFrame | None, columns: tuple[str, ...] | list[str], name: str) -> pd.DataFrame:
     """Return ``df`` or raise :class:`InputError` naming the table and every missing column."""
     if df is None:
-        raise InputError([Problem(name, None, None, None, "a table (it is missing)")])
+        raise InputError([Problem(name, None, None, None, "a table (it is missing)", "一张表（此表缺失）")])
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise InputError([Problem(name, c, None, None, f"a column '{c}'") for c in missing])
+        raise InputError([Problem(name, c, None, None, f"a column '{c}'", f"表中的列 '{c}'（此列缺失）") for c in missing])
     return df
 
 
