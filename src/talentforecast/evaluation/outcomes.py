@@ -124,11 +124,11 @@ def observed_outcomes(tables: Mapping[str, pd.DataFrame], definitions=None) -> p
         levels = _levels(tables)
         o = o.assign(level=o["specialty"].map(levels))
         bad = o[o["level"].isna()]
-        if len(bad):
-            r = bad.index[0]
-            raise InputError([Problem("outcomes", "specialty", int(r), o.at[r, "specialty"],
+        if len(bad):  # every such row, by its line in the file (header = line 1)
+            raise InputError([Problem("outcomes", "specialty", i + 2, o["specialty"].iat[i],
                                       "a specialty code of the catalogue (its level is needed)",
-                                      "专业目录中的专业代码（需要由它确定层次）")])
+                                      "专业目录中的专业代码（需要由它确定层次）")
+                              for i in np.flatnonzero(o["level"].isna().to_numpy())])
     o = o.assign(level=o["level"].astype(str))
     for c in ("further_study", "matched", "starting_salary"):
         if c not in o.columns:
