@@ -66,7 +66,6 @@ def normalise_weights(crosswalk: pd.DataFrame, levels: pd.Series | None = None) 
             raise InputError([Problem("specialty_industry", "specialty", int(i) + 2, s, "a catalogued specialty",
                                       "专业目录中的专业")
                               for i, s in cw.loc[miss, "specialty"].items()][:20])
-
     tot = cw.groupby(["industry", "level"])["weight"].transform("sum")
     cw["weight_used"] = np.where(tot > 0, cw["weight"] / tot.where(tot > 0, 1), 0.0)
     return cw

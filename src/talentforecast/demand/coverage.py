@@ -97,4 +97,3 @@ def raise_if_missing(table: pd.DataFrame, file: str = "employment") -> None:
                               f"该行业的就业数据（专业→行业对照表把 {r.n_specialties} 个开设专业 {r.specialties} "
                               f"的需求指向它）；或在需求参数中设置 missing_industries = \"zero\" 按零需求计入")
                       for r in bad.itertuples(index=False)])
-

@@ -57,7 +57,6 @@ def destination_settings(path: str | Path | None = None) -> dict:
     if not isinstance(w, int) or isinstance(w, bool) or w < 1:
         raise ConfigError(f"{path}: key 'destinations.window': got {w!r}; expected an integer >= 1",
                           zh=f"{path}：配置项 destinations.window 的值为 {show_value(w)}；应为不小于 1 的整数")
-
     return {"prior_strength": float(k), "window": int(w)}
 
 

@@ -45,7 +45,6 @@ def leaf_employment(employment: pd.DataFrame, regions: pd.DataFrame | None = Non
                                   "(they would be counted twice)",
                                   f"门类 {section_of(clash[0])} 或其下属大类之一，不能同时给出"
                                   "（否则会重复计算）")])
-
     return df.sort_values(["region", "industry", "year"]).reset_index(drop=True)
 
 

@@ -349,5 +349,4 @@ class DemandParams:
                               "expected 'offered' or 'catalogue'",
                               zh=f"需求参数 allocate_over：值为 {show_value(p.allocate_over)}；"
                               "应为 'offered' 或 'catalogue'")
-
         return p

@@ -150,7 +150,6 @@ def load_scenario(path: str | Path | dict, clusters: pd.DataFrame | None = None)
             if k not in TARGET_KEYS:
                 raise ConfigError(f"{src}: key '{where}.{k}': got {v!r}; expected one of {sorted(TARGET_KEYS)}",
                                   zh=f"{src}：未知配置项 {where}.{k}；配置项应为 {sorted(TARGET_KEYS)} 之一")
-
             if not _type_ok(v, TARGET_KEYS[k]):
                 raise err(f"{where}.{k}", v, f"a {TARGET_KEYS[k].__name__}", type_zh[TARGET_KEYS[k]])
         mode = t.get("mode", raw.get("mode"))
@@ -309,7 +308,6 @@ def apply_scenario(base: Paths, scenario: Scenario, employment: pd.DataFrame,
                           f"{base.keys.at[j, 'industry']!r} sum to {share_sum[j]:.2f}; expected at most 1",
                           zh=f"{scenario.source}：配置项 targets：行业 {show_value(base.keys.at[j, 'industry'])} 上各目标的 "
                           f"share 之和为 {share_sum[j]:.2f}；应不超过 1")
-
     point = base.point * np.exp(dlog_point)
     samples = base.samples * np.exp(dlog_samples)
     effects = pd.DataFrame(log_rows, columns=["scenario", "target", "region", "industry", "mode", "kind", "growth",

@@ -91,7 +91,6 @@ def crosswalk_sd(path: str | Path | None = None) -> float:
     if not isinstance(v, int | float) or isinstance(v, bool) or not 0 <= v <= 2:
         raise ConfigError(f"{path}: key 'crosswalk.relative_sd': got {v!r}; expected a number in [0, 2]",
                           zh=f"{path}：配置项 crosswalk.relative_sd 的值为 {show_value(v)}；应为 0 到 2 之间的数")
-
     return float(v)
 
 
