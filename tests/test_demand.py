@@ -469,7 +469,7 @@ def test_crosswalk_weight_draws_widen_specialty_demand_only(tmp_path):
     ({"entrant_share": 1.5}, "需求参数 entrant_share：值为 1.5；应为大于 0、不超过 1 的数"),
     ({"n_paths": 10}, "需求参数 n_paths：值为 10；应为不小于 100 的整数"),
     ({"level_split": "x"}, "需求参数 level_split：值为 'x'；应为 'shipped' 或 'destinations'"),
-    ({"nonsense": 1}, "需求参数：未知参数 'nonsense'"),
+    ({"nonsense": 1}, "需求参数：未知参数 nonsense；"),
 ])
 def test_bad_demand_params_say_so_in_chinese(params, zh):
     from talentforecast.demand.params import DemandParams

@@ -303,3 +303,5 @@ def test_bad_supply_inputs_say_so_in_chinese():
         compute_supply(make_bundle(), horizon=0, forecaster=naive)
     with pytest.raises(InputError, match="列 'specialty'，第 2 行：值为 'x1'；应为 职业教育专业目录中的 6 位专业代码"):
         specialty_levels(pd.Series(["x1"]))
+    with pytest.raises(InputError, match="文件 population，列 'age_to'；应为 表中有此列（现缺少）"):
+        check_bands(pd.DataFrame({"region": ["A"], "year": [2020], "age_from": [0], "population": [1.0]}))

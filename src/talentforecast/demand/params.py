@@ -305,7 +305,7 @@ class DemandParams:
         for k in params:
             if k not in names:
                 raise ConfigError(f"demand params: key '{k}': unknown; expected one of {sorted(names)}",
-                                  zh=f"需求参数：未知参数 '{k}'；应为 {sorted(names)} 之一")
+                                  zh=f"需求参数：未知参数 {k}；应为 {sorted(names)} 之一")
         p = cls(**params)
         if not isinstance(p.n_paths, int) or p.n_paths < 100:
             raise ConfigError(f"demand params: key 'n_paths': got {p.n_paths!r}; expected an integer >= 100",

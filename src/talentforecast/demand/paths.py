@@ -112,7 +112,7 @@ def paths_from_forecast(fc: pd.DataFrame, n_paths: int = 1000, seed: int = 0,
     observed = obs_col.all(axis=0)
     if (obs_col != observed).any():
         raise InputError("all series must share the same history and forecast years", file="employment_forecast",
-                         expected_zh="所有序列的历史年份和预测年份相同")
+                         expected_zh="所有序列的历史年份和预测年份都相同")
     sigma[:, observed] = 0.0
     rng = np.random.default_rng(seed)
     fut = np.flatnonzero(~observed)

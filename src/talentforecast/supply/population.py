@@ -47,7 +47,7 @@ def check_bands(population: pd.DataFrame, file: str = FILE) -> None:
     df = population.reset_index(drop=True)
     for c in ("region", "year", "age_from", "age_to", "population"):
         if c not in df.columns:
-            raise InputError([Problem(file, c, None, None, "column present", "存在该列")])
+            raise InputError([Problem(file, c, None, None, "column present", "表中有此列（现缺少）")])
     bad = df[df["age_to"] < df["age_from"]]
     for i, r in bad.iterrows():
         problems.append(Problem(file, "age_to", int(i) + 2, int(r["age_to"]),
