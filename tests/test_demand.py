@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -194,8 +196,10 @@ def test_rate_overrides_take_effect():
 def test_rate_file_errors(tmp_path):
     f = tmp_path / "rates.csv"
     f.write_text("industry,rate\nC,1.5\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"rates.csv: row 2, key 'rate'"):
+    with pytest.raises(ConfigError, match=r"rates.csv：第 2 行，列 'rate'：值为 1.5；"
+                       "应为 0 到 1 之间的数") as err:
         replacement_rates(overrides=f)
+    assert "rates.csv: row 2, key 'rate'" in err.value.render("en")
 
 
 @pytest.mark.parametrize("kind", ["employment_growth", "value_added_growth"])
@@ -217,8 +221,10 @@ def test_scenario_unknown_industry_is_config_error(tmp_path):
     f = tmp_path / "bad.toml"
     f.write_text('name = "x"\nstart = 2025\nend = 2030\nmode = "path"\n[[targets]]\nindustries = ["ZZ"]\n'
                  "value_added_growth = 0.12\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"bad.toml: key 'targets\[0\].industries': got 'ZZ'"):
+    with pytest.raises(ConfigError, match=r"bad.toml：配置项 targets\[0\].industries 的值为 'ZZ'；"
+                       "应为 GB/T 4754-2017 的门类字母或两位大类代码") as err:
         load_scenario(f)
+    assert "bad.toml: key 'targets[0].industries': got 'ZZ'" in err.value.render("en")
 
 
 @pytest.mark.parametrize("body,key", [
@@ -236,15 +242,17 @@ def test_scenario_unknown_industry_is_config_error(tmp_path):
 def test_scenario_validation(tmp_path, body, key):
     f = tmp_path / "s.toml"
     f.write_text(body, encoding="utf-8")
-    with pytest.raises(ConfigError, match=rf"s.toml: key '{key}'"):
+    with pytest.raises(ConfigError, match=rf"s.toml：(未知)?配置项 {key}[ ；]") as err:
         load_scenario(f)
+    assert re.search(rf"s.toml: key '{key}'", err.value.render("en"))
 
 
 def test_scenario_industry_absent_from_data():
     sc = {"name": "x", "start": 2021, "end": 2022, "mode": "path",
           "targets": [{"industries": ["A"], "employment_growth": 0.1}]}
-    with pytest.raises(ConfigError, match="match no series"):
+    with pytest.raises(ConfigError, match=r"行业 \['A'\].*在就业人数表中没有对应的序列") as err:
         compute_demand(_bundle(False), horizon=2, scenario=sc, params=FAST)
+    assert "match no series" in err.value.render("en")
 
 
 def test_shipped_scenario_loads():
@@ -455,3 +463,64 @@ def test_crosswalk_weight_draws_widen_specialty_demand_only(tmp_path):
     cw = wide["demand_sensitivity"].query("parameter == 'crosswalk_weight'")
     assert set(cw["quantity"]) == {"specialty_demand"} and set(cw["setting"]) == {"low", "high"}
     assert "crosswalk_weight" not in set(narrow["demand_sensitivity"]["parameter"])
+
+
+@pytest.mark.parametrize("params,zh", [
+    ({"entrant_share": 1.5}, "需求参数 entrant_share：值为 1.5；应为大于 0、不超过 1 的数"),
+    ({"n_paths": 10}, "需求参数 n_paths：值为 10；应为不小于 100 的整数"),
+    ({"level_split": "x"}, "需求参数 level_split：值为 'x'；应为 'shipped' 或 'destinations'"),
+    ({"nonsense": 1}, "需求参数：未知参数 nonsense；"),
+])
+def test_bad_demand_params_say_so_in_chinese(params, zh):
+    from talentforecast.demand.params import DemandParams
+
+    with pytest.raises(ConfigError) as err:
+        DemandParams.coerce(params)
+    assert zh in str(err.value)
+    assert "demand params: key" in err.value.render("en")
+
+
+def test_bad_parameter_ranges_say_so_in_chinese(tmp_path):
+    from talentforecast.demand.uncertainty import crosswalk_sd, entrant_share_range
+
+    f = tmp_path / "ranges.toml"
+    f.write_text("[entrant_share]\ncentral = 0.35\nlow = 0.5\nhigh = 0.6\n[crosswalk]\nrelative_sd = 3\n",
+                 encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        entrant_share_range(f)
+    assert str(err.value) == (f"{f}：配置项 entrant_share 的取值应满足 low <= central <= high"
+                              "（现为 low 0.5、central 0.35、high 0.6）")
+    with pytest.raises(ConfigError, match=r"配置项 crosswalk.relative_sd 的值为 3；应为 0 到 2 之间的数"):
+        crosswalk_sd(f)
+
+
+def test_scenario_errors_in_chinese(tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text('name = "x"\nstart = 2025\nend = 2030\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="s.toml：缺少配置项 targets$"):
+        load_scenario(f)
+    f.write_text('name = "x"\n= y\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="s.toml：不是有效的 TOML 文件（"):
+        load_scenario(f)
+    f.write_text('name = "x"\nstart = 2025\nend = 2030\nmode = "path"\n[[targets]]\nindustries = ["C"]\n'
+                 "employment_growth = 0.1\nshare = 2.0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"配置项 targets\[0\].share 的值为 2；应为 大于 0、不超过 1 的数"):
+        load_scenario(f)
+
+
+def test_bad_demand_inputs_say_so_in_chinese():
+    from talentforecast.demand.allocation import normalise_weights
+    from talentforecast.demand.employment import leaf_employment
+    from talentforecast.errors import InputError
+
+    cw = pd.DataFrame({"specialty": ["1", "9"], "industry": "C", "weight": [0.5, 0.5]})
+    with pytest.raises(InputError) as err:
+        normalise_weights(cw, levels=pd.Series({"1": "中职"}))
+    assert "文件 specialty_industry，列 'specialty'，第 3 行：值为 '9'；应为 专业目录中的专业" in str(err.value)
+    e = pd.DataFrame({"region": "1", "industry": ["C", "39"], "year": 2020, "employed": [1.0, 2.0]})
+    with pytest.raises(InputError, match="应为 门类 C 或其下属大类之一，不能同时给出（否则会重复计算）"):
+        leaf_employment(e)
+    fc = pd.DataFrame({"region": "a", "industry": "C", "year": [2020, 2020], "value": [1.0, 2.0],
+                       "observed": True})
+    with pytest.raises(InputError, match="应为 每个地区、行业、年份只有一行"):
+        paths_from_forecast(fc, n_paths=100)

@@ -115,3 +115,15 @@ def test_level_split_keeps_each_industry_total_and_moves_toward_observed_levels(
     assert abs(prev - 0.9) < 0.01 and (c["split_source"] == "destinations").all()
     g = out[out["industry"] == "G"]
     assert np.allclose(g["share"], g["share_shipped"]) and (g["split_source"] == "shipped").all()
+
+
+def test_bad_destination_settings_say_so_in_chinese(tmp_path):
+    from talentforecast.demand.destinations import destination_settings
+    from talentforecast.errors import ConfigError
+
+    f = tmp_path / "ranges.toml"
+    f.write_text("[destinations]\nprior_strength = 30\nwindow = 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        destination_settings(f)
+    assert str(err.value) == f"{f}：配置项 destinations.window 的值为 0；应为不小于 1 的整数"
+    assert "expected an integer >= 1" in err.value.render("en")

@@ -207,13 +207,16 @@ def test_further_study_defaults_without_outcomes():
     assert f.loc["610101", "source"] == "default" and f.loc["610101", "rate"] == 0.6
 
 
-@pytest.mark.parametrize("bands, word", [([(0, 9), (8, 100)], "overlaps"), ([(0, 9), (11, 100)], "gap")])
-def test_population_band_errors(bands, word):
+@pytest.mark.parametrize("bands, word, word_zh", [([(0, 9), (8, 100)], "overlaps", "重叠"),
+                                                  ([(0, 9), (11, 100)], "gap", "缺口")])
+def test_population_band_errors(bands, word, word_zh):
     pop = pd.DataFrame([dict(region="D1", year=2020, age_from=a, age_to=b, population=10.0) for a, b in bands])
     with pytest.raises(InputError) as err:
         check_bands(pop)
-    msg = str(err.value)
-    assert word in msg and "D1" in msg and "2020" in msg and f"band {bands[1][0]}-{bands[1][1]}" in msg
+    msg = str(err.value)  # Chinese by default
+    assert word_zh in msg and "地区 D1，2020 年" in msg and f"年龄段 {bands[1][0]}-{bands[1][1]}" in msg
+    en = err.value.render("en")
+    assert word in en and "D1" in en and "2020" in en and f"band {bands[1][0]}-{bands[1][1]}" in en
     with pytest.raises(InputError):
         compute_supply(Bundle(tables={**make_bundle().tables, "population": pop}), horizon=2, forecaster=naive)
 
@@ -232,8 +235,9 @@ def test_population_ageing_uniform_split():
 def test_params_errors():
     with pytest.raises(ConfigError, match="programme_length"):
         load_params({"programme_length": {"中职": 0}})
-    with pytest.raises(ConfigError, match="unknown key"):
+    with pytest.raises(ConfigError, match="未知配置项 nope") as err:
         load_params({"retention": {"中职": 0.5}, "nope": 1})
+    assert "unknown key 'nope'" in err.value.render("en")
     assert load_params({"programme_length": {"职业本科": 5}})["programme_length"]["职业本科"] == 5
 
 
@@ -275,3 +279,29 @@ def test_retention_range_is_sampled_and_documented():
     assert sp.loc["中职", ["central", "low", "high"]].tolist() == [0.85, 0.75, 0.95]
     with pytest.raises(ConfigError, match="retention_range"):
         load_params({"retention": {"中职": 0.99}})
+
+
+@pytest.mark.parametrize("params,zh", [
+    ({"retention": {"中职": 1.5}}, "params (dict)：配置项 retention.中职 应为 0 到 1 之间的数，实际为 1.5"),
+    ({"retention": {"中职": 0.99}}, "配置项 retention_range.中职 应为 [low, high]，且满足 "
+                                  "0 <= low <= retention.中职（0.99）<= high <= 1，实际为 [0.75, 0.95]"),
+    ({"programme_length": {"中职": 0}}, "配置项 programme_length.中职（学制年数）应为 1 到 8 的整数，实际为 0"),
+    ({"simulation": {"n_draws": 10}}, "配置项 simulation.n_draws 应为不小于 50 的整数，实际为 10"),
+    ({"completion": {"group": "x"}}, "配置项 completion.group 应为 'category' 或 'class'，实际为 'x'"),
+])
+def test_bad_supply_params_say_so_in_chinese(params, zh):
+    with pytest.raises(ConfigError) as err:
+        load_params(params)
+    assert zh in str(err.value)
+    assert "must be" in err.value.render("en")
+
+
+def test_bad_supply_inputs_say_so_in_chinese():
+    from talentforecast.supply.labour import specialty_levels
+
+    with pytest.raises(InputError, match="文件 <argument>，列 'horizon'：值为 0；应为 不小于 1 的整数"):
+        compute_supply(make_bundle(), horizon=0, forecaster=naive)
+    with pytest.raises(InputError, match="列 'specialty'，第 2 行：值为 'x1'；应为 职业教育专业目录中的 6 位专业代码"):
+        specialty_levels(pd.Series(["x1"]))
+    with pytest.raises(InputError, match="文件 population，列 'age_to'；应为 表中有此列（现缺少）"):
+        check_bands(pd.DataFrame({"region": ["A"], "year": [2020], "age_from": [0], "population": [1.0]}))

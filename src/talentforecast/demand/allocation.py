@@ -58,11 +58,13 @@ def normalise_weights(crosswalk: pd.DataFrame, levels: pd.Series | None = None) 
     if "level" not in cw:
         if levels is None:
             raise InputError([Problem("specialty_industry", "level", None, None,
-                                      "a level per specialty (column or the specialty catalogue)")])
+                                      "a level per specialty (column or the specialty catalogue)",
+                                      "每个专业的层次（level 列或专业目录中给出）")])
         cw["level"] = cw["specialty"].map(levels)
         miss = cw["level"].isna()
         if miss.any():
-            raise InputError([Problem("specialty_industry", "specialty", int(i) + 2, s, "a catalogued specialty")
+            raise InputError([Problem("specialty_industry", "specialty", int(i) + 2, s, "a catalogued specialty",
+                                      "专业目录中的专业")
                               for i, s in cw.loc[miss, "specialty"].items()][:20])
     tot = cw.groupby(["industry", "level"])["weight"].transform("sum")
     cw["weight_used"] = np.where(tot > 0, cw["weight"] / tot.where(tot > 0, 1), 0.0)

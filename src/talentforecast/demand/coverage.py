@@ -91,9 +91,9 @@ def raise_if_missing(table: pd.DataFrame, file: str = "employment") -> None:
     if bad.empty:
         return
     raise InputError([Problem(file, "industry", None, f"{r.industry} {r.industry_name}",
-                              f"该行业的就业数据（专业→行业对照表把 {r.n_specialties} 个开设专业 {r.specialties} "
-                              f"的需求指向它）；或在需求参数中设置 missing_industries = \"zero\" 按零需求计入 / "
                               f"employment rows for this industry (the crosswalk sends demand of "
                               f"{r.n_specialties} offered specialties to it), or set the demand parameter "
-                              f"missing_industries = \"zero\" to accept zero demand")
+                              f"missing_industries = \"zero\" to accept zero demand",
+                              f"该行业的就业数据（专业→行业对照表把 {r.n_specialties} 个开设专业 {r.specialties} "
+                              f"的需求指向它）；或在需求参数中设置 missing_industries = \"zero\" 按零需求计入")
                       for r in bad.itertuples(index=False)])

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from talentforecast.errors import ConfigError
+from talentforecast.errors import ConfigError, show_value
 
 _SEED_OFFSET = 3 * 104_729  # own stream: the forecast paths and the other parameter draws stay as they were
 
@@ -48,12 +48,15 @@ def destination_settings(path: str | Path | None = None) -> dict:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8")).get("destinations", {})
     except (OSError, tomllib.TOMLDecodeError) as e:
-        raise ConfigError(f"{path}: cannot read [destinations]: {e}") from e
+        raise ConfigError(f"{path}: cannot read [destinations]: {e}",
+                          zh=f"{path}：无法读取 [destinations] 表（{e}）") from e
     k, w = raw.get("prior_strength", 30.0), raw.get("window", 5)
     if not isinstance(k, int | float) or isinstance(k, bool) or not k > 0:
-        raise ConfigError(f"{path}: key 'destinations.prior_strength': got {k!r}; expected a number > 0")
+        raise ConfigError(f"{path}: key 'destinations.prior_strength': got {k!r}; expected a number > 0",
+                          zh=f"{path}：配置项 destinations.prior_strength 的值为 {show_value(k)}；应为大于 0 的数")
     if not isinstance(w, int) or isinstance(w, bool) or w < 1:
-        raise ConfigError(f"{path}: key 'destinations.window': got {w!r}; expected an integer >= 1")
+        raise ConfigError(f"{path}: key 'destinations.window': got {w!r}; expected an integer >= 1",
+                          zh=f"{path}：配置项 destinations.window 的值为 {show_value(w)}；应为不小于 1 的整数")
     return {"prior_strength": float(k), "window": int(w)}
 
 

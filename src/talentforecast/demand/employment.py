@@ -42,7 +42,9 @@ def leaf_employment(employment: pd.DataFrame, regions: pd.DataFrame | None = Non
         rows = df.index[df["industry"] == clash[0]][:1]
         raise InputError([Problem("employment", "industry", int(rows[0]) + 2 if len(rows) else None, clash[0],
                                   f"either section {section_of(clash[0])} or its divisions, not both "
-                                  "(they would be counted twice)")])
+                                  "(they would be counted twice)",
+                                  f"门类 {section_of(clash[0])} 或其下属大类之一，不能同时给出"
+                                  "（否则会重复计算）")])
     return df.sort_values(["region", "industry", "year"]).reset_index(drop=True)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from talentforecast.errors import ConfigError, InputError
+from talentforecast.errors import ConfigError, InputError, show_value
 from talentforecast.schema import LEVELS
 
 DATA = Path(__file__).parent / "data"
@@ -28,13 +28,14 @@ DATA = Path(__file__).parent / "data"
 def _read_csv(path: str | Path, required: tuple[str, ...]) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
-        raise ConfigError(f"{path}: file not found")
+        raise ConfigError(f"{path}: file not found", zh=f"{path}：找不到文件")
     df = pd.read_csv(path, dtype={"industry": str, "region": str}, keep_default_na=False,
                      na_values={c: [""] for c in ("rate", "rate_low", "rate_high", "share_low_factor",
                                                   "share_high_factor", *LEVELS)})
     missing = [c for c in required if c not in df.columns]
     if missing:
-        raise ConfigError(f"{path}: missing column(s) {missing}; expected at least {list(required)}")
+        raise ConfigError(f"{path}: missing column(s) {missing}; expected at least {list(required)}",
+                          zh=f"{path}：缺少列 {missing}；至少应有列 {list(required)}")
     return df
 
 
@@ -44,7 +45,9 @@ def _check_fraction(df: pd.DataFrame, col: str, path: str | Path) -> None:
     if len(bad):
         i = bad[0]
         raise ConfigError(f"{path}: row {i + 2}, key '{col}': got {df.at[i, col]!r}; "
-                          "expected a number between 0 and 1")
+                          "expected a number between 0 and 1",
+                          zh=f"{path}：第 {i + 2} 行，列 '{col}'：值为 {show_value(df.at[i, col])}；"
+                          "应为 0 到 1 之间的数")
     df[col] = vals.astype(float)
 
 
@@ -78,7 +81,8 @@ def replacement_rates(path: str | Path | None = None,
             name = "<overrides>"
             ov = overrides.copy()
             if not {"industry", "rate"} <= set(ov.columns):
-                raise ConfigError(f"{name}: expected columns industry, rate[, region]")
+                raise ConfigError(f"{name}: expected columns industry, rate[, region]",
+                                  zh=f"{name}：应有列 industry、rate（region 可选）")
             ov["industry"] = ov["industry"].astype(str)
         else:
             name = str(overrides)
@@ -93,7 +97,9 @@ def replacement_rates(path: str | Path | None = None,
         if dup.any():
             i = int(np.flatnonzero(dup)[0])
             raise ConfigError(f"{name}: row {i + 2}: duplicate override for region "
-                              f"{ov.iloc[i]['region']!r}, industry {ov.iloc[i]['industry']!r}")
+                              f"{ov.iloc[i]['region']!r}, industry {ov.iloc[i]['industry']!r}",
+                              zh=f"{name}：第 {i + 2} 行：地区 {show_value(ov.iloc[i]['region'])}、"
+                              f"行业 {show_value(ov.iloc[i]['industry'])} 的更替率覆盖行重复")
         keep = ~base.set_index(["region", "industry"]).index.isin(
             ov.set_index(["region", "industry"]).index)
         out = pd.concat([base[keep], ov], ignore_index=True)
@@ -112,7 +118,10 @@ def _ranges(df: pd.DataFrame, path) -> None:
         i = int(np.flatnonzero(bad)[0])
         raise ConfigError(f"{path}: row {i + 2}, industry {df.iloc[i]['industry']!r}: got rate_low "
                           f"{df.iloc[i]['rate_low']}, rate {df.iloc[i]['rate']}, rate_high {df.iloc[i]['rate_high']}; "
-                          "expected rate_low <= rate <= rate_high")
+                          "expected rate_low <= rate <= rate_high",
+                          zh=f"{path}：第 {i + 2} 行，行业 {show_value(df.iloc[i]['industry'])}：rate_low 为 "
+                          f"{df.iloc[i]['rate_low']}，rate 为 {df.iloc[i]['rate']}，"
+                          f"rate_high 为 {df.iloc[i]['rate_high']}；应满足 rate_low <= rate <= rate_high")
 
 
 def section_of(code: str) -> str:
@@ -152,7 +161,9 @@ def rates_for(pairs: pd.DataFrame, rates: pd.DataFrame, column: str = "rate") ->
             out.append(np.nan)
     if missing:
         raise ConfigError(f"replacement rates: no rate for industry {sorted(set(missing))}; "
-                          "expected a row for each industry or its GB/T section")
+                          "expected a row for each industry or its GB/T section",
+                          zh=f"更替率：行业 {sorted(set(missing))} 没有更替率；"
+                          "每个行业或其所属 GB/T 门类应有一行")
     return np.asarray(out, dtype=float)
 
 
@@ -173,14 +184,17 @@ def vocational_shares(path: str | Path | None = None) -> pd.DataFrame:
     df = _read_csv(path, ("industry",))
     levels = [lv for lv in LEVELS if lv in df.columns]
     if not levels:
-        raise ConfigError(f"{path}: expected one column per level among {list(LEVELS)}")
+        raise ConfigError(f"{path}: expected one column per level among {list(LEVELS)}",
+                          zh=f"{path}：应为每个层次各有一列（{list(LEVELS)} 中的层次）")
     for lv in levels:
         _check_fraction(df, lv, path)
     total = df[levels].sum(axis=1)
     if (total > 1 + 1e-9).any():
         i = int(np.flatnonzero(total > 1 + 1e-9)[0])
         raise ConfigError(f"{path}: row {i + 2}, industry {df.at[i, 'industry']!r}: level shares sum "
-                          f"to {total.iloc[i]:.3f}; expected at most 1")
+                          f"to {total.iloc[i]:.3f}; expected at most 1",
+                          zh=f"{path}：第 {i + 2} 行，行业 {show_value(df.at[i, 'industry'])}：各层次占比之和为 "
+                          f"{total.iloc[i]:.3f}；应不超过 1")
     for c in ("basis", "source"):
         if c not in df:
             df[c] = ""
@@ -191,7 +205,11 @@ def vocational_shares(path: str | Path | None = None) -> pd.DataFrame:
         i = int(np.flatnonzero(bad)[0])
         raise ConfigError(f"{path}: row {i + 2}, industry {df.at[i, 'industry']!r}: got share_low_factor "
                           f"{df.at[i, 'share_low_factor']}, share_high_factor {df.at[i, 'share_high_factor']}; "
-                          "expected 0 <= share_low_factor <= 1 <= share_high_factor")
+                          "expected 0 <= share_low_factor <= 1 <= share_high_factor",
+                          zh=f"{path}：第 {i + 2} 行，行业 {show_value(df.at[i, 'industry'])}：share_low_factor 为 "
+                          f"{df.at[i, 'share_low_factor']}，share_high_factor 为 "
+                          f"{df.at[i, 'share_high_factor']}；"
+                          "应满足 0 <= share_low_factor <= 1 <= share_high_factor")
     long = df.melt(id_vars=["industry", "basis", "source", "share_low_factor", "share_high_factor"],
                    value_vars=levels, var_name="level", value_name="share")
     long = long.rename(columns={"share_low_factor": "low_factor", "share_high_factor": "high_factor"})
@@ -211,7 +229,9 @@ def shares_for(industries: list[str], shares: pd.DataFrame) -> pd.DataFrame:
             rows.append((ind, lv, s))
     if missing:
         raise ConfigError(f"vocational shares: no row for industry {sorted(set(missing))}; "
-                          "expected a row for each industry or its GB/T section")
+                          "expected a row for each industry or its GB/T section",
+                          zh=f"职业教育占比：行业 {sorted(set(missing))} 没有对应行；"
+                          "每个行业或其所属 GB/T 门类应有一行")
     return pd.DataFrame(rows, columns=["industry", "level", "share"])
 
 
@@ -279,36 +299,54 @@ class DemandParams:
         if isinstance(params, cls):
             params = {f.name: getattr(params, f.name) for f in fields(cls)}
         if not isinstance(params, dict):
-            raise ConfigError(f"demand params: got {type(params).__name__}; expected DemandParams or dict")
+            raise ConfigError(f"demand params: got {type(params).__name__}; expected DemandParams or dict",
+                              zh=f"需求参数：类型为 {type(params).__name__}；应为 DemandParams 或 dict")
         names = {f.name for f in fields(cls)}
         for k in params:
             if k not in names:
-                raise ConfigError(f"demand params: key '{k}': unknown; expected one of {sorted(names)}")
+                raise ConfigError(f"demand params: key '{k}': unknown; expected one of {sorted(names)}",
+                                  zh=f"需求参数：未知参数 {k}；应为 {sorted(names)} 之一")
         p = cls(**params)
         if not isinstance(p.n_paths, int) or p.n_paths < 100:
-            raise ConfigError(f"demand params: key 'n_paths': got {p.n_paths!r}; expected an integer >= 100")
+            raise ConfigError(f"demand params: key 'n_paths': got {p.n_paths!r}; expected an integer >= 100",
+                              zh=f"需求参数 n_paths：值为 {show_value(p.n_paths)}；应为不小于 100 的整数")
         if not (p.correlation == "estimate" or (isinstance(p.correlation, int | float) and 0 <= p.correlation <= 1)):
             raise ConfigError(f"demand params: key 'correlation': got {p.correlation!r}; "
-                              "expected 'estimate' or a number in [0, 1]")
+                              "expected 'estimate' or a number in [0, 1]",
+                              zh=f"需求参数 correlation：值为 {show_value(p.correlation)}；"
+                              "应为 'estimate' 或 0 到 1 之间的数")
         if not isinstance(p.entrant_share, int | float) or not 0 < p.entrant_share <= 1:
-            raise ConfigError(f"demand params: key 'entrant_share': got {p.entrant_share!r}; expected a number in (0, 1]")
+            raise ConfigError(f"demand params: key 'entrant_share': got {p.entrant_share!r}; expected a number in (0, 1]",
+                              zh=f"需求参数 entrant_share：值为 {show_value(p.entrant_share)}；"
+                              "应为大于 0、不超过 1 的数")
         from talentforecast.forecasting.reconcile import METHODS
 
         if p.reconcile not in METHODS or p.reconcile == "top_down":
-            raise ConfigError(f"demand params: key 'reconcile': got {p.reconcile!r}; expected one of {list(METHODS)}")
+            raise ConfigError(f"demand params: key 'reconcile': got {p.reconcile!r}; expected one of {list(METHODS)}",
+                              zh=f"需求参数 reconcile：值为 {show_value(p.reconcile)}；"
+                              f"应为 {[m for m in METHODS if m != 'top_down']} 之一")
         if p.prior_strength is not None and (not isinstance(p.prior_strength, int | float)
                                              or isinstance(p.prior_strength, bool) or not p.prior_strength > 0):
-            raise ConfigError(f"demand params: key 'prior_strength': got {p.prior_strength!r}; expected a number > 0")
+            raise ConfigError(f"demand params: key 'prior_strength': got {p.prior_strength!r}; expected a number > 0",
+                              zh=f"需求参数 prior_strength：值为 {show_value(p.prior_strength)}；应为大于 0 的数")
         if p.level_split not in ("shipped", "destinations"):
             raise ConfigError(f"demand params: key 'level_split': got {p.level_split!r}; "
-                              "expected 'shipped' or 'destinations'")
+                              "expected 'shipped' or 'destinations'",
+                              zh=f"需求参数 level_split：值为 {show_value(p.level_split)}；"
+                              "应为 'shipped' 或 'destinations'")
         if p.missing_industries not in ("error", "zero"):
             raise ConfigError(f"demand params: key 'missing_industries': got {p.missing_industries!r}; "
-                              "expected 'error' or 'zero'")
+                              "expected 'error' or 'zero'",
+                              zh=f"需求参数 missing_industries：值为 {show_value(p.missing_industries)}；"
+                              "应为 'error' 或 'zero'")
         if isinstance(p.zero_industries, str) or not all(isinstance(z, str) for z in p.zero_industries):
             raise ConfigError(f"demand params: key 'zero_industries': got {p.zero_industries!r}; "
-                              "expected a list of GB/T 4754 codes")
+                              "expected a list of GB/T 4754 codes",
+                              zh=f"需求参数 zero_industries：值为 {show_value(p.zero_industries)}；"
+                              "应为 GB/T 4754 行业代码的列表")
         if p.allocate_over not in ("offered", "catalogue"):
             raise ConfigError(f"demand params: key 'allocate_over': got {p.allocate_over!r}; "
-                              "expected 'offered' or 'catalogue'")
+                              "expected 'offered' or 'catalogue'",
+                              zh=f"需求参数 allocate_over：值为 {show_value(p.allocate_over)}；"
+                              "应为 'offered' 或 'catalogue'")
         return p

@@ -97,19 +97,22 @@ def paths_from_forecast(fc: pd.DataFrame, n_paths: int = 1000, seed: int = 0,
     if idx.has_duplicates:
         dup = fc[idx.duplicated()].iloc[0]
         raise InputError([Problem("employment_forecast", "year", None, tuple(dup[["region", "industry", "year"]]),
-                                  "one row per region, industry and year")])
+                                  "one row per region, industry and year",
+                                  "每个地区、行业、年份只有一行")])
     keyset = set(map(tuple, keys.to_numpy()))
     missing = [k for k in full.difference(idx) if (k[0], k[1]) in keyset]
     if missing:
         raise InputError([Problem("employment", "year", None, m, "a value for every year of every "
-                                  "region × industry series (complete panel)") for m in missing[:20]])
+                                  "region × industry series (complete panel)",
+                                  "每个地区 × 行业序列的每一年都有数值（完整面板）") for m in missing[:20]])
     n, T = len(keys), len(years)
     point = fc[value].to_numpy(float).reshape(n, T)
     sigma = sigma_from_bounds(fc).reshape(n, T)
     obs_col = fc["observed"].to_numpy(bool).reshape(n, T) if "observed" in fc else np.zeros((n, T), bool)
     observed = obs_col.all(axis=0)
     if (obs_col != observed).any():
-        raise InputError("all series must share the same history and forecast years", file="employment_forecast")
+        raise InputError("all series must share the same history and forecast years", file="employment_forecast",
+                         expected_zh="所有序列的历史年份和预测年份都相同")
     sigma[:, observed] = 0.0
     rng = np.random.default_rng(seed)
     fut = np.flatnonzero(~observed)

@@ -39,7 +39,7 @@ import statsmodels.api as sm
 
 from talentforecast.demand.params import key_industries, section_of
 from talentforecast.demand.paths import Paths
-from talentforecast.errors import ConfigError, InputError, Problem
+from talentforecast.errors import ConfigError, InputError, Problem, show_value
 
 TOP_KEYS = {"name": str, "title_zh": str, "title_en": str, "description": str, "start": int, "end": int,
             "targets": list, "key_industries": str, "mode": str}
@@ -111,25 +111,30 @@ def load_scenario(path: str | Path | dict, clusters: pd.DataFrame | None = None)
     else:
         src = str(path)
         if not Path(path).exists():
-            raise ConfigError(f"{src}: scenario file not found")
+            raise ConfigError(f"{src}: scenario file not found", zh=f"{src}：找不到情景文件")
         try:
             raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as e:
-            raise ConfigError(f"{src}: not valid TOML: {e}") from e
+            raise ConfigError(f"{src}: not valid TOML: {e}", zh=f"{src}：不是有效的 TOML 文件（{e}）") from e
 
-    def err(key: str, got, expected: str) -> ConfigError:
-        return ConfigError(f"{src}: key '{key}': got {got!r}; expected {expected}")
+    def err(key: str, got, expected: str, expected_zh: str) -> ConfigError:
+        return ConfigError(f"{src}: key '{key}': got {got!r}; expected {expected}",
+                           zh=f"{src}：配置项 {key} 的值为 {show_value(got)}；应为 {expected_zh}")
 
+    type_zh = {str: "文字", int: "整数", float: "数", list: "列表"}
     for k, v in raw.items():
         if k not in TOP_KEYS:
-            raise err(k, v, f"one of {sorted(TOP_KEYS)}")
+            raise ConfigError(f"{src}: key '{k}': got {v!r}; expected one of {sorted(TOP_KEYS)}",
+                              zh=f"{src}：未知配置项 {k}；配置项应为 {sorted(TOP_KEYS)} 之一")
         if not _type_ok(v, TOP_KEYS[k]):
-            raise err(k, v, f"a {TOP_KEYS[k].__name__}")
+            raise err(k, v, f"a {TOP_KEYS[k].__name__}", type_zh[TOP_KEYS[k]])
     for k in ("name", "start", "end", "targets"):
         if k not in raw:
-            raise err(k, None, "this key to be present")
+            raise ConfigError(f"{src}: key '{k}': got None; expected this key to be present",
+                              zh=f"{src}：缺少配置项 {k}")
     if raw["end"] < raw["start"]:
-        raise err("end", raw["end"], f"a year >= start ({raw['start']})")
+        raise err("end", raw["end"], f"a year >= start ({raw['start']})",
+                  f"不早于 start（{raw['start']}）的年份")
     if clusters is None:
         kpath = raw.get("key_industries")
         if kpath is not None and not Path(kpath).is_absolute() and not isinstance(path, dict):
@@ -140,36 +145,44 @@ def load_scenario(path: str | Path | dict, clusters: pd.DataFrame | None = None)
     for n, t in enumerate(raw["targets"]):
         where = f"targets[{n}]"
         if not isinstance(t, dict):
-            raise err(where, t, "a table ([[targets]])")
+            raise err(where, t, "a table ([[targets]])", "一个表（[[targets]]）")
         for k, v in t.items():
             if k not in TARGET_KEYS:
-                raise err(f"{where}.{k}", v, f"one of {sorted(TARGET_KEYS)}")
+                raise ConfigError(f"{src}: key '{where}.{k}': got {v!r}; expected one of {sorted(TARGET_KEYS)}",
+                                  zh=f"{src}：未知配置项 {where}.{k}；配置项应为 {sorted(TARGET_KEYS)} 之一")
             if not _type_ok(v, TARGET_KEYS[k]):
-                raise err(f"{where}.{k}", v, f"a {TARGET_KEYS[k].__name__}")
+                raise err(f"{where}.{k}", v, f"a {TARGET_KEYS[k].__name__}", type_zh[TARGET_KEYS[k]])
         mode = t.get("mode", raw.get("mode"))
         if mode not in KINDS:
             raise err(f"{where}.mode", mode, "'path' (the plan's own growth, compared with the trend) or "
-                      "'uplift' (growth added on top of the baseline), here or at the top of the file")
+                      "'uplift' (growth added on top of the baseline), here or at the top of the file",
+                      "'path'（规划自身的增长率，与趋势比较）或 'uplift'（在基准之上追加的增长），"
+                      "写在此处或文件开头")
         kinds = [k for k in (*KINDS["path"], *KINDS["uplift"]) if k in t]
         if len(kinds) != 1 or kinds[0] not in KINDS[mode]:
-            raise err(where, sorted(t), f"exactly one of {', '.join(KINDS[mode])} (mode = {mode!r})")
+            raise err(where, sorted(t), f"exactly one of {', '.join(KINDS[mode])} (mode = {mode!r})",
+                      f"{'、'.join(KINDS[mode])} 中的恰好一个（mode = {show_value(mode)}）")
         growth = float(t[kinds[0]])
         if growth <= -1:
-            raise err(f"{where}.{kinds[0]}", growth, "a yearly growth rate above -1 (e.g. 0.12)")
+            raise err(f"{where}.{kinds[0]}", growth, "a yearly growth rate above -1 (e.g. 0.12)",
+                      "大于 -1 的年增长率（如 0.12）")
         if ("cluster" in t) == ("industries" in t):
-            raise err(where, sorted(t), "exactly one of cluster, industries")
+            raise err(where, sorted(t), "exactly one of cluster, industries",
+                      "cluster、industries 中的恰好一个")
         if "cluster" in t:
             if t["cluster"] not in by_cluster:
-                raise err(f"{where}.cluster", t["cluster"], f"one of {sorted(by_cluster)}")
+                raise err(f"{where}.cluster", t["cluster"], f"one of {sorted(by_cluster)}",
+                          f"{sorted(by_cluster)} 之一")
             inds = by_cluster[t["cluster"]]
         else:
             inds = [str(x) for x in t["industries"]]
             bad = [x for x in inds if x not in _valid_codes()]
             if bad:
-                raise err(f"{where}.industries", bad[0], "a GB/T 4754-2017 section letter or 2-digit division")
+                raise err(f"{where}.industries", bad[0], "a GB/T 4754-2017 section letter or 2-digit division",
+                          "GB/T 4754-2017 的门类字母或两位大类代码")
         share = float(t.get("share", 1.0))
         if not 0 < share <= 1:
-            raise err(f"{where}.share", share, "a number in (0, 1]")
+            raise err(f"{where}.share", share, "a number in (0, 1]", "大于 0、不超过 1 的数")
         regions = [str(r) for r in t["regions"]] if "regions" in t else None
         targets.append(Target(inds, kinds[0], growth, share, regions, t.get("cluster", ",".join(inds)), mode))
     return Scenario(raw["name"], raw["start"], raw["end"], targets, src,
@@ -191,7 +204,8 @@ def elasticities(employment: pd.DataFrame, min_obs: int = 6) -> pd.DataFrame:
     """
     if "value_added" not in employment or employment["value_added"].isna().all():
         raise InputError([Problem("employment", "value_added", None, None,
-                                  "value added per region × industry × year for value-added scenario targets")])
+                                  "value added per region × industry × year for value-added scenario targets",
+                                  "每个地区 × 行业 × 年份的增加值（value_added，增加值类情景目标需要）")])
     df = employment.sort_values(["region", "industry", "year"]).copy()
     g = df.groupby(["region", "industry"])
     df["dle"] = np.log(df["employed"].where(df["employed"] > 0)).groupby([df["region"], df["industry"]]).diff()
@@ -250,7 +264,9 @@ def apply_scenario(base: Paths, scenario: Scenario, employment: pd.DataFrame,
                 hit[j] = True
         if not hit.any():
             raise ConfigError(f"{scenario.source}: key 'targets[{k}]': industries {t.industries} "
-                              f"(regions {t.regions}) match no series of the employment table")
+                              f"(regions {t.regions}) match no series of the employment table",
+                              zh=f"{scenario.source}：配置项 targets[{k}]：行业 {t.industries}"
+                              f"（地区 {t.regions}）在就业人数表中没有对应的序列")
         share_sum[hit] += t.share
         for j in np.flatnonzero(hit):
             ind = base.keys.at[j, "industry"]
@@ -272,7 +288,8 @@ def apply_scenario(base: Paths, scenario: Scenario, employment: pd.DataFrame,
             else:
                 row = elast.set_index("industry").loc[ind] if ind in set(elast["industry"]) else None
                 if row is None:
-                    raise ConfigError(f"{scenario.source}: key 'targets[{k}]': no elasticity for industry {ind!r}")
+                    raise ConfigError(f"{scenario.source}: key 'targets[{k}]': no elasticity for industry {ind!r}",
+                                      zh=f"{scenario.source}：配置项 targets[{k}]：行业 {show_value(ind)} 没有就业弹性估计")
                 if ind not in b_draw:
                     b_draw[ind] = rng.normal(row["elasticity"], row["se"], P)
                 trend = 0.0 if t.kind == "value_added_uplift" else np.log1p(base_va.get(ind, 0.0))
@@ -288,7 +305,9 @@ def apply_scenario(base: Paths, scenario: Scenario, employment: pd.DataFrame,
     if over.any():
         j = int(np.flatnonzero(over)[0])
         raise ConfigError(f"{scenario.source}: key 'targets': shares on industry "
-                          f"{base.keys.at[j, 'industry']!r} sum to {share_sum[j]:.2f}; expected at most 1")
+                          f"{base.keys.at[j, 'industry']!r} sum to {share_sum[j]:.2f}; expected at most 1",
+                          zh=f"{scenario.source}：配置项 targets：行业 {show_value(base.keys.at[j, 'industry'])} 上各目标的 "
+                          f"share 之和为 {share_sum[j]:.2f}；应不超过 1")
     point = base.point * np.exp(dlog_point)
     samples = base.samples * np.exp(dlog_samples)
     effects = pd.DataFrame(log_rows, columns=["scenario", "target", "region", "industry", "mode", "kind", "growth",

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from talentforecast.errors import ConfigError
+from talentforecast.errors import ConfigError, show_value
 
 RANGES = Path(__file__).parent / "data" / "parameter_ranges.toml"
 _SEED_OFFSET = 104_729  # parameter draws use their own stream: the forecast paths stay as they were
@@ -58,14 +58,18 @@ def entrant_share_range(path: str | Path | None = None, central: float | None = 
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))["entrant_share"]
     except (OSError, tomllib.TOMLDecodeError, KeyError) as e:
-        raise ConfigError(f"{path}: cannot read [entrant_share] (central, low, high, basis): {e}") from e
+        raise ConfigError(f"{path}: cannot read [entrant_share] (central, low, high, basis): {e}",
+                          zh=f"{path}：无法读取 [entrant_share] 表（central、low、high、basis）：{e}") from e
     out = {k: raw.get(k) for k in ("central", "low", "high", "basis")}
     for k in ("central", "low", "high"):
         v = out[k]
         if not isinstance(v, int | float) or isinstance(v, bool) or not 0 < v <= 1:
-            raise ConfigError(f"{path}: key 'entrant_share.{k}': got {v!r}; expected a number in (0, 1]")
+            raise ConfigError(f"{path}: key 'entrant_share.{k}': got {v!r}; expected a number in (0, 1]",
+                              zh=f"{path}：配置项 entrant_share.{k} 的值为 {show_value(v)}；应为大于 0、不超过 1 的数")
     if not out["low"] <= out["central"] <= out["high"]:
-        raise ConfigError(f"{path}: key 'entrant_share': expected low <= central <= high")
+        raise ConfigError(f"{path}: key 'entrant_share': expected low <= central <= high",
+                          zh=f"{path}：配置项 entrant_share 的取值应满足 low <= central <= high"
+                          f"（现为 low {out['low']}、central {out['central']}、high {out['high']}）")
     if central is not None:
         out["low"], out["high"], out["central"] = min(out["low"], central), max(out["high"], central), central
     return out
@@ -82,9 +86,11 @@ def crosswalk_sd(path: str | Path | None = None) -> float:
     try:
         v = tomllib.loads(path.read_text(encoding="utf-8")).get("crosswalk", {}).get("relative_sd", 0.0)
     except (OSError, tomllib.TOMLDecodeError) as e:
-        raise ConfigError(f"{path}: cannot read [crosswalk] relative_sd: {e}") from e
+        raise ConfigError(f"{path}: cannot read [crosswalk] relative_sd: {e}",
+                          zh=f"{path}：无法读取 [crosswalk] 表的 relative_sd：{e}") from e
     if not isinstance(v, int | float) or isinstance(v, bool) or not 0 <= v <= 2:
-        raise ConfigError(f"{path}: key 'crosswalk.relative_sd': got {v!r}; expected a number in [0, 2]")
+        raise ConfigError(f"{path}: key 'crosswalk.relative_sd': got {v!r}; expected a number in [0, 2]",
+                          zh=f"{path}：配置项 crosswalk.relative_sd 的值为 {show_value(v)}；应为 0 到 2 之间的数")
     return float(v)
 
 

@@ -33,7 +33,8 @@ def forecast_normal(df: pd.DataFrame, h: int, level: tuple[int, ...], seed: int,
     if df.empty:
         return pd.DataFrame(columns=["unique_id", "ds", "mean", "sd", "method"])
     if not level:
-        raise ModelError("at least one interval level is needed (e.g. level=(80, 95))")
+        raise ModelError("at least one interval level is needed (e.g. level=(80, 95))",
+                         zh="至少需要一个预测区间的置信水平（如 level=(80, 95)）")
     df = df.sort_values(["unique_id", "ds"])
     n = df.groupby("unique_id")["y"].size()
     long_ids = n.index[n >= MIN_LENGTH]
@@ -46,7 +47,8 @@ def forecast_normal(df: pd.DataFrame, h: int, level: tuple[int, ...], seed: int,
             progress=progress, nonnegative=nonnegative, models=models)
         if fc.duplicated(["unique_id", "ds"]).any():
             raise ModelError("the forecaster returned several models per series; ask it for one "
-                             "(models='auto')")
+                             "(models='auto')",
+                             zh="预测器对每个序列返回了多个模型的结果；请只要一个（models='auto'）")
         lo, hi = fc[f"y_lo_{top}"].to_numpy(float), fc[f"y_hi_{top}"].to_numpy(float)
         parts.append(pd.DataFrame({
             "unique_id": fc["unique_id"].to_numpy(), "ds": fc["ds"].astype(int).to_numpy(),

@@ -39,7 +39,8 @@ def specialty_levels(specialty: pd.Series, known: pd.DataFrame | None = None,
     bad = out.isna()
     if bad.any():
         raise InputError([Problem(file, "specialty", int(i) + 2, specialty[i],
-                                  "a 6-digit specialty code of the vocational catalogue (level unknown)")
+                                  "a 6-digit specialty code of the vocational catalogue (level unknown)",
+                                  "职业教育专业目录中的 6 位专业代码（无法判断层次）")
                           for i in specialty.index[bad]])
     return out
 

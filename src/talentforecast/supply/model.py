@@ -34,7 +34,8 @@ def _members(regions: pd.DataFrame | None, data_regions: set[str]) -> dict[str, 
 
     def walk(r: str, seen: tuple[str, ...]) -> set[str]:
         if r in seen:
-            raise InputError([Problem("regions", "parent", None, r, "a region hierarchy without cycles")])
+            raise InputError([Problem("regions", "parent", None, r, "a region hierarchy without cycles",
+                                      "不含循环的地区层级（上级地区不能绕回自身）")])
         out = {r}
         for c in children.get(r, ()):
             out |= walk(c, (*seen, r))
@@ -86,11 +87,12 @@ def compute_supply(bundle, horizon: int = 5, params: dict | str | None = None,
         >>> out["supply"].query("not observed").head()  # doctest: +SKIP
     """
     if horizon < 1:
-        raise InputError([Problem("<argument>", "horizon", None, horizon, "an integer >= 1")])
+        raise InputError([Problem("<argument>", "horizon", None, horizon, "an integer >= 1", "不小于 1 的整数")])
     p = load_params(params)
     enrolment = bundle.get("enrolment")
     if enrolment is None or enrolment.empty:
-        raise InputError([Problem("enrolment", None, None, None, "an enrolment table with rows")])
+        raise InputError([Problem("enrolment", None, None, None, "an enrolment table with rows",
+                                  "有数据行的招生表")])
     lengths, retention, n = p["programme_length"], p["retention"], p["simulation"]["n_draws"]
     enf = forecast_enrolment(enrolment, horizon, bundle.get("population"), bundle.get("enrolment_plan"),
                              p, level, seed, n_jobs, progress, forecaster)
@@ -104,7 +106,9 @@ def compute_supply(bundle, horizon: int = 5, params: dict | str | None = None,
     if short:
         raise InputError([Problem("enrolment", "year", None, f"{first}-{last}",
                                   f"at least {lengths[lv]} years of entrants for level {lv} "
-                                  f"(its programme length) before the forecast") for lv in short])
+                                  f"(its programme length) before the forecast",
+                                  f"预测开始前至少 {lengths[lv]} 年的{lv}招生数（即该层次的学制年数）")
+                          for lv in short])
     entrants = agg.set_index([*KEY, "year"])["enrolled"]
     fut = enf.table[~enf.table["observed"]].set_index([*KEY, "year"])["value"]
     c_idx = comp.set_index(["level", "specialty"])

@@ -41,17 +41,18 @@ def check_bands(population: pd.DataFrame, file: str = FILE) -> None:
         Traceback (most recent call last):
         ...
         talentforecast.errors.InputError: 输入有 1 个问题：
-          - 文件 population，列 'age_from'，第 3 行：值为 15；应为 region A, year 2020: band 15-99 leaves ages 10-14 uncovered (gap); next band should start at 10
+          - 文件 population，列 'age_from'，第 3 行：值为 15；应为 从 10 岁开始的下一个年龄段（地区 A，2020 年：年龄段 15-99 之前的 10-14 岁没有覆盖，有缺口）
     """
     problems: list[Problem] = []
     df = population.reset_index(drop=True)
     for c in ("region", "year", "age_from", "age_to", "population"):
         if c not in df.columns:
-            raise InputError([Problem(file, c, None, None, "column present")])
+            raise InputError([Problem(file, c, None, None, "column present", "表中有此列（现缺少）")])
     bad = df[df["age_to"] < df["age_from"]]
     for i, r in bad.iterrows():
         problems.append(Problem(file, "age_to", int(i) + 2, int(r["age_to"]),
-                                f">= age_from {int(r['age_from'])} (region {r['region']}, year {r['year']})"))
+                                f">= age_from {int(r['age_from'])} (region {r['region']}, year {r['year']})",
+                                f"不小于 age_from（{int(r['age_from'])}）的年龄（地区 {r['region']}，{r['year']} 年）"))
     for (region, year), g in df.drop(bad.index).groupby(["region", "year"], sort=True):
         g = g.sort_values(["age_from", "age_to"])
         expected = 0
@@ -61,11 +62,15 @@ def check_bands(population: pd.DataFrame, file: str = FILE) -> None:
             if a > expected:
                 problems.append(Problem(file, "age_from", int(i) + 2, a,
                                         f"region {region}, year {year}: {band} leaves ages "
-                                        f"{expected}-{a - 1} uncovered (gap); next band should start at {expected}"))
+                                        f"{expected}-{a - 1} uncovered (gap); next band should start at {expected}",
+                                        f"从 {expected} 岁开始的下一个年龄段（地区 {region}，{year} 年：年龄段 {a}-{b} "
+                                        f"之前的 {expected}-{a - 1} 岁没有覆盖，有缺口）"))
             elif a < expected:
                 problems.append(Problem(file, "age_from", int(i) + 2, a,
                                         f"region {region}, year {year}: {band} overlaps ages "
-                                        f"{a}-{expected - 1} already covered; bands must not overlap"))
+                                        f"{a}-{expected - 1} already covered; bands must not overlap",
+                                        f"互不重叠的年龄段（地区 {region}，{year} 年：年龄段 {a}-{b} 与已覆盖的 "
+                                        f"{a}-{expected - 1} 岁重叠）"))
             expected = max(expected, b + 1)
     if problems:
         raise InputError(problems)
