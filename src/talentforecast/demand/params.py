@@ -321,10 +321,10 @@ class DemandParams:
                               "应为大于 0、不超过 1 的数")
         from talentforecast.forecasting.reconcile import METHODS
 
-        if p.reconcile not in METHODS or p.reconcile == "top_down":
-            raise ConfigError(f"demand params: key 'reconcile': got {p.reconcile!r}; expected one of {list(METHODS)}",
-                              zh=f"需求参数 reconcile：值为 {show_value(p.reconcile)}；"
-                              f"应为 {[m for m in METHODS if m != 'top_down']} 之一")
+        allowed = [m for m in METHODS if m != "top_down"]  # top_down is refused: say so in both languages
+        if p.reconcile not in allowed:
+            raise ConfigError(f"demand params: key 'reconcile': got {p.reconcile!r}; expected one of {allowed}",
+                              zh=f"需求参数 reconcile：值为 {show_value(p.reconcile)}；应为 {allowed} 之一")
         if p.prior_strength is not None and (not isinstance(p.prior_strength, int | float)
                                              or isinstance(p.prior_strength, bool) or not p.prior_strength > 0):
             raise ConfigError(f"demand params: key 'prior_strength': got {p.prior_strength!r}; expected a number > 0",
