@@ -188,3 +188,32 @@ def test_short_lists_rank_by_probability_times_size(tmp_path):
     assert list(lst["specialty"]) == ["S2", "S3"] and list(lst["rank"]) == [1, 2]
     assert (lst["strength"] == (lst["probability"] * lst["size"]).round(2)).all()
     assert len(res["warnings"]) == 3  # the annex keeps every row
+
+
+def test_bad_proposal_params_give_chinese_message_naming_key(tmp_path):
+    from talentforecast.warning.proposals import PARAMS, load_proposal_params
+
+    good = {k: 1 for k in PARAMS}
+    path = tmp_path / "proposals.toml"
+    path.write_text("".join(f"{k} = {v}\n" for k, v in {**good, next(iter(PARAMS)): -1}.items()),
+                    encoding="utf-8")
+    key = next(iter(PARAMS))
+    with pytest.raises(ConfigError, match=f"proposals.toml：配置项 {key} 的值为 -1；应为非负") as err:
+        load_proposal_params(path)
+    assert "expected a non-negative" in err.value.render("en")
+    path.write_text("".join(f"{k} = {v}\n" for k, v in good.items()) + "colour = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="未知的配置项 colour"):
+        load_proposal_params(path)
+    path.write_text("not toml", encoding="utf-8")
+    with pytest.raises(ConfigError, match="proposals.toml：无法读取"):
+        load_proposal_params(path)
+
+
+def test_bad_history_and_retrospective_tables_give_chinese_messages():
+    q = quality({2022: 0.5, 2023: 0.5})
+    hist = pd.DataFrame({"region": "R", "specialty": "S1", "level": LEVEL, "year": [2022]})
+    with pytest.raises(InputError, match="文件 history，列 'warning_level'；应为 预警表中应有的列"):
+        evaluate_warnings({"quality": q}, "moe-2011", as_of=2023, history=hist)
+    w = evaluate_warnings({"quality": q}, "moe-2011", as_of=2023)["warnings"]
+    with pytest.raises(InputError, match="文件 warnings；应为 至少一行预警"):
+        retrospective_score(w.iloc[:0], {"quality": q})

@@ -238,7 +238,7 @@ def _condition(file, where, raw) -> Condition:
 MAX_FORMAT_WIDTH = 40  # a text template's field width/precision above this only pads or stalls rendering
 
 
-def _width_problems(text: str) -> list[str]:
+def _width_problems(text: str, lang: str = "en") -> list[str]:
     """Format specs such as {value:>100000000} would build huge strings: widths are bounded."""
     import string
 
@@ -250,7 +250,8 @@ def _width_problems(text: str) -> list[str]:
     for _, name, spec, _ in parts:
         for number in re.findall(r"\d+", spec or ""):
             if int(number) > MAX_FORMAT_WIDTH:
-                out.append(f"width or precision {number} in {{{name}:{spec}}} (at most {MAX_FORMAT_WIDTH})")
+                out.append(f"{{{name}:{spec}}} 中的宽度或精度 {number}（至多 {MAX_FORMAT_WIDTH}）" if lang == "zh"
+                           else f"width or precision {number} in {{{name}:{spec}}} (at most {MAX_FORMAT_WIDTH})")
                 break
     return out
 
@@ -299,8 +300,9 @@ def _build_rule(file, where: str, full: str, raw: dict) -> Rule:
             raise _err(file, f"{where}, key '{key}'", value, "a string", "文字")
         problems = template_problems(value) + _width_problems(value) if key.startswith("text") else []
         if problems:
+            problems_zh = template_problems(value, "zh") + _width_problems(value, "zh")
             raise _err(file, f"{where}, key '{key}'", value, "a template using only allowed placeholders: "
-                       + "; ".join(problems), "只用允许的占位符、宽度有限的模板：" + "; ".join(problems))
+                       + "; ".join(problems), "只用允许的占位符、宽度有限的模板：" + "；".join(problems_zh))
         texts[key] = value
     for key in ("text_zh", "text_en"):
         if not texts[key]:

@@ -28,7 +28,11 @@ COLUMNS = ["region", "industry", "level", "year", "openings", "matched_supply", 
 def load_proposal_params(path: str | Path | None = None) -> dict:
     """Thresholds of the proposals, from the shipped or a user TOML file."""
     path = Path(path) if path else PARAMS_FILE
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc}); expected a TOML file",
+                          zh=f"{path}：无法读取（{exc}）；应为 TOML 文件") from exc
     for key, typ in PARAMS.items():
         v = raw.get(key)
         if not isinstance(v, int | float) or isinstance(v, bool) or v < 0 or (typ is int and v != int(v)):
