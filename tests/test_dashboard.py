@@ -310,7 +310,7 @@ def test_cli_says_clearly_when_the_feed_is_missing_or_empty(tmp_path):
     assert res.exit_code != 0 and "feed" in res.output
     (tmp_path / "feed.json").write_text(json.dumps({"tables": {}}), encoding="utf-8")
     res = CliRunner().invoke(app, ["dashboard", str(tmp_path)])
-    assert res.exit_code != 0 and "at least one table" in res.output
+    assert res.exit_code != 0 and "至少含一张表的数据接口" in res.output
 
 
 def test_serve_binds_loopback_by_default(demo_out, monkeypatch):
