@@ -310,7 +310,7 @@ def test_cli_says_clearly_when_the_feed_is_missing_or_empty(tmp_path):
     assert res.exit_code != 0 and "feed" in res.output
     (tmp_path / "feed.json").write_text(json.dumps({"tables": {}}), encoding="utf-8")
     res = CliRunner().invoke(app, ["dashboard", str(tmp_path)])
-    assert res.exit_code != 0 and "at least one table" in res.output
+    assert res.exit_code != 0 and "至少含一张表的数据接口" in res.output
 
 
 def test_serve_binds_loopback_by_default(demo_out, monkeypatch):
@@ -327,8 +327,14 @@ def test_serve_binds_loopback_by_default(demo_out, monkeypatch):
 def test_bad_folder_is_an_input_error(tmp_path):
     from talentforecast.errors import InputError
 
-    with pytest.raises(InputError, match="feed folder"):
+    with pytest.raises(InputError, match="应为 数据接口文件夹（含 feed.json）、测算文件夹（含 manifest.json）") as err:
         create_app(tmp_path)
+    assert "feed folder" in err.value.render("en")
     (tmp_path / "feed.json").write_text(json.dumps({"tables": {}}), encoding="utf-8")
-    with pytest.raises(InputError, match="at least one table"):
+    with pytest.raises(InputError, match="至少含一张表的数据接口") as err:
+        create_app(tmp_path)
+    assert "at least one table" in err.value.render("en")
+    (tmp_path / "feed.json").write_text(json.dumps({"tables": {"supply": {"files": {"csv": "supply.csv"}}}}),
+                                        encoding="utf-8")
+    with pytest.raises(InputError, match="值为 'supply'；应为 此数据接口中以 Parquet 格式写出的表"):
         create_app(tmp_path)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from talentforecast.errors import InputError, OutputError
+from talentforecast.errors import ConfigError, InputError, OutputError
 from talentforecast.export import export, feed_spec, find_feed, read_feed
 from talentforecast.export.sample import sample_run
 from talentforecast.schema import SCHEMA_VERSION
@@ -121,7 +121,20 @@ def test_missing_or_mistyped_contract_column_is_refused(tmp_path):
         export(bad, tmp_path / "feed", formats=("parquet",))
     text = err.value.render("en")
     assert "run table warnings, column 'reasons'" in text and "run table supply, column 'value'" in text
+    zh = err.value.render("zh")
+    assert "文件 run table warnings，列 'reasons'；应为 数据接口规范要求的列" in zh
+    assert "列 'value'：值为 'object'；应为 number 类型的列" in zh
     assert not (tmp_path / "feed").exists()  # nothing half-written
+
+
+def test_bad_feed_contract_and_folder_give_chinese_messages(tmp_path):
+    spec = tmp_path / "feed_spec.toml"
+    spec.write_text("[text]\ndecimals = 20\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="配置项 text.decimals 的值为 20；应为 0 到 15 之间的整数") as err:
+        feed_spec(spec)
+    assert "must be an integer 0-15" in err.value.render("en")
+    with pytest.raises(InputError, match="含 feed.json 的数据接口文件夹"):
+        find_feed(tmp_path)
 
 
 def test_unknown_format_is_refused(run, tmp_path):

@@ -255,14 +255,27 @@ def test_missing_optional_tables_are_reported_not_fatal(tables, tmp_path):
 
 
 def test_bad_arguments_raise(tables, tmp_path):
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match="参数 formats 的值为 \\('rtf',\\)；应为") as err:
         write_report(tables, tmp_path, formats=("rtf",))
-    with pytest.raises(ConfigError):
+    assert "non-empty subset" in err.value.render("en")
+    with pytest.raises(ConfigError, match="参数 lang 的值为 'fr'"):
         write_report(tables, tmp_path, formats=("html",), lang="fr")
     two = dict(tables)
     two["regions"] = pd.DataFrame({"region": [REGION, "9999"], "region_name": ["甲", "乙"], "parent": [None, None]})
-    with pytest.raises(InputError, match="meta"):
+    with pytest.raises(InputError, match="meta") as err:
         write_report(two, tmp_path, formats=("html",))
+    assert "文件 regions，列 'parent'" in str(err.value) and "只有一个规划地区" in str(err.value)
+
+
+def test_bad_settings_and_templates_give_chinese_messages(contexts, tmp_path):
+    settings = tmp_path / "settings.toml"
+    settings.write_text("colour = 'red'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="settings.toml：未知的配置项 colour；应为以下之一"):
+        load_settings(settings)
+    with pytest.raises(ConfigError, match="找不到报告模板"):
+        render_html(contexts["zh"], tmp_path / "none.html.j2")
+    with pytest.raises(ConfigError, match="找不到 Word 模板"):
+        render_docx(contexts["zh"], tmp_path / "none.docx")
 
 
 def test_user_jinja_template(contexts, tmp_path):

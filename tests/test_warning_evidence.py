@@ -41,9 +41,9 @@ def test_no_strong_level_below_the_policy_threshold(tmp_path):
 
 def test_threshold_setting_is_validated(tmp_path):
     from talentforecast.errors import ConfigError
-    with pytest.raises(ConfigError, match="min_probability_red.*between 0 and 1"):
+    with pytest.raises(ConfigError, match="min_probability_red.*0 到 1 之间的概率"):
         load_policy(policy_file(tmp_path, '[settings]\nmin_probability_red = 1.5\n'))
-    with pytest.raises(ConfigError, match="projection_role.*decide, modify"):
+    with pytest.raises(ConfigError, match="projection_role.*以下之一：decide、modify"):
         load_policy(policy_file(tmp_path, '[settings]\nprojection_role = "vote"\n'))
 
 

@@ -53,8 +53,9 @@ def test_planning_region_rolls_up_districts():
 
 
 def test_percentages_are_refused():
-    with pytest.raises(InputError, match="employment_rate.*between 0 and 1"):
+    with pytest.raises(InputError, match="employment_rate.*0 到 1 之间的比例（不是百分数）") as err:
         evaluate_warnings({"quality": quality({2023: 55.0})}, as_of=2023)
+    assert "between 0 and 1" in err.value.render("en")
 
 
 def test_outcomes_table_is_enough():
@@ -101,8 +102,16 @@ def test_quality_ranking_within_category(tmp_path):
     assert r.loc["S1", "score"] == pytest.approx(90.0) and r.loc["S2", "n_in_category"] == 2
     bad = tmp_path / "w.toml"
     bad.write_text("[indicators.joy]\nweight = 1\nworst = 0\nbest = 1\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="unknown indicator"):
+    with pytest.raises(ConfigError, match="indicators.joy：未知指标；应为以下之一：.*employment_rate"):
         load_quality_weights(bad)
+    bad.write_text("min_indicators = 0\n[indicators.job_rate]\nweight = 1\nworst = 0\nbest = 1\n",
+                   encoding="utf-8")
+    with pytest.raises(ConfigError, match="配置项 min_indicators 的值为 0；应为不小于 1 的整数"):
+        load_quality_weights(bad)
+    bad.write_text("[indicators.job_rate]\nweight = -1\nworst = 0\nbest = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="weight（权重）≥ 0") as err:
+        load_quality_weights(bad)
+    assert "expected weight ≥ 0 and worst ≠ best" in err.value.render("en")
 
 
 def test_retrospective_precision_recall_confusion():
@@ -160,9 +169,12 @@ def test_human_review_overrides_applied_last_and_validated(tmp_path):
         evaluate_warnings({"quality": q, "enrolment": e}, "moe-2011", as_of=2023, overrides=path)
     text = str(err.value)
     assert "new_level" in text and "reviewer" in text and "date" in text and "3" in text
+    assert "列 'reviewer'，第 3 行" in text and "应为 非空的值" in text
+    assert "列 'date'，第 3 行：值为 '03/01/2025'；应为 YYYY-MM-DD 格式的日期" in text
+    assert "列 'new_level'，第 3 行：值为 'purple'；应为 以下之一：" in text
     path.write_text("region,specialty,level,warning_level,new_level,reason,reviewer,date\n"
                     f"R,S1,{LEVEL},red,yellow,x,张三,2025-03-01\n", encoding="utf-8")
-    with pytest.raises(InputError, match="warning_level"):
+    with pytest.raises(InputError, match="warning_level.*本次运行给出的预警等级（orange）；请重新复核"):
         evaluate_warnings({"quality": q, "enrolment": e}, "moe-2011", as_of=2023, overrides=path)
 
 
@@ -176,3 +188,32 @@ def test_short_lists_rank_by_probability_times_size(tmp_path):
     assert list(lst["specialty"]) == ["S2", "S3"] and list(lst["rank"]) == [1, 2]
     assert (lst["strength"] == (lst["probability"] * lst["size"]).round(2)).all()
     assert len(res["warnings"]) == 3  # the annex keeps every row
+
+
+def test_bad_proposal_params_give_chinese_message_naming_key(tmp_path):
+    from talentforecast.warning.proposals import PARAMS, load_proposal_params
+
+    good = {k: 1 for k in PARAMS}
+    path = tmp_path / "proposals.toml"
+    path.write_text("".join(f"{k} = {v}\n" for k, v in {**good, next(iter(PARAMS)): -1}.items()),
+                    encoding="utf-8")
+    key = next(iter(PARAMS))
+    with pytest.raises(ConfigError, match=f"proposals.toml：配置项 {key} 的值为 -1；应为非负") as err:
+        load_proposal_params(path)
+    assert "expected a non-negative" in err.value.render("en")
+    path.write_text("".join(f"{k} = {v}\n" for k, v in good.items()) + "colour = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="未知的配置项 colour"):
+        load_proposal_params(path)
+    path.write_text("not toml", encoding="utf-8")
+    with pytest.raises(ConfigError, match="proposals.toml：无法读取"):
+        load_proposal_params(path)
+
+
+def test_bad_history_and_retrospective_tables_give_chinese_messages():
+    q = quality({2022: 0.5, 2023: 0.5})
+    hist = pd.DataFrame({"region": "R", "specialty": "S1", "level": LEVEL, "year": [2022]})
+    with pytest.raises(InputError, match="文件 history，列 'warning_level'；应为 预警表中应有的列"):
+        evaluate_warnings({"quality": q}, "moe-2011", as_of=2023, history=hist)
+    w = evaluate_warnings({"quality": q}, "moe-2011", as_of=2023)["warnings"]
+    with pytest.raises(InputError, match="文件 warnings；应为 至少一行预警"):
+        retrospective_score(w.iloc[:0], {"quality": q})

@@ -42,7 +42,8 @@ def create_app(source: str | Path | FeedData, compare: str | Path | FeedData | N
     other = compare if isinstance(compare, FeedData) or compare is None else FeedData.load(compare)
     if not data.names:
         raise InputError([Problem(str(data.source or source), None, None, None,
-                                  "a feed with at least one table (this feed lists none)")])
+                                  "a feed with at least one table (this feed lists none)",
+                                  "至少含一张表的数据接口（此数据接口一张表也没有列出）")])
     # static_folder=None: no Flask /static route; Dash serves /assets only from the package folder.
     server = flask.Flask(__name__, static_folder=None)
     app = ShellDash(__name__, server=server, assets_folder=str(ASSETS), serve_locally=True,

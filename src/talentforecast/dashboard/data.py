@@ -124,16 +124,20 @@ class FeedData:
 
                     return cls.from_run(Run.load(cand))
             raise InputError([Problem(str(path), None, None, None, "a feed folder (feed.json), a run folder "
-                                      "(manifest.json) or a demo output folder holding feed/ or run/")]) from None
+                                      "(manifest.json) or a demo output folder holding feed/ or run/",
+                                      "数据接口文件夹（含 feed.json）、测算文件夹（含 manifest.json），"
+                                      "或其中有 feed/ 或 run/ 的演示输出文件夹")]) from None
         manifest = json.loads((feed / MANIFEST).read_text(encoding="utf-8"))
         files = {}
         for name, entry in manifest.get("tables", {}).items():
             rel = entry.get("files", {}).get("parquet")
             if rel is None:
                 raise InputError([Problem(str(feed / MANIFEST), None, None, name,
-                                          "a table written as Parquet in this feed (export with formats parquet)")])
+                                          "a table written as Parquet in this feed (export with formats parquet)",
+                                          "此数据接口中以 Parquet 格式写出的表（导出时 formats 须含 parquet）")])
             if not (feed / rel).is_file():
-                raise InputError([Problem(str(feed / rel), None, None, name, "the Parquet file feed.json lists")])
+                raise InputError([Problem(str(feed / rel), None, None, name, "the Parquet file feed.json lists",
+                                          "feed.json 中列出的 Parquet 文件")])
             files[name] = feed / rel
         return cls(manifest, feed, files=files)
 

@@ -202,7 +202,9 @@ def find_feed(path: str | Path) -> Path:
         if (cand / MANIFEST).is_file():
             return cand
     raise InputError([Problem(str(path), None, None, None,
-                              "a feed folder with feed.json (from `talentforecast export`) or a folder holding feed/")])
+                              "a feed folder with feed.json (from `talentforecast export`) or a folder holding feed/",
+                              "含 feed.json 的数据接口文件夹（由 `talentforecast export` 生成），"
+                              "或其中有 feed/ 子文件夹的文件夹")])
 
 
 def read_feed(path: str | Path, tables: list[str] | None = None, fmt: str = "parquet") -> dict[str, pd.DataFrame]:
@@ -237,7 +239,8 @@ def read_feed(path: str | Path, tables: list[str] | None = None, fmt: str = "par
         rel = entry.get("files", {}).get(fmt)
         if rel is None:
             what = "Parquet" if fmt == "parquet" else "CSV"
-            raise InputError([Problem(str(feed), None, None, name, f"a table written as {what} in this feed")])
+            raise InputError([Problem(str(feed), None, None, name, f"a table written as {what} in this feed",
+                                      f"此数据接口中以 {what} 格式写出的表")])
         if fmt == "parquet":
             out[name] = pd.read_parquet(feed / rel)
         else:

@@ -96,28 +96,37 @@ def feed_spec(path: str | Path | None = None) -> FeedSpec:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as err:
-        raise ConfigError(f"{path}: cannot read the feed contract ({err})") from err
+        raise ConfigError(f"{path}: cannot read the feed contract ({err})",
+                          zh=f"{path}：无法读取数据接口规范（{err}）") from err
     vocab = raw.get("columns", {})
     for col, v in vocab.items():
         if v.get("type") not in JSON_TYPES:
-            raise ConfigError(f"{path}: key columns.{col}.type must be one of {sorted(JSON_TYPES)}, got {v.get('type')!r}")
+            raise ConfigError(f"{path}: key columns.{col}.type must be one of {sorted(JSON_TYPES)}, got {v.get('type')!r}",
+                              zh=f"{path}：配置项 columns.{col}.type 的值为 {v.get('type')!r}；"
+                                 f"应为以下之一：{sorted(JSON_TYPES)}")
         if v.get("text_form") is not None and (v["type"] != "string" or v["text_form"] not in TEXT_FORMS):
             raise ConfigError(f"{path}: key columns.{col}.text_form must be one of {sorted(TEXT_FORMS)} on a "
-                              f"string column, got {v['text_form']!r}")
+                              f"string column, got {v['text_form']!r}",
+                              zh=f"{path}：配置项 columns.{col}.text_form 的值为 {v['text_form']!r}；"
+                                 f"应为 {sorted(TEXT_FORMS)} 之一，且只能用于 string 类型的列")
     labels = {k: tuple(v) for k, v in raw.get("labels", {}).items()}
     tables = {}
     for name, t in raw.get("tables", {}).items():
         cols = tuple(t.get("columns", ()))
         unknown = [c for c in (*cols, *(x for v in labels.values() for x in v)) if c not in vocab]
         if unknown:
-            raise ConfigError(f"{path}: key tables.{name}.columns names {unknown}, which [columns] does not describe")
+            raise ConfigError(f"{path}: key tables.{name}.columns names {unknown}, which [columns] does not describe",
+                              zh=f"{path}：配置项 tables.{name}.columns 列出的 {unknown} 在 [columns] 中没有说明")
         window = t.get("text_years_before_as_of")
         if window is not None and (not isinstance(window, int) or isinstance(window, bool) or window < 0):
-            raise ConfigError(f"{path}: key tables.{name}.text_years_before_as_of must be an integer >= 0, got {window!r}")
+            raise ConfigError(f"{path}: key tables.{name}.text_years_before_as_of must be an integer >= 0, got {window!r}",
+                              zh=f"{path}：配置项 tables.{name}.text_years_before_as_of 的值为 {window!r}；"
+                                 "应为不小于 0 的整数")
         tables[name] = FeedTable(name, t["title_zh"], t["title_en"], tuple(t.get("key", ())), cols, window)
     decimals = raw.get("text", {}).get("decimals", 4)
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 15:
-        raise ConfigError(f"{path}: key text.decimals must be an integer 0-15, got {decimals!r}")
+        raise ConfigError(f"{path}: key text.decimals must be an integer 0-15, got {decimals!r}",
+                          zh=f"{path}：配置项 text.decimals 的值为 {decimals!r}；应为 0 到 15 之间的整数")
     return FeedSpec(tables, labels, vocab, decimals)
 
 
@@ -215,11 +224,13 @@ def check_columns(name: str, df: pd.DataFrame, spec: FeedSpec | None = None) -> 
     problems = []
     for c in spec.tables[name].columns:
         if c not in df.columns:
-            problems.append(Problem(f"run table {name}", c, None, None, f"a column '{c}' (feed contract)"))
+            problems.append(Problem(f"run table {name}", c, None, None, f"a column '{c}' (feed contract)",
+                                    "数据接口规范要求的列"))
             continue
         want = spec.vocabulary[c]["type"]
         if not _kind_ok(df[c], want):
-            problems.append(Problem(f"run table {name}", c, None, str(df[c].dtype), f"a {want} column"))
+            problems.append(Problem(f"run table {name}", c, None, str(df[c].dtype), f"a {want} column",
+                                    f"{want} 类型的列"))
     if problems:
         raise InputError(problems)
 

@@ -76,7 +76,8 @@ def write_report(
     formats = tuple(formats)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise ConfigError(f"formats must be a non-empty subset of {FORMATS}, got {formats!r}")
+        raise ConfigError(f"formats must be a non-empty subset of {FORMATS}, got {formats!r}",
+                          zh=f"参数 formats 的值为 {formats!r}；应为 {FORMATS} 中的一项或多项")
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -275,7 +275,9 @@ class Builder:
         if len(top) > 1:
             raise InputError([Problem("regions", "parent", None, top,
                                       "one planning region (no parent), or meta['region'] naming "
-                                      "the region to report on")])
+                                      "the region to report on",
+                                      "只有一个规划地区（没有上级 parent），或在 meta['region'] 中"
+                                      "写明报告针对哪个地区")])
         return top[0] if top else None
 
     def _years(self) -> tuple[int | None, int | None]:

@@ -390,7 +390,8 @@ def _render_docxtpl(context: dict, path: Path) -> bytes:
     try:
         tpl.render(ctx)
     except Exception as exc:  # jinja errors surface with many types
-        raise ConfigError(f"Word template {path}: {exc}") from exc
+        raise ConfigError(f"Word template {path}: {exc}",
+                          zh=f"Word 模板 {path} 无法套用：{exc}") from exc
     _set_fonts(tpl.docx)
     buf = io.BytesIO()
     tpl.save(buf)
@@ -419,7 +420,7 @@ def render_docx(context: dict, template: str | Path | None = None) -> bytes:
 
     path = Path(template) if template is not None else None
     if path is not None and not path.is_file():
-        raise ConfigError(f"Word template not found: {path}")
+        raise ConfigError(f"Word template not found: {path}", zh=f"找不到 Word 模板：{path}")
     if path is not None and _is_docxtpl(path):
         data = _render_docxtpl(context, path)
     else:

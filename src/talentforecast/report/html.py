@@ -28,7 +28,7 @@ def _environment(template: str | Path | None) -> tuple[jinja2.Environment, str]:
     if template is not None:
         path = Path(template)
         if not path.is_file():
-            raise ConfigError(f"report template not found: {path}")
+            raise ConfigError(f"report template not found: {path}", zh=f"找不到报告模板：{path}")
         loaders.insert(0, jinja2.FileSystemLoader(str(path.parent)))
         name = path.name
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
@@ -54,4 +54,5 @@ def render_html(context: dict, template: str | Path | None = None, *, pdf: bool 
         return tpl.render(**context, css=Markup(stylesheet()), pdf=pdf,
                           font_face_css=Markup(font_face_css() if pdf else ""))
     except jinja2.TemplateError as exc:
-        raise ConfigError(f"report template {template or name}: {exc}") from exc
+        raise ConfigError(f"report template {template or name}: {exc}",
+                          zh=f"报告模板 {template or name} 无法套用：{exc}") from exc

@@ -45,10 +45,12 @@ def load_settings(path: str | Path | None = None) -> dict:
     try:
         user = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read report settings: {exc}") from exc
+        raise ConfigError(f"{path}: cannot read report settings: {exc}",
+                          zh=f"{path}：无法读取报告设置：{exc}") from exc
     for key, value in user.items():
         if key not in settings:
-            raise ConfigError(f"{path}: unknown key '{key}'; expected one of {sorted(settings)}")
+            raise ConfigError(f"{path}: unknown key '{key}'; expected one of {sorted(settings)}",
+                              zh=f"{path}：未知的配置项 {key}；应为以下之一：{sorted(settings)}")
         if isinstance(value, dict):
             settings[key] = {**settings[key], **value}
         else:
@@ -61,7 +63,8 @@ class Strings:
 
     def __init__(self, lang: str = "zh"):
         if lang not in LANGS:
-            raise ConfigError(f"lang must be one of {LANGS}, got {lang!r}")
+            raise ConfigError(f"lang must be one of {LANGS}, got {lang!r}",
+                              zh=f"参数 lang 的值为 {lang!r}；应为 {LANGS} 之一")
         self.lang = lang
         self._table = _strings()[lang]
 

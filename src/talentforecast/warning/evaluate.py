@@ -60,7 +60,8 @@ def default_as_of(tables: dict, scenario: str = "baseline") -> int:
     if e is not None and not e.empty:
         return int(e["year"].max())
     raise InputError([Problem("matches", "year", None, None,
-                              "observed rows (or a quality/outcomes/enrolment table) to date the warnings")])
+                              "observed rows (or a quality/outcomes/enrolment table) to date the warnings",
+                              "实际观测行（或质量、去向、招生表），用来确定预警的年份")])
 
 
 def evaluate_warnings(tables: dict[str, pd.DataFrame], policy: str | Path | list | Policy = "default",
@@ -105,7 +106,8 @@ def evaluate_warnings(tables: dict[str, pd.DataFrame], policy: str | Path | list
         [[2024, 'orange']]
     """
     if lang not in ("zh", "en"):
-        raise ConfigError(f"lang: got {lang!r}; expected 'zh' or 'en'")
+        raise ConfigError(f"lang: got {lang!r}; expected 'zh' or 'en'",
+                          zh=f"参数 lang 的值为 {lang!r}；应为 'zh' 或 'en'")
     pol = load_policy(policy)
     tables = _with_catalogue(tables)
     settings = pol.settings

@@ -61,7 +61,8 @@ def from_table(history: pd.DataFrame, current: dict[Key, str], plan_year: int) -
     need = KEY + ["year", "warning_level"]
     missing = [c for c in need if c not in history.columns]
     if missing:
-        raise InputError([Problem("history", c, None, None, "a column of the warnings table")
+        raise InputError([Problem("history", c, None, None, "a column of the warnings table",
+                                  "预警表中应有的列")
                           for c in missing])
     past: dict[int, dict[Key, str]] = {}
     for r in history.itertuples(index=False):

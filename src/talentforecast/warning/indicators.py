@@ -34,7 +34,8 @@ Z95, Z80 = float(stats.norm.ppf(0.975)), float(stats.norm.ppf(0.9))
 def _need(df: pd.DataFrame, name: str, cols: list[str]) -> None:
     missing = [c for c in cols if c not in df.columns]
     if missing:
-        raise InputError([Problem(name, c, None, None, "a column of the table contract") for c in missing])
+        raise InputError([Problem(name, c, None, None, "a column of the table contract", "表格规范中规定的列")
+                          for c in missing])
 
 
 def _str_keys(df: pd.DataFrame) -> pd.DataFrame:
@@ -103,7 +104,8 @@ def _add_level(df: pd.DataFrame, tables, name: str) -> pd.DataFrame:
     if not miss.empty:
         i = miss.index[0]
         raise InputError([Problem(name, "specialty", int(i) + 2, df.at[i, "specialty"],
-                                  "a specialty whose level is known (from enrolment, matches or the catalogue)")])
+                                  "a specialty whose level is known (from enrolment, matches or the catalogue)",
+                                  "层次已知的专业（层次来自招生表、供需匹配表或专业目录）")])
     return df
 
 
@@ -142,7 +144,8 @@ def quality_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
             if not bad.empty:
                 i = bad.index[0]
                 raise InputError([Problem(name, c, int(i) + 2, q.at[i, c],
-                                          "a share between 0 and 1 (not a percentage)")])
+                                          "a share between 0 and 1 (not a percentage)",
+                                          "0 到 1 之间的比例（不是百分数）")])
     q = _add_level(q, tables, name)
     q = q[KEY + ["year", "graduates"] + rates].copy()
     for c in rates:
@@ -162,10 +165,13 @@ def matches_table(tables, scenario: str) -> pd.DataFrame | None:
     if "scenario" in m.columns:
         if scenario not in set(m["scenario"]):
             raise ConfigError(f"settings.scenario: got {scenario!r}; expected one of the matches "
-                              f"scenarios {sorted(set(m['scenario']))}")
+                              f"scenarios {sorted(set(m['scenario']))}",
+                              zh=f"配置项 settings.scenario 的值为 {scenario!r}；应为供需匹配表中的情景之一："
+                                 f"{sorted(set(m['scenario']))}")
         m = m[m["scenario"] == scenario]
     if "observed" not in m.columns:
-        raise InputError([Problem("matches", "observed", None, None, "a bool column (history vs forecast)")])
+        raise InputError([Problem("matches", "observed", None, None, "a bool column (history vs forecast)",
+                                  "布尔值列（区分历史实际值与预测值）")])
     return m
 
 

@@ -34,7 +34,8 @@ def _by_occupation(tables) -> pd.DataFrame | None:
             return None
     missing = [c for c in ("region", "occupation", "year", "openings", "seekers") if c not in src.columns]
     if missing:
-        raise InputError([Problem(name, c, None, None, "a column of the table contract") for c in missing])
+        raise InputError([Problem(name, c, None, None, "a column of the table contract", "表格规范中规定的列")
+                          for c in missing])
     src = src[src["occupation"].notna()].astype({"region": str, "occupation": str})
     return src.groupby(["region", "occupation", "year"], as_index=False)[["openings", "seekers"]].sum()
 

@@ -28,19 +28,27 @@ COLUMNS = ["region", "industry", "level", "year", "openings", "matched_supply", 
 def load_proposal_params(path: str | Path | None = None) -> dict:
     """Thresholds of the proposals, from the shipped or a user TOML file."""
     path = Path(path) if path else PARAMS_FILE
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc}); expected a TOML file",
+                          zh=f"{path}：无法读取（{exc}）；应为 TOML 文件") from exc
     for key, typ in PARAMS.items():
         v = raw.get(key)
         if not isinstance(v, int | float) or isinstance(v, bool) or v < 0 or (typ is int and v != int(v)):
-            raise ConfigError(f"{path}: key '{key}': got {v!r}; expected a non-negative {typ.__name__}")
+            kind_zh = "整数" if typ is int else "数值"
+            raise ConfigError(f"{path}: key '{key}': got {v!r}; expected a non-negative {typ.__name__}",
+                              zh=f"{path}：配置项 {key} 的值为 {v!r}；应为非负{kind_zh}")
     for key in raw:
         if key not in PARAMS and key not in OPTIONAL:
-            raise ConfigError(f"{path}: key '{key}': unknown; expected one of {sorted({**PARAMS, **OPTIONAL})}")
+            raise ConfigError(f"{path}: key '{key}': unknown; expected one of {sorted({**PARAMS, **OPTIONAL})}",
+                              zh=f"{path}：未知的配置项 {key}；应为以下之一：{sorted({**PARAMS, **OPTIONAL})}")
     out = {k: typ(raw[k]) for k, typ in PARAMS.items()}
     for key, default in OPTIONAL.items():
         v = raw.get(key, default)
         if not isinstance(v, int | float) or isinstance(v, bool):
-            raise ConfigError(f"{path}: key '{key}': got {v!r}; expected a number")
+            raise ConfigError(f"{path}: key '{key}': got {v!r}; expected a number",
+                              zh=f"{path}：配置项 {key} 的值为 {v!r}；应为数值")
         out[key] = float(v)
     return out
 
@@ -56,7 +64,8 @@ def propose(openings: pd.DataFrame | None, crosswalk: pd.DataFrame | None,
                            ("specialty_industry", crosswalk, ["specialty", "industry", "weight"])):
         missing = [c for c in cols if c not in df.columns]
         if missing:
-            raise InputError([Problem(name, c, None, None, "a column of the table contract") for c in missing])
+            raise InputError([Problem(name, c, None, None, "a column of the table contract", "表格规范中规定的列")
+                              for c in missing])
     v = openings.astype({"region": str, "industry": str, "level": str})
     if "scenario" in v.columns:
         v = v[v["scenario"] == scenario]

@@ -29,24 +29,34 @@ def load_quality_weights(path: str | Path | None = None) -> dict[str, dict]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read ({exc}); expected a TOML file") from exc
+        raise ConfigError(f"{path}: cannot read ({exc}); expected a TOML file",
+                          zh=f"{path}：无法读取（{exc}）；应为 TOML 文件") from exc
     inds = raw.get("indicators")
     if not set(raw) <= {"indicators", "min_indicators"} or not isinstance(inds, dict) or not inds:
         raise ConfigError(f"{path}: got keys {sorted(raw)}; expected min_indicators and one "
-                          "[indicators.NAME] table each")
+                          "[indicators.NAME] table each",
+                          zh=f"{path}：配置项为 {sorted(raw)}；应为 min_indicators，"
+                             "以及每个指标一张 [indicators.指标名] 表")
     k = raw.get("min_indicators", 1)
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
-        raise ConfigError(f"{path}: key 'min_indicators': got {k!r}; expected an integer ≥ 1")
+        raise ConfigError(f"{path}: key 'min_indicators': got {k!r}; expected an integer ≥ 1",
+                          zh=f"{path}：配置项 min_indicators 的值为 {k!r}；应为不小于 1 的整数")
     out = {"_min_indicators": k}
     for name, spec in inds.items():
         if name not in INDICATORS:
             raise ConfigError(f"{path}: indicators.{name}: unknown indicator; expected one of "
-                              f"{', '.join(sorted(INDICATORS))}")
+                              f"{', '.join(sorted(INDICATORS))}",
+                              zh=f"{path}：indicators.{name}：未知指标；应为以下之一："
+                                 f"{'、'.join(sorted(INDICATORS))}")
         if not isinstance(spec, dict) or set(spec) != {"weight", "worst", "best"} or not all(
                 isinstance(v, int | float) and not isinstance(v, bool) for v in spec.values()):
-            raise ConfigError(f"{path}: indicators.{name}: got {spec!r}; expected numbers weight, worst, best")
+            raise ConfigError(f"{path}: indicators.{name}: got {spec!r}; expected numbers weight, worst, best",
+                              zh=f"{path}：indicators.{name} 的值为 {spec!r}；"
+                                 "应为三个数值 weight（权重）、worst（最差值）、best（最好值）")
         if spec["weight"] < 0 or spec["worst"] == spec["best"]:
-            raise ConfigError(f"{path}: indicators.{name}: got {spec!r}; expected weight ≥ 0 and worst ≠ best")
+            raise ConfigError(f"{path}: indicators.{name}: got {spec!r}; expected weight ≥ 0 and worst ≠ best",
+                              zh=f"{path}：indicators.{name} 的值为 {spec!r}；"
+                                 "应为 weight（权重）≥ 0，且 worst 与 best 不相等")
         out[name] = {k: float(v) for k, v in spec.items()}
     return out
 

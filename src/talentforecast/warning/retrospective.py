@@ -74,9 +74,10 @@ def retrospective_score(warnings_as_of: pd.DataFrame, observed_tables: dict[str,
     need = KEY + ["year", "warning_level"]
     missing = [c for c in need if c not in warnings_as_of.columns]
     if missing:
-        raise InputError([Problem("warnings", c, None, None, "a column of the warnings table") for c in missing])
+        raise InputError([Problem("warnings", c, None, None, "a column of the warnings table", "预警表中应有的列")
+                          for c in missing])
     if warnings_as_of.empty:
-        raise InputError([Problem("warnings", None, None, None, "at least one warning row")])
+        raise InputError([Problem("warnings", None, None, None, "at least one warning row", "至少一行预警")])
     if "planning_unit" in warnings_as_of.columns:  # scored for the planning region(s), as realised
         warnings_as_of = warnings_as_of[warnings_as_of["planning_unit"] == "planning_region"]
     years = warnings_as_of["as_of"] if "as_of" in warnings_as_of.columns else warnings_as_of["year"] - 1

@@ -44,10 +44,13 @@ def load_overrides(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str
         try:
             o = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-            raise InputError([Problem(name, None, None, None, f"a readable UTF-8 CSV file ({exc})")]) from exc
+            raise InputError([Problem(name, None, None, None, f"a readable UTF-8 CSV file ({exc})",
+                                      f"可读的 UTF-8 编码 CSV 文件（{exc}）")]) from exc
     missing = [c for c in REQUIRED if c not in o.columns]
     if missing:
-        raise InputError([Problem(name, c, None, None, "a column of the overrides file (人工复核)") for c in missing])
+        raise InputError([Problem(name, c, None, None, "a column of the overrides file (人工复核)",
+                                  "人工复核文件中应有的列")
+                          for c in missing])
     o = o.reset_index(drop=True)
     for c in [*REQUIRED, "school", "planning_unit"]:
         if c in o.columns:
@@ -61,12 +64,14 @@ def load_overrides(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str
         row = int(i) + 2  # header is line 1
         for c in ("region", "specialty", "level", "reason", "reviewer"):
             if not r[c]:
-                problems.append(Problem(name, c, row, r[c], "a non-empty value"))
+                problems.append(Problem(name, c, row, r[c], "a non-empty value", "非空的值"))
         for c in ("warning_level", "new_level"):
             if r[c] not in allowed:
-                problems.append(Problem(name, c, row, r[c], f"one of {', '.join(allowed)}"))
+                problems.append(Problem(name, c, row, r[c], f"one of {', '.join(allowed)}",
+                                        f"以下之一：{'、'.join(allowed)}"))
         if pd.isna(pd.to_datetime(r["date"], errors="coerce", format="%Y-%m-%d")):
-            problems.append(Problem(name, "date", row, r["date"], "a date YYYY-MM-DD"))
+            problems.append(Problem(name, "date", row, r["date"], "a date YYYY-MM-DD",
+                                    "YYYY-MM-DD 格式的日期"))
     if problems:
         raise InputError(problems)
     return o, name
@@ -89,13 +94,15 @@ def apply_overrides(warnings: pd.DataFrame, source, lang: str = "zh") -> pd.Data
             hit &= w["planning_unit"] == r["planning_unit"]
         if not hit.any():
             problems.append(Problem(name, "specialty", row, f"{r['region']}/{r['school']}/{r['specialty']}",
-                                    "a warning of this run (region, school, specialty, level)"))
+                                    "a warning of this run (region, school, specialty, level)",
+                                    "本次运行给出的一条预警（地区、学校、专业、层次一致）"))
             continue
         idx = w.index[hit]
         issued = set(w.loc[idx, "warning_level"])
         if issued != {r["warning_level"]}:
             problems.append(Problem(name, "warning_level", row, r["warning_level"],
-                                    f"the level this run issued ({', '.join(sorted(issued))}); review again"))
+                                    f"the level this run issued ({', '.join(sorted(issued))}); review again",
+                                    f"本次运行给出的预警等级（{'、'.join(sorted(issued))}）；请重新复核"))
             continue
         _apply(w, idx, r)
     if problems:

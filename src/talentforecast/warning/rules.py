@@ -150,22 +150,30 @@ TEMPLATE_FIELDS = {"value", "threshold", "years", "year_span", "op", "indicator"
                                           for i in range(1, 6)}
 
 
-def template_problems(text: str) -> list[str]:
-    """Return what is wrong with a text template (unknown or compound fields), empty if fine."""
+def template_problems(text: str, lang: str = "en") -> list[str]:
+    """Return what is wrong with a text template (unknown or compound fields), empty if fine;
+    in English, or in Chinese with ``lang="zh"``.
+
+    Example:
+        >>> template_problems("{value!r}", "zh")
+        ['{value} 中的转换 !r']
+    """
+    zh = lang == "zh"
     problems = []
     try:
         parts = list(string.Formatter().parse(text))
     except ValueError as exc:
-        return [str(exc)]
+        return [f"模板格式错误（{exc}）" if zh else str(exc)]
     for _, field, spec, conv in parts:
         if field is None:
             continue
         if field not in TEMPLATE_FIELDS:
-            problems.append(f"placeholder {{{field}}} (allowed: {', '.join(sorted(TEMPLATE_FIELDS))})")
+            problems.append(f"占位符 {{{field}}}（允许的占位符：{'、'.join(sorted(TEMPLATE_FIELDS))}）" if zh else
+                            f"placeholder {{{field}}} (allowed: {', '.join(sorted(TEMPLATE_FIELDS))})")
         if conv:
-            problems.append(f"conversion !{conv} in {{{field}}}")
+            problems.append(f"{{{field}}} 中的转换 !{conv}" if zh else f"conversion !{conv} in {{{field}}}")
         if spec and "{" in spec:
-            problems.append(f"nested placeholder in {{{field}}}")
+            problems.append(f"{{{field}}} 中嵌套了占位符" if zh else f"nested placeholder in {{{field}}}")
     return problems
 
 
