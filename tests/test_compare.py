@@ -72,5 +72,6 @@ def test_saved_folders_and_the_cli(tmp_path):
     assert "yellow → orange" in result.output and f"wrote {tmp_path / 'changes.csv'}" in result.output
     back = pd.read_csv(tmp_path / "changes.csv", dtype={"item": str, "region": str})
     assert back[back.aspect == "level"]["item"].tolist() == ["610101"]
-    with pytest.raises(InputError, match="run folder with manifest.json"):
+    with pytest.raises(InputError, match="含 manifest.json 的运行文件夹") as err:
         tf.compare(tmp_path / "a", tmp_path / "nothing")
+    assert "run folder with manifest.json" in err.value.render("en")
