@@ -262,3 +262,13 @@ def test_config_catalogue(case, tmp_path):
 def test_config_doc_lists_every_case():
     doc = (Path(__file__).parents[1] / "docs" / "bad-input.md").read_text(encoding="utf-8")
     assert not [c for c in CONFIG_CASES if f"test_config_catalogue[{c}]" not in doc]
+
+
+def test_a_column_given_twice_is_explained_in_chinese(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("地区,行业代码,年份,就业人数,从业人员\n990101,C,2023,5,6\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        tf.read_table(path, "employment")
+    zh = info.value.render("zh")
+    assert "列 'employed'，第 1 行" in zh and "应为 每列只出现一次（两列对应同一字段：保留一列）" in zh
+    assert "each column once" in info.value.render("en")

@@ -75,3 +75,12 @@ def test_saved_folders_and_the_cli(tmp_path):
     with pytest.raises(InputError, match="含 manifest.json 的运行文件夹") as err:
         tf.compare(tmp_path / "a", tmp_path / "nothing")
     assert "run folder with manifest.json" in err.value.render("en")
+
+
+def test_a_folder_without_a_run_is_refused_in_chinese(tmp_path):
+    with pytest.raises(InputError) as err:
+        Run.load(tmp_path)
+    assert err.value.render("zh").endswith("应为 含 manifest.json 的运行文件夹（由 `talentforecast run` 生成）")
+    with pytest.raises(InputError) as err:
+        tf.run(Bundle(tables={}), progress=False)
+    assert "列 'year'" in err.value.render("zh") and "应为 至少一张含年份的输入表" in err.value.render("zh")
