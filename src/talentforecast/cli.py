@@ -248,6 +248,9 @@ def build_app(lang: str = "zh") -> typer.Typer:
                     langs: str = o_langs_old(),
                     formats: str = o_formats_old("--report-formats"),
                     data: Path = None) -> None:
+            from talentforecast.errors import set_lang
+
+            old = set_lang(ui)  # an error is shown after the run, in the language of the command
             try:
                 flags = {"inputs": data, "out": out, "as_of": as_of, "horizon": horizon,
                          "policy": _split(policy) if policy and "," in policy else policy,
@@ -259,6 +262,8 @@ def build_app(lang: str = "zh") -> typer.Typer:
                 _run(flags, config, demo, quiet, t)
             except TalentForecastError as err:
                 fail(err)
+            finally:
+                set_lang(old)
 
         return command
 
