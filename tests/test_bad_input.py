@@ -270,5 +270,7 @@ def test_a_column_given_twice_is_explained_in_chinese(tmp_path):
     with pytest.raises(InputError) as info:
         tf.read_table(path, "employment")
     zh = info.value.render("zh")
-    assert "列 'employed'，第 1 行" in zh and "应为 每列只出现一次（两列对应同一字段：保留一列）" in zh
-    assert "each column once" in info.value.render("en")
+    assert "列 'employed'，第 1 行：值为 ['就业人数', '从业人员']" in zh
+    assert "应为 每列只出现一次（第 4 列和第 5 列对应同一字段：保留一列）" in zh
+    assert "(column" not in zh
+    assert "each column once (columns 4 and 5 map to the same field" in info.value.render("en")

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 import talentforecast as tf
 import talentforecast.cli as cli
 from talentforecast.bundle import Bundle
-from talentforecast.errors import InputError
+from talentforecast.errors import InputError, OutputError, set_lang
 from talentforecast.pipeline import Run
 
 
@@ -84,3 +84,13 @@ def test_a_folder_without_a_run_is_refused_in_chinese(tmp_path):
     with pytest.raises(InputError) as err:
         tf.run(Bundle(tables={}), progress=False)
     assert "列 'year'" in err.value.render("zh") and "应为 至少一张含年份的输入表" in err.value.render("zh")
+    run = make_run(2023, ["yellow"], [1], [100.0, 110.0, 120.0])
+    for lang, text in (("zh", "未知的表格式 ['xls']；应为 csv 和/或 parquet"),
+                       ("en", "unknown table format(s) ['xls']; expected csv and/or parquet")):
+        old = set_lang(lang)
+        try:
+            with pytest.raises(OutputError) as err:
+                run.save(tmp_path / "out", formats=("xls",))
+        finally:
+            set_lang(old)
+        assert str(err.value) == text

@@ -78,9 +78,9 @@ def _match_header(cells: list[object], spec: Table) -> tuple[dict[int, str], dic
             continue
         if canon in names.values():
             first = next(p for p, n in names.items() if n == canon)
-            dups.append(Problem("", canon, None, f"{cells[first]} (column {first + 1}) and {cell} (column {pos + 1})",
-                                "each column once (two columns map to the same field: keep one)",
-                                "每列只出现一次（两列对应同一字段：保留一列）"))
+            dups.append(Problem("", canon, None, [str(cells[first]), str(cell)],
+                                f"each column once (columns {first + 1} and {pos + 1} map to the same field: keep one)",
+                                f"每列只出现一次（第 {first + 1} 列和第 {pos + 1} 列对应同一字段：保留一列）"))
             continue
         names[pos] = canon
         if unit:

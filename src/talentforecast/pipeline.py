@@ -14,7 +14,7 @@ import pandas as pd
 from talentforecast import __version__
 from talentforecast._atomic import atomic_dir
 from talentforecast.bundle import Bundle
-from talentforecast.errors import InputError, OutputError, Problem
+from talentforecast.errors import InputError, Problem
 from talentforecast.graph import DEFAULTS  # noqa: F401  (re-exported: the run options)
 from talentforecast.progress import progress_bar
 from talentforecast.schema import SCHEMA_VERSION
@@ -52,7 +52,10 @@ class Run:
         out_dir = Path(out_dir)
         unknown = set(formats) - {"csv", "parquet"}
         if unknown:
-            raise OutputError(f"unknown table format(s) {sorted(unknown)}; expected csv and/or parquet")
+            from talentforecast._runguard import _out_error
+
+            raise _out_error(f"unknown table format(s) {sorted(unknown)}; expected csv and/or parquet",
+                             f"未知的表格式 {sorted(unknown)}；应为 csv 和/或 parquet")
         with atomic_dir(out_dir) as tmp:
             tdir = tmp / "tables"
             tdir.mkdir()
