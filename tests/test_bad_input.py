@@ -263,3 +263,15 @@ def test_config_catalogue(case, tmp_path):
 def test_config_doc_lists_every_case():
     doc = (Path(__file__).parents[1] / "docs" / "bad-input.md").read_text(encoding="utf-8")
     assert not [c for c in CONFIG_CASES if f"test_config_catalogue[{c}]" not in doc]
+
+
+def test_a_column_given_twice_is_explained_in_chinese(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("地区,行业代码,年份,就业人数,从业人员\n990101,C,2023,5,6\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        tf.read_table(path, "employment")
+    zh = info.value.render("zh")
+    assert "列 'employed'，第 1 行：值为 ['就业人数', '从业人员']" in zh
+    assert "应为 每列只出现一次（第 4 列和第 5 列对应同一字段：保留一列）" in zh
+    assert "(column" not in zh
+    assert "each column once (columns 4 and 5 map to the same field" in info.value.render("en")

@@ -459,3 +459,13 @@ def test_outputs_replaced_as_one_unit(tmp_path, monkeypatch):
     FakeRun.export = lambda self, path, formats=(): Path(path).mkdir() or path
     cli.execute(cfg)
     assert sorted(p.name for p in out.iterdir()) == ["feed", "run"] and (out / "run" / "manifest.json").exists()
+
+
+def test_an_old_code_reused_in_2021_is_explained_in_chinese(tmp_path):
+    path = csv(ENR + "990101,S01,610201,高职专科,2019,50,140,40\n")(tmp_path)
+    with pytest.raises(InputError) as info:
+        tf.read_table(path, "enrolment")
+    zh = info.value.render("zh")
+    assert "作为 2021 年代码它是中职专业“" in zh and "是另一个专业" in zh
+    assert "specialty" not in zh.replace("'specialty'", "")  # no English inside the Chinese text
+    assert "as a 2021 code it is the 中职 specialty" in info.value.render("en")

@@ -204,3 +204,13 @@ def test_every_printed_note_has_a_message(tmp_path, monkeypatch, example_run):
     assert note_lines({"x": [{"level": "中职"}]}) == ["注意 note [x] 中职: level=中职"]
     assert note_lines({"scenario_flags": [{"industry": "I", "target": "ai", "note_en": "below trend"}]}, "en") == \
         ["注意 note [scenario_flags] I (ai): below trend"]  # which target of the scenario it flags
+
+
+def test_an_error_inside_the_run_is_shown_in_the_language_of_the_command(tmp_path, monkeypatch):
+    """The run's errors carry both languages and are shown after the run: in the command's language."""
+    monkeypatch.chdir(tmp_path)
+    en = runner.invoke(cli.build_app("en"), ["demo", "--lang", "en", "--engine", "no-such-engine",
+                                              "--out", str(tmp_path / "o")])
+    assert en.exit_code == 2 and "not a usable execution engine" in en.output and "计算引擎" not in en.output
+    zh = runner.invoke(cli.build_app("zh"), ["demo", "--engine", "no-such-engine", "--out", str(tmp_path / "o")])
+    assert zh.exit_code == 2 and "engine='no-such-engine'：不是可用的计算引擎" in zh.output

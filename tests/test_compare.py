@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 import talentforecast as tf
 import talentforecast.cli as cli
 from talentforecast.bundle import Bundle
-from talentforecast.errors import InputError
+from talentforecast.errors import InputError, OutputError, set_lang
 from talentforecast.pipeline import Run
 
 
@@ -72,5 +72,25 @@ def test_saved_folders_and_the_cli(tmp_path):
     assert "yellow → orange" in result.output and f"wrote {tmp_path / 'changes.csv'}" in result.output
     back = pd.read_csv(tmp_path / "changes.csv", dtype={"item": str, "region": str})
     assert back[back.aspect == "level"]["item"].tolist() == ["610101"]
-    with pytest.raises(InputError, match="run folder with manifest.json"):
+    with pytest.raises(InputError, match="含 manifest.json 的运行文件夹") as err:
         tf.compare(tmp_path / "a", tmp_path / "nothing")
+    assert "run folder with manifest.json" in err.value.render("en")
+
+
+def test_a_folder_without_a_run_is_refused_in_chinese(tmp_path):
+    with pytest.raises(InputError) as err:
+        Run.load(tmp_path)
+    assert err.value.render("zh").endswith("应为 含 manifest.json 的运行文件夹（由 `talentforecast run` 生成）")
+    with pytest.raises(InputError) as err:
+        tf.run(Bundle(tables={}), progress=False)
+    assert "列 'year'" in err.value.render("zh") and "应为 至少一张含年份的输入表" in err.value.render("zh")
+    run = make_run(2023, ["yellow"], [1], [100.0, 110.0, 120.0])
+    for lang, text in (("zh", "未知的表格式 ['xls']；应为 csv 和/或 parquet"),
+                       ("en", "unknown table format(s) ['xls']; expected csv and/or parquet")):
+        old = set_lang(lang)
+        try:
+            with pytest.raises(OutputError) as err:
+                run.save(tmp_path / "out", formats=("xls",))
+        finally:
+            set_lang(old)
+        assert str(err.value) == text

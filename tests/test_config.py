@@ -207,3 +207,24 @@ def test_previous_run_writes_changes_and_puts_the_summary_in_the_meta(tmp_path, 
     changes = Run.load(tmp_path / "b" / "run").report_meta()["changes"]
     assert changes["text_zh"] == tf.compare(tmp_path / "a", tmp_path / "b").text("zh")
     assert changes["previous"] == str(tmp_path / "a")
+
+
+def test_config_and_cli_errors_are_chinese_by_default_and_english_on_request(tmp_path):
+    p = write(tmp_path, "horizon = 'five'\n")
+    with pytest.raises(ConfigError) as err:
+        read_config(p)
+    assert err.value.render("zh") == f"{p}：键 'horizon' 应为整数，实际为 'five'"
+    assert err.value.render("en") == f"{p}: key 'horizon' must be an integer, got 'five'"
+    init_folder(tmp_path / "proj")
+    with pytest.raises(ConfigError) as err:
+        init_folder(tmp_path / "proj")
+    assert err.value.render("zh").endswith("：配置文件已存在；用 --force 覆盖")
+    assert err.value.render("en").endswith(": a config already exists; use --force to overwrite")
+    zh = runner.invoke(cli.build_app("zh"), ["run", str(tmp_path), "--report-formats", "pptx"])
+    assert zh.exit_code == 2 and "--report-formats 的取值应在 html, pdf, docx, xlsx 之中，实际为 pptx" in zh.output
+    en = runner.invoke(cli.build_app("en"), ["run", str(tmp_path), "--report-formats", "pptx", "--lang", "en"])
+    assert en.exit_code == 2 and "must be among" in en.output and "取值" not in en.output
+    panel = tmp_path / "p.csv"
+    panel.write_text("unique_id,ds,y\n" + "".join(f"a,{y},{y - 1990}\n" for y in range(2000, 2010)), encoding="utf-8")
+    zh = runner.invoke(cli.build_app("zh"), ["forecast", str(panel), "--level", "80,x", "-o", str(tmp_path / "f.csv")])
+    assert zh.exit_code == 2 and "--level 应为逗号分隔的整数，实际为 80,x" in zh.output

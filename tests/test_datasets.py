@@ -293,3 +293,20 @@ def test_another_parameter_file_makes_another_world(tmp_path):
     tv = (mx["share"] - mx["rule_share"]).abs().groupby(mx["specialty"]).sum() / 2
     assert tv.median() > 0.4                                          # far from the rules
     pd.testing.assert_frame_equal(tables["population"], generate(seed=DEFAULT_SEED)["population"])
+
+
+def test_a_bad_parameter_file_is_explained_in_chinese(tmp_path):
+    from talentforecast.datasets._params import load_params
+    from talentforecast.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        load_params(tmp_path / "none.toml")
+    assert err.value.render("zh").startswith(f"{tmp_path / 'none.toml'}：无法读取示例数据生成器的参数（")
+    (tmp_path / "half.toml").write_text("[region]\nfirst_year = 2015\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_params(tmp_path / "half.toml")
+    assert err.value.render("zh") == f"{tmp_path / 'half.toml'}：缺少键 'districts'；应为示例数据生成器的参数文件"
+    assert "key 'districts' missing" in err.value.render("en")
+    with pytest.raises(ConfigError) as err:
+        _sources.source_path("no/such.csv")
+    assert "找不到源数据文件" in err.value.render("zh")

@@ -177,3 +177,17 @@ def test_a_panel_too_short_to_backtest_names_only_members_that_can_run():
     with pytest.warns(TalentForecastWarning, match="too_short"):
         one = forecast(df[df.unique_id == "p0"], h=2, models="ets")
     assert "needs at least 7 observations, got 6" in one.attrs["fallbacks"][0]["detail"]
+
+
+def test_model_failures_say_it_in_chinese_and_a_fallback_records_the_english_text():
+    with pytest.raises(ModelError) as err, third_party("ets"):
+        raise Exception("no model able to be fitted")  # noqa: TRY002  what statsforecast raises
+    assert err.value.render("zh") == "模型 'ets' 无法拟合：no model able to be fitted"
+    with pytest.raises(ModelError) as err:
+        get_model("theta_log")().fit(np.array([5.0, 0.0, 6.0, 7.0, 8.0, 9.0]))
+    assert err.value.render("zh") == "模型 'theta_log' 要求所有数值都大于 0"
+    df = pd.DataFrame({"unique_id": "a", "ds": range(2000, 2010), "y": [5.0, 0.0, *range(6, 14)]})
+    with pytest.warns(TalentForecastWarning, match="theta_log → theta"):
+        fc = forecast(df, h=2, models="theta_log")
+    # the manifest's detail is English whatever the language, like the other details
+    assert fc.attrs["fallbacks"][0]["detail"] == "model 'theta_log' needs strictly positive values"

@@ -204,3 +204,23 @@ def test_feeds_per_city(local_partitioned, tmp_path):
         assert city in text and other not in text  # each city's feed holds its own warnings only
     run = local_partitioned.run_of("980100")
     pd.testing.assert_frame_equal(run.warnings, local_partitioned.parts["980100"]["warnings"])
+
+
+def test_bad_sizes_and_a_bad_partitioning_are_explained_in_chinese(tiny_province):
+    with pytest.raises(InputError) as err:
+        make_panel(n_regions=1, n_specialties=1, n_industries=98)
+    assert "列 'n_industries'：值为 98；应为 1 到 97 之间的整数" in err.value.render("zh")
+    with pytest.raises(InputError) as err:
+        make_panel(n_regions=1, n_specialties=1, n_industries=1, offered=1.5)
+    assert "应为 比例，取值范围 (0, 1]" in err.value.render("zh")
+    with pytest.raises(ConfigError) as err:
+        run_partitioned(tiny_province, mode="nation", progress=False)
+    assert err.value.render("zh").startswith("run_partitioned：参数 mode 为 'nation'；应为 [")
+    with pytest.raises(ConfigError) as err:
+        forecast(_panel(), h=2, engine="no-such-engine")
+    assert "engine='no-such-engine'：不是可用的计算引擎" in err.value.render("zh")
+    t = dict(tiny_province.tables)
+    t["postings"] = pd.concat([t["postings"], t["postings"].head(1).assign(region="990000")], ignore_index=True)
+    with pytest.raises(InputError) as err:
+        split_by_city(tf.Bundle(tables=t))
+    assert "应为 属于某个市的地区（按市拆分时，其他地区的行不会保留）" in err.value.render("zh")

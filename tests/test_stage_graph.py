@@ -8,7 +8,7 @@ import pytest
 import talentforecast as tf
 from talentforecast.errors import ConfigError
 from talentforecast.graph import Stage, call, plan, producers
-from talentforecast.stages import STAGES
+from talentforecast.stages import STAGES, retrospective_years, warning_stage
 
 
 def test_every_table_has_one_producer_and_every_input_is_made_or_an_input():
@@ -83,3 +83,22 @@ def test_interval_columns_are_named_one_way_in_every_run_table(example_run):
             if m:  # each bound has its partner
                 partner = str(c).replace(f"{m.group(1)}_{m.group(2)}", f"{'hi' if m.group(1) == 'lo' else 'lo'}_{m.group(2)}")
                 assert partner in df.columns, (name, c)
+
+
+def test_graph_and_stage_errors_are_in_chinese_with_english_on_request():
+    b = tf.datasets.load_example()
+    with pytest.raises(ConfigError) as err:
+        tf.run(b, stages=["inputs"], progress=False, horizn=3)
+    assert err.value.render("zh").startswith("未知的运行选项 ['horizn']；可用的有 [")
+    assert err.value.render("en").startswith("unknown run option(s) ['horizn']")
+    assert "未知" not in err.value.render("en")  # English alone, no longer "中文 (English)" in one string
+    s = Stage("s", lambda t, p: {"y": pd.DataFrame(), "extra": pd.DataFrame()}, outputs=("y",))
+    with pytest.raises(ConfigError) as err:
+        call(s, {}, {})
+    assert err.value.render("zh") == "阶段“s”返回了未声明的表 ['extra']"
+    with pytest.raises(ConfigError) as err:
+        warning_stage({}, {"params": {"warning": {"histroy": 3}}})
+    assert "运行参数 params['warning'] 中有未知的键 ['histroy']" in err.value.render("zh")
+    with pytest.raises(ConfigError) as err:
+        retrospective_years({"retrospective": [2030], "as_of": 2023})
+    assert err.value.render("zh") == "回溯检验的基准年 2030：需要 2031 年的实际数据，但本次运行的数据只到 2023 年"

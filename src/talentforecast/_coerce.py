@@ -223,7 +223,8 @@ def _coerce_numbers(values: np.ndarray, col: Column, file: str, row_of: np.ndarr
         try:
             num, note = _parse_number(v)
         except ValueError:
-            problems.append(Problem(file, col.name, int(row_of[i]), v, *_bad_number(v, col)))
+            expected, expected_zh = _bad_number(v, col)
+            problems.append(Problem(file, col.name, int(row_of[i]), v, expected, expected_zh))
             continue
         if num is None:
             if col.required:

@@ -53,6 +53,13 @@ def ui_lang(argv: list[str] | None = None, env: dict[str, str] | None = None) ->
     return "zh"
 
 
+def _config_error(t: dict, key: str, **kw: Any) -> ConfigError:
+    """``cli_text.toml``'s message ``key`` in English and Chinese; English only when the command's
+    texts ``t`` are the English ones (``--lang en``)."""
+    en, zh = _texts()["en"][key].format(**kw), _texts()["zh"][key].format(**kw)
+    return ConfigError(en, zh=None if t is _texts()["en"] else zh)
+
+
 def _split(value: str | None) -> list[str] | None:
     return None if value is None else [x.strip() for x in value.split(",") if x.strip()]
 
@@ -70,14 +77,13 @@ def _ints(t: dict, option: str, value: str | None) -> list[int] | None:
     try:
         return [int(x) for x in items]
     except ValueError:
-        msg = t.get("bad_ints", "{option}: expected comma-separated integers, got {got}")
-        raise ConfigError(msg.format(option=option, got=value)) from None
+        raise _config_error(t, "bad_ints", option=option, got=value) from None
 
 
 def _check_choices(t: dict, option: str, values: list[str] | None, choices: tuple[str, ...]) -> None:
     wrong = [v for v in values or [] if v not in choices]
     if wrong:
-        raise ConfigError(t["bad_list"].format(option=option, choices=", ".join(choices), got=", ".join(wrong)))
+        raise _config_error(t, "bad_list", option=option, choices=", ".join(choices), got=", ".join(wrong))
 
 
 def _read_params(path: Path | None, t: dict) -> dict | None:
@@ -86,12 +92,12 @@ def _read_params(path: Path | None, t: dict) -> dict | None:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise ConfigError(t["bad_params"].format(file=path, err=err)) from err
+        raise _config_error(t, "bad_params", file=path, err=err) from err
     from talentforecast.config import STAGES
 
     wrong = [k for k, v in raw.items() if k not in STAGES or not isinstance(v, dict)]
     if wrong:
-        raise ConfigError(t["bad_params"].format(file=path, err=f"[{wrong[0]}] ∉ {list(STAGES)}"))
+        raise _config_error(t, "bad_params", file=path, err=f"[{wrong[0]}] ∉ {list(STAGES)}")
     return raw
 
 
@@ -204,9 +210,9 @@ def build_app(lang: str = "zh") -> typer.Typer:
                 from talentforecast.demand import industry_coverage
 
                 for row in industry_coverage(tables).itertuples(index=False):
-                    note = row.note_zh if msg_lang == "zh" else row.note_en
                     if row.action == "error":
-                        check.problems.append(Problem("employment", "industry", None, row.industry, note))
+                        check.problems.append(Problem("employment", "industry", None, row.industry, row.note_en,
+                                                      row.note_zh))
                     else:
                         check.notes.append({"file": "employment", "column": "industry", "zh": row.note_zh,
                                             "normalisation": row.note_en})
@@ -242,6 +248,9 @@ def build_app(lang: str = "zh") -> typer.Typer:
                     langs: str = o_langs_old(),
                     formats: str = o_formats_old("--report-formats"),
                     data: Path = None) -> None:
+            from talentforecast.errors import set_lang
+
+            old = set_lang(ui)  # an error is shown after the run, in the language of the command
             try:
                 flags = {"inputs": data, "out": out, "as_of": as_of, "horizon": horizon,
                          "policy": _split(policy) if policy and "," in policy else policy,
@@ -253,6 +262,8 @@ def build_app(lang: str = "zh") -> typer.Typer:
                 _run(flags, config, demo, quiet, t)
             except TalentForecastError as err:
                 fail(err)
+            finally:
+                set_lang(old)
 
         return command
 
@@ -416,7 +427,7 @@ def _run(flags: dict, config_path: Path | None, demo: bool, quiet: bool, t: dict
     _check_choices(t, "--report-formats", cfg["report_formats"], REPORT_FORMATS)
     _check_choices(t, "--feed-formats", cfg["feed_formats"], FEED_FORMATS)
     if cfg.get("inputs") is None:
-        raise ConfigError(t["no_inputs"])
+        raise _config_error(t, "no_inputs")
     from talentforecast._runguard import check_output_folder, output_lock
     from talentforecast.errors import set_lang
 

@@ -147,7 +147,8 @@ def _as_run(x):
         if (cand / "manifest.json").is_file():
             return Run.load(cand)
     raise InputError([Problem(str(p), None, None, None,
-                              "a run (tf.run), a run folder with manifest.json or an output folder holding run/")])
+                              "a run (tf.run), a run folder with manifest.json or an output folder holding run/",
+                              "一次运行的结果（tf.run）、含 manifest.json 的运行文件夹，或含 run/ 子文件夹的输出文件夹")])
 
 
 def _names() -> dict[str, str]:

@@ -75,10 +75,13 @@ _MSG = {
 
 
 def _fail(path: Path, lang: str, msg: str, **kw) -> ConfigError:
-    m = _MSG.get(lang, _MSG["zh"])
-    if "want" in kw:
-        kw["want"] = m[kw["want"]]
-    return ConfigError(f"{path}: " + m[msg].format(**kw))
+    """The error in English and Chinese; ``lang="en"`` asks for English only."""
+    def text(lg: str) -> str:
+        m = _MSG[lg]
+        args = {**kw, "want": m[kw["want"]]} if "want" in kw else kw
+        return m[msg].format(**args)
+
+    return ConfigError(f"{path}: " + text("en"), zh=None if lang == "en" else f"{path}：" + text("zh"))
 
 
 def load_config(path: str | Path, lang: str = "zh") -> dict[str, Any]:
@@ -244,7 +247,8 @@ def templates_dir() -> Path:
     for folder in (here / "datasets" / "templates", here.parents[1] / "data" / "templates"):
         if (folder / "regions.csv").is_file():
             return folder
-    raise ConfigError(f"input templates not found in {here / 'datasets' / 'templates'}; reinstall talentforecast")
+    raise ConfigError(f"input templates not found in {here / 'datasets' / 'templates'}; reinstall talentforecast",
+                      zh=f"在 {here / 'datasets' / 'templates'} 中找不到输入表模板；请重新安装 talentforecast")
 
 
 def init_folder(folder: str | Path, force: bool = False, lang: str = "zh") -> list[Path]:
@@ -261,8 +265,8 @@ def init_folder(folder: str | Path, force: bool = False, lang: str = "zh") -> li
     folder = Path(folder)
     cfg = folder / CONFIG_FILE
     if cfg.exists() and not force:
-        msg = {"zh": f"{cfg}: 配置文件已存在；用 --force 覆盖", "en": f"{cfg}: a config already exists; use --force to overwrite"}
-        raise ConfigError(msg.get(lang, msg["zh"]))
+        raise ConfigError(f"{cfg}: a config already exists; use --force to overwrite",
+                          zh=None if lang == "en" else f"{cfg}：配置文件已存在；用 --force 覆盖")
     tables = folder / "tables"
     tables.mkdir(parents=True, exist_ok=True)
     written = [write_config(cfg, lang=lang)]

@@ -66,8 +66,8 @@ def options(params: Mapping[str, Any] | None) -> dict[str, Any]:
     params = dict(params or {})
     unknown = sorted(set(params) - set(DEFAULTS))
     if unknown:
-        raise ConfigError(f"未知的运行选项 {unknown}；可用的有 {sorted(DEFAULTS)} "
-                          f"(unknown run option(s) {unknown}; expected {sorted(DEFAULTS)})")
+        raise ConfigError(f"unknown run option(s) {unknown}; expected {sorted(DEFAULTS)}",
+                          zh=f"未知的运行选项 {unknown}；可用的有 {sorted(DEFAULTS)}")
     return {**DEFAULTS, **params}
 
 
@@ -77,7 +77,8 @@ def producers(stages: Sequence[Stage]) -> dict[str, Stage]:
     for s in stages:
         for t in s.outputs:
             if t in out:
-                raise ConfigError(f"table {t!r} is declared as an output of both {out[t].name!r} and {s.name!r}")
+                raise ConfigError(f"table {t!r} is declared as an output of both {out[t].name!r} and {s.name!r}",
+                                  zh=f"表 {t!r} 同时被声明为阶段“{out[t].name}”和“{s.name}”的输出")
             out[t] = s
     return out
 
@@ -97,8 +98,8 @@ def plan(stages: Sequence[Stage], wanted: Iterable[str], available: Iterable[str
     by_name = {s.name: s for s in stages}
     unknown = [w for w in wanted if w not in by_name]
     if unknown:
-        raise ConfigError(f"未知的阶段 {unknown}；可用的阶段：{list(by_name)} "
-                          f"(unknown stage(s) {unknown}; available: {list(by_name)})")
+        raise ConfigError(f"unknown stage(s) {unknown}; available: {list(by_name)}",
+                          zh=f"未知的阶段 {unknown}；可用的阶段：{list(by_name)}")
     made = producers(stages)
     have = set(available)
     order: list[Stage] = []
@@ -108,21 +109,22 @@ def plan(stages: Sequence[Stage], wanted: Iterable[str], available: Iterable[str
         if s in order:
             return
         if s.name in visiting:
-            raise ConfigError(f"stage graph has a cycle through {s.name!r}")
+            raise ConfigError(f"stage graph has a cycle through {s.name!r}",
+                              zh=f"阶段之间出现循环依赖（经过阶段“{s.name}”）")
         visiting.add(s.name)
         for t in s.inputs:
             if t in have:
                 continue
             if t not in made:
-                raise ConfigError(f"阶段“{s.name}”需要表 {t!r}，但输入中没有，也没有阶段生成它 "
-                                  f"(stage {s.name!r} needs table {t!r}: it is not in the inputs and no stage makes it)")
+                raise ConfigError(f"stage {s.name!r} needs table {t!r}: it is not in the inputs and no stage makes it",
+                                  zh=f"阶段“{s.name}”需要表 {t!r}，但输入中没有，也没有阶段生成它")
             visit(made[t])
         for group in s.any_of:
             if not any(t in have for t in group):
                 maker = next((made[t] for t in group if t in made), None)
                 if maker is None:
-                    raise ConfigError(f"阶段“{s.name}”需要表 {list(group)} 之一 "
-                                      f"(stage {s.name!r} needs one of the tables {list(group)})")
+                    raise ConfigError(f"stage {s.name!r} needs one of the tables {list(group)}",
+                                      zh=f"阶段“{s.name}”需要表 {list(group)} 之一")
                 visit(maker)
         for t in s.optional:  # an optional table is used when a stage can make it
             if t not in have and t in made and made[t].name in wanted_set:
@@ -147,7 +149,8 @@ def _stable_topological(chosen: list[Stage], made: dict[str, Stage], position: d
     while pending:
         ready = next((s for s in pending if deps[s.name] <= {d.name for d in done}), None)
         if ready is None:
-            raise ConfigError(f"stage graph has a cycle among {[s.name for s in pending]}")
+            raise ConfigError(f"stage graph has a cycle among {[s.name for s in pending]}",
+                              zh=f"阶段之间出现循环依赖（涉及阶段 {[s.name for s in pending]}）")
         done.append(ready)
         pending.remove(ready)
     return done
@@ -160,8 +163,8 @@ def inputs_for(stage: Stage, tables: Tables) -> dict[str, pd.DataFrame]:
         if not any(tables.get(t) is not None for t in group):
             missing.append(" | ".join(group))
     if missing:
-        raise ConfigError(f"阶段“{stage.name}”缺少输入表 {missing} "
-                          f"(stage {stage.name!r} is missing input table(s) {missing})")
+        raise ConfigError(f"stage {stage.name!r} is missing input table(s) {missing}",
+                          zh=f"阶段“{stage.name}”缺少输入表 {missing}")
     names = (*stage.inputs, *stage.optional, *(t for g in stage.any_of for t in g))
     return {t: tables[t] for t in names if tables.get(t) is not None}
 
@@ -171,7 +174,8 @@ def call(stage: Stage, tables: Tables, params: Mapping[str, Any] | None = None) 
     out = stage.func(inputs_for(stage, tables), options(params))
     extra = sorted(set(out) - set(stage.outputs))
     if extra:
-        raise ConfigError(f"stage {stage.name!r} returned undeclared table(s) {extra}")
+        raise ConfigError(f"stage {stage.name!r} returned undeclared table(s) {extra}",
+                          zh=f"阶段“{stage.name}”返回了未声明的表 {extra}")
     return out
 
 

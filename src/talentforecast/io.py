@@ -78,8 +78,9 @@ def _match_header(cells: list[object], spec: Table) -> tuple[dict[int, str], dic
             continue
         if canon in names.values():
             first = next(p for p, n in names.items() if n == canon)
-            dups.append(Problem("", canon, None, f"{cells[first]} (column {first + 1}) and {cell} (column {pos + 1})",
-                                "each column once (two columns map to the same field: keep one)"))
+            dups.append(Problem("", canon, None, [str(cells[first]), str(cell)],
+                                f"each column once (columns {first + 1} and {pos + 1} map to the same field: keep one)",
+                                f"每列只出现一次（第 {first + 1} 列和第 {pos + 1} 列对应同一字段：保留一列）"))
             continue
         names[pos] = canon
         if unit:
@@ -155,7 +156,7 @@ def _pandera_problems(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarr
             problems.append(Problem(file, column, row, getattr(case, "failure_case", None), expected, zh))
         return problems
     except pa.errors.SchemaError as err:  # pragma: no cover - lazy mode collects instead
-        return [Problem(file, None, None, None, str(err))]
+        return [Problem(file, None, None, None, str(err), f"通过表结构检查（{err}）")]
     return []
 
 
@@ -336,13 +337,14 @@ def _read_body(path: Path, file: str, kind: str, spec: Table, notes: list[dict],
         sheet_note = next((n for n in notes if n["normalisation"].startswith("read sheet")), None)
         if sheet_note:  # say which sheet was read and which exist
             found += f" ({sheet_note['normalisation']})"
-        raise InputError([Problem(file, p.column, header_line, p.value, p.expected, "每列只出现一次（两列对应同一字段：保留一列）")
-                          for p in dups] + [
+        header_problems = [Problem(file, p.column, header_line, p.value, p.expected, p.expected_zh)
+                           for p in dups] + [
             Problem(file, c, header_line, None,
                     f"a column '{c}' (or an alias: {', '.join(spec.column(c).aliases) or '-'}); found: {found}",
                     f"列“{c}”（或别名：{'、'.join(spec.column(c).aliases) or '-'}）；表头中有：{found}")
             for c in missing
-        ])
+        ]
+        raise InputError(header_problems)
     if header_at > 0:
         _note(notes, file, None, f"skipped {header_at} title row(s) above the header", header_at,
               zh=f"跳过表头上方 {header_at} 行标题")

@@ -14,7 +14,7 @@ import pandas as pd
 from talentforecast import __version__
 from talentforecast._atomic import atomic_dir
 from talentforecast.bundle import Bundle
-from talentforecast.errors import InputError, OutputError, Problem
+from talentforecast.errors import InputError, Problem
 from talentforecast.graph import DEFAULTS  # noqa: F401  (re-exported: the run options)
 from talentforecast.progress import progress_bar
 from talentforecast.schema import SCHEMA_VERSION
@@ -52,7 +52,10 @@ class Run:
         out_dir = Path(out_dir)
         unknown = set(formats) - {"csv", "parquet"}
         if unknown:
-            raise OutputError(f"unknown table format(s) {sorted(unknown)}; expected csv and/or parquet")
+            from talentforecast._runguard import _out_error
+
+            raise _out_error(f"unknown table format(s) {sorted(unknown)}; expected csv and/or parquet",
+                             f"未知的表格式 {sorted(unknown)}；应为 csv 和/或 parquet")
         with atomic_dir(out_dir) as tmp:
             tdir = tmp / "tables"
             tdir.mkdir()
@@ -77,7 +80,9 @@ class Run:
         run_dir = Path(run_dir)
         manifest_path = run_dir / "manifest.json"
         if not manifest_path.is_file():
-            raise InputError([Problem(str(run_dir), None, None, None, "a run folder with manifest.json (from `talentforecast run`)")])
+            raise InputError([Problem(str(run_dir), None, None, None,
+                                      "a run folder with manifest.json (from `talentforecast run`)",
+                                      "含 manifest.json 的运行文件夹（由 `talentforecast run` 生成）")])
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         tables = {p.stem: pd.read_parquet(p) for p in sorted((run_dir / "tables").glob("*.parquet"))}
         return cls(bundle=Bundle(tables={}, meta=manifest.get("meta", {})), options=manifest.get("options", {}),
@@ -186,7 +191,8 @@ def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = Tru
              if "year" in df and len(df) and name != "enrolment_plan"]
     if opts["as_of"] is None:
         if not years:
-            raise InputError([Problem("<bundle>", "year", None, None, "at least one input table with years")])
+            raise InputError([Problem("<bundle>", "year", None, None, "at least one input table with years",
+                                      "至少一张含年份的输入表")])
         opts["as_of"] = max(years)
     chosen = plan(STAGES, [s.name for s in STAGES] if stages is None else list(stages), data.tables)
     r = Run(bundle=data, options=opts)

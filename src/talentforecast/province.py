@@ -57,11 +57,13 @@ def split_by_city(bundle: Bundle) -> dict[str, Bundle]:
     """
     regions = bundle.tables.get("regions")
     if regions is None or "parent" not in regions:
-        raise InputError([Problem("regions", "parent", None, None, "a regions table with a parent column")])
+        raise InputError([Problem("regions", "parent", None, None, "a regions table with a parent column",
+                                  "含 parent 列（上级地区代码）的地区表")])
     parent = _parents(regions)
     roots = [str(r) for r in regions["region"] if str(r) not in parent]
     if len(roots) != 1:
-        raise InputError([Problem("regions", "parent", None, roots, "exactly one region without a parent (the province)")])
+        raise InputError([Problem("regions", "parent", None, roots, "exactly one region without a parent (the province)",
+                                  "恰好一个没有上级地区的地区（即省）")])
     root = roots[0]
 
     def city(r: str) -> str | None:
@@ -73,7 +75,8 @@ def split_by_city(bundle: Bundle) -> dict[str, Bundle]:
 
     cities = sorted(r for r, p in parent.items() if p == root)
     if not cities:
-        raise InputError([Problem("regions", "parent", None, root, "at least one region whose parent is the root")])
+        raise InputError([Problem("regions", "parent", None, root, "at least one region whose parent is the root",
+                                  "至少一个上级地区为省的地区（市）")])
     of = {str(r): city(str(r)) for r in regions["region"]}
     out = {}
     for name, df in bundle.tables.items():
@@ -82,7 +85,8 @@ def split_by_city(bundle: Bundle) -> dict[str, Bundle]:
         lost = df.loc[df["region"].astype(str).map(of).isna(), "region"]
         if len(lost):  # a root or unknown region's rows would be silently dropped by a split
             raise InputError([Problem(name, "region", int(lost.index[0]), lost.iloc[0],
-                                      "a region below one of the cities (a split by city keeps no other rows)")])
+                                      "a region below one of the cities (a split by city keeps no other rows)",
+                                      "属于某个市的地区（按市拆分时，其他地区的行不会保留）")])
     for c in cities:
         mine = {r for r, x in of.items() if x == c}
         tables = {}
@@ -142,7 +146,8 @@ class ProvincialRun:
         from talentforecast.pipeline import Run
 
         if region not in self.parts or self.bundle is None:
-            raise ConfigError(f"no partition {region!r} in this run; partitions: {sorted(self.parts)}")
+            raise ConfigError(f"no partition {region!r} in this run; partitions: {sorted(self.parts)}",
+                              zh=f"本次运行中没有分区 {region!r}；已有的分区：{sorted(self.parts)}")
         part = self.manifest["partitions"][region]
         bundle = self.bundle if self.mode == "province" else split_by_city(self.bundle)[region]
         return Run(bundle=bundle, options=dict(part["options"]), tables=self.parts[region],
@@ -169,7 +174,8 @@ def _client(engine: Any):
         return default_client()
     if hasattr(engine, "submit") and hasattr(engine, "gather"):
         return engine
-    raise ConfigError(f"run_partitioned: engine {engine!r}; expected 'local', 'dask' or a distributed.Client")
+    raise ConfigError(f"run_partitioned: engine {engine!r}; expected 'local', 'dask' or a distributed.Client",
+                      zh=f"run_partitioned：参数 engine 为 {engine!r}；应为 'local'、'dask' 或 distributed.Client")
 
 
 def concat(parts: Mapping[str, Mapping[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
@@ -259,11 +265,13 @@ def run_partitioned(bundle: Bundle, *, mode: str = "cities", engine: Any = "loca
     from talentforecast.progress import progress_bar
 
     if mode not in MODES:
-        raise ConfigError(f"run_partitioned: mode {mode!r}; expected one of {list(MODES)}")
+        raise ConfigError(f"run_partitioned: mode {mode!r}; expected one of {list(MODES)}",
+                          zh=f"run_partitioned：参数 mode 为 {mode!r}；应为 {list(MODES)} 之一")
     stages = tuple(stages)
     run_options(options)  # unknown options fail here, before any work
     if options.get("engine") not in (None, "local"):
-        raise ConfigError("run_partitioned: pass the engine as engine=..., not among the run options")
+        raise ConfigError("run_partitioned: pass the engine as engine=..., not among the run options",
+                          zh="run_partitioned：请用参数 engine=... 指定引擎，不要写在运行选项中")
     t0, c0 = time.perf_counter(), time.process_time()
     client = _client(engine)
     if mode == "province":

@@ -35,7 +35,8 @@ def stage_params(params: Mapping[str, Any], stage: str):
     over = params.get("params") or {}
     unknown = sorted(set(over) - set(STAGE_PARAMS))
     if unknown:
-        raise ConfigError(f"run params: unknown stage(s) {unknown}; expected keys among {list(STAGE_PARAMS)}")
+        raise ConfigError(f"run params: unknown stage(s) {unknown}; expected keys among {list(STAGE_PARAMS)}",
+                          zh=f"运行参数 params 中有未知的阶段 {unknown}；可用的键：{list(STAGE_PARAMS)}")
     return over.get(stage)
 
 
@@ -126,7 +127,8 @@ def warning_stage(tables: Mapping[str, pd.DataFrame], params: Mapping[str, Any])
     w = dict(stage_params(p, "warning") or {})
     unknown = sorted(set(w) - set(WARNING_PARAMS))
     if unknown:
-        raise ConfigError(f"run params['warning']: unknown key(s) {unknown}; expected {', '.join(WARNING_PARAMS)}")
+        raise ConfigError(f"run params['warning']: unknown key(s) {unknown}; expected {', '.join(WARNING_PARAMS)}",
+                          zh=f"运行参数 params['warning'] 中有未知的键 {unknown}；可用的键：{'、'.join(WARNING_PARAMS)}")
     return evaluate_warnings(dict(tables), policy=p["policy"], as_of=p["as_of"], lang=p["lang"],
                              history=w.get("history"), quality_weights=w.get("quality_weights"),
                              proposal_params=w.get("proposal_params"), overrides=w.get("overrides"))
@@ -149,7 +151,9 @@ def retrospective_years(params: Mapping[str, Any]) -> list[int]:
     for y in years:
         if y + min(DEFAULT_LAGS) > last:
             raise ConfigError(f"retrospective as-of year {y}: needs observed data for {y + min(DEFAULT_LAGS)}; "
-                              f"the run's data end in {last}")
+                              f"the run's data end in {last}",
+                              zh=f"回溯检验的基准年 {y}：需要 {y + min(DEFAULT_LAGS)} 年的实际数据，"
+                                 f"但本次运行的数据只到 {last} 年")
     return years
 
 

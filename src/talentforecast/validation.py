@@ -212,14 +212,16 @@ def old_codes() -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, encoding="utf-8")
 
 
-def _old_code_text(code: str, level: object, in_2021: str | None) -> tuple[str, str] | None:
-    """What to say about a code that is (or looks like) an old catalogue code; None if nothing."""
+def _old_code_text(code: str, level: object, in_2021: tuple[str, str] | None) -> tuple[str, str] | None:
+    """What to say about a code that is (or looks like) an old catalogue code; None if nothing.
+
+    ``in_2021`` is what the code is in the 2021 catalogue, in English and Chinese."""
     table = old_codes()
     hits = table[table["old_code"] == code]
     if isinstance(level, str):
         hits = hits[hits["old_catalogue"].map(_OLD_LEVEL) == level]
-    shared = f"; as a 2021 code it is {in_2021}, a different specialty" if in_2021 else ""
-    shared_zh = f"；作为 2021 年代码它是 {in_2021}，是另一个专业" if in_2021 else ""
+    shared = f"; as a 2021 code it is {in_2021[0]}, a different specialty" if in_2021 else ""
+    shared_zh = f"；作为 2021 年代码它是{in_2021[1]}，是另一个专业" if in_2021 else ""
     if len(hits):
         h = hits.iloc[0]
         return (f"a 2021 catalogue code; {code} is the {h.old_catalogue} code of {h.old_name}{shared}: recode it as "
@@ -251,8 +253,9 @@ def check_codes(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarray) ->
         for i in np.flatnonzero(unknown)[:_MAX_PER_RULE]:
             code = df["specialty"].iloc[i]
             old = _old_code_text(str(code), df["level"].iloc[i] if "level" in df else None, None)
-            problems.append(Problem(file, "specialty", int(row_of[i]), code,
-                                    *(old or (specialty_code_hint(code), f"2021 年职业教育专业目录中的 6 位专业代码（{code} 不在其中）"))))
+            expected, expected_zh = old or (specialty_code_hint(code),
+                                            f"2021 年职业教育专业目录中的 6 位专业代码（{code} 不在其中）")
+            problems.append(Problem(file, "specialty", int(row_of[i]), code, expected, expected_zh))
         spec_levels = df["specialty"].map(cat)
     if "industry" in df and cols["industry"].code == "industry":
         known = set(catalogs.industries()["industry"])
@@ -276,9 +279,12 @@ def check_codes(df: pd.DataFrame, spec: Table, file: str, row_of: np.ndarray) ->
             names = catalogs.specialties().set_index("specialty")["specialty_name"] if mismatch.any() else None
             for i in np.flatnonzero(mismatch)[:_MAX_PER_RULE]:
                 code = str(df["specialty"].iloc[i])
-                old = _old_code_text(code, df["level"].iloc[i], f"the {spec_levels.iloc[i]} specialty {names.get(code, '')}")
+                name = names.get(code, "")
+                old = _old_code_text(code, df["level"].iloc[i], (f"the {spec_levels.iloc[i]} specialty {name}",
+                                                                 f"{spec_levels.iloc[i]}专业“{name}”"))
                 if old:  # an old 高职 code that is a 2021 中职 code: say so rather than blame the level
-                    problems.append(Problem(file, "specialty", int(row_of[i]), code, *old))
+                    expected, expected_zh = old
+                    problems.append(Problem(file, "specialty", int(row_of[i]), code, expected, expected_zh))
                     continue
                 problems.append(Problem(file, "level", int(row_of[i]), df["level"].iloc[i],
                                         f"the catalogue level of specialty {code} ({spec_levels.iloc[i]})",

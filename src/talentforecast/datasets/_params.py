@@ -19,10 +19,12 @@ def load_params(path: str | Path | None = None) -> dict:
         with open(path, "rb") as f:
             params = tomllib.load(f)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read generator parameters: {exc}") from exc
+        raise ConfigError(f"{path}: cannot read generator parameters: {exc}",
+                          zh=f"{path}：无法读取示例数据生成器的参数（{exc}）") from exc
     for key in ("region", "districts", "industries", "school", "offerings", "outcomes", "world"):
         if key not in params:
-            raise ConfigError(f"{path}: key '{key}' missing; expected the example generator's parameters")
+            raise ConfigError(f"{path}: key '{key}' missing; expected the example generator's parameters",
+                              zh=f"{path}：缺少键 '{key}'；应为示例数据生成器的参数文件")
     return params
 
 

@@ -36,7 +36,9 @@ def offerings(params: dict, rng: np.random.Generator) -> pd.DataFrame:
         code = o["specialty"]
         if code not in cat.index:
             raise ConfigError(f"example_params.toml: offerings specialty {code!r} not in the catalogue "
-                              "(or added in 2025); expected a 6-digit code of the 2021 catalogue")
+                              "(or added in 2025); expected a 6-digit code of the 2021 catalogue",
+                              zh=f"example_params.toml：offerings 中的专业代码 {code!r} 不在专业目录中（或为 2025 年新增）；"
+                                 "应为 2021 年职业教育专业目录中的 6 位专业代码")
         for s in o["schools"]:
             rows.append({**{k: v for k, v in o.items() if k != "schools"}, "school_idx": s})
     used: dict[str, int] = {}
@@ -78,7 +80,8 @@ def offerings(params: dict, rng: np.random.Generator) -> pd.DataFrame:
     out["fs_offset"] = pd.to_numeric(out["fs_offset"]).fillna(0.0)
     if out.duplicated(["school", "specialty"]).any():
         dup = out.loc[out.duplicated(["school", "specialty"]), ["school", "specialty"]].iloc[0].tolist()
-        raise ConfigError(f"example_params.toml: offering {dup} placed twice; expected one per school")
+        raise ConfigError(f"example_params.toml: offering {dup} placed twice; expected one per school",
+                          zh=f"example_params.toml：学校开设专业 {dup} 出现了两次；每所学校的每个专业只应出现一次")
     return out.reset_index(drop=True)
 
 

@@ -27,7 +27,8 @@ def source_path(rel: str) -> Path:
     path = SOURCES / rel
     if not path.is_file():
         raise ConfigError(
-            f"{path}: source file not found; generate() needs a source checkout with data/sources/"
+            f"{path}: source file not found; generate() needs a source checkout with data/sources/",
+            zh=f"{path}：找不到源数据文件；generate() 需要含 data/sources/ 的源代码目录",
         )
     return path
 
@@ -38,7 +39,8 @@ def census_bands(province: str) -> pd.DataFrame:
     raw = pd.read_csv(path, encoding="utf-8-sig")
     raw = raw[raw["area"] == province]
     if sorted(raw["year"]) != [2010, 2020]:
-        raise ConfigError(f"{path}: expected census years 2010 and 2020 for area {province!r}")
+        raise ConfigError(f"{path}: expected census years 2010 and 2020 for area {province!r}",
+                          zh=f"{path}：地区 {province!r} 应有 2010 年和 2020 年的人口普查数据")
     rows = []
     for col in raw.columns:
         m = re.fullmatch(r"(\d+)(?:-(\d+))?岁(及以上)?-小计", col)
@@ -58,7 +60,7 @@ def sector_value_added(province: str) -> pd.DataFrame:
     raw = pd.read_csv(path, encoding="utf-8-sig")
     raw = raw[raw["省份"].str.startswith(province)]
     if raw.empty:
-        raise ConfigError(f"{path}: no rows for province {province!r}")
+        raise ConfigError(f"{path}: no rows for province {province!r}", zh=f"{path}：没有省份 {province!r} 的行")
     cols = {"第一产业": 1, "第二产业": 2, "第三产业": 3}
     long = raw.melt(id_vars="年份", value_vars=list(cols), var_name="sector", value_name="value")
     long["sector"] = long["sector"].map(cols)

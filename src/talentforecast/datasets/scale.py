@@ -47,7 +47,8 @@ SMALL_SHARE = 0.01  # size of a section the example does not model, relative to 
 
 def _check(name: str, value: int, hi: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= hi:
-        raise InputError([Problem("<argument>", name, None, value, f"an integer between 1 and {hi}")])
+        raise InputError([Problem("<argument>", name, None, value, f"an integer between 1 and {hi}",
+                                  f"1 到 {hi} 之间的整数")])
     return int(value)
 
 
@@ -208,12 +209,15 @@ def make_panel(n_regions: int = 300, n_specialties: int = 1443, n_industries: in
     if districts:
         districts = _check("districts", districts, 99)
     elif isinstance(districts, bool) or districts != 0:
-        raise InputError([Problem("<argument>", "districts", None, districts, "0 or an integer between 1 and 99")])
+        raise InputError([Problem("<argument>", "districts", None, districts, "0 or an integer between 1 and 99",
+                                  "0 或 1 到 99 之间的整数")])
     if isinstance(offered, bool) or not isinstance(offered, (int, float)) or not 0 < offered <= 1:
-        raise InputError([Problem("<argument>", "offered", None, offered, "a share in (0, 1]")])
+        raise InputError([Problem("<argument>", "offered", None, offered, "a share in (0, 1]",
+                                  "比例，取值范围 (0, 1]（大于 0，不超过 1）")])
     years = list(range(p0["region"]["first_year"], p0["region"]["last_year"] + 1) if years is None else years)
     if not years or years != list(range(years[0], years[-1] + 1)) or years[0] < 2010 or years[-1] > 2024:
-        raise InputError([Problem("<argument>", "years", None, years, "consecutive years within 2010–2024")])
+        raise InputError([Problem("<argument>", "years", None, years, "consecutive years within 2010–2024",
+                                  "2010–2024 年之内的连续年份")])
     # streams 0–3 as in earlier versions, so the panel without the new options is unchanged
     r_par, r_emp, r_div, r_enr, r_off, r_out, r_post, r_plan = (
         np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8))

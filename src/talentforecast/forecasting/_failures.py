@@ -53,8 +53,9 @@ def third_party(model: str, quiet: Sequence[tuple[str, type[Warning]]] = ()) -> 
         ...     with third_party("ets"):
         ...         raise NotImplementedError("tiny datasets")
         ... except ModelError as err:
-        ...     print(err)
+        ...     print(err.render("en")); print(err.render("zh"))
         model 'ets' could not be fitted: NotImplementedError: tiny datasets
+        模型 'ets' 无法拟合：NotImplementedError: tiny datasets
     """
     with warnings.catch_warnings():
         for message, category in quiet:
@@ -62,11 +63,12 @@ def third_party(model: str, quiet: Sequence[tuple[str, type[Warning]]] = ()) -> 
         try:
             yield
         except THIRD_PARTY_FAILURES as exc:
-            raise ModelError(f"model '{model}' could not be fitted: {type(exc).__name__}: {exc}") from exc
+            raise ModelError(f"model '{model}' could not be fitted: {type(exc).__name__}: {exc}",
+                             zh=f"模型 '{model}' 无法拟合：{type(exc).__name__}: {exc}") from exc
         except Exception as exc:
             if type(exc) is not Exception:  # a specific error type from the library: a bug, not data
                 raise
-            raise ModelError(f"model '{model}' could not be fitted: {exc}") from exc
+            raise ModelError(f"model '{model}' could not be fitted: {exc}", zh=f"模型 '{model}' 无法拟合：{exc}") from exc
 
 
 def fallback_record(uid: object, requested: str, model: str, reason: str, detail: str) -> dict:

@@ -47,7 +47,8 @@ def fit_predict(name: str, s: Series, h: int, level: Sequence[int], seed: int) -
     with np.errstate(all="ignore"):  # floating-point noise of the fits; failures show as non-finite output
         pred = cls(**kwargs).fit(s.y, s.X).predict(h, level, s.X_future)
     if pred["mean"].shape != (h,) or not np.all(np.isfinite(pred["mean"])):
-        raise ModelError(f"model '{name}' returned an invalid forecast")
+        raise ModelError(f"model '{name}' returned an invalid forecast",
+                         zh=f"模型 '{name}' 给出的预测无效（长度不对或含非有限值）")
     return pred
 
 
@@ -92,7 +93,9 @@ def forecast_one(name: str, s: Series, h: int, level: Sequence[int], seed: int, 
         try:
             pred = fit_predict(m, s_m, h, level, seed)
         except EXPECTED_FAILURES as exc:
-            failed.append((m, "fit_failed", str(exc) or type(exc).__name__))
+            # the record's detail is English, like the other details (ModelError's docstring)
+            detail = exc.render("en") if isinstance(exc, ModelError) else str(exc)
+            failed.append((m, "fit_failed", detail or type(exc).__name__))
             continue
         if not failed:
             return Outcome(m, pred)

@@ -56,7 +56,9 @@ def _check(engine: object) -> object | None:
                 pass
         except Exception as exc:  # noqa: BLE001  fugue raises various types for unknown names
             raise ConfigError(f"engine={engine!r}: not a usable execution engine ({exc}); expected 'local', "
-                              "'dask', 'spark', 'ray', a dask Client or a SparkSession") from exc
+                              "'dask', 'spark', 'ray', a dask Client or a SparkSession",
+                              zh=f"engine={engine!r}：不是可用的计算引擎（{exc}）；应为 'local'、'dask'、'spark'、"
+                                 "'ray'、dask Client 或 SparkSession") from exc
     return engine
 
 

@@ -173,7 +173,8 @@ class _StatsForecastModel(ForecastModel):
         for lv in level:
             out[f"lo-{lv}"], out[f"hi-{lv}"] = res[f"lo-{lv}"], res[f"hi-{lv}"]
         if not np.all(np.isfinite(out["mean"])):
-            raise ModelError(f"model '{self.name}' produced non-finite forecasts")
+            raise ModelError(f"model '{self.name}' produced non-finite forecasts",
+                             zh=f"模型 '{self.name}' 给出了非有限值（NaN 或无穷大）的预测")
         return out
 
 
@@ -214,7 +215,8 @@ def _log_variant(base: type[ForecastModel]) -> type[ForecastModel]:
 
         def _fit(self):
             if np.any(self.y_ <= 0):
-                raise ModelError(f"model '{self.name}' needs strictly positive values")
+                raise ModelError(f"model '{self.name}' needs strictly positive values",
+                                 zh=f"模型 '{self.name}' 要求所有数值都大于 0")
             self.base_ = base().fit(np.log(self.y_), self.X_)
 
         def _predict(self, h, level, X_future):

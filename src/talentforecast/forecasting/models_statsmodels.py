@@ -44,7 +44,8 @@ class LogLogRegression(ForecastModel):
             raise ModelError("model 'loglog' needs exogenous drivers (exog=[...])",
                              zh="模型 'loglog' 需要外生驱动变量（exog=[...]）")
         if np.any(self.y_ <= 0) or np.any(self.X_ <= 0):
-            raise ModelError("model 'loglog' needs strictly positive y and drivers")
+            raise ModelError("model 'loglog' needs strictly positive y and drivers",
+                             zh="模型 'loglog' 要求目标值和驱动变量都大于 0")
         t = np.arange(len(self.y_), dtype=float)
         with third_party(self.name):
             self.result_ = sm.OLS(np.log(self.y_), self._design(self.X_, t)).fit()
@@ -52,7 +53,8 @@ class LogLogRegression(ForecastModel):
 
     def _predict(self, h, level, X_future):
         if X_future is None or np.any(X_future <= 0):
-            raise ModelError("model 'loglog' needs strictly positive future drivers")
+            raise ModelError("model 'loglog' needs strictly positive future drivers",
+                             zh="模型 'loglog' 要求未来各年的驱动变量都大于 0")
         t = np.arange(len(self.y_), len(self.y_) + h, dtype=float)
         with third_party(self.name):
             pred = self.result_.get_prediction(self._design(X_future, t))
