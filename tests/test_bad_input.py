@@ -237,7 +237,7 @@ CONFIG_CASES = {
     "policy_rule_unknown_key": ("policy", lambda t: t.replace('op = "lt"', 'op = "lt"\nthreshhold = 0.5', 1),
                                 "'threshhold'"),
     "policy_bad_type": ("policy", lambda t: t.replace("threshold = 0.60", 'threshold = "60%"', 1), "'threshold'"),
-    "policy_not_toml": ("policy", lambda t: t + "\n[[rules]\n", "不是有效的 TOML"),
+    "policy_not_toml": ("policy", lambda t: t + "\n[[rules]\n", "not valid TOML"),
     "scenario_unknown_key": ("scenario", lambda t: t.replace("start = 2025", "start = 2025\nfoo = 1"), "'foo'"),
     "scenario_bad_type": ("scenario", lambda t: t.replace("start = 2025", 'start = "2025"'), "'start'"),
     "scenario_not_toml": ("scenario", lambda t: t + "\n= x\n", "not valid TOML"),
@@ -258,6 +258,7 @@ def test_config_catalogue(case, tmp_path):
         load(path)
     # the key as the English text names it (the Chinese text of scenario errors: test_demand.py)
     assert str(path) in str(info.value) and key in info.value.render("en")
+    assert info.value.render("zh") != info.value.render("en")  # and it has its Chinese text
 
 
 def test_config_doc_lists_every_case():

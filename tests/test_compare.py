@@ -93,4 +93,4 @@ def test_a_folder_without_a_run_is_refused_in_chinese(tmp_path):
                 run.save(tmp_path / "out", formats=("xls",))
         finally:
             set_lang(old)
-        assert str(err.value) == text
+        assert err.value.render(lang) == text

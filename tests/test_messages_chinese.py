@@ -13,7 +13,7 @@ SRC = Path(talentforecast.__file__).parent
 
 def lacking_chinese(root: Path = SRC) -> list[str]:
     """``file:line kind`` of each Problem without ``expected_zh``, ``InputError("…")`` without
-    ``expected_zh`` and ``ModelError``/``ConfigError`` without ``zh``."""
+    ``expected_zh`` and ``ModelError``/``ConfigError``/``OutputError`` without ``zh``."""
     out = []
     for path in sorted(root.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -29,7 +29,7 @@ def lacking_chinese(root: Path = SRC) -> list[str]:
             elif (name == "InputError" and node.args and isinstance(node.args[0], (ast.Constant, ast.JoinedStr, ast.BinOp))
                   and len(node.args) < 4 and "expected_zh" not in kws):
                 out.append(f"{where} InputError")
-            elif name in ("ModelError", "ConfigError") and node.args and len(node.args) < 2 and "zh" not in kws:
+            elif name in ("ModelError", "ConfigError", "OutputError") and node.args and len(node.args) < 2 and "zh" not in kws:
                 out.append(f"{where} {name}")
     return out
 

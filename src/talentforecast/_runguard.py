@@ -22,9 +22,7 @@ def lock_path(out: Path) -> Path:
 
 
 def _out_error(en: str, zh: str) -> OutputError:
-    from talentforecast.errors import get_lang
-
-    return OutputError(zh if get_lang() == "zh" else en)
+    return OutputError(en, zh=zh)  # the language is chosen where the error is shown
 
 
 def _writable(path: Path) -> bool:

@@ -208,8 +208,9 @@ class ModelError(_TwoLanguages):
     """
 
 
-class OutputError(TalentForecastError):
-    """An output could not be written.
+class OutputError(_TwoLanguages):
+    """An output could not be written. ``zh`` gives the Chinese message, shown when the language is
+    "zh" (the default).
 
     Example:
         >>> import talentforecast as tf

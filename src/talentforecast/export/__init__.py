@@ -70,7 +70,8 @@ def export(run, out_dir: str | Path, formats: tuple[str, ...] = ("parquet", "csv
     formats = tuple(dict.fromkeys(formats))
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown or not formats:
-        raise OutputError(f"unknown feed format(s) {unknown or formats}; expected some of {list(FORMATS)}")
+        raise OutputError(f"unknown feed format(s) {unknown or formats}; expected some of {list(FORMATS)}",
+                          zh=f"未知的数据接口格式 {unknown or formats}；应为 {list(FORMATS)} 中的若干种")
     spec = feed_spec()
     tables, skipped = feed_tables(run, spec)
     run_id, as_of = run_identity(run)
@@ -229,7 +230,8 @@ def read_feed(path: str | Path, tables: list[str] | None = None, fmt: str = "par
         [['employment', 3, 'demo']]
     """
     if fmt not in ("parquet", "csv"):
-        raise OutputError(f"read_feed reads fmt 'parquet' or 'csv', got {fmt!r}")
+        raise OutputError(f"read_feed reads fmt 'parquet' or 'csv', got {fmt!r}",
+                          zh=f"read_feed 只读取 fmt 'parquet' 或 'csv'，实际为 {fmt!r}")
     feed = find_feed(path)
     manifest = json.loads((feed / MANIFEST).read_text(encoding="utf-8"))
     names = tables or list(manifest["tables"])

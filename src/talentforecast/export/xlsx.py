@@ -79,7 +79,8 @@ def write_xlsx(run, path: str | Path, tables: tuple[str, ...] = XLSX_TABLES) -> 
             title = (name, name)
         df = add_labels(df.reset_index(drop=True), regions, spec)
         if len(df) > MAX_ROWS:
-            raise OutputError(f"{path}: table {name} has {len(df)} rows; an Excel sheet holds {MAX_ROWS}")
+            raise OutputError(f"{path}: table {name} has {len(df)} rows; an Excel sheet holds {MAX_ROWS}",
+                              zh=f"{path}：表 {name} 有 {len(df)} 行，超过 Excel 工作表的上限 {MAX_ROWS} 行")
         contents.append([name, title[0], title[1], len(df)])
         sheets.append((name, df))
     for name, df in sheets:

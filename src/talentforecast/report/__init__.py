@@ -82,7 +82,7 @@ def write_report(
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create report folder {out}: {exc}") from exc
+        raise OutputError(f"cannot create report folder {out}: {exc}", zh=f"无法创建报告文件夹 {out}：{exc}") from exc
     from talentforecast.progress import progress_bar
 
     with progress_bar(len(FORMATS_STEPS) + len(formats), f"report_{lang}", enabled=progress) as advance:

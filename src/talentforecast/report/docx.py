@@ -30,7 +30,8 @@ def _import_docx():
     try:
         import docx
     except ImportError as exc:  # pragma: no cover - optional dependency
-        raise OutputError("Word output needs python-docx: pip install 'talentforecast[report]'") from exc
+        raise OutputError("Word output needs python-docx: pip install 'talentforecast[report]'",
+                          zh="输出 Word 需要 python-docx：pip install 'talentforecast[report]'") from exc
     return docx
 
 

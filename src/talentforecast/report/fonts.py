@@ -26,10 +26,11 @@ def cjk_font_path() -> Path:
     try:
         import noto_cjk_sans_otc
     except ImportError as exc:  # pragma: no cover - dependency of the package
-        raise OutputError("the CJK font package is missing: pip install noto-cjk-sans-otc") from exc
+        raise OutputError("the CJK font package is missing: pip install noto-cjk-sans-otc",
+                          zh="缺少中文字体包：pip install noto-cjk-sans-otc") from exc
     path = Path(noto_cjk_sans_otc.__file__).parent / "NotoSansCJK-Regular.ttc"
     if not path.is_file():  # pragma: no cover
-        raise OutputError(f"CJK font file not found: {path}")
+        raise OutputError(f"CJK font file not found: {path}", zh=f"找不到中文字体文件：{path}")
     return path
 
 

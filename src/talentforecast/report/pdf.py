@@ -20,7 +20,8 @@ def render_pdf(context: dict, template: str | Path | None = None) -> bytes:
     try:
         import weasyprint
     except ImportError as exc:  # pragma: no cover - optional dependency
-        raise OutputError("PDF output needs WeasyPrint: pip install 'talentforecast[report]'") from exc
+        raise OutputError("PDF output needs WeasyPrint: pip install 'talentforecast[report]'",
+                          zh="输出 PDF 需要 WeasyPrint：pip install 'talentforecast[report]'") from exc
     html = render_html(context, template, pdf=True)
     # Everything is inline or the local font file: allow no network protocol.
     fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"data", "file"}, fail_on_errors=True)
