@@ -102,3 +102,13 @@ def test_graph_and_stage_errors_are_in_chinese_with_english_on_request():
     with pytest.raises(ConfigError) as err:
         retrospective_years({"retrospective": [2030], "as_of": 2023})
     assert err.value.render("zh") == "回溯检验的基准年 2030：需要 2031 年的实际数据，但本次运行的数据只到 2023 年"
+
+
+def test_a_retrospective_year_without_data_fails_before_any_stage_runs(monkeypatch):
+    import talentforecast.graph as graph
+
+    ran = []
+    monkeypatch.setattr(graph, "call", lambda stage, *a, **k: ran.append(stage.name) or {})
+    with pytest.raises(ConfigError) as err:
+        tf.run(tf.datasets.load_example(), progress=False, retrospective=[2030])
+    assert "回溯检验的基准年 2030" in err.value.render("zh") and ran == []

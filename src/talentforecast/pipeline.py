@@ -177,7 +177,7 @@ def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = Tru
     from talentforecast.forecasting.distributed import use_engine
     from talentforecast.graph import call, plan
     from talentforecast.graph import options as run_options
-    from talentforecast.stages import STAGES, truncate
+    from talentforecast.stages import STAGES, retrospective_years, truncate
     from talentforecast.warning.policy import load_policy
 
     opts = run_options(options)
@@ -195,6 +195,8 @@ def run(bundle: Bundle, *, stages: list[str] | None = None, progress: bool = Tru
                                       "至少一张含年份的输入表")])
         opts["as_of"] = max(years)
     chosen = plan(STAGES, [s.name for s in STAGES] if stages is None else list(stages), data.tables)
+    if any(s.name == "retrospective" for s in chosen):
+        retrospective_years(opts)  # a year without observed data fails here, not after the chain ran
     r = Run(bundle=data, options=opts)
     timings: dict[str, float] = {}
     fallbacks: list[dict] = []
