@@ -25,6 +25,7 @@ from talentforecast.dashboard.data import name
 from talentforecast.dashboard.figures import FONT
 from talentforecast.dashboard.i18n import LEVEL_COLOURS, grid_locale, t
 from talentforecast.dashboard.query import WARN_SORT
+from talentforecast.warning.probability import probability_text
 
 PAGE_SIZE = 25
 WARN_COLUMNS = ("region", "specialty", "level", "category", "warning_level", "action", "reason", "probability",
@@ -183,7 +184,7 @@ def warn_records(rows: pd.DataFrame, lang: str) -> list[dict]:
                                        d.get("category_name_zh")),
             "warning_level": t(lang, d["warning_level"]) if d["warning_level"] in LEVEL_COLOURS else d["warning_level"],
             "warning_level_code": d["warning_level"], "action": d[f"action_{sfx}"], "reason": d[f"reason_{sfx}"],
-            "probability": "–" if pd.isna(d["probability"]) else f"{d['probability']:.0%}",
+            "probability": "–" if pd.isna(d["probability"]) else probability_text(float(d["probability"])),
             "previous_level": t(lang, d["previous_level"]) if d["previous_level"] in LEVEL_COLOURS else "–",
             "enrol": "–" if pd.isna(d["enrol_lo"]) else f"{d['enrol_lo']:,.0f}–{d['enrol_hi']:,.0f}",
             "enrolled": "–" if pd.isna(d.get("enrolled")) else f"{d['enrolled']:,.0f}",

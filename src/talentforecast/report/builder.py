@@ -19,6 +19,7 @@ import pandas as pd
 
 from talentforecast.errors import InputError, Problem
 from talentforecast.report.i18n import Strings
+from talentforecast.warning.probability import probability_text
 
 # Column-name patterns that decide how a number is printed (presentation, not domain rules).
 _PERCENT = ("_rate", "_share", "coverage", "_pct", "demand_growth")
@@ -138,7 +139,7 @@ def fmt_number(value: object, column: str = "") -> str:
     if col in _COUNT_INT or col.endswith("_year"):
         return str(int(round(x)))
     if any(p in col for p in _WHOLE_PERCENT):
-        text = f"{x:.0%}"
+        text = probability_text(x)  # ">99%" / "<1%" at the ends: never shown as certain
     elif any(p in col for p in _PERCENT):
         text = f"{x:.1%}"
     elif any(p in col for p in _DECIMAL):
