@@ -19,6 +19,7 @@ from werkzeug.serving import make_server  # noqa: E402
 from talentforecast.dashboard import FeedData, create_app  # noqa: E402
 from talentforecast.dashboard.query import WarnFilter, warnings_page_rows  # noqa: E402
 from talentforecast.dashboard.tables import PAGE_SIZE  # noqa: E402
+from talentforecast.warning.probability import probability_text  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [pytest.mark.browser,
@@ -141,7 +142,7 @@ def test_overview_and_warnings_list_pages_sorts_and_filters(page, base, data, tm
     page.wait_for_timeout(300)
     sort.click()
     want, _ = warnings_page_rows(data, WarnFilter(), [{"column_id": "probability", "direction": "desc"}], 1, PAGE_SIZE)
-    want_p = [f"{p:.0%}" for p in want["probability"]]
+    want_p = [probability_text(p) for p in want["probability"]]
     _cells_are(page, "probability", want_p)
     assert page.inner_text("#warnings-table-page") == f"页码 2 / {pages}"
     # the strongest cut level only
@@ -265,7 +266,7 @@ def test_downloads_of_the_current_view(page, base, data):
     sort.click()
     by_p = [{"column_id": "probability", "direction": "desc"}]
     want = warnings_page_rows(data, WarnFilter(warning_level="orange"), by_p, page_size=None)[0]
-    top = [f"{p:.0%}" for p in want["probability"][:PAGE_SIZE]]
+    top = [probability_text(p) for p in want["probability"][:PAGE_SIZE]]
     _cells_are(page, "probability", top)
     with page.expect_download() as dl:
         page.click("#warn-csv")
