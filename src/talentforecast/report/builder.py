@@ -69,7 +69,7 @@ def _word_mm(text: object, bold: bool = False, pt: float = 8) -> float:
     """Width in mm of the longest unbreakable word of ``text`` at ``pt`` points: Latin words (a
     line may break after a hyphen, so "Matched-employment" is two words; "333–370" is one) and,
     in a header (``bold``), the first four characters of each run of Chinese."""
-    words = re.findall(r"[A-Za-z0-9/%.,–]+-?", str(text))
+    words = re.findall(r"[A-Za-z0-9/%.,–<>]+-?", str(text))  # "<>": a probability reads ">99%"
     if bold:  # a Chinese header keeps up to four characters on a line: 专业代码, not 专业代/码
         words += [w[:4] for w in re.findall(r"[\u3400-\u9fff]+", str(text))]
     if not words:
