@@ -139,6 +139,9 @@ def forecast(
         _failures.warn_intervals_uncalibrated(sel.n_calibration)  # only said where the combination ran
     if sel is not None and sel.common_windows:
         _failures.warn_intervals_common_shock(sel.common_windows, sel.n_calibration)
+    walk = out.attrs.get("intervals_from_walk")
+    if walk is not None:
+        _failures.warn_intervals_from_walk(walk["yearly_changes"], walk["walked"])
     return out
 
 
@@ -192,12 +195,15 @@ def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonneg
         for j, name in enumerate(plain):
             frames[name], fallbacks[name] = _assemble(series, [row[j] for row in res], h, levels, name)
     if "auto" in names:
-        sel = _auto.select(observed, h, levels, n_windows=5 if n_windows is None else n_windows, seed=seed, n_jobs=n_jobs, progress=progress,
+        windows = {} if n_windows is None else {"n_windows": n_windows}  # None: select's own default
+        sel = _auto.select(observed, h, levels, seed=seed, n_jobs=n_jobs, progress=progress,
                            pool=_auto.pool_for(bool(exog), pooled, bool(group_map)), trend_shrinkage=trend_shrinkage,
-                           shock_years=shocks)
+                           shock_years=shocks, **windows)
         res = _auto.auto_forecast(series, h, levels, sel, seed=seed, n_jobs=n_jobs, progress=progress, observed=observed)
         frames["auto"], fallbacks["auto"] = _assemble(series, res, h, levels, "auto")
         attrs["auto"] = sel
+    # a run where no series had an interval (1-2-year panels): said once by forecast(), not per window
+    walks = [frames[n].attrs["intervals_from_walk"] for n in names if "intervals_from_walk" in frames[n].attrs]
     out = pd.concat([frames[n] for n in names], ignore_index=True)
     if nonnegative:
         cols = [c for c in out.columns if c.startswith("y_")]
@@ -207,6 +213,8 @@ def forecast_frame(df, h, level, models, exog, future_exog, n_jobs, seed, nonneg
     out.attrs["shock_years"] = {"years": list(shocks), "series_adjusted": n_shocked}
     out.attrs["fallbacks"] = [r for n in names for r in fallbacks[n]]
     out.attrs["n_forecasts"] = len(series) * len(names)
+    if walks:
+        out.attrs["intervals_from_walk"] = walks[0]
     return out
 
 
@@ -250,8 +258,6 @@ def _assemble(series: Sequence[Series], res: Sequence[Outcome], h: int, levels: 
         cols[f"y_lo_{lv}"], cols[f"y_hi_{lv}"] = lo.ravel(), hi.ravel()
     suffix = "+pooled_pi" if walked is None else "+walk_pi" if walked else "+no_pi"
     labels = [lab + suffix if p else lab for lab, p in zip(labels, pooled, strict=True)]
-    if walked is not None:
-        _failures.warn_intervals_from_walk(n_changes, walked, stacklevel=4)
     records = []  # one per series that did not get the requested model with its own interval
     for s, r, lab, p in zip(series, res, labels, pooled, strict=True):
         if r.reason is None and not p:
@@ -271,4 +277,6 @@ def _assemble(series: Sequence[Series], res: Sequence[Outcome], h: int, levels: 
     })
     for lv in levels:
         out[f"y_lo_{lv}"], out[f"y_hi_{lv}"] = cols[f"y_lo_{lv}"], cols[f"y_hi_{lv}"]
+    if walked is not None:
+        out.attrs["intervals_from_walk"] = {"walked": walked, "yearly_changes": n_changes}
     return out, records
