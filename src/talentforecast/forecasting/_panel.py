@@ -132,14 +132,13 @@ def prepare(
     gaps = span[span["max"] - span["min"] + 1 != span["size"]]
     if len(gaps):
         have = out[out["unique_id"].isin(gaps.index[:50])].groupby("unique_id", sort=False)["ds"].agg(set)
-
-        def missing(uid) -> str:  # the years a planner has to fill (or drop the older ones)
+        missing = {}  # the years a planner has to fill (or drop the older ones), per series
+        for uid in gaps.index[:50]:
             yrs = sorted(set(range(int(span.at[uid, "min"]), int(span.at[uid, "max"]) + 1)) - have[uid])
-            return ", ".join(map(str, yrs[:10])) + (f" (+{len(yrs) - 10})" if len(yrs) > 10 else "")
-
+            missing[uid] = ", ".join(map(str, yrs[:10])) + (f" (+{len(yrs) - 10})" if len(yrs) > 10 else "")
         raise InputError([Problem(source, time_col, None, uid,
-                                  f"consecutive years with no gaps within each series (missing: {missing(uid)})",
-                                  f"每个序列的年份连续、没有缺年（缺 {missing(uid)} 年）") for uid in gaps.index[:50]])
+                                  f"consecutive years with no gaps within each series (missing: {yrs})",
+                                  f"每个序列的年份连续、没有缺年（缺 {yrs} 年）") for uid, yrs in missing.items()])
     return out
 
 
